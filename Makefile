@@ -1,0 +1,53 @@
+# competency: PGXS build, plus the two commands of the README:
+#   make demo   installs what is missing, builds, installs, runs the sample district
+#   make test   the same set-up, then the whole test suite (pg_regress and pgTAP)
+
+EXTENSION   = competency
+EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" competency.control)
+MODULE_big  = competency
+OBJS        = src/competency.o src/evidence.o src/method.o src/rollup.o src/evidence_stream.o \
+              src/mastery_agg.o src/proficiency.o
+DATA_built  = competency--$(EXTVERSION).sql
+DATA        = $(wildcard src/competency--*--*.sql)
+REGRESS     = evidence method rollup mastery_agg proficiency
+REGRESS_OPTS = --inputdir=. --load-extension=competency
+EXTRA_CLEAN = results/ regression.diffs regression.out
+
+# -Wno-unused-parameter: PostgreSQL's own headers and PG_FUNCTION_ARGS trip it
+PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter
+# No JIT bitcode: it needs clang, which a fresh machine does not have
+override with_llvm = no
+
+PG_CONFIG  ?= pg_config
+PGXS       := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(PGXS),)
+include $(PGXS)
+else
+# Before the packages are installed only these targets work
+all install installcheck:
+	@echo "pg_config not found: run 'make test' or 'make demo' (they install the packages), or set PG_CONFIG" >&2; exit 1
+endif
+
+competency--$(EXTVERSION).sql: src/competency.sql
+	cp $< $@
+
+.PHONY: deps test demo bench check-tap
+
+deps:
+	./test/deps.sh
+
+# Everything runs in a throwaway cluster started by test/with_cluster.sh
+test: deps
+	$(MAKE) all
+	./test/install.sh
+	./test/with_cluster.sh ./test/run_tests.sh
+
+demo: deps
+	$(MAKE) all
+	./test/install.sh
+	./test/with_cluster.sh ./demo/run.sh
+
+bench: deps
+	$(MAKE) all
+	./test/install.sh
+	./test/with_cluster.sh ./bench/run.sh

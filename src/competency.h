@@ -1,0 +1,147 @@
+/*
+ * competency.h
+ *		Declarations shared by the files of the competency extension: limits,
+ *		the structs several files need, and the order of evidence.
+ */
+#ifndef COMPETENCY_H
+#define COMPETENCY_H
+
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+#include "fmgr.h"
+#include "rollup.h"
+
+/* Limits, checked before anything is allocated */
+#define ROLLUP_MAX_ROUND		10
+#define ROLLUP_MAX_MIN_EVIDENCE 1000000
+/* 30 million: a serialized stream with per-item terms stays under 1 GB */
+#define STREAM_MAX_EVIDENCE		30000000
+
+/* ---------- mastery_evidence (evidence.c) ---------- */
+
+typedef enum EvidenceKind
+{
+	KIND_ASSESSMENT = 0,
+	KIND_PRACTICE,
+	KIND_OBSERVATION,
+	KIND_SELF,
+	KIND_BEHAVIOR,
+	KIND_OVERRIDE
+} EvidenceKind;
+
+#define NUM_EVIDENCE_KINDS (KIND_OVERRIDE + 1)
+#define EVIDENCE_FORMAT 1
+
+/*
+ * One observation, 32 bytes, passed by reference.  The weight is a real
+ * (float4) so that the kind and a format byte fit in 32 bytes; weights are
+ * policy numbers like 1, 2 or 0.5, which float4 holds exactly.
+ */
+typedef struct MasteryEvidence
+{
+	float8		score;			/* 0 <= score <= out_of */
+	float8		out_of;			/* > 0 */
+	TimestampTz observed_at;	/* finite */
+	float4		weight;			/* > 0 */
+	uint8		kind;			/* EvidenceKind */
+	uint8		format;			/* EVIDENCE_FORMAT */
+	uint16		reserved;		/* zero */
+} MasteryEvidence;
+
+#define DatumGetMasteryEvidence(d)	((MasteryEvidence *) DatumGetPointer(d))
+#define PG_GETARG_EVIDENCE(n)		DatumGetMasteryEvidence(PG_GETARG_DATUM(n))
+
+extern void evidence_check(double score, double out_of, TimestampTz observed_at,
+						   double weight, int kind);
+extern const char *evidence_kind_name(int kind);
+extern void check_score(double score);
+extern void check_observed_at(TimestampTz t);
+
+/*
+ * The order of a stream: observed_at, then score, then weight, then out_of
+ * and kind so that the order is total and no plan or input order can change
+ * a result.  The btree operator class uses the same order.
+ */
+static inline int
+evidence_order(TimestampTz t1, double s1, double w1, double o1, int k1,
+			   TimestampTz t2, double s2, double w2, double o2, int k2)
+{
+	if (t1 != t2)
+		return t1 < t2 ? -1 : 1;
+	if (s1 != s2)
+		return s1 < s2 ? -1 : 1;
+	if (w1 != w2)
+		return w1 < w2 ? -1 : 1;
+	if (o1 != o2)
+		return o1 < o2 ? -1 : 1;
+	if (k1 != k2)
+		return k1 < k2 ? -1 : 1;
+	return 0;
+}
+
+/* ---------- mastery_method (method.c) ---------- */
+
+#define MASTERY_METHOD_VERSION 1
+
+typedef struct MasteryMethod
+{
+	int32		vl_len_;		/* varlena header, never touched directly */
+	uint8		version;		/* MASTERY_METHOD_VERSION */
+	uint8		flags;			/* zero; reserved for later formats */
+	uint16		reserved;		/* zero */
+	int32		reserved2;		/* zero; keeps the method 8-byte aligned */
+	RollupMethod method;
+} MasteryMethod;
+
+#define DatumGetMasteryMethod(d)	((MasteryMethod *) PG_DETOAST_DATUM(d))
+#define PG_GETARG_MASTERY_METHOD(n) DatumGetMasteryMethod(PG_GETARG_DATUM(n))
+
+extern void method_check(const RollupMethod *m);
+extern const char *method_name(int id);
+extern char *method_to_text(const RollupMethod *m);
+
+/* ---------- evidence streams (evidence_stream.c) ---------- */
+
+typedef struct TimedScore
+{
+	TimestampTz observed_at;
+	float8		score;
+} TimedScore;
+
+/* What evidence carries besides its time and score; shared while uniform */
+typedef struct EvidenceTerms
+{
+	float8		out_of;			/* 0: unknown (the score-only aggregate) */
+	float4		weight;
+	uint8		kind;
+	uint8		pad[3];			/* zero, so terms compare with memcmp */
+} EvidenceTerms;
+
+typedef struct EvidenceStream
+{
+	int32		n;
+	int32		capacity;
+	bool		sorted;			/* items are in evidence_order */
+	TimedScore *items;
+	EvidenceTerms common;		/* the terms of every item while terms is NULL */
+	EvidenceTerms *terms;		/* per item, once they differ */
+} EvidenceStream;
+
+extern void stream_init(EvidenceStream *s, const EvidenceTerms *first);
+extern void stream_append(EvidenceStream *s, TimestampTz t, double score,
+						  const EvidenceTerms *terms);
+extern void stream_append_stream(EvidenceStream *dst, const EvidenceStream *src);
+extern void stream_sort(EvidenceStream *s);
+extern bool stream_view(EvidenceStream *s, RollupInput *in);
+extern Size stream_encoded_size(const EvidenceStream *s);
+extern char *stream_encode(const EvidenceStream *s, char *out);
+extern void stream_decode(EvidenceStream *s, const char *data, Size len);
+
+static inline const EvidenceTerms *
+stream_terms(const EvidenceStream *s, int i)
+{
+	return s->terms ? &s->terms[i] : &s->common;
+}
+
+#endif							/* COMPETENCY_H */

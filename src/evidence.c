@@ -1,0 +1,562 @@
+/*
+ * evidence.c
+ *		mastery_evidence: one observation of a learner on a skill.
+ *
+ * Text form:  3.5/4 @ 2024-09-05 10:00:00+00, weight=2, kind=practice
+ * (weight and kind are written only when they differ from 1 and assessment).
+ * Every input path (text, binary, jsonb, the constructor) ends in
+ * evidence_check(), the one validator.
+ */
+#include "competency.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/float.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+static const char *const kind_names[NUM_EVIDENCE_KINDS] = {
+	"assessment", "practice", "observation", "self", "behavior", "override"
+};
+
+const char *
+evidence_kind_name(int kind)
+{
+	Assert(kind >= 0 && kind < NUM_EVIDENCE_KINDS);
+	return kind_names[kind];
+}
+
+static int
+evidence_kind_from_name(const char *name, int len)
+{
+	for (int k = 0; k < NUM_EVIDENCE_KINDS; k++)
+		if ((int) strlen(kind_names[k]) == len &&
+			pg_strncasecmp(name, kind_names[k], len) == 0)
+			return k;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown evidence kind \"%.*s\"", len, name),
+			 errdetail("Valid kinds are: assessment, practice, observation, self, behavior, override.")));
+	pg_unreachable();
+}
+
+void
+check_observed_at(TimestampTz t)
+{
+	if (TIMESTAMP_NOT_FINITE(t) || !IS_VALID_TIMESTAMP(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("observed_at of mastery evidence must be a finite timestamp"),
+				 errdetail("Evidence needs the date it was observed; infinity is not a date.")));
+}
+
+void
+check_score(double score)
+{
+	if (!isfinite(score))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("score of mastery evidence must be a finite number"),
+				 errdetail("The score given was %s.", float8out_internal(score))));
+}
+
+/* The one validator of mastery evidence, whatever its source */
+void
+evidence_check(double score, double out_of, TimestampTz observed_at,
+			   double weight, int kind)
+{
+	check_score(score);
+	if (!isfinite(out_of) || out_of <= 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("out_of of mastery evidence must be a positive finite number"),
+				 errdetail("The out_of given was %s.", float8out_internal(out_of)),
+				 errhint("out_of is the highest possible score, for example 4 on a four-point scale.")));
+	if (score < 0.0 || score > out_of)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("score of mastery evidence must be between 0 and out_of"),
+				 errdetail("The score %s is outside 0 to %s.",
+						   float8out_internal(score), float8out_internal(out_of)),
+				 errhint("Record extra credit by raising out_of.")));
+	if (!isfinite(weight) || weight <= 0.0 || weight > FLT_MAX ||
+		(float4) weight <= 0.0f)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("weight of mastery evidence must be a positive finite number"),
+				 errdetail("The weight given was %s.", float8out_internal(weight)),
+				 errhint("Weights are real numbers greater than 0; the default is 1.")));
+	check_observed_at(observed_at);
+	if (kind < 0 || kind >= NUM_EVIDENCE_KINDS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid evidence kind number %d", kind),
+				 errdetail("Kinds are numbered 0 to %d.", NUM_EVIDENCE_KINDS - 1)));
+}
+
+static MasteryEvidence *
+make_evidence(double score, double out_of, TimestampTz observed_at,
+			  double weight, int kind)
+{
+	MasteryEvidence *e;
+
+	evidence_check(score, out_of, observed_at, weight, kind);
+	e = palloc0(sizeof(MasteryEvidence));
+	e->score = score + 0.0;		/* no negative zero: equal values, equal bytes */
+	e->out_of = out_of;
+	e->observed_at = observed_at;
+	e->weight = (float4) weight;
+	e->kind = (uint8) kind;
+	e->format = EVIDENCE_FORMAT;
+	return e;
+}
+
+/* A stored value: the format byte, then the validator */
+static const MasteryEvidence *
+checked_evidence(const MasteryEvidence *e)
+{
+	if (e->format != EVIDENCE_FORMAT || e->reserved != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid mastery_evidence value"),
+				 errdetail("Its format byte is %d; format %d was expected.",
+						   e->format, EVIDENCE_FORMAT)));
+	return e;
+}
+
+/* ---------- text input and output ---------- */
+
+pg_attribute_noreturn()
+static void
+evidence_syntax_error(const char *input, const char *at, const char *expected)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type mastery_evidence: \"%s\"", input),
+			 errdetail("Expected %s at character %d.", expected, (int) (at - input) + 1),
+			 errhint("Write evidence as score/out_of @ timestamp, optionally followed by \", weight=2\" and \", kind=practice\".")));
+}
+
+static const char *
+skip_spaces(const char *p)
+{
+	while (*p && isspace((unsigned char) *p))
+		p++;
+	return p;
+}
+
+static double
+parse_number(const char *input, const char **p, const char *what)
+{
+	char	   *end;
+	double		value;
+
+	/* strtod also reads "nan" and "inf"; let them through to the validator */
+	value = strtod(*p, &end);
+	if (end == *p)
+		evidence_syntax_error(input, *p, what);
+	*p = end;
+	return value;
+}
+
+PG_FUNCTION_INFO_V1(mastery_evidence_in);
+Datum
+mastery_evidence_in(PG_FUNCTION_ARGS)
+{
+	const char *input = PG_GETARG_CSTRING(0);
+	const char *p = input;
+	const char *start;
+	const char *end;
+	double		score,
+				out_of,
+				weight = 1.0;
+	int			kind = KIND_ASSESSMENT;
+	bool		have_weight = false,
+				have_kind = false;
+	TimestampTz observed_at;
+	char	   *stamp;
+
+	p = skip_spaces(p);
+	score = parse_number(input, &p, "a score");
+	p = skip_spaces(p);
+	if (*p != '/')
+		evidence_syntax_error(input, p, "\"/\" between score and out_of");
+	p = skip_spaces(p + 1);
+	out_of = parse_number(input, &p, "out_of");
+	p = skip_spaces(p);
+	if (*p != '@')
+		evidence_syntax_error(input, p, "\"@\" before the time observed");
+	p = skip_spaces(p + 1);
+
+	/* the timestamp runs to the next comma, or is double-quoted */
+	if (*p == '"')
+	{
+		start = ++p;
+		while (*p && *p != '"')
+			p++;
+		if (*p != '"')
+			evidence_syntax_error(input, p, "a closing double quote");
+		end = p++;
+	}
+	else
+	{
+		start = p;
+		while (*p && *p != ',')
+			p++;
+		end = p;
+		while (end > start && isspace((unsigned char) end[-1]))
+			end--;
+	}
+	if (end == start)
+		evidence_syntax_error(input, start, "the time observed");
+	stamp = pnstrdup(start, end - start);
+	observed_at = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in,
+														  CStringGetDatum(stamp),
+														  ObjectIdGetDatum(InvalidOid),
+														  Int32GetDatum(-1)));
+
+	for (p = skip_spaces(p); *p == ','; p = skip_spaces(p))
+	{
+		const char *key;
+		int			keylen;
+
+		p = skip_spaces(p + 1);
+		key = p;
+		while (isalpha((unsigned char) *p) || *p == '_')
+			p++;
+		keylen = p - key;
+		p = skip_spaces(p);
+		if (keylen == 0 || *p != '=')
+			evidence_syntax_error(input, key, "weight=... or kind=...");
+		p = skip_spaces(p + 1);
+		if (keylen == 6 && pg_strncasecmp(key, "weight", 6) == 0 && !have_weight)
+		{
+			weight = parse_number(input, &p, "a weight");
+			have_weight = true;
+		}
+		else if (keylen == 4 && pg_strncasecmp(key, "kind", 4) == 0 && !have_kind)
+		{
+			const char *word = p;
+
+			while (isalpha((unsigned char) *p))
+				p++;
+			if (p == word)
+				evidence_syntax_error(input, word, "an evidence kind");
+			kind = evidence_kind_from_name(word, p - word);
+			have_kind = true;
+		}
+		else
+			evidence_syntax_error(input, key,
+								  "weight=... or kind=..., each at most once");
+	}
+	if (*p != '\0')
+		evidence_syntax_error(input, p, "\",\" or the end of the evidence");
+
+	PG_RETURN_POINTER(make_evidence(score, out_of, observed_at, weight, kind));
+}
+
+PG_FUNCTION_INFO_V1(mastery_evidence_out);
+Datum
+mastery_evidence_out(PG_FUNCTION_ARGS)
+{
+	const MasteryEvidence *e = checked_evidence(PG_GETARG_EVIDENCE(0));
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%s/%s @ %s",
+					 float8out_internal(e->score),
+					 float8out_internal(e->out_of),
+					 DatumGetCString(DirectFunctionCall1(timestamptz_out,
+														 TimestampTzGetDatum(e->observed_at))));
+	if (e->weight != 1.0f)
+		appendStringInfo(&buf, ", weight=%s",
+						 DatumGetCString(DirectFunctionCall1(float4out,
+															 Float4GetDatum(e->weight))));
+	if (e->kind != KIND_ASSESSMENT)
+		appendStringInfo(&buf, ", kind=%s", evidence_kind_name(e->kind));
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* ---------- binary input and output ---------- */
+
+PG_FUNCTION_INFO_V1(mastery_evidence_recv);
+Datum
+mastery_evidence_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			format = pq_getmsgbyte(buf);
+	double		score,
+				out_of,
+				weight;
+	TimestampTz observed_at;
+	int			kind;
+
+	if (format != EVIDENCE_FORMAT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported binary format version %d for mastery_evidence", format),
+				 errdetail("This version of competency reads format %d.", EVIDENCE_FORMAT)));
+	score = pq_getmsgfloat8(buf);
+	out_of = pq_getmsgfloat8(buf);
+	observed_at = pq_getmsgint64(buf);
+	weight = pq_getmsgfloat4(buf);
+	kind = pq_getmsgbyte(buf);
+	pq_getmsgend(buf);
+	PG_RETURN_POINTER(make_evidence(score, out_of, observed_at, weight, kind));
+}
+
+PG_FUNCTION_INFO_V1(mastery_evidence_send);
+Datum
+mastery_evidence_send(PG_FUNCTION_ARGS)
+{
+	const MasteryEvidence *e = checked_evidence(PG_GETARG_EVIDENCE(0));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, EVIDENCE_FORMAT);
+	pq_sendfloat8(&buf, e->score);
+	pq_sendfloat8(&buf, e->out_of);
+	pq_sendint64(&buf, e->observed_at);
+	pq_sendfloat4(&buf, e->weight);
+	pq_sendbyte(&buf, e->kind);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* ---------- constructor and accessors ---------- */
+
+PG_FUNCTION_INFO_V1(mastery_evidence_make);
+Datum
+mastery_evidence_make(PG_FUNCTION_ARGS)
+{
+	text	   *kind = PG_GETARG_TEXT_PP(4);
+
+	PG_RETURN_POINTER(make_evidence(PG_GETARG_FLOAT8(0), PG_GETARG_FLOAT8(1),
+									PG_GETARG_TIMESTAMPTZ(2), PG_GETARG_FLOAT8(3),
+									evidence_kind_from_name(VARDATA_ANY(kind),
+															VARSIZE_ANY_EXHDR(kind))));
+}
+
+PG_FUNCTION_INFO_V1(mastery_evidence_score);
+Datum
+mastery_evidence_score(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(checked_evidence(PG_GETARG_EVIDENCE(0))->score);
+}
+
+PG_FUNCTION_INFO_V1(mastery_evidence_out_of);
+Datum
+mastery_evidence_out_of(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(checked_evidence(PG_GETARG_EVIDENCE(0))->out_of);
+}
+
+PG_FUNCTION_INFO_V1(mastery_evidence_observed_at);
+Datum
+mastery_evidence_observed_at(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TIMESTAMPTZ(checked_evidence(PG_GETARG_EVIDENCE(0))->observed_at);
+}
+
+PG_FUNCTION_INFO_V1(mastery_evidence_weight);
+Datum
+mastery_evidence_weight(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT4(checked_evidence(PG_GETARG_EVIDENCE(0))->weight);
+}
+
+PG_FUNCTION_INFO_V1(mastery_evidence_kind);
+Datum
+mastery_evidence_kind(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(evidence_kind_name(checked_evidence(PG_GETARG_EVIDENCE(0))->kind)));
+}
+
+PG_FUNCTION_INFO_V1(mastery_evidence_proportion);
+Datum
+mastery_evidence_proportion(PG_FUNCTION_ARGS)
+{
+	const MasteryEvidence *e = checked_evidence(PG_GETARG_EVIDENCE(0));
+
+	PG_RETURN_FLOAT8(e->score / e->out_of);
+}
+
+/* ---------- jsonb ---------- */
+
+/* JSON text of evidence; numbers in shortest exact form so jsonb round-trips */
+static char *
+evidence_json(const MasteryEvidence *e)
+{
+	StringInfoData buf;
+	char		stamp[MAXDATELEN + 1];
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"score\": %s, \"out_of\": %s, \"observed_at\": ",
+					 float8out_internal(e->score), float8out_internal(e->out_of));
+	escape_json(&buf, JsonEncodeDateTime(stamp, TimestampTzGetDatum(e->observed_at),
+										 TIMESTAMPTZOID, NULL));
+	appendStringInfo(&buf, ", \"weight\": %s, \"kind\": \"%s\"}",
+					 DatumGetCString(DirectFunctionCall1(float4out, Float4GetDatum(e->weight))),
+					 evidence_kind_name(e->kind));
+	return buf.data;
+}
+
+PG_FUNCTION_INFO_V1(mastery_evidence_to_jsonb);
+Datum
+mastery_evidence_to_jsonb(PG_FUNCTION_ARGS)
+{
+	const MasteryEvidence *e = checked_evidence(PG_GETARG_EVIDENCE(0));
+
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(evidence_json(e))));
+}
+
+/* The json cast is what to_json(), to_jsonb() and row_to_json() use */
+PG_FUNCTION_INFO_V1(mastery_evidence_to_json);
+Datum
+mastery_evidence_to_json(PG_FUNCTION_ARGS)
+{
+	const MasteryEvidence *e = checked_evidence(PG_GETARG_EVIDENCE(0));
+
+	PG_RETURN_TEXT_P(cstring_to_text(evidence_json(e)));
+}
+
+static double
+jsonb_number(JsonbValue *v, const char *key)
+{
+	if (v->type != jbvNumeric)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("key \"%s\" of mastery evidence in jsonb must be a number", key)));
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+											  NumericGetDatum(v->val.numeric)));
+}
+
+static char *
+jsonb_string(JsonbValue *v, const char *key)
+{
+	if (v->type != jbvString)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("key \"%s\" of mastery evidence in jsonb must be a string", key)));
+	return pnstrdup(v->val.string.val, v->val.string.len);
+}
+
+/* {"score": 3, "out_of": 4, "observed_at": "2024-09-05T10:00:00+00:00", "weight": 1, "kind": "assessment"} */
+PG_FUNCTION_INFO_V1(mastery_evidence_from_jsonb);
+Datum
+mastery_evidence_from_jsonb(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	char	   *key = NULL;
+	double		score = 0,
+				out_of = 0,
+				weight = 1.0;
+	int			kind = KIND_ASSESSMENT;
+	TimestampTz observed_at = 0;
+	int			seen = 0;
+
+	if (!JB_ROOT_IS_OBJECT(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mastery evidence in jsonb must be an object"),
+				 errhint("Write it as {\"score\": 3, \"out_of\": 4, \"observed_at\": \"2024-09-05\"}.")));
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+			key = pnstrdup(v.val.string.val, v.val.string.len);
+		else if (tok == WJB_VALUE)
+		{
+			if (strcmp(key, "score") == 0)
+				score = jsonb_number(&v, key), seen |= 1;
+			else if (strcmp(key, "out_of") == 0)
+				out_of = jsonb_number(&v, key), seen |= 2;
+			else if (strcmp(key, "observed_at") == 0)
+			{
+				observed_at = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in,
+																	  CStringGetDatum(jsonb_string(&v, key)),
+																	  ObjectIdGetDatum(InvalidOid),
+																	  Int32GetDatum(-1)));
+				seen |= 4;
+			}
+			else if (strcmp(key, "weight") == 0)
+				weight = jsonb_number(&v, key);
+			else if (strcmp(key, "kind") == 0)
+			{
+				char	   *word = jsonb_string(&v, key);
+
+				kind = evidence_kind_from_name(word, strlen(word));
+			}
+			else
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("unknown key \"%s\" in mastery evidence", key),
+						 errdetail("Valid keys are: score, out_of, observed_at, weight, kind.")));
+		}
+	}
+	if (seen != 7)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mastery evidence in jsonb needs the key \"%s\"",
+						!(seen & 1) ? "score" : !(seen & 2) ? "out_of" : "observed_at"),
+				 errdetail("score, out_of and observed_at are required; weight and kind are optional.")));
+	PG_RETURN_POINTER(make_evidence(score, out_of, observed_at, weight, kind));
+}
+
+/* ---------- btree and hash support ---------- */
+
+static int
+evidence_cmp_internal(const MasteryEvidence *a, const MasteryEvidence *b)
+{
+	return evidence_order(a->observed_at, a->score, a->weight, a->out_of, a->kind,
+						  b->observed_at, b->score, b->weight, b->out_of, b->kind);
+}
+
+#define EVIDENCE_COMPARISON(fname, op) \
+PG_FUNCTION_INFO_V1(fname); \
+Datum \
+fname(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_BOOL(evidence_cmp_internal(PG_GETARG_EVIDENCE(0), \
+										 PG_GETARG_EVIDENCE(1)) op 0); \
+}
+
+EVIDENCE_COMPARISON(mastery_evidence_lt, <)
+EVIDENCE_COMPARISON(mastery_evidence_le, <=)
+EVIDENCE_COMPARISON(mastery_evidence_eq, ==)
+EVIDENCE_COMPARISON(mastery_evidence_ne, !=)
+EVIDENCE_COMPARISON(mastery_evidence_ge, >=)
+EVIDENCE_COMPARISON(mastery_evidence_gt, >)
+
+PG_FUNCTION_INFO_V1(mastery_evidence_cmp);
+Datum
+mastery_evidence_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(evidence_cmp_internal(PG_GETARG_EVIDENCE(0), PG_GETARG_EVIDENCE(1)));
+}
+
+/* Equal evidence has equal bytes: no negative zero, reserved bytes zero */
+PG_FUNCTION_INFO_V1(mastery_evidence_hash);
+Datum
+mastery_evidence_hash(PG_FUNCTION_ARGS)
+{
+	return hash_any((const unsigned char *) PG_GETARG_EVIDENCE(0), sizeof(MasteryEvidence));
+}
+
+PG_FUNCTION_INFO_V1(mastery_evidence_hash_extended);
+Datum
+mastery_evidence_hash_extended(PG_FUNCTION_ARGS)
+{
+	return hash_any_extended((const unsigned char *) PG_GETARG_EVIDENCE(0),
+							 sizeof(MasteryEvidence), PG_GETARG_INT64(1));
+}

@@ -1,0 +1,813 @@
+/*
+ * method.c
+ *		mastery_method: a validated rollup policy such as
+ *		decaying_average(weight=0.65, min_evidence=2).
+ *
+ * The method table below is the one source of truth for names, parameters,
+ * defaults and ranges: the parser, the validator behind binary input and
+ * deserialization, the normal form, the jsonb cast and mastery_methods()
+ * all read it.  The stored form is the parsed RollupMethod, so an aggregate
+ * never parses text per row.
+ */
+#include "competency.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+
+typedef enum ParamValueKind
+{
+	PARAM_NUMBER,
+	PARAM_INTEGER,
+	PARAM_CHOICE
+} ParamValueKind;
+
+typedef struct ParamSpec
+{
+	const char *name;
+	ParamValueKind	kind;
+	bool		required;
+	double		def;
+	double		min;
+	double		max;
+	bool		open_interval;	/* min and max themselves are excluded */
+	const char *choices[3];		/* PARAM_CHOICE: value i is choices[i] */
+	const char *doc;
+} ParamSpec;
+
+typedef struct MethodSpec
+{
+	const char *name;
+	RollupMethodId id;
+	int			nparams;
+	ParamSpec	params[ROLLUP_MAX_PARAMS];
+	const char *doc;
+} MethodSpec;
+
+#define UNBOUNDED DBL_MAX
+
+static const MethodSpec methods[] = {
+	{"latest", ROLLUP_LATEST, 0, {{0}}, "the most recent score"},
+	{"highest", ROLLUP_HIGHEST, 0, {{0}}, "the highest score"},
+	{"average", ROLLUP_AVERAGE, 0, {{0}}, "the mean of all scores, weighted by evidence weight"},
+	{"weighted_average", ROLLUP_WEIGHTED_AVERAGE, 1,
+		{{"weight", PARAM_NUMBER, false, 0.65, 0.01, 0.99, false, {0},
+		  "share of the most recent score; the other scores share the rest equally"}},
+	"Canvas weighted average: weight * latest + (1 - weight) * mean of the earlier scores"},
+	{"decaying_average", ROLLUP_DECAYING_AVERAGE, 1,
+		{{"weight", PARAM_NUMBER, false, 0.65, 0.01, 0.99, false, {0},
+		  "share of each new score in the running value"}},
+	"D1 = s1, Dk = (1 - weight) * D(k-1) + weight * sk (Canvas decaying average, PowerSchool, JumpRope)"},
+	{"n_mastery", ROLLUP_N_MASTERY, 2,
+		{{"n", PARAM_INTEGER, false, 5, 1, 10, false, {0},
+		  "how many scores at or above the threshold are needed"},
+		 {"threshold", PARAM_NUMBER, true, 0, 0, UNBOUNDED, false, {0},
+		  "the mastery score, on the scale of the scores"}},
+	"NULL until n scores reach the threshold, then the mean of the scores that do (Canvas)"},
+	{"mode", ROLLUP_MODE, 1,
+		{{"tie", PARAM_CHOICE, false, TIE_HIGHEST, 0, 1, false, {"highest", "recent"},
+		  "which score wins a tie in frequency"}},
+	"the most frequent score"},
+	{"median", ROLLUP_MEDIAN, 0, {{0}}, "the median score"},
+	{"mean_recent", ROLLUP_MEAN_RECENT, 1,
+		{{"n", PARAM_INTEGER, false, 3, 1, 1000, false, {0},
+		  "how many of the most recent scores count"}},
+	"the mean of the last n scores, weighted by evidence weight"},
+	{"power_law", ROLLUP_POWER_LAW, 1,
+		{{"at", PARAM_CHOICE, false, AT_LAST, 0, 1, false, {"last", "next"},
+		  "estimate at the last score or one step ahead"}},
+	"Marzano power law: least squares fit of ln(score) on ln(k), estimated at n or n + 1"},
+	{"true_score", ROLLUP_TRUE_SCORE, 0, {{0}},
+	"Marzano true score estimator: average, linear or power law, whichever predicted best"},
+	{"bkt", ROLLUP_BKT, 6,
+		{{"p_init", PARAM_NUMBER, true, 0, 0, 1, false, {0},
+		  "probability the skill is mastered before any evidence"},
+		 {"p_learn", PARAM_NUMBER, true, 0, 0, 1, false, {0},
+		  "probability of learning the skill at each opportunity"},
+		 {"p_guess", PARAM_NUMBER, true, 0, 0, 1, true, {0},
+		  "probability of a correct answer without mastery"},
+		 {"p_slip", PARAM_NUMBER, true, 0, 0, 1, true, {0},
+		  "probability of a wrong answer despite mastery"},
+		 {"p_forget", PARAM_NUMBER, false, 0, 0, 1, false, {0},
+		  "probability of forgetting at each opportunity"},
+		 {"correct_at", PARAM_NUMBER, false, 0.5, 0, UNBOUNDED, false, {0},
+		  "evidence counts as correct when score / out_of reaches this"}},
+	"Bayesian Knowledge Tracing (Corbett & Anderson): probability the skill is mastered"},
+};
+
+#define NUM_METHODS lengthof(methods)
+
+/* Options every method accepts, after its own parameters */
+static const ParamSpec option_min_evidence =
+{"min_evidence", PARAM_INTEGER, false, 0, 1, ROLLUP_MAX_MIN_EVIDENCE, false, {0},
+"the result is NULL with fewer pieces of evidence than this"};
+static const ParamSpec option_round =
+{"round", PARAM_INTEGER, false, 0, 0, ROLLUP_MAX_ROUND, false, {0},
+"round the result half away from zero to this many decimals"};
+
+static const MethodSpec *
+method_spec(int id)
+{
+	for (int i = 0; i < (int) NUM_METHODS; i++)
+		if ((int) methods[i].id == id)
+			return &methods[i];
+	return NULL;
+}
+
+const char *
+method_name(int id)
+{
+	const MethodSpec *spec = method_spec(id);
+
+	return spec ? spec->name : "?";
+}
+
+static char *
+list_method_names(void)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < (int) NUM_METHODS; i++)
+		appendStringInfo(&buf, "%s%s", i ? ", " : "", methods[i].name);
+	return buf.data;
+}
+
+static char *
+list_parameter_names(const MethodSpec *spec)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < spec->nparams; i++)
+		appendStringInfo(&buf, "%s, ", spec->params[i].name);
+	appendStringInfo(&buf, "%s, %s", option_min_evidence.name, option_round.name);
+	return buf.data;
+}
+
+static char *
+format_number(double x)
+{
+	if (x == UNBOUNDED)
+		return pstrdup("infinity");
+	return float8out_internal(x);
+}
+
+/* A value for one parameter: range, integrality, choices */
+static void
+check_param(const MethodSpec *spec, const ParamSpec *p, double value)
+{
+	bool		below,
+				above;
+
+	if (p->kind == PARAM_CHOICE)
+	{
+		if (value != 0 && value != 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("parameter \"%s\" of mastery method \"%s\" must be one of: %s, %s",
+							p->name, spec->name, p->choices[0], p->choices[1])));
+		return;
+	}
+	if (!isfinite(value))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("parameter \"%s\" of mastery method \"%s\" must be a finite number",
+						p->name, spec->name)));
+	if (p->kind == PARAM_INTEGER && value != floor(value))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("parameter \"%s\" of mastery method \"%s\" must be an integer",
+						p->name, spec->name),
+				 errdetail("The value %s has a fractional part.", format_number(value))));
+	below = p->open_interval ? value <= p->min : value < p->min;
+	above = p->open_interval ? value >= p->max : value > p->max;
+	if (below || above)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("parameter \"%s\" of mastery method \"%s\" is out of range",
+						p->name, spec->name),
+				 errdetail("The value %s is not %s %s and %s.", format_number(value),
+						   p->open_interval ? "strictly between" : "between",
+						   format_number(p->min), format_number(p->max))));
+}
+
+/*
+ * The one validator of a RollupMethod, whatever its source: text, binary
+ * input, jsonb, or a deserialized aggregate state.
+ */
+void
+method_check(const RollupMethod *m)
+{
+	const MethodSpec *spec = method_spec(m->id);
+
+	if (spec == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid mastery method identifier %d", m->id),
+				 errdetail("Known methods are numbered %d to %d.",
+						   ROLLUP_FIRST_METHOD, ROLLUP_LAST_METHOD)));
+	if (m->reserved != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid mastery method: reserved field is not zero")));
+	for (int i = 0; i < ROLLUP_MAX_PARAMS; i++)
+	{
+		if (i < spec->nparams)
+			check_param(spec, &spec->params[i], m->params[i]);
+		else if (m->params[i] != 0.0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid mastery method: unused parameter slot %d is not zero", i)));
+	}
+	if (m->min_evidence != ROLLUP_NO_MIN_EVIDENCE)
+		check_param(spec, &option_min_evidence, m->min_evidence);
+	if (m->round_digits != ROLLUP_NO_ROUND)
+		check_param(spec, &option_round, m->round_digits);
+}
+
+/* ---------- text input ---------- */
+
+typedef struct MethodParser
+{
+	const char *input;			/* the whole text, for messages */
+	const char *p;
+} MethodParser;
+
+pg_attribute_noreturn()
+static void
+syntax_error(MethodParser *ps, const char *expected)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type mastery_method: \"%s\"", ps->input),
+			 errdetail("Expected %s at character %d.", expected,
+					   (int) (ps->p - ps->input) + 1),
+			 errhint("Write a method as name or name(key=value, ...), for example decaying_average(weight=0.65).")));
+}
+
+static void
+skip_space(MethodParser *ps)
+{
+	while (*ps->p && isspace((unsigned char) *ps->p))
+		ps->p++;
+}
+
+/* An identifier, lowercased; NULL if none starts here */
+static char *
+parse_word(MethodParser *ps)
+{
+	const char *start = ps->p;
+	char	   *word;
+
+	if (!(isalpha((unsigned char) *ps->p) || *ps->p == '_'))
+		return NULL;
+	while (isalnum((unsigned char) *ps->p) || *ps->p == '_')
+		ps->p++;
+	word = pnstrdup(start, ps->p - start);
+	for (char *c = word; *c; c++)
+		*c = pg_ascii_tolower((unsigned char) *c);
+	return word;
+}
+
+static double
+parse_value(MethodParser *ps, const MethodSpec *spec, const ParamSpec *param)
+{
+	if (param->kind == PARAM_CHOICE)
+	{
+		char	   *word = parse_word(ps);
+
+		if (word == NULL)
+			syntax_error(ps, psprintf("one of %s, %s", param->choices[0], param->choices[1]));
+		for (int i = 0; i < 2; i++)
+			if (strcmp(word, param->choices[i]) == 0)
+				return i;
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("parameter \"%s\" of mastery method \"%s\" must be one of: %s, %s",
+						param->name, spec->name, param->choices[0], param->choices[1]),
+				 errdetail("The value given was \"%s\".", word)));
+	}
+	else
+	{
+		char	   *end;
+		double		value;
+
+		/* strtod would also take "nan" and "inf"; numbers start like this */
+		if (!(isdigit((unsigned char) *ps->p) || *ps->p == '.' ||
+			  *ps->p == '-' || *ps->p == '+'))
+			syntax_error(ps, psprintf("a number for parameter \"%s\"", param->name));
+		errno = 0;
+		value = strtod(ps->p, &end);
+		if (end == ps->p)
+			syntax_error(ps, psprintf("a number for parameter \"%s\"", param->name));
+		if (errno == ERANGE && (value == HUGE_VAL || value == -HUGE_VAL))
+			value = value > 0 ? UNBOUNDED : -UNBOUNDED;
+		ps->p = end;
+		return value;
+	}
+	pg_unreachable();
+}
+
+static void
+parse_method(const char *text, RollupMethod *m)
+{
+	MethodParser ps = {text, text};
+	const MethodSpec *spec = NULL;
+	bool		given[ROLLUP_MAX_PARAMS] = {false};
+	char	   *name;
+
+	memset(m, 0, sizeof(RollupMethod));
+	m->min_evidence = ROLLUP_NO_MIN_EVIDENCE;
+	m->round_digits = ROLLUP_NO_ROUND;
+
+	skip_space(&ps);
+	name = parse_word(&ps);
+	if (name == NULL)
+		syntax_error(&ps, "a method name");
+	for (int i = 0; i < (int) NUM_METHODS; i++)
+		if (strcmp(name, methods[i].name) == 0)
+			spec = &methods[i];
+	if (spec == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown mastery method \"%s\"", name),
+				 errdetail("Valid methods are: %s.", list_method_names())));
+	m->id = spec->id;
+	for (int i = 0; i < spec->nparams; i++)
+		m->params[i] = spec->params[i].def;
+
+	skip_space(&ps);
+	if (*ps.p == '(')
+	{
+		bool		given_min = false,
+					given_round = false;
+
+		ps.p++;
+		skip_space(&ps);
+		while (*ps.p != ')')
+		{
+			char	   *key;
+			const ParamSpec *param = NULL;
+			int			slot = -1;
+			double		value;
+
+			key = parse_word(&ps);
+			if (key == NULL)
+				syntax_error(&ps, "a parameter name or \")\"");
+			for (int i = 0; i < spec->nparams; i++)
+				if (strcmp(key, spec->params[i].name) == 0)
+				{
+					param = &spec->params[i];
+					slot = i;
+				}
+			if (param == NULL && strcmp(key, option_min_evidence.name) == 0)
+				param = &option_min_evidence;
+			if (param == NULL && strcmp(key, option_round.name) == 0)
+				param = &option_round;
+			if (param == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("unknown parameter \"%s\" for mastery method \"%s\"",
+								key, spec->name),
+						 errdetail("Valid parameters are: %s.", list_parameter_names(spec))));
+			if ((slot >= 0 && given[slot]) ||
+				(param == &option_min_evidence && given_min) ||
+				(param == &option_round && given_round))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("parameter \"%s\" is given more than once in \"%s\"",
+								key, text)));
+
+			skip_space(&ps);
+			if (*ps.p != '=')
+				syntax_error(&ps, psprintf("\"=\" after \"%s\"", key));
+			ps.p++;
+			skip_space(&ps);
+			value = parse_value(&ps, spec, param);
+			check_param(spec, param, value);
+
+			if (slot >= 0)
+			{
+				m->params[slot] = value;
+				given[slot] = true;
+			}
+			else if (param == &option_min_evidence)
+			{
+				m->min_evidence = (int32) value;
+				given_min = true;
+			}
+			else
+			{
+				m->round_digits = (int32) value;
+				given_round = true;
+			}
+
+			skip_space(&ps);
+			if (*ps.p == ',')
+			{
+				ps.p++;
+				skip_space(&ps);
+				if (*ps.p == ')')
+					syntax_error(&ps, "a parameter after \",\"");
+			}
+			else if (*ps.p != ')')
+				syntax_error(&ps, "\",\" or \")\"");
+		}
+		ps.p++;
+		skip_space(&ps);
+	}
+	if (*ps.p != '\0')
+		syntax_error(&ps, "the end of the method");
+
+	for (int i = 0; i < spec->nparams; i++)
+		if (spec->params[i].required && !given[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("mastery method \"%s\" requires parameter \"%s\"",
+							spec->name, spec->params[i].name),
+					 errdetail("Parameter \"%s\" is %s.", spec->params[i].name,
+							   spec->params[i].doc),
+					 errhint("Required parameters of %s are: %s.", spec->name,
+							 list_parameter_names(spec))));
+	method_check(m);
+}
+
+/* ---------- normal form ---------- */
+
+static void
+append_value(StringInfo buf, const ParamSpec *p, double value)
+{
+	if (p->kind == PARAM_CHOICE)
+		appendStringInfoString(buf, p->choices[(int) value]);
+	else if (p->kind == PARAM_INTEGER)
+		appendStringInfo(buf, "%d", (int) value);
+	else
+		appendStringInfoString(buf, float8out_internal(value));
+}
+
+/*
+ * name(param=value, ..., min_evidence=k, round=d): every parameter of the
+ * method with its value, defaults included, so a stored method keeps its
+ * meaning even if a later release changed a default; options when set.
+ */
+char *
+method_to_text(const RollupMethod *m)
+{
+	const MethodSpec *spec = method_spec(m->id);
+	StringInfoData buf;
+	bool		any = false;
+
+	Assert(spec != NULL);
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, spec->name);
+	for (int i = 0; i < spec->nparams; i++)
+	{
+		appendStringInfo(&buf, "%s%s=", any ? ", " : "(", spec->params[i].name);
+		append_value(&buf, &spec->params[i], m->params[i]);
+		any = true;
+	}
+	if (m->min_evidence != ROLLUP_NO_MIN_EVIDENCE)
+	{
+		appendStringInfo(&buf, "%smin_evidence=%d", any ? ", " : "(", m->min_evidence);
+		any = true;
+	}
+	if (m->round_digits != ROLLUP_NO_ROUND)
+	{
+		appendStringInfo(&buf, "%sround=%d", any ? ", " : "(", m->round_digits);
+		any = true;
+	}
+	if (any)
+		appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
+static Datum
+method_datum(const RollupMethod *m)
+{
+	MasteryMethod *result = palloc0(sizeof(MasteryMethod));
+
+	SET_VARSIZE(result, sizeof(MasteryMethod));
+	result->version = MASTERY_METHOD_VERSION;
+	result->method = *m;
+	/* no negative zero: equal methods have equal bytes (equality, hashing) */
+	for (int i = 0; i < ROLLUP_MAX_PARAMS; i++)
+		result->method.params[i] += 0.0;
+	return PointerGetDatum(result);
+}
+
+/* A stored method: its header, then the one validator */
+static const RollupMethod *
+checked_method(MasteryMethod *mm)
+{
+	if (VARSIZE(mm) != sizeof(MasteryMethod) ||
+		mm->version != MASTERY_METHOD_VERSION ||
+		mm->flags != 0 || mm->reserved != 0 || mm->reserved2 != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid mastery_method value"),
+				 errdetail("Its header has version %d and size %d; version %d and size %d were expected.",
+						   mm->version, (int) VARSIZE(mm),
+						   MASTERY_METHOD_VERSION, (int) sizeof(MasteryMethod))));
+	return &mm->method;
+}
+
+PG_FUNCTION_INFO_V1(mastery_method_in);
+Datum
+mastery_method_in(PG_FUNCTION_ARGS)
+{
+	char	   *text = PG_GETARG_CSTRING(0);
+	RollupMethod m;
+
+	parse_method(text, &m);
+	PG_RETURN_DATUM(method_datum(&m));
+}
+
+PG_FUNCTION_INFO_V1(mastery_method_out);
+Datum
+mastery_method_out(PG_FUNCTION_ARGS)
+{
+	MasteryMethod *mm = PG_GETARG_MASTERY_METHOD(0);
+
+	PG_RETURN_CSTRING(method_to_text(checked_method(mm)));
+}
+
+/*
+ * Binary form: version byte, then the method as the validator sees it.
+ * Parameters travel as float8, so a binary copy is exact.
+ */
+PG_FUNCTION_INFO_V1(mastery_method_recv);
+Datum
+mastery_method_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	RollupMethod m;
+	int			version = pq_getmsgbyte(buf);
+
+	if (version != MASTERY_METHOD_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported binary format version %d for mastery_method", version),
+				 errdetail("This version of competency reads format %d.",
+						   MASTERY_METHOD_VERSION)));
+	memset(&m, 0, sizeof(m));
+	m.id = pq_getmsgint(buf, 4);
+	m.min_evidence = pq_getmsgint(buf, 4);
+	m.round_digits = pq_getmsgint(buf, 4);
+	for (int i = 0; i < ROLLUP_MAX_PARAMS; i++)
+		m.params[i] = pq_getmsgfloat8(buf);
+	pq_getmsgend(buf);
+	method_check(&m);
+	PG_RETURN_DATUM(method_datum(&m));
+}
+
+PG_FUNCTION_INFO_V1(mastery_method_send);
+Datum
+mastery_method_send(PG_FUNCTION_ARGS)
+{
+	const RollupMethod *m = checked_method(PG_GETARG_MASTERY_METHOD(0));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, MASTERY_METHOD_VERSION);
+	pq_sendint32(&buf, m->id);
+	pq_sendint32(&buf, m->min_evidence);
+	pq_sendint32(&buf, m->round_digits);
+	for (int i = 0; i < ROLLUP_MAX_PARAMS; i++)
+		pq_sendfloat8(&buf, m->params[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(mastery_method_eq);
+Datum
+mastery_method_eq(PG_FUNCTION_ARGS)
+{
+	const RollupMethod *a = checked_method(PG_GETARG_MASTERY_METHOD(0));
+	const RollupMethod *b = checked_method(PG_GETARG_MASTERY_METHOD(1));
+
+	PG_RETURN_BOOL(memcmp(a, b, sizeof(RollupMethod)) == 0);
+}
+
+/* {"method": "decaying_average", "weight": 0.65, "min_evidence": 2} */
+static char *
+method_json(const RollupMethod *m)
+{
+	const MethodSpec *spec = method_spec(m->id);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"method\": ");
+	escape_json(&buf, spec->name);
+	for (int i = 0; i < spec->nparams; i++)
+	{
+		appendStringInfoString(&buf, ", ");
+		escape_json(&buf, spec->params[i].name);
+		appendStringInfoString(&buf, ": ");
+		if (spec->params[i].kind == PARAM_CHOICE)
+			escape_json(&buf, spec->params[i].choices[(int) m->params[i]]);
+		else
+			append_value(&buf, &spec->params[i], m->params[i]);
+	}
+	if (m->min_evidence != ROLLUP_NO_MIN_EVIDENCE)
+		appendStringInfo(&buf, ", \"min_evidence\": %d", m->min_evidence);
+	if (m->round_digits != ROLLUP_NO_ROUND)
+		appendStringInfo(&buf, ", \"round\": %d", m->round_digits);
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
+PG_FUNCTION_INFO_V1(mastery_method_to_jsonb);
+Datum
+mastery_method_to_jsonb(PG_FUNCTION_ARGS)
+{
+	const RollupMethod *m = checked_method(PG_GETARG_MASTERY_METHOD(0));
+
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(method_json(m))));
+}
+
+PG_FUNCTION_INFO_V1(mastery_method_to_json);
+Datum
+mastery_method_to_json(PG_FUNCTION_ARGS)
+{
+	const RollupMethod *m = checked_method(PG_GETARG_MASTERY_METHOD(0));
+
+	PG_RETURN_TEXT_P(cstring_to_text(method_json(m)));
+}
+
+PG_FUNCTION_INFO_V1(mastery_method_hash);
+Datum
+mastery_method_hash(PG_FUNCTION_ARGS)
+{
+	const RollupMethod *m = checked_method(PG_GETARG_MASTERY_METHOD(0));
+
+	return hash_any((const unsigned char *) m, sizeof(RollupMethod));
+}
+
+/*
+ * From jsonb: the object is turned into the text form and parsed by the same
+ * parser, so both paths accept and reject exactly the same methods.
+ */
+PG_FUNCTION_INFO_V1(mastery_method_from_jsonb);
+Datum
+mastery_method_from_jsonb(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	StringInfoData params;
+	char	   *name = NULL;
+	char	   *key = NULL;
+	RollupMethod m;
+
+	if (!JB_ROOT_IS_OBJECT(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a mastery method in jsonb must be an object"),
+				 errhint("Write it as {\"method\": \"decaying_average\", \"weight\": 0.65}.")));
+	initStringInfo(&params);
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+			key = pnstrdup(v.val.string.val, v.val.string.len);
+		else if (tok == WJB_VALUE)
+		{
+			char	   *value;
+
+			if (v.type == jbvString)
+				value = pnstrdup(v.val.string.val, v.val.string.len);
+			else if (v.type == jbvNumeric)
+				value = DatumGetCString(DirectFunctionCall1(numeric_out,
+															NumericGetDatum(v.val.numeric)));
+			else
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("value of key \"%s\" in a mastery method must be a number or a string", key)));
+			if (strcmp(key, "method") == 0)
+				name = value;
+			else
+			{
+				/* keep keys and words to what the grammar can read back */
+				for (char *c = key; *c; c++)
+					if (!isalnum((unsigned char) *c) && *c != '_')
+						ereport(ERROR,
+								(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								 errmsg("unknown parameter \"%s\" in a mastery method", key)));
+				for (char *c = value; *c; c++)
+					if (!isalnum((unsigned char) *c) && !strchr("_.+-", *c))
+						ereport(ERROR,
+								(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								 errmsg("invalid value \"%s\" for parameter \"%s\" of a mastery method",
+										value, key)));
+				appendStringInfo(&params, "%s%s=%s", params.len ? ", " : "", key, value);
+			}
+		}
+	}
+	if (name == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a mastery method in jsonb needs the key \"method\""),
+				 errdetail("Valid methods are: %s.", list_method_names())));
+	for (char *c = name; *c; c++)
+		if (!isalnum((unsigned char) *c) && *c != '_')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown mastery method \"%s\"", name),
+					 errdetail("Valid methods are: %s.", list_method_names())));
+	parse_method(params.len ? psprintf("%s(%s)", name, params.data) : name, &m);
+	PG_RETURN_DATUM(method_datum(&m));
+}
+
+/*
+ * mastery_methods(): the method table as rows, so an analyst can look up
+ * names, defaults and ranges from SQL.
+ */
+PG_FUNCTION_INFO_V1(mastery_methods);
+Datum
+mastery_methods(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *fctx;
+	int			row;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		MemoryContext old;
+		TupleDesc	tupdesc;
+		int			rows = 0;
+
+		fctx = SRF_FIRSTCALL_INIT();
+		old = MemoryContextSwitchTo(fctx->multi_call_memory_ctx);
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "mastery_methods must be called in a context that accepts a record");
+		fctx->tuple_desc = BlessTupleDesc(tupdesc);
+		/* one row per parameter and option, or per method without parameters */
+		for (int i = 0; i < (int) NUM_METHODS; i++)
+			rows += methods[i].nparams + 2;
+		fctx->max_calls = rows;
+		MemoryContextSwitchTo(old);
+	}
+	fctx = SRF_PERCALL_SETUP();
+	row = fctx->call_cntr;
+	if (row < (int) fctx->max_calls)
+	{
+		const MethodSpec *spec = NULL;
+		const ParamSpec *p;
+		Datum		values[9];
+		bool		nulls[9] = {false};
+		int			i;
+
+		for (i = 0; i < (int) NUM_METHODS; i++)
+		{
+			if (row < methods[i].nparams + 2)
+			{
+				spec = &methods[i];
+				break;
+			}
+			row -= methods[i].nparams + 2;
+		}
+		Assert(spec != NULL);
+		p = row < spec->nparams ? &spec->params[row] :
+			row == spec->nparams ? &option_min_evidence : &option_round;
+
+		values[0] = CStringGetTextDatum(spec->name);
+		values[1] = CStringGetTextDatum(spec->doc);
+		values[2] = CStringGetTextDatum(p->name);
+		if (p->required || p == &option_min_evidence || p == &option_round)
+			nulls[3] = true;
+		else
+		{
+			StringInfoData b;
+
+			initStringInfo(&b);
+			append_value(&b, p, p->def);
+			values[3] = CStringGetTextDatum(b.data);
+		}
+		if (p->kind == PARAM_CHOICE)
+		{
+			nulls[4] = nulls[5] = true;
+			values[6] = CStringGetTextDatum(psprintf("%s or %s", p->choices[0], p->choices[1]));
+		}
+		else
+		{
+			values[4] = Float8GetDatum(p->min);
+			values[5] = Float8GetDatum(p->max == UNBOUNDED ? get_float8_infinity() : p->max);
+			values[6] = CStringGetTextDatum(p->kind == PARAM_INTEGER ? "integer" :
+											p->open_interval ? "number, bounds excluded" : "number");
+		}
+		values[7] = BoolGetDatum(p->required);
+		values[8] = CStringGetTextDatum(p->doc);
+		SRF_RETURN_NEXT(fctx, HeapTupleGetDatum(heap_form_tuple(fctx->tuple_desc, values, nulls)));
+	}
+	SRF_RETURN_DONE(fctx);
+}

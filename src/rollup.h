@@ -1,0 +1,90 @@
+/*
+ * rollup.h
+ *		The rollup methods as pure functions over one learner x skill stream.
+ *
+ * Nothing here knows about fmgr or SQL types: the plumbing (mastery_agg.c,
+ * later mastery_state.c) prepares a RollupInput and calls rollup_compute(),
+ * so the maths can be unit-tested and fuzzed on their own.
+ */
+#ifndef COMPETENCY_ROLLUP_H
+#define COMPETENCY_ROLLUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum RollupMethodId
+{
+	ROLLUP_LATEST = 1,
+	ROLLUP_HIGHEST,
+	ROLLUP_AVERAGE,
+	ROLLUP_WEIGHTED_AVERAGE,
+	ROLLUP_DECAYING_AVERAGE,
+	ROLLUP_N_MASTERY,
+	ROLLUP_MODE,
+	ROLLUP_MEDIAN,
+	ROLLUP_MEAN_RECENT,
+	ROLLUP_POWER_LAW,
+	ROLLUP_TRUE_SCORE,
+	ROLLUP_BKT
+} RollupMethodId;
+
+#define ROLLUP_FIRST_METHOD ROLLUP_LATEST
+#define ROLLUP_LAST_METHOD	ROLLUP_BKT
+#define ROLLUP_MAX_PARAMS	6
+
+/* Parameter slots, in the order of each method's row in method.c */
+#define PARAM_WEIGHT		0	/* weighted_average, decaying_average */
+#define PARAM_N				0	/* n_mastery, mean_recent */
+#define PARAM_THRESHOLD		1	/* n_mastery */
+#define PARAM_TIE			0	/* mode: TIE_HIGHEST or TIE_RECENT */
+#define PARAM_AT			0	/* power_law: AT_LAST or AT_NEXT */
+#define PARAM_P_INIT		0	/* bkt */
+#define PARAM_P_LEARN		1
+#define PARAM_P_GUESS		2
+#define PARAM_P_SLIP		3
+#define PARAM_P_FORGET		4
+#define PARAM_CORRECT_AT	5
+
+#define TIE_HIGHEST 0
+#define TIE_RECENT	1
+#define AT_LAST		0
+#define AT_NEXT		1
+
+#define ROLLUP_NO_MIN_EVIDENCE	0
+#define ROLLUP_NO_ROUND			(-1)
+
+/*
+ * A validated method: what mastery_method holds after its version header.
+ * Fixed layout (64 bytes, no padding holes) because it is also written into
+ * serialized aggregate states.
+ */
+typedef struct RollupMethod
+{
+	int32_t		id;				/* RollupMethodId */
+	int32_t		min_evidence;	/* ROLLUP_NO_MIN_EVIDENCE or >= 1 */
+	int32_t		round_digits;	/* ROLLUP_NO_ROUND or 0..ROLLUP_MAX_ROUND */
+	int32_t		reserved;		/* zero */
+	double		params[ROLLUP_MAX_PARAMS];	/* unused slots are zero */
+} RollupMethod;
+
+/*
+ * What a method sees: the scores of one stream after ordering, after an
+ * override has cut off older evidence, and rescaled to the out_of of the
+ * most recent evidence.
+ */
+typedef struct RollupInput
+{
+	const double *scores;		/* oldest first */
+	const double *weights;		/* evidence weights, or NULL when all equal */
+	int			n;				/* >= 1 */
+	double		out_of;			/* > 0, or 0 when unknown (score-only form) */
+} RollupInput;
+
+/* Returns false when the result is NULL (n_mastery, min_evidence). */
+extern bool rollup_compute(const RollupMethod *method, const RollupInput *in,
+						   double *result);
+
+/* round(x::numeric, digits)::float8, without leaving C */
+extern double round_half_away(double x, int digits);
+
+#endif							/* COMPETENCY_ROLLUP_H */

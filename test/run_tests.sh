@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite, inside a running cluster (see test/with_cluster.sh):
+# pg_regress for exact output, then pgTAP suites with pg_prove.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+status=0
+if ! make -s installcheck; then
+    status=1
+    [ -f regression.diffs ] && head -n 200 regression.diffs
+fi
+
+psql -q -X -v ON_ERROR_STOP=1 -d postgres -c 'DROP DATABASE IF EXISTS competency_tap' \
+    -c 'CREATE DATABASE competency_tap' || exit 1
+psql -q -X -v ON_ERROR_STOP=1 -d competency_tap \
+    -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION competency' || exit 1
+if ! pg_prove -d competency_tap --ext .sql -r test/tap; then
+    status=1
+fi
+
+if [ $status -eq 0 ]; then echo "make test: all tests passed"; else echo "make test: FAILED" >&2; fi
+exit $status
