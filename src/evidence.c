@@ -237,12 +237,15 @@ mastery_evidence_in(PG_FUNCTION_ARGS)
 		if (keylen == 0 || *p != '=')
 			evidence_syntax_error(input, key, "weight=... or kind=...");
 		p = skip_spaces(p + 1);
-		if (keylen == 6 && pg_strncasecmp(key, "weight", 6) == 0 && !have_weight)
+		if ((keylen == 6 && pg_strncasecmp(key, "weight", 6) == 0 && have_weight) ||
+			(keylen == 4 && pg_strncasecmp(key, "kind", 4) == 0 && have_kind))
+			evidence_syntax_error(input, key, "each of weight and kind at most once");
+		if (keylen == 6 && pg_strncasecmp(key, "weight", 6) == 0)
 		{
 			weight = parse_number(input, &p, "a weight");
 			have_weight = true;
 		}
-		else if (keylen == 4 && pg_strncasecmp(key, "kind", 4) == 0 && !have_kind)
+		else if (keylen == 4 && pg_strncasecmp(key, "kind", 4) == 0)
 		{
 			const char *word = p;
 
@@ -254,8 +257,7 @@ mastery_evidence_in(PG_FUNCTION_ARGS)
 			have_kind = true;
 		}
 		else
-			evidence_syntax_error(input, key,
-								  "weight=... or kind=..., each at most once");
+			evidence_syntax_error(input, key, "weight=... or kind=...");
 	}
 	if (*p != '\0')
 		evidence_syntax_error(input, p, "\",\" or the end of the evidence");

@@ -154,7 +154,7 @@ stream_append_stream(EvidenceStream *dst, const EvidenceStream *src)
 		dst->common = src->common;
 	in_order = dst->sorted && src->sorted &&
 		(dst->n == 0 || item_cmp(dst, dst->n - 1, &src->items[0], stream_terms(src, 0)) <= 0);
-	if (dst->terms == NULL && dst->n > 0 &&
+	if (dst->terms == NULL &&
 		(src->terms != NULL || !terms_equal(&src->common, &dst->common)))
 		stream_spread_terms(dst);
 	stream_reserve(dst, (int64) dst->n + src->n);

@@ -155,6 +155,27 @@ list_parameter_names(const MethodSpec *spec)
 	return buf.data;
 }
 
+/* bkt(p_init=..., p_learn=..., ...): the required parameters, for hints */
+static char *
+required_example(const MethodSpec *spec)
+{
+	StringInfoData buf;
+	bool		any = false;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, spec->name);
+	for (int i = 0; i < spec->nparams; i++)
+	{
+		if (!spec->params[i].required)
+			continue;
+		appendStringInfo(&buf, "%s%s=...", any ? ", " : "(", spec->params[i].name);
+		any = true;
+	}
+	if (any)
+		appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
 static char *
 format_number(double x)
 {
@@ -312,7 +333,12 @@ parse_value(MethodParser *ps, const MethodSpec *spec, const ParamSpec *param)
 		if (end == ps->p)
 			syntax_error(ps, psprintf("a number for parameter \"%s\"", param->name));
 		if (errno == ERANGE && (value == HUGE_VAL || value == -HUGE_VAL))
-			value = value > 0 ? UNBOUNDED : -UNBOUNDED;
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("parameter \"%s\" of mastery method \"%s\" is out of range",
+							param->name, spec->name),
+					 errdetail("The value %s is too large for a double precision number.",
+							   pnstrdup(ps->p, end - ps->p))));
 		ps->p = end;
 		return value;
 	}
@@ -436,10 +462,9 @@ parse_method(const char *text, RollupMethod *m)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("mastery method \"%s\" requires parameter \"%s\"",
 							spec->name, spec->params[i].name),
-					 errdetail("Parameter \"%s\" is %s.", spec->params[i].name,
+					 errdetail("Parameter \"%s\": %s.", spec->params[i].name,
 							   spec->params[i].doc),
-					 errhint("Required parameters of %s are: %s.", spec->name,
-							 list_parameter_names(spec))));
+					 errhint("Write it as %s.", required_example(spec))));
 	method_check(m);
 }
 
