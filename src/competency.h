@@ -123,17 +123,19 @@ typedef struct EvidenceStream
 	int32		n;
 	int32		capacity;
 	bool		sorted;			/* items are in evidence_order */
+	bool		owns_items;		/* items was allocated here, not given */
 	TimedScore *items;
 	EvidenceTerms common;		/* the terms of every item while terms is NULL */
 	EvidenceTerms *terms;		/* per item, once they differ */
 } EvidenceStream;
 
-extern void stream_init(EvidenceStream *s, const EvidenceTerms *first);
+extern void stream_init(EvidenceStream *s, const EvidenceTerms *first,
+						TimedScore *inline_items, int inline_capacity);
 extern void stream_append(EvidenceStream *s, TimestampTz t, double score,
 						  const EvidenceTerms *terms);
 extern void stream_append_stream(EvidenceStream *dst, const EvidenceStream *src);
 extern void stream_sort(EvidenceStream *s);
-extern bool stream_view(EvidenceStream *s, RollupInput *in);
+extern bool stream_view(EvidenceStream *s, RollupInput *in, double *buf, int buflen);
 extern Size stream_encoded_size(const EvidenceStream *s);
 extern char *stream_encode(const EvidenceStream *s, char *out);
 extern void stream_decode(EvidenceStream *s, const char *data, Size len);

@@ -79,14 +79,21 @@ item_cmp(const EvidenceStream *s, int i, const TimedScore *item,
 						  terms->weight, terms->out_of, terms->kind);
 }
 
-/* Allocates in the current memory context; the aggregates switch to theirs */
+/*
+ * Starts an empty stream whose first items go to a buffer the caller owns
+ * (the aggregate state embeds one, so a small group costs one allocation).
+ * Later allocations are in the current memory context; the aggregates
+ * switch to theirs.
+ */
 void
-stream_init(EvidenceStream *s, const EvidenceTerms *first)
+stream_init(EvidenceStream *s, const EvidenceTerms *first,
+			TimedScore *inline_items, int inline_capacity)
 {
 	s->n = 0;
-	s->capacity = STREAM_INITIAL_CAPACITY;
+	s->capacity = inline_capacity;
 	s->sorted = true;
-	s->items = palloc(sizeof(TimedScore) * s->capacity);
+	s->owns_items = false;
+	s->items = inline_items;
 	s->common = *first;
 	s->terms = NULL;
 }
@@ -94,9 +101,9 @@ stream_init(EvidenceStream *s, const EvidenceTerms *first)
 static void
 stream_reserve(EvidenceStream *s, int64 needed)
 {
-	int64		capacity = s->capacity;
+	int64		capacity = Max(s->capacity, STREAM_INITIAL_CAPACITY);
 
-	if (needed <= capacity)
+	if (needed <= s->capacity)
 		return;
 	if (needed > STREAM_MAX_EVIDENCE)
 		ereport(ERROR,
@@ -107,7 +114,16 @@ stream_reserve(EvidenceStream *s, int64 needed)
 	while (capacity < needed)
 		capacity *= 2;
 	capacity = Min(capacity, STREAM_MAX_EVIDENCE);
-	s->items = repalloc_huge(s->items, sizeof(TimedScore) * capacity);
+	if (s->owns_items)
+		s->items = repalloc_huge(s->items, sizeof(TimedScore) * capacity);
+	else
+	{
+		TimedScore *items = palloc_extended(sizeof(TimedScore) * capacity, MCXT_ALLOC_HUGE);
+
+		memcpy(items, s->items, sizeof(TimedScore) * s->n);
+		s->items = items;
+		s->owns_items = true;
+	}
 	if (s->terms)
 		s->terms = repalloc_huge(s->terms, sizeof(EvidenceTerms) * capacity);
 	s->capacity = (int32) capacity;
@@ -117,7 +133,7 @@ stream_reserve(EvidenceStream *s, int64 needed)
 static void
 stream_spread_terms(EvidenceStream *s)
 {
-	s->terms = palloc_extended(sizeof(EvidenceTerms) * s->capacity, MCXT_ALLOC_HUGE);
+	s->terms = palloc_extended(sizeof(EvidenceTerms) * Max(s->capacity, 1), MCXT_ALLOC_HUGE);
 	for (int i = 0; i < s->n; i++)
 		s->terms[i] = s->common;
 }
@@ -132,14 +148,58 @@ stream_append(EvidenceStream *s, TimestampTz t, double score,
 		s->common = *terms;
 	else if (s->terms == NULL && !terms_equal(terms, &s->common))
 		stream_spread_terms(s);
-	if (s->n >= s->capacity)
+	if (unlikely(s->n >= s->capacity))
 		stream_reserve(s, (int64) s->n + 1);
-	if (s->sorted && s->n > 0 && item_cmp(s, s->n - 1, &item, terms) > 0)
-		s->sorted = false;
+	if (s->sorted && s->n > 0)
+	{
+		/* uniform terms: time and score decide; else the whole order */
+		int			c = s->terms == NULL ? timed_score_cmp(&s->items[s->n - 1], &item) :
+			item_cmp(s, s->n - 1, &item, terms);
+
+		if (c > 0)
+			s->sorted = false;
+	}
 	s->items[s->n] = item;
 	if (s->terms)
 		s->terms[s->n] = *terms;
 	s->n++;
+}
+
+/*
+ * Two ordered streams with the same terms, interleaved in time: parallel
+ * workers each see a time-ordered share of a group.  Merging keeps the
+ * result ordered, so the final function does not sort.
+ */
+static void
+stream_merge(EvidenceStream *dst, const EvidenceStream *src)
+{
+	int64		total = (int64) dst->n + src->n;
+	TimedScore *merged;
+	int			i = 0,
+				j = 0,
+				k = 0;
+
+	if (total > STREAM_MAX_EVIDENCE)
+		stream_reserve(dst, total);	/* reports the limit */
+	merged = palloc_extended(sizeof(TimedScore) * total, MCXT_ALLOC_HUGE);
+	while (i < dst->n && j < src->n)
+	{
+		if (timed_score_cmp(&dst->items[i], &src->items[j]) <= 0)
+			merged[k++] = dst->items[i++];
+		else
+			merged[k++] = src->items[j++];
+	}
+	if (i < dst->n)
+		memcpy(merged + k, dst->items + i, sizeof(TimedScore) * (dst->n - i));
+	if (j < src->n)
+		memcpy(merged + k + (dst->n - i), src->items + j, sizeof(TimedScore) * (src->n - j));
+	if (dst->owns_items)
+		pfree(dst->items);
+	dst->items = merged;
+	dst->owns_items = true;
+	dst->capacity = (int32) total;
+	dst->n = (int32) total;
+	dst->sorted = true;
 }
 
 /* The combine step of parallel aggregation: dst gets all of src */
@@ -154,6 +214,12 @@ stream_append_stream(EvidenceStream *dst, const EvidenceStream *src)
 		dst->common = src->common;
 	in_order = dst->sorted && src->sorted &&
 		(dst->n == 0 || item_cmp(dst, dst->n - 1, &src->items[0], stream_terms(src, 0)) <= 0);
+	if (!in_order && dst->sorted && src->sorted && dst->terms == NULL &&
+		src->terms == NULL && terms_equal(&src->common, &dst->common))
+	{
+		stream_merge(dst, src);
+		return;
+	}
 	if (dst->terms == NULL &&
 		(src->terms != NULL || !terms_equal(&src->common, &dst->common)))
 		stream_spread_terms(dst);
@@ -203,10 +269,12 @@ stream_sort(EvidenceStream *s)
  * What a method sees, in the current memory context: the scores from the
  * latest override on (an override is a teacher's judgement that restarts
  * the stream), rescaled to the out_of of the most recent evidence, with
- * weights only when they differ.  Returns false for an empty stream.
+ * weights only when they differ.  Scores and weights go to buf when
+ * 2n <= buflen, else to memory of the current context.  Returns false for
+ * an empty stream.
  */
 bool
-stream_view(EvidenceStream *s, RollupInput *in)
+stream_view(EvidenceStream *s, RollupInput *in, double *buf, int buflen)
 {
 	int			start = 0;
 	int			n;
@@ -232,7 +300,8 @@ stream_view(EvidenceStream *s, RollupInput *in)
 	n = s->n - start;
 	out_of = stream_terms(s, s->n - 1)->out_of;
 
-	scores = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
+	/* the caller's buffer holds scores and weights of small streams */
+	scores = 2 * n <= buflen ? buf : palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
 	for (int i = 0; i < n; i++)
 		scores[i] = s->items[start + i].score;
 
@@ -252,7 +321,8 @@ stream_view(EvidenceStream *s, RollupInput *in)
 		}
 		if (!same_weight)
 		{
-			weights = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
+			weights = 2 * n <= buflen ? buf + n :
+				palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
 			for (int i = 0; i < n; i++)
 				weights[i] = s->terms[start + i].weight;
 		}
@@ -378,6 +448,7 @@ stream_decode(EvidenceStream *s, const char *data, Size len)
 	s->n = h.n;
 	s->capacity = Max(h.n, STREAM_INITIAL_CAPACITY);
 	s->common = h.common;
+	s->owns_items = true;
 	s->items = palloc_extended(sizeof(TimedScore) * s->capacity, MCXT_ALLOC_HUGE);
 	memcpy(s->items, data + sizeof(StreamHeader), sizeof(TimedScore) * h.n);
 	s->terms = NULL;

@@ -9,15 +9,35 @@
  */
 #include "competency.h"
 
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+/* A small group's evidence fits in the state itself: one allocation */
+#define STATE_INLINE_ITEMS 4
+
 typedef struct MasteryAggState
 {
-	RollupMethod method;
+	const RollupMethod *method; /* interned per query, see method_argument */
 	EvidenceStream stream;
+	TimedScore	inline_items[STATE_INLINE_ITEMS];
 } MasteryAggState;
+
+/*
+ * The methods a query's aggregate has seen, kept in fn_extra so that states
+ * share one copy instead of 64 bytes each.  When the method argument is a
+ * constant, as it nearly always is, it is not even compared per row.
+ */
+#define METHOD_CACHE_SIZE 8
+
+typedef struct MethodCache
+{
+	bool		checked_const;	/* looked at the aggregate's argument */
+	bool		is_const;
+	int			n;
+	RollupMethod methods[METHOD_CACHE_SIZE];
+} MethodCache;
 
 /* The terms of every score of the score-only form: out_of unknown */
 static const EvidenceTerms score_only_terms = {0.0, 1.0f, KIND_ASSESSMENT, {0, 0, 0}};
@@ -32,17 +52,42 @@ aggregate_context(FunctionCallInfo fcinfo, const char *name)
 	return aggcontext;
 }
 
-static MasteryAggState *
-new_state(MemoryContext aggcontext, const RollupMethod *method,
-		  const EvidenceTerms *first)
+static MethodCache *
+method_cache(FunctionCallInfo fcinfo)
 {
-	MemoryContext old = MemoryContextSwitchTo(aggcontext);
-	MasteryAggState *state = palloc(sizeof(MasteryAggState));
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+														  sizeof(MethodCache));
+	return (MethodCache *) fcinfo->flinfo->fn_extra;
+}
 
-	state->method = *method;
-	stream_init(&state->stream, first);
-	MemoryContextSwitchTo(old);
-	return state;
+/* One copy per distinct method and query; lives as long as the query */
+static const RollupMethod *
+intern_method(FunctionCallInfo fcinfo, const RollupMethod *m)
+{
+	MethodCache *cache = method_cache(fcinfo);
+	RollupMethod *copy;
+
+	for (int i = 0; i < cache->n; i++)
+		if (memcmp(&cache->methods[i], m, sizeof(RollupMethod)) == 0)
+			return &cache->methods[i];
+	if (cache->n < METHOD_CACHE_SIZE)
+		copy = &cache->methods[cache->n++];
+	else
+		copy = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(RollupMethod));
+	*copy = *m;
+	return copy;
+}
+
+static void
+methods_differ(const RollupMethod *a, const RollupMethod *b)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("mastery method changes within one group"),
+			 errdetail("The group started with %s and then got %s.",
+					   method_to_text(a), method_to_text(b)),
+			 errhint("Use one method per aggregate call, or group by the method column too.")));
 }
 
 /*
@@ -52,7 +97,19 @@ new_state(MemoryContext aggcontext, const RollupMethod *method,
 static const RollupMethod *
 method_argument(FunctionCallInfo fcinfo, int argno, MasteryAggState *state)
 {
+	MethodCache *cache = method_cache(fcinfo);
 	MasteryMethod *mm;
+
+	if (!cache->checked_const)
+	{
+		Aggref	   *aggref = AggGetAggref(fcinfo);
+
+		cache->is_const = aggref != NULL &&
+			IsA(((TargetEntry *) list_nth(aggref->args, argno - 1))->expr, Const);
+		cache->checked_const = true;
+	}
+	if (state != NULL && cache->is_const)
+		return state->method;
 
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
@@ -60,15 +117,22 @@ method_argument(FunctionCallInfo fcinfo, int argno, MasteryAggState *state)
 				 errmsg("mastery method must not be null"),
 				 errhint("Name a method such as 'decaying_average' or 'latest'.")));
 	mm = PG_GETARG_MASTERY_METHOD(argno);
-	if (state != NULL &&
-		memcmp(&state->method, &mm->method, sizeof(RollupMethod)) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("mastery method changes within one group"),
-				 errdetail("The group started with %s and then got %s.",
-						   method_to_text(&state->method), method_to_text(&mm->method)),
-				 errhint("Use one method per aggregate call, or group by the method column too.")));
-	return &mm->method;
+	if (state == NULL)
+		return intern_method(fcinfo, &mm->method);
+	if (memcmp(state->method, &mm->method, sizeof(RollupMethod)) != 0)
+		methods_differ(state->method, &mm->method);
+	return state->method;
+}
+
+static MasteryAggState *
+new_state(MemoryContext aggcontext, const RollupMethod *method,
+		  const EvidenceTerms *first)
+{
+	MasteryAggState *state = MemoryContextAlloc(aggcontext, sizeof(MasteryAggState));
+
+	state->method = method;
+	stream_init(&state->stream, first, state->inline_items, STATE_INLINE_ITEMS);
+	return state;
 }
 
 /* mastery(score float8, observed_at timestamptz, method) */
@@ -153,13 +217,9 @@ mastery_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	}
 	if (a == NULL)
-		a = new_state(aggcontext, &b->method, &b->stream.common);
-	else if (memcmp(&a->method, &b->method, sizeof(RollupMethod)) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("mastery method changes within one group"),
-				 errdetail("The group has both %s and %s.",
-						   method_to_text(&a->method), method_to_text(&b->method))));
+		a = new_state(aggcontext, intern_method(fcinfo, b->method), &b->stream.common);
+	else if (memcmp(a->method, b->method, sizeof(RollupMethod)) != 0)
+		methods_differ(a->method, b->method);
 	old = MemoryContextSwitchTo(aggcontext);
 	stream_append_stream(&a->stream, &b->stream);
 	MemoryContextSwitchTo(old);
@@ -193,33 +253,36 @@ mastery_serializefn(PG_FUNCTION_ARGS)
 	p = VARDATA(out);
 	memset(p, 0, 4);
 	p[0] = AGG_STATE_FORMAT;
-	memcpy(p + 4, &state->method, sizeof(RollupMethod));
+	memcpy(p + 4, state->method, sizeof(RollupMethod));
 	stream_encode(&state->stream, p + AGG_STATE_HEADER);
 	PG_RETURN_BYTEA_P(out);
 }
 
+/*
+ * The result is transient: it lives in the current (per-tuple) memory
+ * context, and the combine function copies what it keeps.
+ */
 PG_FUNCTION_INFO_V1(mastery_deserializefn);
 Datum
 mastery_deserializefn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = aggregate_context(fcinfo, "mastery_deserializefn");
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	const char *p = VARDATA_ANY(in);
 	Size		len = VARSIZE_ANY_EXHDR(in);
 	MasteryAggState *state;
-	MemoryContext old;
+	RollupMethod method;
 
+	(void) aggregate_context(fcinfo, "mastery_deserializefn");
 	if (len < AGG_STATE_HEADER || p[0] != AGG_STATE_FORMAT || p[1] || p[2] || p[3])
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid serialized mastery aggregate state"),
 				 errdetail("Its header is missing or has an unknown format.")));
-	old = MemoryContextSwitchTo(aggcontext);
+	memcpy(&method, p + 4, sizeof(RollupMethod));
+	method_check(&method);
 	state = palloc(sizeof(MasteryAggState));
-	memcpy(&state->method, p + 4, sizeof(RollupMethod));
-	method_check(&state->method);
+	state->method = intern_method(fcinfo, &method);
 	stream_decode(&state->stream, p + AGG_STATE_HEADER, len - AGG_STATE_HEADER);
-	MemoryContextSwitchTo(old);
 	PG_RETURN_POINTER(state);
 }
 
@@ -234,13 +297,14 @@ mastery_finalfn(PG_FUNCTION_ARGS)
 	MasteryAggState *state;
 	RollupInput in;
 	double		result;
+	double		buf[128];
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	state = (MasteryAggState *) PG_GETARG_POINTER(0);
-	if (!stream_view(&state->stream, &in))
+	if (!stream_view(&state->stream, &in, buf, lengthof(buf)))
 		PG_RETURN_NULL();
-	if (!rollup_compute(&state->method, &in, &result))
+	if (!rollup_compute(state->method, &in, &result))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(result);
 }

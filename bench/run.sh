@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# make bench: speed and memory of the rollup aggregates as ratios against
+# baselines measured in the same run, in the cluster of test/with_cluster.sh.
+#
+#   BENCH_ROWS   evidence rows (default 10000000)
+#   BENCH_REPS   timed runs per query, the median is reported (default 3)
+#
+# Every timed query consumes the aggregate's value (SELECT sum(m) FROM ...),
+# so the planner cannot drop the aggregate; bench/queries.sql shows the
+# EXPLAIN VERBOSE proving it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rows=${BENCH_ROWS:-10000000}
+reps=${BENCH_REPS:-3}
+out=bench/results
+mkdir -p "$out"
+export PGDATABASE=competency_bench
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS competency_bench" -c "CREATE DATABASE competency_bench"
+
+echo "bench: generating $rows evidence rows in arrival (time) order"
+psql -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -f bench/setup.sql
+echo "bench: timing (median of $reps runs each)"
+psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -v rows="$rows" -f bench/mastery.sql | tee "$out/mastery.md"
