@@ -65,6 +65,23 @@ FROM (SELECT learner, skill, 'true_score' AS m,
              mastery(mastery_evidence(score, out_of, observed_at, 1, kind), 'true_score') AS value
       FROM evidence_shuffled GROUP BY learner, skill) p
 JOIN serial_result s USING (learner, skill, m);
+-- Parallel hashed aggregation over rows in time order: every worker's
+-- partial state is ordered, and the combine step merges them instead of
+-- leaving them to be sorted
+EXPLAIN (COSTS OFF)
+SELECT learner, mastery(score, observed_at, 'decaying_average') FROM evidence_log GROUP BY learner;
+SELECT count(*) AS streams,
+       count(*) FILTER (WHERE p.value IS NOT DISTINCT FROM s.value) AS identical
+FROM (SELECT learner, skill, 'power_law' AS m,
+             mastery(mastery_evidence(score, out_of, observed_at, 1, kind), 'power_law') AS value
+      FROM evidence_log GROUP BY learner, skill) p
+JOIN serial_result s USING (learner, skill, m);
+SELECT count(*) AS learners,
+       count(*) FILTER (WHERE p.value = s.value) AS identical
+FROM (SELECT learner, mastery(score, observed_at, 'decaying_average') AS value FROM evidence_log GROUP BY learner) p
+JOIN (SELECT learner, mastery(score, observed_at, 'decaying_average') AS value
+      FROM (SELECT * FROM evidence_log ORDER BY observed_at, score) o GROUP BY learner) s USING (learner);
+
 RESET enable_sort;
 
 -- A group whose method changes is an error under a parallel plan as well
