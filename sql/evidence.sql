@@ -7,6 +7,8 @@ SET datestyle = 'ISO, YMD';
 SELECT '3.5/4 @ 2024-09-05 10:00'::mastery_evidence;
 SELECT '  3 / 4@2024-09-05 , weight = 2 , kind = Practice '::mastery_evidence;
 SELECT '2/4 @ "September 5, 2024 10:00", kind=override'::mastery_evidence;
+-- Extra credit: a score may exceed out_of (gradebooks give 103 of 100)
+SELECT '103/100 @ 2021-09-29'::mastery_evidence;
 SELECT '0.1/1 @ 2024-09-05 10:00:00.123456+02, weight=0.1'::mastery_evidence;
 
 -- The constructor and the accessors
@@ -74,7 +76,6 @@ SELECT 'Infinity/4 @ 2024-09-05'::mastery_evidence;
 SELECT '3/NaN @ 2024-09-05'::mastery_evidence;
 SELECT '3/0 @ 2024-09-05'::mastery_evidence;
 SELECT '3/-4 @ 2024-09-05'::mastery_evidence;
-SELECT '5/4 @ 2024-09-05'::mastery_evidence;
 SELECT '-1/4 @ 2024-09-05'::mastery_evidence;
 SELECT '3/4 @ 2024-09-05, weight=-1'::mastery_evidence;
 SELECT '3/4 @ 2024-09-05, weight=0'::mastery_evidence;

@@ -40,7 +40,7 @@ typedef enum EvidenceKind
  */
 typedef struct MasteryEvidence
 {
-	float8		score;			/* 0 <= score <= out_of */
+	float8		score;			/* >= 0; may exceed out_of (extra credit) */
 	float8		out_of;			/* > 0 */
 	TimestampTz observed_at;	/* finite */
 	float4		weight;			/* > 0 */

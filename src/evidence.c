@@ -80,13 +80,13 @@ evidence_check(double score, double out_of, TimestampTz observed_at,
 				 errmsg("out_of of mastery evidence must be a positive finite number"),
 				 errdetail("The out_of given was %s.", float8out_internal(out_of)),
 				 errhint("out_of is the highest possible score, for example 4 on a four-point scale.")));
-	if (score < 0.0 || score > out_of)
+	/* above out_of is allowed: gradebooks give extra credit (103 of 100) */
+	if (score < 0.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("score of mastery evidence must be between 0 and out_of"),
-				 errdetail("The score %s is outside 0 to %s.",
-						   float8out_internal(score), float8out_internal(out_of)),
-				 errhint("Record extra credit by raising out_of.")));
+				 errmsg("score of mastery evidence must not be negative"),
+				 errdetail("The score given was %s.", float8out_internal(score)),
+				 errhint("Scores run from 0 upward; out_of is the highest regular score.")));
 	if (!isfinite(weight) || weight <= 0.0 || weight > FLT_MAX ||
 		(float4) weight <= 0.0f)
 		ereport(ERROR,

@@ -408,8 +408,7 @@ check_terms(const EvidenceTerms *t, bool known_out_of)
 static void
 check_item(const TimedScore *item, const EvidenceTerms *t)
 {
-	if (!isfinite(item->score) ||
-		(t->out_of > 0.0 && (item->score < 0.0 || item->score > t->out_of)))
+	if (!isfinite(item->score) || (t->out_of > 0.0 && item->score < 0.0))
 		corrupt_stream("A score is invalid.");
 	if (TIMESTAMP_NOT_FINITE(item->observed_at) || !IS_VALID_TIMESTAMP(item->observed_at))
 		corrupt_stream("A time observed is invalid.");

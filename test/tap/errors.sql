@@ -13,7 +13,7 @@ SELECT throws_ok($$SELECT 'NaN/4 @ 2024-09-05'::mastery_evidence$$, '22003', NUL
 SELECT throws_ok($$SELECT 'Infinity/4 @ 2024-09-05'::mastery_evidence$$, '22003', NULL, 'evidence: infinite score');
 SELECT throws_ok($$SELECT '3/0 @ 2024-09-05'::mastery_evidence$$, '22003', NULL, 'evidence: out_of = 0');
 SELECT throws_ok($$SELECT '3/-1 @ 2024-09-05'::mastery_evidence$$, '22003', NULL, 'evidence: out_of < 0');
-SELECT throws_ok($$SELECT '5/4 @ 2024-09-05'::mastery_evidence$$, '22003', NULL, 'evidence: score above out_of');
+SELECT throws_ok($$SELECT '-1/4 @ 2024-09-05'::mastery_evidence$$, '22003', NULL, 'evidence: negative score');
 SELECT throws_ok($$SELECT '3/4 @ 2024-09-05, weight=-1'::mastery_evidence$$, '22003', NULL, 'evidence: negative weight');
 SELECT throws_ok($$SELECT mastery('NaN'::float8, now(), 'latest')$$, '22003', NULL, 'mastery(): NaN score');
 SELECT throws_ok($$SELECT 'decaying_average(weight=1.5)'::mastery_method$$, '22003', NULL, 'method: parameter out of range');

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# make demo: the Grand Bend sample district rolled up with competency, inside
+# the cluster started by test/with_cluster.sh.  Loads the Ed-Fi XML (with
+# psql on the client side: the server never reads files of this checkout),
+# then prints the report of demo/report.sql.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export PGDATABASE=competency_demo
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS competency_demo" -c "CREATE DATABASE competency_demo"
+psql -X -q -v ON_ERROR_STOP=1 -f demo/load.sql
+psql -X -q -v ON_ERROR_STOP=1 -f demo/report.sql
