@@ -15,6 +15,14 @@ EXTRA_CLEAN = results/ regression.diffs regression.out
 
 # -Wno-unused-parameter: PostgreSQL's own headers and PG_FUNCTION_ARGS trip it
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter
+# make SANITIZE=1: UBSan in the extension (see test-sanitize).  AddressSanitizer
+# needs its runtime preloaded into the server, and Debian's postgres deadlocks
+# in bindtextdomain() at startup under it; memory errors are valgrind's job
+# (test-valgrind) and the fuzz harness's.
+ifdef SANITIZE
+PG_CFLAGS  += -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SHLIB_LINK += -fsanitize=undefined
+endif
 # No JIT bitcode: it needs clang, which a fresh machine does not have
 override with_llvm = no
 
@@ -31,7 +39,7 @@ endif
 competency--$(EXTVERSION).sql: src/competency.sql
 	cp $< $@
 
-.PHONY: deps test demo bench check-tap
+.PHONY: deps test demo bench test-sanitize test-valgrind
 
 deps:
 	./test/deps.sh
@@ -51,3 +59,20 @@ bench: deps
 	$(MAKE) all
 	./test/install.sh
 	./test/with_cluster.sh ./bench/run.sh
+
+# The suite with UBSan compiled into the extension; any report fails the run.
+test-sanitize: deps
+	$(MAKE) clean
+	$(MAKE) SANITIZE=1 all
+	./test/install.sh
+	COMPETENCY_SERVER_ENV="UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1" \
+		./test/with_cluster.sh ./test/run_tests.sh
+	$(MAKE) clean
+
+# The suite with the server under valgrind memcheck; fails on any error
+# report whose stack passes through competency.so.
+test-valgrind: deps
+	$(MAKE) all
+	./test/install.sh
+	COMPETENCY_SERVER_WRAPPER="valgrind --quiet --trace-children=yes --track-origins=yes --read-var-info=yes --num-callers=30 --log-file=%q{COMPETENCY_CLUSTER_DIR}/valgrind.%p.log" \
+		./test/with_cluster.sh ./test/run_tests.sh

@@ -118,15 +118,32 @@ typedef struct EvidenceTerms
 	uint8		pad[3];			/* zero, so terms compare with memcmp */
 } EvidenceTerms;
 
-typedef struct EvidenceStream
+/*
+ * Items beyond a stream's first array live in segments that are never
+ * copied or freed while the stream grows: appends cost no memmove, and no
+ * outgrown arrays are left behind in the aggregate's memory.
+ */
+typedef struct EvidenceSegment
 {
+	struct EvidenceSegment *next;
 	int32		n;
 	int32		capacity;
-	bool		sorted;			/* items are in evidence_order */
-	bool		owns_items;		/* items was allocated here, not given */
-	TimedScore *items;
+	TimedScore	items[FLEXIBLE_ARRAY_MEMBER];
+} EvidenceSegment;
+
+typedef struct EvidenceStream
+{
+	int32		n;				/* pieces of evidence in all */
+	int32		nitems;			/* how many of them are in items[] */
+	int32		capacity;		/* of items[] */
+	bool		sorted;			/* they arrived in evidence_order */
+	bool		owns_items;		/* items[] was allocated here, not given */
+	TimedScore *items;			/* the first nitems, contiguous */
+	EvidenceSegment *segments;	/* the rest, in arrival order */
+	EvidenceSegment *tail;
 	EvidenceTerms common;		/* the terms of every item while terms is NULL */
-	EvidenceTerms *terms;		/* per item, once they differ */
+	EvidenceTerms *terms;		/* per item once they differ; then all items
+								 * are in items[] and there are no segments */
 } EvidenceStream;
 
 extern void stream_init(EvidenceStream *s, const EvidenceTerms *first,
@@ -134,16 +151,9 @@ extern void stream_init(EvidenceStream *s, const EvidenceTerms *first,
 extern void stream_append(EvidenceStream *s, TimestampTz t, double score,
 						  const EvidenceTerms *terms);
 extern void stream_append_stream(EvidenceStream *dst, const EvidenceStream *src);
-extern void stream_sort(EvidenceStream *s);
-extern bool stream_view(EvidenceStream *s, RollupInput *in, double *buf, int buflen);
+extern bool stream_view(const EvidenceStream *s, RollupInput *in, double *buf, int buflen);
 extern Size stream_encoded_size(const EvidenceStream *s);
 extern char *stream_encode(const EvidenceStream *s, char *out);
 extern void stream_decode(EvidenceStream *s, const char *data, Size len);
-
-static inline const EvidenceTerms *
-stream_terms(const EvidenceStream *s, int i)
-{
-	return s->terms ? &s->terms[i] : &s->common;
-}
 
 #endif							/* COMPETENCY_H */

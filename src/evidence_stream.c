@@ -1,13 +1,16 @@
 /*
  * evidence_stream.c
- *		All evidence of one learner x skill: append, merge, order, encode, and
- *		the view a rollup method sees.
+ *		All evidence of one learner x skill: append, merge, encode, and the
+ *		ordered view a rollup method sees.
  *
  * An item is 16 bytes (time and score).  The other terms of evidence
  * (out_of, weight, kind) are almost always the same for a whole stream, so
  * they are kept once and only spread into a per-item array when they first
- * differ.  The aggregates keep a stream as their state; the stored
- * mastery_state will encode the same stream.
+ * differ.  A growing stream adds segments instead of reallocating: with
+ * thousands of groups growing side by side, doubling arrays would copy every
+ * item again and leave the outgrown arrays unused in the aggregate's memory.
+ * The aggregates keep a stream as their state; the stored mastery_state
+ * will encode the same stream.
  */
 #include "competency.h"
 
@@ -15,9 +18,12 @@
 
 #include "miscadmin.h"
 
-#define STREAM_INITIAL_CAPACITY 8
 #define STREAM_FORMAT 1
 #define STREAM_FLAG_TERMS 0x01	/* per-item terms follow the items */
+
+/* Segments are sized so that header and items fill a power of two */
+#define SEGMENT_MIN_BYTES 128
+#define SEGMENT_MAX_BYTES (16 * 1024 * 1024)
 
 static inline int
 timed_score_cmp(const TimedScore *a, const TimedScore *b)
@@ -37,7 +43,7 @@ timed_score_cmp(const TimedScore *a, const TimedScore *b)
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
-/* An item with its own terms, for sorting streams whose terms differ */
+/* An item with its own terms, for ordering streams whose terms differ */
 typedef struct FullEvidence
 {
 	TimedScore	item;
@@ -68,16 +74,70 @@ terms_equal(const EvidenceTerms *a, const EvidenceTerms *b)
 }
 
 static inline int
-item_cmp(const EvidenceStream *s, int i, const TimedScore *item,
-		 const EvidenceTerms *terms)
+full_order(const TimedScore *a, const EvidenceTerms *ta,
+		   const TimedScore *b, const EvidenceTerms *tb)
 {
-	const EvidenceTerms *ti = stream_terms(s, i);
-
-	return evidence_order(s->items[i].observed_at, s->items[i].score,
-						  ti->weight, ti->out_of, ti->kind,
-						  item->observed_at, item->score,
-						  terms->weight, terms->out_of, terms->kind);
+	return evidence_order(a->observed_at, a->score, ta->weight, ta->out_of, ta->kind,
+						  b->observed_at, b->score, tb->weight, tb->out_of, tb->kind);
 }
+
+/* ---------- reading in arrival order ---------- */
+
+typedef struct StreamReader
+{
+	const EvidenceStream *s;
+	const EvidenceSegment *segment; /* NULL while in items[] */
+	int			i;				/* next position in items[] or the segment */
+	int			index;			/* next position in the stream */
+} StreamReader;
+
+static inline void
+reader_start(StreamReader *r, const EvidenceStream *s)
+{
+	r->s = s;
+	r->segment = NULL;
+	r->i = 0;
+	r->index = 0;
+}
+
+/* The next item, or NULL at the end; *terms gets its terms */
+static inline const TimedScore *
+reader_next(StreamReader *r, const EvidenceTerms **terms)
+{
+	const EvidenceStream *s = r->s;
+
+	if (r->index >= s->n)
+		return NULL;
+	*terms = s->terms ? &s->terms[r->index] : &s->common;
+	r->index++;
+	if (r->segment == NULL)
+	{
+		if (r->i < s->nitems)
+			return &s->items[r->i++];
+		r->segment = s->segments;
+		r->i = 0;
+	}
+	else if (r->i >= r->segment->n)
+	{
+		r->segment = r->segment->next;
+		r->i = 0;
+	}
+	return &r->segment->items[r->i++];
+}
+
+static inline const TimedScore *
+stream_last(const EvidenceStream *s)
+{
+	return s->tail ? &s->tail->items[s->tail->n - 1] : &s->items[s->nitems - 1];
+}
+
+static inline const EvidenceTerms *
+stream_last_terms(const EvidenceStream *s)
+{
+	return s->terms ? &s->terms[s->n - 1] : &s->common;
+}
+
+/* ---------- building ---------- */
 
 /*
  * Starts an empty stream whose first items go to a buffer the caller owns
@@ -90,52 +150,106 @@ stream_init(EvidenceStream *s, const EvidenceTerms *first,
 			TimedScore *inline_items, int inline_capacity)
 {
 	s->n = 0;
+	s->nitems = 0;
 	s->capacity = inline_capacity;
 	s->sorted = true;
 	s->owns_items = false;
 	s->items = inline_items;
+	s->segments = NULL;
+	s->tail = NULL;
 	s->common = *first;
 	s->terms = NULL;
 }
 
 static void
-stream_reserve(EvidenceStream *s, int64 needed)
+check_stream_size(int64 needed)
 {
-	int64		capacity = Max(s->capacity, STREAM_INITIAL_CAPACITY);
-
-	if (needed <= s->capacity)
-		return;
 	if (needed > STREAM_MAX_EVIDENCE)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too much evidence in one learner x skill stream"),
 				 errdetail("A stream holds at most %d pieces of evidence.", STREAM_MAX_EVIDENCE),
 				 errhint("Group by learner and skill, not by learner alone.")));
-	while (capacity < needed)
-		capacity *= 2;
-	capacity = Min(capacity, STREAM_MAX_EVIDENCE);
-	if (s->owns_items)
-		s->items = repalloc_huge(s->items, sizeof(TimedScore) * capacity);
-	else
-	{
-		TimedScore *items = palloc_extended(sizeof(TimedScore) * capacity, MCXT_ALLOC_HUGE);
-
-		memcpy(items, s->items, sizeof(TimedScore) * s->n);
-		s->items = items;
-		s->owns_items = true;
-	}
-	if (s->terms)
-		s->terms = repalloc_huge(s->terms, sizeof(EvidenceTerms) * capacity);
-	s->capacity = (int32) capacity;
 }
 
-/* From now on every item keeps its own terms */
+/* A new last segment holding about as many items as the stream has */
+static void
+add_segment(EvidenceStream *s)
+{
+	Size		bytes = SEGMENT_MIN_BYTES;
+	EvidenceSegment *segment;
+
+	while (bytes < SEGMENT_MAX_BYTES && bytes < sizeof(TimedScore) * (Size) s->n)
+		bytes *= 2;
+	segment = palloc(bytes);
+	segment->next = NULL;
+	segment->n = 0;
+	segment->capacity = (bytes - offsetof(EvidenceSegment, items)) / sizeof(TimedScore);
+	if (s->tail)
+		s->tail->next = segment;
+	else
+		s->segments = segment;
+	s->tail = segment;
+}
+
+/* All items into one array of the current memory context; segments freed */
+static void
+stream_flatten(EvidenceStream *s, int64 capacity)
+{
+	TimedScore *items;
+	EvidenceSegment *segment;
+	int			k;
+
+	Assert(s->terms == NULL);
+	capacity = Max(capacity, s->n);
+	items = palloc_extended(sizeof(TimedScore) * capacity, MCXT_ALLOC_HUGE);
+	memcpy(items, s->items, sizeof(TimedScore) * s->nitems);
+	k = s->nitems;
+	for (segment = s->segments; segment != NULL;)
+	{
+		EvidenceSegment *next = segment->next;
+
+		memcpy(items + k, segment->items, sizeof(TimedScore) * segment->n);
+		k += segment->n;
+		pfree(segment);
+		segment = next;
+	}
+	if (s->owns_items)
+		pfree(s->items);
+	s->items = items;
+	s->owns_items = true;
+	s->nitems = s->n;
+	s->capacity = (int32) capacity;
+	s->segments = s->tail = NULL;
+}
+
+/*
+ * From now on every item keeps its own terms, in arrays that double as they
+ * grow (terms that differ are rare enough not to need segments).
+ */
 static void
 stream_spread_terms(EvidenceStream *s)
 {
-	s->terms = palloc_extended(sizeof(EvidenceTerms) * Max(s->capacity, 1), MCXT_ALLOC_HUGE);
+	stream_flatten(s, Max((int64) s->n * 2, 8));
+	s->terms = palloc_extended(sizeof(EvidenceTerms) * s->capacity, MCXT_ALLOC_HUGE);
 	for (int i = 0; i < s->n; i++)
 		s->terms[i] = s->common;
+}
+
+static void
+append_with_terms(EvidenceStream *s, const TimedScore *item, const EvidenceTerms *terms)
+{
+	if (s->nitems >= s->capacity)
+	{
+		int64		capacity = Min((int64) s->capacity * 2, STREAM_MAX_EVIDENCE);
+
+		s->items = repalloc_huge(s->items, sizeof(TimedScore) * capacity);
+		s->terms = repalloc_huge(s->terms, sizeof(EvidenceTerms) * capacity);
+		s->capacity = (int32) capacity;
+	}
+	s->items[s->nitems] = *item;
+	s->terms[s->nitems] = *terms;
+	s->nitems++;
 }
 
 void
@@ -144,61 +258,90 @@ stream_append(EvidenceStream *s, TimestampTz t, double score,
 {
 	TimedScore	item = {t, score};
 
+	if (unlikely(s->n >= STREAM_MAX_EVIDENCE))
+		check_stream_size((int64) s->n + 1);
 	if (s->n == 0)
 		s->common = *terms;
-	else if (s->terms == NULL && !terms_equal(terms, &s->common))
-		stream_spread_terms(s);
-	if (unlikely(s->n >= s->capacity))
-		stream_reserve(s, (int64) s->n + 1);
-	if (s->sorted && s->n > 0)
+	else
 	{
+		if (s->terms == NULL && !terms_equal(terms, &s->common))
+			stream_spread_terms(s);
 		/* uniform terms: time and score decide; else the whole order */
-		int			c = s->terms == NULL ? timed_score_cmp(&s->items[s->n - 1], &item) :
-			item_cmp(s, s->n - 1, &item, terms);
-
-		if (c > 0)
+		if (s->sorted &&
+			(s->terms == NULL ? timed_score_cmp(stream_last(s), &item) :
+			 full_order(stream_last(s), stream_last_terms(s), &item, terms)) > 0)
 			s->sorted = false;
 	}
-	s->items[s->n] = item;
+
 	if (s->terms)
-		s->terms[s->n] = *terms;
+		append_with_terms(s, &item, terms);
+	else if (s->segments == NULL && s->nitems < s->capacity)
+		s->items[s->nitems++] = item;
+	else
+	{
+		if (s->tail == NULL || s->tail->n >= s->tail->capacity)
+			add_segment(s);
+		s->tail->items[s->tail->n++] = item;
+	}
 	s->n++;
 }
 
 /*
- * Two ordered streams with the same terms, interleaved in time: parallel
- * workers each see a time-ordered share of a group.  Merging keeps the
- * result ordered, so the final function does not sort.
+ * Two ordered streams with the same terms: parallel workers each see a
+ * time-ordered share of a group.  Merging keeps the result ordered, so the
+ * final function does not sort.
  */
 static void
 stream_merge(EvidenceStream *dst, const EvidenceStream *src)
 {
 	int64		total = (int64) dst->n + src->n;
 	TimedScore *merged;
-	int			i = 0,
-				j = 0,
-				k = 0;
+	StreamReader a,
+				b;
+	const TimedScore *x,
+			   *y;
+	const EvidenceTerms *unused;
+	int64		k = 0;
+	EvidenceSegment *segment;
 
-	if (total > STREAM_MAX_EVIDENCE)
-		stream_reserve(dst, total);	/* reports the limit */
+	check_stream_size(total);
 	merged = palloc_extended(sizeof(TimedScore) * total, MCXT_ALLOC_HUGE);
-	while (i < dst->n && j < src->n)
+	reader_start(&a, dst);
+	reader_start(&b, src);
+	x = reader_next(&a, &unused);
+	y = reader_next(&b, &unused);
+	while (x && y)
 	{
-		if (timed_score_cmp(&dst->items[i], &src->items[j]) <= 0)
-			merged[k++] = dst->items[i++];
+		if (timed_score_cmp(x, y) <= 0)
+		{
+			merged[k++] = *x;
+			x = reader_next(&a, &unused);
+		}
 		else
-			merged[k++] = src->items[j++];
+		{
+			merged[k++] = *y;
+			y = reader_next(&b, &unused);
+		}
 	}
-	if (i < dst->n)
-		memcpy(merged + k, dst->items + i, sizeof(TimedScore) * (dst->n - i));
-	if (j < src->n)
-		memcpy(merged + k + (dst->n - i), src->items + j, sizeof(TimedScore) * (src->n - j));
+	for (; x; x = reader_next(&a, &unused))
+		merged[k++] = *x;
+	for (; y; y = reader_next(&b, &unused))
+		merged[k++] = *y;
+	Assert(k == total);
+
+	for (segment = dst->segments; segment != NULL;)
+	{
+		EvidenceSegment *next = segment->next;
+
+		pfree(segment);
+		segment = next;
+	}
 	if (dst->owns_items)
 		pfree(dst->items);
 	dst->items = merged;
 	dst->owns_items = true;
-	dst->capacity = (int32) total;
-	dst->n = (int32) total;
+	dst->n = dst->nitems = dst->capacity = (int32) total;
+	dst->segments = dst->tail = NULL;
 	dst->sorted = true;
 }
 
@@ -206,48 +349,64 @@ stream_merge(EvidenceStream *dst, const EvidenceStream *src)
 void
 stream_append_stream(EvidenceStream *dst, const EvidenceStream *src)
 {
-	bool		in_order;
+	StreamReader r;
+	const TimedScore *item;
+	const EvidenceTerms *terms;
 
 	if (src->n == 0)
 		return;
 	if (dst->n == 0)
 		dst->common = src->common;
-	in_order = dst->sorted && src->sorted &&
-		(dst->n == 0 || item_cmp(dst, dst->n - 1, &src->items[0], stream_terms(src, 0)) <= 0);
-	if (!in_order && dst->sorted && src->sorted && dst->terms == NULL &&
-		src->terms == NULL && terms_equal(&src->common, &dst->common))
+	if (dst->sorted && src->sorted && dst->terms == NULL && src->terms == NULL &&
+		terms_equal(&src->common, &dst->common))
 	{
 		stream_merge(dst, src);
 		return;
 	}
-	if (dst->terms == NULL &&
-		(src->terms != NULL || !terms_equal(&src->common, &dst->common)))
-		stream_spread_terms(dst);
-	stream_reserve(dst, (int64) dst->n + src->n);
-	memcpy(dst->items + dst->n, src->items, sizeof(TimedScore) * src->n);
-	if (dst->terms)
-	{
-		for (int i = 0; i < src->n; i++)
-			dst->terms[dst->n + i] = *stream_terms(src, i);
-	}
-	dst->n += src->n;
-	dst->sorted = in_order;
+	reader_start(&r, src);
+	while ((item = reader_next(&r, &terms)) != NULL)
+		stream_append(dst, item->observed_at, item->score, terms);
 }
 
+/* ---------- the view a method sees ---------- */
+
 /*
- * Evidence arrives in time order in most warehouses, so the aggregates
- * track whether it did and sort only when it did not.
+ * The stream's items and terms, contiguous and ordered: the stream's own
+ * arrays when they already are, else a sorted copy in the current memory
+ * context.  The stream itself is never changed.
  */
-void
-stream_sort(EvidenceStream *s)
+static void
+ordered_items(const EvidenceStream *s, const TimedScore **items,
+			  const EvidenceTerms **terms)
 {
-	if (s->sorted)
+	StreamReader r;
+	const TimedScore *item;
+	const EvidenceTerms *t;
+
+	if (s->segments == NULL && s->sorted)
+	{
+		*items = s->items;
+		*terms = s->terms;
 		return;
+	}
 	if (s->terms == NULL)
-		sort_timed_scores(s->items, s->n);
+	{
+		TimedScore *copy = palloc_extended(sizeof(TimedScore) * s->n, MCXT_ALLOC_HUGE);
+		int			k = 0;
+
+		reader_start(&r, s);
+		while ((item = reader_next(&r, &t)) != NULL)
+			copy[k++] = *item;
+		if (!s->sorted)
+			sort_timed_scores(copy, s->n);
+		*items = copy;
+		*terms = NULL;
+	}
 	else
 	{
 		FullEvidence *full = palloc_extended(sizeof(FullEvidence) * s->n, MCXT_ALLOC_HUGE);
+		TimedScore *item_copy = palloc_extended(sizeof(TimedScore) * s->n, MCXT_ALLOC_HUGE);
+		EvidenceTerms *terms_copy = palloc_extended(sizeof(EvidenceTerms) * s->n, MCXT_ALLOC_HUGE);
 
 		for (int i = 0; i < s->n; i++)
 		{
@@ -257,25 +416,27 @@ stream_sort(EvidenceStream *s)
 		sort_full_evidence(full, s->n);
 		for (int i = 0; i < s->n; i++)
 		{
-			s->items[i] = full[i].item;
-			s->terms[i] = full[i].terms;
+			item_copy[i] = full[i].item;
+			terms_copy[i] = full[i].terms;
 		}
 		pfree(full);
+		*items = item_copy;
+		*terms = terms_copy;
 	}
-	s->sorted = true;
 }
 
 /*
- * What a method sees, in the current memory context: the scores from the
- * latest override on (an override is a teacher's judgement that restarts
- * the stream), rescaled to the out_of of the most recent evidence, with
- * weights only when they differ.  Scores and weights go to buf when
- * 2n <= buflen, else to memory of the current context.  Returns false for
- * an empty stream.
+ * What a method sees: the scores from the latest override on (an override
+ * is a teacher's judgement that restarts the stream), rescaled to the
+ * out_of of the most recent evidence, with weights only when they differ.
+ * Scores and weights go to buf when 2n <= buflen, else to memory of the
+ * current context.  Returns false for an empty stream.
  */
 bool
-stream_view(EvidenceStream *s, RollupInput *in, double *buf, int buflen)
+stream_view(const EvidenceStream *s, RollupInput *in, double *buf, int buflen)
 {
+	const TimedScore *items;
+	const EvidenceTerms *terms;
 	int			start = 0;
 	int			n;
 	double	   *scores;
@@ -284,12 +445,12 @@ stream_view(EvidenceStream *s, RollupInput *in, double *buf, int buflen)
 
 	if (s->n == 0)
 		return false;
-	stream_sort(s);
+	ordered_items(s, &items, &terms);
 
-	if (s->terms)
+	if (terms)
 	{
 		for (int i = s->n - 1; i >= 0; i--)
-			if (s->terms[i].kind == KIND_OVERRIDE)
+			if (terms[i].kind == KIND_OVERRIDE)
 			{
 				start = i;
 				break;
@@ -298,25 +459,24 @@ stream_view(EvidenceStream *s, RollupInput *in, double *buf, int buflen)
 	else if (s->common.kind == KIND_OVERRIDE)
 		start = s->n - 1;
 	n = s->n - start;
-	out_of = stream_terms(s, s->n - 1)->out_of;
+	out_of = terms ? terms[s->n - 1].out_of : s->common.out_of;
 
-	/* the caller's buffer holds scores and weights of small streams */
 	scores = 2 * n <= buflen ? buf : palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
 	for (int i = 0; i < n; i++)
-		scores[i] = s->items[start + i].score;
+		scores[i] = items[start + i].score;
 
-	if (s->terms)
+	if (terms)
 	{
 		bool		same_weight = true;
 
 		for (int i = 0; i < n; i++)
 		{
-			const EvidenceTerms *t = &s->terms[start + i];
+			const EvidenceTerms *t = &terms[start + i];
 
 			/* only rescale what needs it, so equal scales stay exact */
 			if (t->out_of != out_of)
 				scores[i] = scores[i] / t->out_of * out_of;
-			if (t->weight != s->terms[start].weight)
+			if (t->weight != terms[start].weight)
 				same_weight = false;
 		}
 		if (!same_weight)
@@ -324,7 +484,7 @@ stream_view(EvidenceStream *s, RollupInput *in, double *buf, int buflen)
 			weights = 2 * n <= buflen ? buf + n :
 				palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
 			for (int i = 0; i < n; i++)
-				weights[i] = s->terms[start + i].weight;
+				weights[i] = terms[start + i].weight;
 		}
 	}
 
@@ -339,8 +499,9 @@ stream_view(EvidenceStream *s, RollupInput *in, double *buf, int buflen)
 
 /*
  * Layout: format byte, flags byte, two zero bytes, int32 n, the common
- * terms, n items, and n terms when STREAM_FLAG_TERMS is set.  Native byte
- * order: serialized aggregate states never leave the server.
+ * terms, n items in arrival order, and n terms when STREAM_FLAG_TERMS is
+ * set.  Native byte order: serialized aggregate states never leave the
+ * server.
  */
 typedef struct StreamHeader
 {
@@ -365,6 +526,7 @@ char *
 stream_encode(const EvidenceStream *s, char *out)
 {
 	StreamHeader h;
+	const EvidenceSegment *segment;
 
 	memset(&h, 0, sizeof(h));
 	h.format = STREAM_FORMAT;
@@ -373,8 +535,13 @@ stream_encode(const EvidenceStream *s, char *out)
 	h.common = s->common;
 	memcpy(out, &h, sizeof(h));
 	out += sizeof(h);
-	memcpy(out, s->items, sizeof(TimedScore) * s->n);
-	out += sizeof(TimedScore) * s->n;
+	memcpy(out, s->items, sizeof(TimedScore) * s->nitems);
+	out += sizeof(TimedScore) * s->nitems;
+	for (segment = s->segments; segment != NULL; segment = segment->next)
+	{
+		memcpy(out, segment->items, sizeof(TimedScore) * segment->n);
+		out += sizeof(TimedScore) * segment->n;
+	}
 	if (s->terms)
 	{
 		memcpy(out, s->terms, sizeof(EvidenceTerms) * s->n);
@@ -415,8 +582,9 @@ check_item(const TimedScore *item, const EvidenceTerms *t)
 }
 
 /*
- * Reads what stream_encode wrote, checking every field the way the type
- * input functions do; sizes are checked before anything is allocated.
+ * Reads what stream_encode wrote into a flat stream of the current memory
+ * context, checking every field the way the type input functions do; sizes
+ * are checked before anything is allocated.
  */
 void
 stream_decode(EvidenceStream *s, const char *data, Size len)
@@ -444,10 +612,11 @@ stream_decode(EvidenceStream *s, const char *data, Size len)
 	known_out_of = h.common.out_of != 0.0;
 	check_terms(&h.common, known_out_of);
 
-	s->n = h.n;
-	s->capacity = Max(h.n, STREAM_INITIAL_CAPACITY);
+	s->n = s->nitems = h.n;
+	s->capacity = Max(h.n, 1);
 	s->common = h.common;
 	s->owns_items = true;
+	s->segments = s->tail = NULL;
 	s->items = palloc_extended(sizeof(TimedScore) * s->capacity, MCXT_ALLOC_HUGE);
 	memcpy(s->items, data + sizeof(StreamHeader), sizeof(TimedScore) * h.n);
 	s->terms = NULL;
@@ -461,12 +630,14 @@ stream_decode(EvidenceStream *s, const char *data, Size len)
 	s->sorted = true;
 	for (int i = 0; i < s->n; i++)
 	{
-		const EvidenceTerms *t = stream_terms(s, i);
+		const EvidenceTerms *t = s->terms ? &s->terms[i] : &s->common;
 
 		if (s->terms)
 			check_terms(t, known_out_of);
 		check_item(&s->items[i], t);
-		if (i > 0 && s->sorted && item_cmp(s, i - 1, &s->items[i], t) > 0)
+		if (i > 0 && s->sorted &&
+			full_order(&s->items[i - 1], s->terms ? &s->terms[i - 1] : &s->common,
+					   &s->items[i], t) > 0)
 			s->sorted = false;
 		if ((i & 65535) == 0)
 			CHECK_FOR_INTERRUPTS();

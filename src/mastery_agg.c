@@ -4,8 +4,8 @@
  *		deserialize and final.  No method maths here (see rollup.c).
  *
  * The state is the method plus the stream of evidence.  Transition only
- * appends; the final function orders the stream (a no-op when evidence
- * arrived in time order) and calls the method once.
+ * appends; the final function reads the stream in order (sorting a copy only
+ * when evidence did not arrive in time order) and calls the method once.
  */
 #include "competency.h"
 
@@ -14,8 +14,11 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
-/* A small group's evidence fits in the state itself: one allocation */
-#define STATE_INLINE_ITEMS 4
+/*
+ * A small group's evidence fits in the state itself: one allocation, and
+ * the state stays within a 128-byte chunk of the aggregate's memory.
+ */
+#define STATE_INLINE_ITEMS 3
 
 typedef struct MasteryAggState
 {
@@ -23,6 +26,9 @@ typedef struct MasteryAggState
 	EvidenceStream stream;
 	TimedScore	inline_items[STATE_INLINE_ITEMS];
 } MasteryAggState;
+
+StaticAssertDecl(sizeof(MasteryAggState) <= 128,
+				 "a mastery state should fit a 128-byte chunk");
 
 /*
  * The methods a query's aggregate has seen, kept in fn_extra so that states
@@ -286,10 +292,7 @@ mastery_deserializefn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
-/*
- * Sorting in place is safe even if transitions continue afterwards (window
- * use): it leaves the same multiset of evidence, marked as ordered.
- */
+/* Reads the state without changing it: window aggregates call it repeatedly */
 PG_FUNCTION_INFO_V1(mastery_finalfn);
 Datum
 mastery_finalfn(PG_FUNCTION_ARGS)

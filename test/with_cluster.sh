@@ -6,6 +6,11 @@
 # runs as the 'postgres' OS user when started by root (initdb refuses root).
 # The command gets PGHOST, PGPORT, PGUSER and PGDATABASE; its exit status is
 # this script's.
+#
+# For the sanitizer and valgrind runs: COMPETENCY_SERVER_ENV adds variables to
+# the server's environment, COMPETENCY_SERVER_WRAPPER runs the server under a
+# tool (valgrind); afterwards the server log and the tool's logs are searched
+# for reports, and any report fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,8 +54,47 @@ shared_buffers = 256MB
 max_parallel_workers_per_gather = 2
 timezone = 'UTC'
 CONF
-as_server "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
+read -r -a server_env <<<"${COMPETENCY_SERVER_ENV:-}"
+read -r -a wrapper <<<"${COMPETENCY_SERVER_WRAPPER:-}"
+export COMPETENCY_CLUSTER_DIR=$dir
+if [ ${#wrapper[@]} -eq 0 ]; then
+    as_server env "${server_env[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
+else
+    as_server env "${server_env[@]}" COMPETENCY_CLUSTER_DIR="$dir" "${wrapper[@]}" \
+        "$bindir/postgres" -D "$dir/data" >"$dir/server.log" 2>&1 &
+    for _ in $(seq 1 300); do
+        "$bindir/pg_isready" -q -h "$dir" -p 5432 && break
+        sleep 1
+    done
+fi
 
 export PGHOST=$dir PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
-export COMPETENCY_CLUSTER_DIR=$dir
+set +e
 "$@"
+status=$?
+set -e
+
+# Reports of the sanitizers (in the server log) and of valgrind (its logs)
+if [ -n "${COMPETENCY_SERVER_ENV:-}${COMPETENCY_SERVER_WRAPPER:-}" ]; then
+    as_server "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 600 stop >/dev/null 2>&1 || true
+    if grep -E -l 'ERROR: AddressSanitizer|runtime error:' "$dir/server.log" >/dev/null 2>&1; then
+        echo "with_cluster: sanitizer report in the server log:" >&2
+        grep -E -A30 'ERROR: AddressSanitizer|runtime error:' "$dir/server.log" >&2
+        status=1
+    fi
+    logs=0; errors=0
+    for log in "$dir"/valgrind.*.log; do
+        [ -f "$log" ] || continue
+        logs=$((logs + 1))
+        errors=$((errors + $(grep -c '^==[0-9]*== [A-Z].*\(Invalid\|uninitialised\|Mismatched\|overlap\)' "$log" || true)))
+        [ -s "$log" ] || continue
+        # an error block is separated by blank lines; keep those naming our code
+        if awk 'BEGIN{RS=""} /competency\.so/ {print; found=1} END{exit !found}' "$log" >&2; then
+            echo "with_cluster: valgrind reported errors in competency.so ($log)" >&2
+            status=1
+        fi
+    done
+    [ $logs -gt 0 ] && echo "with_cluster: valgrind watched $logs processes and reported $errors errors in all"
+    [ $status -eq 0 ] && echo "with_cluster: no sanitizer or valgrind reports in competency.so"
+fi
+exit $status
