@@ -154,6 +154,6 @@ extern void stream_append_stream(EvidenceStream *dst, const EvidenceStream *src)
 extern bool stream_view(const EvidenceStream *s, RollupInput *in, double *buf, int buflen);
 extern Size stream_encoded_size(const EvidenceStream *s);
 extern char *stream_encode(const EvidenceStream *s, char *out);
-extern void stream_decode(EvidenceStream *s, const char *data, Size len);
+extern void stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow);
 
 #endif							/* COMPETENCY_H */

@@ -582,16 +582,21 @@ check_item(const TimedScore *item, const EvidenceTerms *t)
 }
 
 /*
- * Reads what stream_encode wrote into a flat stream of the current memory
- * context, checking every field the way the type input functions do; sizes
- * are checked before anything is allocated.
+ * Reads what stream_encode wrote into a flat stream, checking every field
+ * the way the type input functions do; sizes are checked before anything
+ * is allocated.  With borrow, the stream points into data instead of
+ * copying it when data is aligned for it: the caller keeps data alive as
+ * long as the stream and never appends to it.  Otherwise the arrays are
+ * allocated in the current memory context.
  */
 void
-stream_decode(EvidenceStream *s, const char *data, Size len)
+stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
 {
 	StreamHeader h;
 	Size		expected;
 	bool		known_out_of;
+	const char *items = data + sizeof(StreamHeader);
+	const char *terms;
 
 	if (len < sizeof(StreamHeader))
 		corrupt_stream("The data is shorter than its header.");
@@ -608,6 +613,7 @@ stream_decode(EvidenceStream *s, const char *data, Size len)
 		expected += sizeof(EvidenceTerms) * (Size) h.n;
 	if (len != expected)
 		corrupt_stream(psprintf("The data has %zu bytes where %zu were expected.", len, expected));
+	terms = items + sizeof(TimedScore) * (Size) h.n;
 
 	known_out_of = h.common.out_of != 0.0;
 	check_terms(&h.common, known_out_of);
@@ -615,31 +621,50 @@ stream_decode(EvidenceStream *s, const char *data, Size len)
 	s->n = s->nitems = h.n;
 	s->capacity = Max(h.n, 1);
 	s->common = h.common;
-	s->owns_items = true;
 	s->segments = s->tail = NULL;
-	s->items = palloc_extended(sizeof(TimedScore) * s->capacity, MCXT_ALLOC_HUGE);
-	memcpy(s->items, data + sizeof(StreamHeader), sizeof(TimedScore) * h.n);
 	s->terms = NULL;
-	if (h.flags & STREAM_FLAG_TERMS)
+	if (borrow && (uintptr_t) items % ALIGNOF_DOUBLE == 0)
 	{
-		s->terms = palloc_extended(sizeof(EvidenceTerms) * s->capacity, MCXT_ALLOC_HUGE);
-		memcpy(s->terms, data + sizeof(StreamHeader) + sizeof(TimedScore) * h.n,
-			   sizeof(EvidenceTerms) * h.n);
+		s->owns_items = false;
+		s->items = (TimedScore *) items;
+		if (h.flags & STREAM_FLAG_TERMS)
+			s->terms = (EvidenceTerms *) terms;
+	}
+	else
+	{
+		s->owns_items = true;
+		s->items = palloc_extended(sizeof(TimedScore) * s->capacity, MCXT_ALLOC_HUGE);
+		memcpy(s->items, items, sizeof(TimedScore) * h.n);
+		if (h.flags & STREAM_FLAG_TERMS)
+		{
+			s->terms = palloc_extended(sizeof(EvidenceTerms) * s->capacity, MCXT_ALLOC_HUGE);
+			memcpy(s->terms, terms, sizeof(EvidenceTerms) * h.n);
+		}
 	}
 
 	s->sorted = true;
-	for (int i = 0; i < s->n; i++)
+	if (s->terms == NULL)
 	{
-		const EvidenceTerms *t = s->terms ? &s->terms[i] : &s->common;
-
-		if (s->terms)
-			check_terms(t, known_out_of);
-		check_item(&s->items[i], t);
-		if (i > 0 && s->sorted &&
-			full_order(&s->items[i - 1], s->terms ? &s->terms[i - 1] : &s->common,
-					   &s->items[i], t) > 0)
-			s->sorted = false;
-		if ((i & 65535) == 0)
-			CHECK_FOR_INTERRUPTS();
+		for (int i = 0; i < s->n; i++)
+		{
+			check_item(&s->items[i], &s->common);
+			if (i > 0 && timed_score_cmp(&s->items[i - 1], &s->items[i]) > 0)
+				s->sorted = false;
+			if ((i & 65535) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+	}
+	else
+	{
+		for (int i = 0; i < s->n; i++)
+		{
+			check_terms(&s->terms[i], known_out_of);
+			check_item(&s->items[i], &s->terms[i]);
+			if (i > 0 && full_order(&s->items[i - 1], &s->terms[i - 1],
+									&s->items[i], &s->terms[i]) > 0)
+				s->sorted = false;
+			if ((i & 65535) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
 	}
 }

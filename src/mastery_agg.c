@@ -288,7 +288,8 @@ mastery_deserializefn(PG_FUNCTION_ARGS)
 	method_check(&method);
 	state = palloc(sizeof(MasteryAggState));
 	state->method = intern_method(fcinfo, &method);
-	stream_decode(&state->stream, p + AGG_STATE_HEADER, len - AGG_STATE_HEADER);
+	/* the combine function reads it while the serialized bytes still exist */
+	stream_decode(&state->stream, p + AGG_STATE_HEADER, len - AGG_STATE_HEADER, true);
 	PG_RETURN_POINTER(state);
 }
 
