@@ -16,7 +16,7 @@ reps=${BENCH_REPS:-3}
 out=bench/results
 mkdir -p "$out"
 export PGDATABASE=competency_bench
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS competency_bench" -c "CREATE DATABASE competency_bench"
+psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS competency_bench" -c "CREATE DATABASE competency_bench"
 
 echo "bench: generating $rows evidence rows in arrival (time) order"
 psql -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -f bench/setup.sql

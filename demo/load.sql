@@ -2,8 +2,8 @@
 -- (c) Ed-Fi Alliance) into plain tables, the way a district warehouse holds
 -- its SIS and assessment extracts.  psql reads the files; the server parses
 -- the XML with XMLTABLE.
-CREATE EXTENSION IF NOT EXISTS competency;
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS competency;
 
 CREATE TABLE edfi_document (name text PRIMARY KEY, doc xml NOT NULL);
 \set doc `cat demo/data/edfi-grandbend/AssessmentMetadata-LearningStandardsMastery.xml`

@@ -7,6 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export PGDATABASE=competency_demo
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS competency_demo" -c "CREATE DATABASE competency_demo"
+psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS competency_demo" -c "CREATE DATABASE competency_demo"
 psql -X -q -v ON_ERROR_STOP=1 -f demo/load.sql
 psql -X -q -v ON_ERROR_STOP=1 -f demo/report.sql

@@ -10,7 +10,8 @@ if ! make -s installcheck; then
     [ -f regression.diffs ] && head -n 200 regression.diffs
 fi
 
-psql -q -X -v ON_ERROR_STOP=1 -d postgres -c 'DROP DATABASE IF EXISTS competency_tap' \
+psql -q -X -v ON_ERROR_STOP=1 -d postgres -c 'SET client_min_messages = warning' \
+    -c 'DROP DATABASE IF EXISTS competency_tap' \
     -c 'CREATE DATABASE competency_tap' || exit 1
 psql -q -X -v ON_ERROR_STOP=1 -d competency_tap \
     -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION competency' || exit 1
