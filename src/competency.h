@@ -152,8 +152,7 @@ extern void stream_append(EvidenceStream *s, TimestampTz t, double score,
 						  const EvidenceTerms *terms);
 extern void stream_append_stream(EvidenceStream *dst, const EvidenceStream *src);
 extern bool stream_view(const EvidenceStream *s, RollupInput *in, double *buf, int buflen);
-extern Size stream_encoded_size(const EvidenceStream *s);
-extern char *stream_encode(const EvidenceStream *s, char *out);
+extern char *stream_encode(const EvidenceStream *s, bool ordered, Size prefix, Size *len);
 extern void stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow);
 
 #endif							/* COMPETENCY_H */

@@ -16,7 +16,9 @@
 
 #include <math.h>
 
+#include "common/hashfn.h"
 #include "miscadmin.h"
+#include "utils/memutils.h"
 
 #define STREAM_FORMAT 1
 #define STREAM_FLAG_TERMS 0x01	/* per-item terms follow the items */
@@ -498,56 +500,178 @@ stream_view(const EvidenceStream *s, RollupInput *in, double *buf, int buflen)
 /* ---------- binary encoding ---------- */
 
 /*
- * Layout: format byte, flags byte, two zero bytes, int32 n, the common
- * terms, n items in arrival order, and n terms when STREAM_FLAG_TERMS is
- * set.  Native byte order: serialized aggregate states never leave the
- * server.
+ * The encoding of a stream, shared by serialized aggregate states and the
+ * stored mastery_state (whose on-disk format it is, after the varlena
+ * header):
+ *
+ *   StreamHeader   format (STREAM_FORMAT), flags (zero), nterms, n, zero
+ *   terms[nterms]  the distinct terms, in order of first use
+ *   items[n]       time and score
+ *   term_of[n]     uint16 index into terms[], only when nterms > 1
+ *
+ * 16 bytes per piece of evidence, 18 when terms differ, plus 16 per distinct
+ * terms.  Native byte order: the binary send format of mastery_state writes
+ * every field in network order instead.
  */
 typedef struct StreamHeader
 {
 	uint8		format;
 	uint8		flags;
-	uint16		reserved;
+	uint16		nterms;
 	int32		n;
-	EvidenceTerms common;
+	int32		reserved[2];
 } StreamHeader;
 
-Size
-stream_encoded_size(const EvidenceStream *s)
-{
-	Size		size = sizeof(StreamHeader) + sizeof(TimedScore) * (Size) s->n;
+StaticAssertDecl(sizeof(StreamHeader) == 16, "stream header is 16 bytes");
 
-	if (s->terms)
-		size += sizeof(EvidenceTerms) * (Size) s->n;
-	return size;
+#define MAX_DISTINCT_TERMS PG_UINT16_MAX
+
+/* Distinct terms in order of first use, found with a small hash table */
+typedef struct TermsDictionary
+{
+	int			n;
+	int			size;			/* slots, a power of two */
+	EvidenceTerms *terms;		/* n entries, in order of first use */
+	int32	   *slots;			/* index into terms, or -1 */
+} TermsDictionary;
+
+static uint32
+terms_hash(const EvidenceTerms *t)
+{
+	return hash_bytes((const unsigned char *) t, sizeof(EvidenceTerms));
 }
 
-char *
-stream_encode(const EvidenceStream *s, char *out)
+static void
+dictionary_init(TermsDictionary *d)
 {
-	StreamHeader h;
-	const EvidenceSegment *segment;
+	d->n = 0;
+	d->size = 16;
+	d->terms = palloc(sizeof(EvidenceTerms) * d->size);
+	d->slots = palloc(sizeof(int32) * d->size);
+	memset(d->slots, -1, sizeof(int32) * d->size);
+}
 
+static int
+dictionary_index(TermsDictionary *d, const EvidenceTerms *t)
+{
+	uint32		h = terms_hash(t);
+	int			i;
+
+	for (i = h & (d->size - 1); d->slots[i] >= 0; i = (i + 1) & (d->size - 1))
+		if (terms_equal(&d->terms[d->slots[i]], t))
+			return d->slots[i];
+	if (d->n >= MAX_DISTINCT_TERMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct out_of, weight and kind combinations in one stream"),
+				 errdetail("A stream holds at most %d distinct combinations.", MAX_DISTINCT_TERMS)));
+	if (2 * (d->n + 1) > d->size)
+	{
+		/* grow and rehash, keeping the load under one half */
+		int			old_n = d->n;
+
+		d->size *= 2;
+		d->terms = repalloc(d->terms, sizeof(EvidenceTerms) * d->size);
+		d->slots = repalloc(d->slots, sizeof(int32) * d->size);
+		memset(d->slots, -1, sizeof(int32) * d->size);
+		for (int k = 0; k < old_n; k++)
+		{
+			int			j;
+
+			for (j = terms_hash(&d->terms[k]) & (d->size - 1); d->slots[j] >= 0;
+				 j = (j + 1) & (d->size - 1))
+				;
+			d->slots[j] = k;
+		}
+		for (i = h & (d->size - 1); d->slots[i] >= 0; i = (i + 1) & (d->size - 1))
+			;
+	}
+	d->terms[d->n] = *t;
+	d->slots[i] = d->n;
+	return d->n++;
+}
+
+/*
+ * Encodes s into a new buffer of the current memory context, leaving
+ * `prefix` bytes at its start for the caller's header; *len gets the whole
+ * size.  With ordered, the items are written in evidence order (the
+ * canonical form of a stored state); otherwise in arrival order.
+ */
+char *
+stream_encode(const EvidenceStream *s, bool ordered, Size prefix, Size *len)
+{
+	const TimedScore *items = NULL;
+	const EvidenceTerms *terms = NULL;
+	TermsDictionary dict;
+	uint16	   *term_of = NULL;
+	StreamHeader h;
+	Size		size;
+	char	   *buf;
+	char	   *out;
+
+	if (ordered)
+		ordered_items(s, &items, &terms);
+	else if (s->segments == NULL)
+	{
+		items = s->items;
+		terms = s->terms;
+	}
+	else
+	{
+		/* segments hold uniform terms only: gather the items */
+		TimedScore *copy = palloc_extended(sizeof(TimedScore) * s->n, MCXT_ALLOC_HUGE);
+		StreamReader r;
+		const TimedScore *item;
+		const EvidenceTerms *t;
+		int			k = 0;
+
+		reader_start(&r, s);
+		while ((item = reader_next(&r, &t)) != NULL)
+			copy[k++] = *item;
+		items = copy;
+	}
+
+	dictionary_init(&dict);
+	if (s->n > 0)
+		dictionary_index(&dict, terms ? &terms[0] : &s->common);
+	if (terms)
+	{
+		term_of = palloc_extended(sizeof(uint16) * s->n, MCXT_ALLOC_HUGE);
+		for (int i = 0; i < s->n; i++)
+		{
+			/* consecutive items usually share terms */
+			term_of[i] = (i > 0 && terms_equal(&terms[i], &terms[i - 1])) ? term_of[i - 1] :
+				dictionary_index(&dict, &terms[i]);
+		}
+	}
+
+	size = prefix + sizeof(StreamHeader) + sizeof(EvidenceTerms) * dict.n +
+		sizeof(TimedScore) * (Size) s->n;
+	if (dict.n > 1)
+		size += sizeof(uint16) * (Size) s->n;
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a stream of %d pieces of evidence is too large to encode", s->n),
+				 errhint("Group by learner and skill.")));
+
+	buf = palloc(size);
+	memset(buf, 0, prefix);
+	out = buf + prefix;
 	memset(&h, 0, sizeof(h));
 	h.format = STREAM_FORMAT;
-	h.flags = s->terms ? STREAM_FLAG_TERMS : 0;
+	h.nterms = (uint16) dict.n;
 	h.n = s->n;
-	h.common = s->common;
 	memcpy(out, &h, sizeof(h));
 	out += sizeof(h);
-	memcpy(out, s->items, sizeof(TimedScore) * s->nitems);
-	out += sizeof(TimedScore) * s->nitems;
-	for (segment = s->segments; segment != NULL; segment = segment->next)
-	{
-		memcpy(out, segment->items, sizeof(TimedScore) * segment->n);
-		out += sizeof(TimedScore) * segment->n;
-	}
-	if (s->terms)
-	{
-		memcpy(out, s->terms, sizeof(EvidenceTerms) * s->n);
-		out += sizeof(EvidenceTerms) * s->n;
-	}
-	return out;
+	memcpy(out, dict.terms, sizeof(EvidenceTerms) * dict.n);
+	out += sizeof(EvidenceTerms) * dict.n;
+	memcpy(out, items, sizeof(TimedScore) * s->n);
+	out += sizeof(TimedScore) * s->n;
+	if (dict.n > 1)
+		memcpy(out, term_of, sizeof(uint16) * s->n);
+	*len = size;
+	return buf;
 }
 
 pg_attribute_noreturn()
@@ -556,7 +680,7 @@ corrupt_stream(const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
-			 errmsg("invalid serialized mastery evidence"),
+			 errmsg("invalid encoded mastery evidence"),
 			 errdetail("%s", detail)));
 }
 
@@ -585,8 +709,8 @@ check_item(const TimedScore *item, const EvidenceTerms *t)
  * Reads what stream_encode wrote into a flat stream, checking every field
  * the way the type input functions do; sizes are checked before anything
  * is allocated.  With borrow, the stream points into data instead of
- * copying it when data is aligned for it: the caller keeps data alive as
- * long as the stream and never appends to it.  Otherwise the arrays are
+ * copying the items when data is aligned for it: the caller keeps data alive
+ * as long as the stream and never appends to it.  Everything else is
  * allocated in the current memory context.
  */
 void
@@ -595,8 +719,9 @@ stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
 	StreamHeader h;
 	Size		expected;
 	bool		known_out_of;
-	const char *items = data + sizeof(StreamHeader);
-	const char *terms;
+	const EvidenceTerms *dict;
+	const char *items;
+	const char *term_of_bytes;
 
 	if (len < sizeof(StreamHeader))
 		corrupt_stream("The data is shorter than its header.");
@@ -604,41 +729,63 @@ stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
 	if (h.format != STREAM_FORMAT)
 		corrupt_stream(psprintf("Format %d is not known; this version reads format %d.",
 								h.format, STREAM_FORMAT));
-	if ((h.flags & ~STREAM_FLAG_TERMS) || h.reserved != 0)
+	if (h.flags != 0 || h.reserved[0] != 0 || h.reserved[1] != 0)
 		corrupt_stream("Unknown flags are set.");
 	if (h.n < 0 || h.n > STREAM_MAX_EVIDENCE)
 		corrupt_stream(psprintf("The evidence count %d is out of range.", h.n));
-	expected = sizeof(StreamHeader) + sizeof(TimedScore) * (Size) h.n;
-	if (h.flags & STREAM_FLAG_TERMS)
-		expected += sizeof(EvidenceTerms) * (Size) h.n;
+	if ((h.n == 0) != (h.nterms == 0))
+		corrupt_stream("The count of distinct terms does not match the evidence.");
+	expected = sizeof(StreamHeader) + sizeof(EvidenceTerms) * (Size) h.nterms +
+		sizeof(TimedScore) * (Size) h.n;
+	if (h.nterms > 1)
+		expected += sizeof(uint16) * (Size) h.n;
 	if (len != expected)
 		corrupt_stream(psprintf("The data has %zu bytes where %zu were expected.", len, expected));
-	terms = items + sizeof(TimedScore) * (Size) h.n;
 
-	known_out_of = h.common.out_of != 0.0;
-	check_terms(&h.common, known_out_of);
+	/* the dictionary may be unaligned (borrowed bytes): read it by copy */
+	dict = palloc(sizeof(EvidenceTerms) * Max(h.nterms, 1));
+	memcpy((void *) dict, data + sizeof(StreamHeader), sizeof(EvidenceTerms) * h.nterms);
+	items = data + sizeof(StreamHeader) + sizeof(EvidenceTerms) * h.nterms;
+	term_of_bytes = items + sizeof(TimedScore) * (Size) h.n;
+
+	known_out_of = h.nterms > 0 && dict[0].out_of != 0.0;
+	for (int k = 0; k < h.nterms; k++)
+	{
+		check_terms(&dict[k], known_out_of);
+		for (int j = 0; j < k; j++)
+			if (terms_equal(&dict[j], &dict[k]))
+				corrupt_stream("A term appears twice in the dictionary.");
+		if ((k & 255) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
 
 	s->n = s->nitems = h.n;
 	s->capacity = Max(h.n, 1);
-	s->common = h.common;
+	s->common = h.nterms > 0 ? dict[0] : (EvidenceTerms) {0};
 	s->segments = s->tail = NULL;
 	s->terms = NULL;
 	if (borrow && (uintptr_t) items % ALIGNOF_DOUBLE == 0)
 	{
 		s->owns_items = false;
 		s->items = (TimedScore *) items;
-		if (h.flags & STREAM_FLAG_TERMS)
-			s->terms = (EvidenceTerms *) terms;
 	}
 	else
 	{
 		s->owns_items = true;
 		s->items = palloc_extended(sizeof(TimedScore) * s->capacity, MCXT_ALLOC_HUGE);
 		memcpy(s->items, items, sizeof(TimedScore) * h.n);
-		if (h.flags & STREAM_FLAG_TERMS)
+	}
+	if (h.nterms > 1)
+	{
+		s->terms = palloc_extended(sizeof(EvidenceTerms) * s->capacity, MCXT_ALLOC_HUGE);
+		for (int i = 0; i < h.n; i++)
 		{
-			s->terms = palloc_extended(sizeof(EvidenceTerms) * s->capacity, MCXT_ALLOC_HUGE);
-			memcpy(s->terms, terms, sizeof(EvidenceTerms) * h.n);
+			uint16		k;
+
+			memcpy(&k, term_of_bytes + sizeof(uint16) * i, sizeof(uint16));
+			if (k >= h.nterms)
+				corrupt_stream("An index into the terms is out of range.");
+			s->terms[i] = dict[k];
 		}
 	}
 
@@ -658,7 +805,6 @@ stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
 	{
 		for (int i = 0; i < s->n; i++)
 		{
-			check_terms(&s->terms[i], known_out_of);
 			check_item(&s->items[i], &s->terms[i]);
 			if (i > 0 && full_order(&s->items[i - 1], &s->terms[i - 1],
 									&s->items[i], &s->terms[i]) > 0)
@@ -667,4 +813,5 @@ stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
 				CHECK_FOR_INTERRUPTS();
 		}
 	}
+	pfree((void *) dict);
 }

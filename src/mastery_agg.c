@@ -11,7 +11,6 @@
 
 #include "nodes/primnodes.h"
 #include "utils/builtins.h"
-#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 /*
@@ -244,24 +243,15 @@ Datum
 mastery_serializefn(PG_FUNCTION_ARGS)
 {
 	MasteryAggState *state = (MasteryAggState *) PG_GETARG_POINTER(0);
-	Size		size = VARHDRSZ + AGG_STATE_HEADER + stream_encoded_size(&state->stream);
-	bytea	   *out;
-	char	   *p;
+	Size		len;
+	char	   *out;
 
-	if (size > MaxAllocSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("mastery aggregate state of %d pieces of evidence is too large to pass between parallel workers",
-						state->stream.n),
-				 errhint("Group by learner and skill, or SET max_parallel_workers_per_gather = 0.")));
-	out = palloc(size);
-	SET_VARSIZE(out, size);
-	p = VARDATA(out);
-	memset(p, 0, 4);
-	p[0] = AGG_STATE_FORMAT;
-	memcpy(p + 4, state->method, sizeof(RollupMethod));
-	stream_encode(&state->stream, p + AGG_STATE_HEADER);
-	PG_RETURN_BYTEA_P(out);
+	/* arrival order: the combine step finds out whether it is ordered */
+	out = stream_encode(&state->stream, false, VARHDRSZ + AGG_STATE_HEADER, &len);
+	SET_VARSIZE(out, len);
+	out[VARHDRSZ] = AGG_STATE_FORMAT;
+	memcpy(out + VARHDRSZ + 4, state->method, sizeof(RollupMethod));
+	PG_RETURN_BYTEA_P((bytea *) out);
 }
 
 /*
