@@ -10,6 +10,7 @@
 
 #include "datatype/timestamp.h"
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "rollup.h"
 
 /* Limits, checked before anything is allocated */
@@ -55,6 +56,10 @@ typedef struct MasteryEvidence
 extern void evidence_check(double score, double out_of, TimestampTz observed_at,
 						   double weight, int kind);
 extern const char *evidence_kind_name(int kind);
+extern const char *evidence_parse(const char *input, const char *p, const char *stop,
+								  MasteryEvidence *e);
+extern void evidence_append_text(StringInfo buf, double score, double out_of, TimestampTz t,
+								 float4 weight, int kind, bool iso_utc);
 extern void check_score(double score);
 extern void check_observed_at(TimestampTz t);
 

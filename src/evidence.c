@@ -102,20 +102,28 @@ evidence_check(double score, double out_of, TimestampTz observed_at,
 				 errdetail("Kinds are numbered 0 to %d.", NUM_EVIDENCE_KINDS - 1)));
 }
 
-static MasteryEvidence *
-make_evidence(double score, double out_of, TimestampTz observed_at,
+/* Validates and fills: the one way evidence values are made */
+static void
+evidence_fill(MasteryEvidence *e, double score, double out_of, TimestampTz observed_at,
 			  double weight, int kind)
 {
-	MasteryEvidence *e;
-
 	evidence_check(score, out_of, observed_at, weight, kind);
-	e = palloc0(sizeof(MasteryEvidence));
+	memset(e, 0, sizeof(MasteryEvidence));
 	e->score = score + 0.0;		/* no negative zero: equal values, equal bytes */
 	e->out_of = out_of;
 	e->observed_at = observed_at;
 	e->weight = (float4) weight;
 	e->kind = (uint8) kind;
 	e->format = EVIDENCE_FORMAT;
+}
+
+static MasteryEvidence *
+make_evidence(double score, double out_of, TimestampTz observed_at,
+			  double weight, int kind)
+{
+	MasteryEvidence *e = palloc(sizeof(MasteryEvidence));
+
+	evidence_fill(e, score, out_of, observed_at, weight, kind);
 	return e;
 }
 
@@ -167,12 +175,15 @@ parse_number(const char *input, const char **p, const char *what)
 	return value;
 }
 
-PG_FUNCTION_INFO_V1(mastery_evidence_in);
-Datum
-mastery_evidence_in(PG_FUNCTION_ARGS)
+/*
+ * Parses one piece of evidence of `input` from p.  It ends at the end of the
+ * string or before one of the characters of `stop` (a mastery_state lists
+ * evidence separated by ';').  Returns the position where it ended and
+ * fills *e after the one validator.
+ */
+const char *
+evidence_parse(const char *input, const char *p, const char *stop, MasteryEvidence *e)
 {
-	const char *input = PG_GETARG_CSTRING(0);
-	const char *p = input;
 	const char *start;
 	const char *end;
 	double		score,
@@ -196,7 +207,7 @@ mastery_evidence_in(PG_FUNCTION_ARGS)
 		evidence_syntax_error(input, p, "\"@\" before the time observed");
 	p = skip_spaces(p + 1);
 
-	/* the timestamp runs to the next comma, or is double-quoted */
+	/* the timestamp runs to the next comma or stop character, or is quoted */
 	if (*p == '"')
 	{
 		start = ++p;
@@ -209,7 +220,7 @@ mastery_evidence_in(PG_FUNCTION_ARGS)
 	else
 	{
 		start = p;
-		while (*p && *p != ',')
+		while (*p && *p != ',' && !strchr(stop, *p))
 			p++;
 		end = p;
 		while (end > start && isspace((unsigned char) end[-1]))
@@ -222,6 +233,7 @@ mastery_evidence_in(PG_FUNCTION_ARGS)
 														  CStringGetDatum(stamp),
 														  ObjectIdGetDatum(InvalidOid),
 														  Int32GetDatum(-1)));
+	pfree(stamp);
 
 	for (p = skip_spaces(p); *p == ','; p = skip_spaces(p))
 	{
@@ -259,10 +271,51 @@ mastery_evidence_in(PG_FUNCTION_ARGS)
 		else
 			evidence_syntax_error(input, key, "weight=... or kind=...");
 	}
-	if (*p != '\0')
+	if (*p != '\0' && !strchr(stop, *p))
 		evidence_syntax_error(input, p, "\",\" or the end of the evidence");
 
-	PG_RETURN_POINTER(make_evidence(score, out_of, observed_at, weight, kind));
+	evidence_fill(e, score, out_of, observed_at, weight, kind);
+	return p;
+}
+
+PG_FUNCTION_INFO_V1(mastery_evidence_in);
+Datum
+mastery_evidence_in(PG_FUNCTION_ARGS)
+{
+	const char *input = PG_GETARG_CSTRING(0);
+	MasteryEvidence *e = palloc(sizeof(MasteryEvidence));
+
+	evidence_parse(input, input, "", e);
+	PG_RETURN_POINTER(e);
+}
+
+/*
+ * score/out_of @ time[, weight=w][, kind=k].  The time is written with the
+ * session's DateStyle and TimeZone like timestamptz, or with iso_utc as ISO
+ * 8601 in UTC, which reads back the same under any settings (stored states
+ * travel between servers as text).
+ */
+void
+evidence_append_text(StringInfo buf, double score, double out_of, TimestampTz t,
+					 float4 weight, int kind, bool iso_utc)
+{
+	appendStringInfo(buf, "%s/%s @ ", float8out_internal(score), float8out_internal(out_of));
+	if (iso_utc)
+	{
+		char		stamp[MAXDATELEN + 1];
+		int			utc = 0;
+
+		appendStringInfoString(buf, JsonEncodeDateTime(stamp, TimestampTzGetDatum(t),
+													   TIMESTAMPTZOID, &utc));
+	}
+	else
+		appendStringInfoString(buf, DatumGetCString(DirectFunctionCall1(timestamptz_out,
+																		TimestampTzGetDatum(t))));
+	if (weight != 1.0f)
+		appendStringInfo(buf, ", weight=%s",
+						 DatumGetCString(DirectFunctionCall1(float4out, Float4GetDatum(weight))));
+	if (kind != KIND_ASSESSMENT)
+		appendStringInfo(buf, ", kind=%s", evidence_kind_name(kind));
 }
 
 PG_FUNCTION_INFO_V1(mastery_evidence_out);
@@ -273,17 +326,7 @@ mastery_evidence_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "%s/%s @ %s",
-					 float8out_internal(e->score),
-					 float8out_internal(e->out_of),
-					 DatumGetCString(DirectFunctionCall1(timestamptz_out,
-														 TimestampTzGetDatum(e->observed_at))));
-	if (e->weight != 1.0f)
-		appendStringInfo(&buf, ", weight=%s",
-						 DatumGetCString(DirectFunctionCall1(float4out,
-															 Float4GetDatum(e->weight))));
-	if (e->kind != KIND_ASSESSMENT)
-		appendStringInfo(&buf, ", kind=%s", evidence_kind_name(e->kind));
+	evidence_append_text(&buf, e->score, e->out_of, e->observed_at, e->weight, e->kind, false);
 	PG_RETURN_CSTRING(buf.data);
 }
 
