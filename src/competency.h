@@ -60,6 +60,10 @@ extern const char *evidence_parse(const char *input, const char *p, const char *
 								  MasteryEvidence *e);
 extern void evidence_append_text(StringInfo buf, double score, double out_of, TimestampTz t,
 								 float4 weight, int kind, bool iso_utc);
+extern void evidence_append_json(StringInfo buf, double score, double out_of, TimestampTz t,
+								 float4 weight, int kind);
+struct JsonbContainer;
+extern void evidence_from_jsonb(struct JsonbContainer *container, MasteryEvidence *e);
 extern void check_score(double score);
 extern void check_observed_at(TimestampTz t);
 
@@ -84,6 +88,10 @@ evidence_order(TimestampTz t1, double s1, double w1, double o1, int k1,
 		return k1 < k2 ? -1 : 1;
 	return 0;
 }
+
+/* ---------- mastery_state (mastery_state.c) ---------- */
+
+#define MASTERY_STATE_SEND_VERSION 1
 
 /* ---------- mastery_method (method.c) ---------- */
 
@@ -157,6 +165,20 @@ extern void stream_append(EvidenceStream *s, TimestampTz t, double score,
 						  const EvidenceTerms *terms);
 extern void stream_append_stream(EvidenceStream *dst, const EvidenceStream *src);
 extern bool stream_view(const EvidenceStream *s, RollupInput *in, double *buf, int buflen);
+
+/* A stream read in evidence order, for as-of views and explanations */
+typedef struct OrderedEvidence
+{
+	int			n;
+	const TimedScore *items;
+	const EvidenceTerms *terms; /* per item, or NULL when all are common */
+	EvidenceTerms common;
+} OrderedEvidence;
+
+extern void stream_ordered(const EvidenceStream *s, OrderedEvidence *o);
+extern int	ordered_count_as_of(const OrderedEvidence *o, TimestampTz as_of);
+extern bool ordered_view(const OrderedEvidence *o, int count, RollupInput *in,
+						 int *start, double *buf, int buflen);
 extern char *stream_encode(const EvidenceStream *s, bool ordered, Size prefix, Size *len);
 extern void stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow);
 

@@ -318,6 +318,133 @@ COMMENT ON AGGREGATE mastery(mastery_evidence, mastery_method) IS
 	'mastery level from mastery evidence with a rollup method';
 
 ---------------------------------------------------------------------------
+-- mastery_state: a learner x skill's evidence as a stored, mergeable value
+---------------------------------------------------------------------------
+
+CREATE TYPE mastery_state;
+
+-- Input reads timestamps, which may depend on TimeZone: STABLE.  Output
+-- writes ISO 8601 in UTC whatever the settings: IMMUTABLE.
+CREATE FUNCTION mastery_state_in(cstring) RETURNS mastery_state
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_state_in(cstring) IS
+	'text input of mastery_state: [evidence; evidence; ...]';
+
+CREATE FUNCTION mastery_state_out(mastery_state) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_state_out(mastery_state) IS
+	'text output of mastery_state, evidence in order, times in UTC';
+
+CREATE FUNCTION mastery_state_recv(internal) RETURNS mastery_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_state_recv(internal) IS
+	'binary input of mastery_state, every piece of evidence checked like mastery_evidence';
+
+CREATE FUNCTION mastery_state_send(mastery_state) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_state_send(mastery_state) IS 'binary output of mastery_state';
+
+CREATE TYPE mastery_state (
+	INPUT = mastery_state_in,
+	OUTPUT = mastery_state_out,
+	RECEIVE = mastery_state_recv,
+	SEND = mastery_state_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = int4,			-- the decoder never assumes more; no padding in rows
+	STORAGE = extended
+);
+COMMENT ON TYPE mastery_state IS
+	'all evidence of one learner x skill: stored, mergeable with ||, rolled up with mastery(state, method)';
+
+CREATE FUNCTION jsonb(s mastery_state) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'mastery_state_to_jsonb' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION jsonb(mastery_state) IS 'a mastery state as a jsonb array of evidence objects';
+CREATE CAST (mastery_state AS jsonb) WITH FUNCTION jsonb(mastery_state);
+COMMENT ON CAST (mastery_state AS jsonb) IS 'a mastery state as a jsonb array of evidence objects';
+
+CREATE FUNCTION json(s mastery_state) RETURNS json
+	AS 'MODULE_PATHNAME', 'mastery_state_to_json' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION json(mastery_state) IS
+	'a mastery state as a json array of evidence objects; used by to_json() and to_jsonb()';
+CREATE CAST (mastery_state AS json) WITH FUNCTION json(mastery_state);
+COMMENT ON CAST (mastery_state AS json) IS 'a mastery state as a json array of evidence objects';
+
+CREATE FUNCTION mastery_state(j jsonb) RETURNS mastery_state
+	AS 'MODULE_PATHNAME', 'mastery_state_from_jsonb' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_state(jsonb) IS
+	'reads a jsonb array of evidence objects, each checked like mastery_evidence';
+CREATE CAST (jsonb AS mastery_state) WITH FUNCTION mastery_state(jsonb);
+COMMENT ON CAST (jsonb AS mastery_state) IS 'a mastery state from a jsonb array of evidence objects';
+
+-- Not STRICT: a NULL state is an empty one, NULL evidence adds nothing
+CREATE FUNCTION mastery_state_append(state mastery_state, e mastery_evidence) RETURNS mastery_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_state_append(mastery_state, mastery_evidence) IS
+	'the state with one more piece of evidence (transition of mastery_agg)';
+
+CREATE FUNCTION mastery_state_merge(a mastery_state, b mastery_state) RETURNS mastery_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_state_merge(mastery_state, mastery_state) IS
+	'all evidence of both states (the || operator; combine function of the state aggregates)';
+
+CREATE FUNCTION mastery_state_final(mastery_state) RETURNS mastery_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_state_final(mastery_state) IS
+	'final function of the state aggregates: the stored form of the state built';
+
+CREATE OPERATOR || (LEFTARG = mastery_state, RIGHTARG = mastery_state,
+	PROCEDURE = mastery_state_merge, COMMUTATOR = ||);
+COMMENT ON OPERATOR || (mastery_state, mastery_state) IS
+	'all evidence of both states, in order; NULL counts as empty';
+
+-- Concrete state type with a combine function: the shape Citus pushes down
+CREATE AGGREGATE mastery_agg(e mastery_evidence) (
+	SFUNC = mastery_state_append,
+	STYPE = mastery_state,
+	FINALFUNC = mastery_state_final,
+	COMBINEFUNC = mastery_state_merge,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE mastery_agg(mastery_evidence) IS
+	'the mastery state of a group''s evidence, to store, merge and roll up later';
+
+CREATE AGGREGATE mastery_state_union(mastery_state) (
+	SFUNC = mastery_state_merge,
+	STYPE = mastery_state,
+	FINALFUNC = mastery_state_final,
+	COMBINEFUNC = mastery_state_merge,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE mastery_state_union(mastery_state) IS
+	'merges the states of a group (per-shard or per-day states into one)';
+
+CREATE FUNCTION mastery(state mastery_state, method mastery_method) RETURNS float8
+	AS 'MODULE_PATHNAME', 'mastery_state_mastery' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mastery(mastery_state, mastery_method) IS
+	'the mastery level of a stored state; equals mastery(evidence, method) over its evidence';
+
+CREATE FUNCTION mastery_at(state mastery_state, method mastery_method, as_of timestamptz) RETURNS float8
+	AS 'MODULE_PATHNAME', 'mastery_state_mastery_at' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_at(mastery_state, mastery_method, timestamptz) IS
+	'the mastery level as of a time: only evidence observed at or before as_of counts';
+
+CREATE FUNCTION mastery_explain(state mastery_state, method mastery_method,
+	OUT ordinal int, OUT observed_at timestamptz, OUT score float8, OUT out_of float8,
+	OUT kind text, OUT weight_in_result float8, OUT value_after float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'mastery_state_explain' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
+COMMENT ON FUNCTION mastery_explain(mastery_state, mastery_method) IS
+	'each piece of evidence with its weight in the result (linear methods) and the result after it';
+
+CREATE FUNCTION evidence_count(state mastery_state) RETURNS int
+	AS 'MODULE_PATHNAME', 'mastery_state_evidence_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION evidence_count(mastery_state) IS 'how many pieces of evidence the state holds';
+
+CREATE FUNCTION last_observed(state mastery_state) RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'mastery_state_last_observed' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION last_observed(mastery_state) IS 'when the most recent evidence was observed; NULL when empty';
+
+---------------------------------------------------------------------------
 -- proficiency_level(): bands such as Beginning / Developing / Proficient / Advanced
 ---------------------------------------------------------------------------
 

@@ -435,21 +435,28 @@ mastery_evidence_proportion(PG_FUNCTION_ARGS)
 
 /* ---------- jsonb ---------- */
 
-/* JSON text of evidence; numbers in shortest exact form so jsonb round-trips */
+/* Evidence as a JSON object; numbers in shortest exact form so jsonb round-trips */
+void
+evidence_append_json(StringInfo buf, double score, double out_of, TimestampTz t,
+					 float4 weight, int kind)
+{
+	char		stamp[MAXDATELEN + 1];
+
+	appendStringInfo(buf, "{\"score\": %s, \"out_of\": %s, \"observed_at\": ",
+					 float8out_internal(score), float8out_internal(out_of));
+	escape_json(buf, JsonEncodeDateTime(stamp, TimestampTzGetDatum(t), TIMESTAMPTZOID, NULL));
+	appendStringInfo(buf, ", \"weight\": %s, \"kind\": \"%s\"}",
+					 DatumGetCString(DirectFunctionCall1(float4out, Float4GetDatum(weight))),
+					 evidence_kind_name(kind));
+}
+
 static char *
 evidence_json(const MasteryEvidence *e)
 {
 	StringInfoData buf;
-	char		stamp[MAXDATELEN + 1];
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"score\": %s, \"out_of\": %s, \"observed_at\": ",
-					 float8out_internal(e->score), float8out_internal(e->out_of));
-	escape_json(&buf, JsonEncodeDateTime(stamp, TimestampTzGetDatum(e->observed_at),
-										 TIMESTAMPTZOID, NULL));
-	appendStringInfo(&buf, ", \"weight\": %s, \"kind\": \"%s\"}",
-					 DatumGetCString(DirectFunctionCall1(float4out, Float4GetDatum(e->weight))),
-					 evidence_kind_name(e->kind));
+	evidence_append_json(&buf, e->score, e->out_of, e->observed_at, e->weight, e->kind);
 	return buf.data;
 }
 
@@ -493,12 +500,13 @@ jsonb_string(JsonbValue *v, const char *key)
 	return pnstrdup(v->val.string.val, v->val.string.len);
 }
 
-/* {"score": 3, "out_of": 4, "observed_at": "2024-09-05T10:00:00+00:00", "weight": 1, "kind": "assessment"} */
-PG_FUNCTION_INFO_V1(mastery_evidence_from_jsonb);
-Datum
-mastery_evidence_from_jsonb(PG_FUNCTION_ARGS)
+/*
+ * {"score": 3, "out_of": 4, "observed_at": "2024-09-05T10:00:00+00:00",
+ *  "weight": 1, "kind": "assessment"}: weight and kind are optional.
+ */
+void
+evidence_from_jsonb(JsonbContainer *container, MasteryEvidence *e)
 {
-	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
@@ -510,12 +518,12 @@ mastery_evidence_from_jsonb(PG_FUNCTION_ARGS)
 	TimestampTz observed_at = 0;
 	int			seen = 0;
 
-	if (!JB_ROOT_IS_OBJECT(jb))
+	if (!JsonContainerIsObject(container))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("mastery evidence in jsonb must be an object"),
 				 errhint("Write it as {\"score\": 3, \"out_of\": 4, \"observed_at\": \"2024-09-05\"}.")));
-	it = JsonbIteratorInit(&jb->root);
+	it = JsonbIteratorInit(container);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
 		if (tok == WJB_KEY)
@@ -555,7 +563,23 @@ mastery_evidence_from_jsonb(PG_FUNCTION_ARGS)
 				 errmsg("mastery evidence in jsonb needs the key \"%s\"",
 						!(seen & 1) ? "score" : !(seen & 2) ? "out_of" : "observed_at"),
 				 errdetail("score, out_of and observed_at are required; weight and kind are optional.")));
-	PG_RETURN_POINTER(make_evidence(score, out_of, observed_at, weight, kind));
+	evidence_fill(e, score, out_of, observed_at, weight, kind);
+}
+
+PG_FUNCTION_INFO_V1(mastery_evidence_from_jsonb);
+Datum
+mastery_evidence_from_jsonb(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
+	MasteryEvidence *e = palloc(sizeof(MasteryEvidence));
+
+	if (JB_ROOT_IS_SCALAR(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mastery evidence in jsonb must be an object"),
+				 errhint("Write it as {\"score\": 3, \"out_of\": 4, \"observed_at\": \"2024-09-05\"}.")));
+	evidence_from_jsonb(&jb->root, e);
+	PG_RETURN_POINTER(e);
 }
 
 /* ---------- btree and hash support ---------- */

@@ -427,41 +427,71 @@ ordered_items(const EvidenceStream *s, const TimedScore **items,
 	}
 }
 
+/* The stream in evidence order; see ordered_items() */
+void
+stream_ordered(const EvidenceStream *s, OrderedEvidence *o)
+{
+	o->n = s->n;
+	o->common = s->common;
+	ordered_items(s, &o->items, &o->terms);
+}
+
+/* How many of the ordered items were observed at or before as_of */
+int
+ordered_count_as_of(const OrderedEvidence *o, TimestampTz as_of)
+{
+	int			lo = 0,
+				hi = o->n;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (o->items[mid].observed_at <= as_of)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
- * What a method sees: the scores from the latest override on (an override
- * is a teacher's judgement that restarts the stream), rescaled to the
- * out_of of the most recent evidence, with weights only when they differ.
- * Scores and weights go to buf when 2n <= buflen, else to memory of the
- * current context.  Returns false for an empty stream.
+ * What a method sees of the first `count` ordered items: the scores from
+ * the latest override on (an override is a teacher's judgement that
+ * restarts the stream), rescaled to the out_of of the most recent of them,
+ * with weights only when they differ.  *start gets the position of the
+ * first score seen.  Scores and weights go to buf when 2 * count <= buflen,
+ * else to memory of the current context.  Returns false when count is 0.
  */
 bool
-stream_view(const EvidenceStream *s, RollupInput *in, double *buf, int buflen)
+ordered_view(const OrderedEvidence *o, int count, RollupInput *in, int *start_out,
+			 double *buf, int buflen)
 {
-	const TimedScore *items;
-	const EvidenceTerms *terms;
+	const TimedScore *items = o->items;
+	const EvidenceTerms *terms = o->terms;
 	int			start = 0;
 	int			n;
 	double	   *scores;
 	double	   *weights = NULL;
 	double		out_of;
 
-	if (s->n == 0)
+	Assert(count >= 0 && count <= o->n);
+	if (count == 0)
 		return false;
-	ordered_items(s, &items, &terms);
 
 	if (terms)
 	{
-		for (int i = s->n - 1; i >= 0; i--)
+		for (int i = count - 1; i >= 0; i--)
 			if (terms[i].kind == KIND_OVERRIDE)
 			{
 				start = i;
 				break;
 			}
 	}
-	else if (s->common.kind == KIND_OVERRIDE)
-		start = s->n - 1;
-	n = s->n - start;
-	out_of = terms ? terms[s->n - 1].out_of : s->common.out_of;
+	else if (o->common.kind == KIND_OVERRIDE)
+		start = count - 1;
+	n = count - start;
+	out_of = terms ? terms[count - 1].out_of : o->common.out_of;
 
 	scores = 2 * n <= buflen ? buf : palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
 	for (int i = 0; i < n; i++)
@@ -494,7 +524,21 @@ stream_view(const EvidenceStream *s, RollupInput *in, double *buf, int buflen)
 	in->weights = weights;
 	in->n = n;
 	in->out_of = out_of;
+	if (start_out)
+		*start_out = start;
 	return true;
+}
+
+/* The view of the whole stream; false for an empty stream */
+bool
+stream_view(const EvidenceStream *s, RollupInput *in, double *buf, int buflen)
+{
+	OrderedEvidence o;
+
+	if (s->n == 0)
+		return false;
+	stream_ordered(s, &o);
+	return ordered_view(&o, o.n, in, NULL, buf, buflen);
 }
 
 /* ---------- binary encoding ---------- */

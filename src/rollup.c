@@ -420,6 +420,133 @@ rollup_compute(const RollupMethod *m, const RollupInput *in, double *result)
 }
 
 /*
+ * The weight of each score in the result, for the methods whose result is a
+ * weighted sum of the scores: result = sum(w[i] * s[i]) before rounding.
+ * This is what mastery_explain shows a teacher or parent.  Returns false
+ * for power_law, true_score and bkt (not linear in the scores) and when
+ * the result is NULL.
+ */
+bool
+rollup_weights(const RollupMethod *m, const RollupInput *in, double *w)
+{
+	const double *s = in->scores;
+	const double *p = m->params;
+	int			n = in->n;
+
+	if (m->min_evidence != ROLLUP_NO_MIN_EVIDENCE && n < m->min_evidence)
+		return false;
+	for (int i = 0; i < n; i++)
+		w[i] = 0.0;
+
+	switch ((RollupMethodId) m->id)
+	{
+		case ROLLUP_LATEST:
+			w[n - 1] = 1.0;
+			return true;
+		case ROLLUP_HIGHEST:
+			{
+				int			best = 0;
+
+				for (int i = 1; i < n; i++)
+					if (s[i] >= s[best])
+						best = i;
+				w[best] = 1.0;
+				return true;
+			}
+		case ROLLUP_AVERAGE:
+		case ROLLUP_MEAN_RECENT:
+			{
+				int			first = 0;
+				double		total = 0.0;
+
+				if (m->id == ROLLUP_MEAN_RECENT && n > (int) p[PARAM_N])
+					first = n - (int) p[PARAM_N];
+				for (int i = first; i < n; i++)
+					total += in->weights ? in->weights[i] : 1.0;
+				for (int i = first; i < n; i++)
+					w[i] = (in->weights ? in->weights[i] : 1.0) / total;
+				return true;
+			}
+		case ROLLUP_WEIGHTED_AVERAGE:
+			if (n == 1)
+				w[0] = 1.0;
+			else
+			{
+				for (int i = 0; i < n - 1; i++)
+					w[i] = (1.0 - p[PARAM_WEIGHT]) / (n - 1);
+				w[n - 1] = p[PARAM_WEIGHT];
+			}
+			return true;
+		case ROLLUP_DECAYING_AVERAGE:
+			{
+				double		keep = 1.0;
+
+				/* Dn = sum over k of weight (1-weight)^(n-k) sk, and (1-weight)^(n-1) s1 */
+				for (int i = n - 1; i >= 1; i--)
+				{
+					w[i] = p[PARAM_WEIGHT] * keep;
+					keep *= 1.0 - p[PARAM_WEIGHT];
+				}
+				w[0] = keep;
+				return true;
+			}
+		case ROLLUP_N_MASTERY:
+			{
+				double		result;
+				int			count = 0;
+
+				if (!n_mastery(s, n, (int) p[PARAM_N], p[PARAM_THRESHOLD], &result))
+					return false;
+				for (int i = 0; i < n; i++)
+					count += s[i] >= p[PARAM_THRESHOLD];
+				for (int i = 0; i < n; i++)
+					if (s[i] >= p[PARAM_THRESHOLD])
+						w[i] = 1.0 / count;
+				return true;
+			}
+		case ROLLUP_MODE:
+			{
+				double		value = mode(s, n, (int) p[PARAM_TIE]);
+				int			count = 0;
+
+				for (int i = 0; i < n; i++)
+					count += s[i] == value;
+				for (int i = 0; i < n; i++)
+					if (s[i] == value)
+						w[i] = 1.0 / count;
+				return true;
+			}
+		case ROLLUP_MEDIAN:
+			{
+				/* the middle one or two scores, found by their ranks */
+				Occurrence *v = palloc(sizeof(Occurrence) * n);
+
+				for (int i = 0; i < n; i++)
+				{
+					v[i].score = s[i];
+					v[i].index = i;
+				}
+				qsort(v, n, sizeof(Occurrence), compare_occurrences);
+				if (n % 2)
+					w[v[n / 2].index] = 1.0;
+				else
+				{
+					w[v[n / 2 - 1].index] += 0.5;
+					w[v[n / 2].index] += 0.5;
+				}
+				pfree(v);
+				return true;
+			}
+		case ROLLUP_POWER_LAW:
+		case ROLLUP_TRUE_SCORE:
+		case ROLLUP_BKT:
+			return false;
+	}
+	elog(ERROR, "unrecognized rollup method %d", m->id);
+	return false;
+}
+
+/*
  * round(x::numeric, digits)::float8: PostgreSQL converts a float8 to numeric
  * with DBL_DIG significant digits and rounds half away from zero.  Rounding
  * that decimal, not the binary value, is what makes 3.5275 round to 3.53 as

@@ -84,6 +84,9 @@ typedef struct RollupInput
 extern bool rollup_compute(const RollupMethod *method, const RollupInput *in,
 						   double *result);
 
+/* result = sum(w[i] * scores[i]) for methods linear in the scores; w has n slots */
+extern bool rollup_weights(const RollupMethod *method, const RollupInput *in, double *w);
+
 /* round(x::numeric, digits)::float8, without leaving C */
 extern double round_half_away(double x, int digits);
 

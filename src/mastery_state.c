@@ -1,0 +1,735 @@
+/*
+ * mastery_state.c
+ *		mastery_state: all evidence of one learner x skill as a stored,
+ *		mergeable value, with as-of results and explanations.
+ *
+ * On disk a state is a varlena whose body is the stream encoding of
+ * evidence_stream.c in its canonical form (evidence in evidence order, terms
+ * in order of first use), so equal evidence gives equal bytes.  The format
+ * byte of that encoding is the state's version.
+ *
+ * While an aggregate builds a state (mastery_agg, mastery_state_union) the
+ * state is an expanded object holding an EvidenceStream, so appending costs
+ * what the mastery() aggregates pay.  The state type is concrete (not
+ * internal): that is what lets Citus push these aggregates down to its
+ * workers and move partial states between nodes through text I/O.
+ */
+#include "competency.h"
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/expandeddatum.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+typedef struct MasteryState
+{
+	int32		vl_len_;		/* varlena header, never touched directly */
+	char		data[FLEXIBLE_ARRAY_MEMBER];	/* the stream encoding */
+} MasteryState;
+
+/* ---------- states being built: expanded objects ---------- */
+
+#define STATE_INLINE_ITEMS 3
+
+typedef struct ExpandedMasteryState
+{
+	ExpandedObjectHeader hdr;
+	EvidenceStream stream;
+	char	   *flat;			/* encoding cached by get_flat_size */
+	Size		flat_size;
+	TimedScore	inline_items[STATE_INLINE_ITEMS];
+} ExpandedMasteryState;
+
+static Size expanded_state_flat_size(ExpandedObjectHeader *eohptr);
+static void expanded_state_flatten(ExpandedObjectHeader *eohptr, void *result, Size size);
+
+static const ExpandedObjectMethods expanded_state_methods = {
+	expanded_state_flat_size,
+	expanded_state_flatten
+};
+
+static Size
+expanded_state_flat_size(ExpandedObjectHeader *eohptr)
+{
+	ExpandedMasteryState *es = (ExpandedMasteryState *) eohptr;
+
+	if (es->flat == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(eohptr->eoh_context);
+
+		es->flat = stream_encode(&es->stream, true, VARHDRSZ, &es->flat_size);
+		MemoryContextSwitchTo(old);
+	}
+	return es->flat_size;
+}
+
+static void
+expanded_state_flatten(ExpandedObjectHeader *eohptr, void *result, Size size)
+{
+	ExpandedMasteryState *es = (ExpandedMasteryState *) eohptr;
+
+	Assert(es->flat != NULL && size == es->flat_size);
+	memcpy(result, es->flat, size);
+	SET_VARSIZE(result, size);
+}
+
+static bool
+is_expanded_state(Datum d)
+{
+	return VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)) &&
+		DatumGetEOHP(d)->eoh_methods == &expanded_state_methods;
+}
+
+/*
+ * All expanded states of one aggregate share one memory context, a child of
+ * the aggregate context: a context per state would cost a kilobyte for each
+ * of a million groups.  nodeAgg keeps a read-write expanded transition value
+ * whose context is a child of the aggregate context, and never deletes it
+ * as long as the transition function returns the same pointer, which these
+ * functions always do.  The cache is forgotten when the aggregate context
+ * is reset (its children go with it).
+ */
+typedef struct SharedContextCache
+{
+	MemoryContext aggcontext;
+	MemoryContext states;
+	MemoryContextCallback on_reset;
+} SharedContextCache;
+
+static void
+forget_shared_context(void *arg)
+{
+	SharedContextCache *cache = (SharedContextCache *) arg;
+
+	cache->aggcontext = NULL;
+	cache->states = NULL;
+}
+
+static MemoryContext
+shared_states_context(FunctionCallInfo fcinfo, MemoryContext aggcontext)
+{
+	SharedContextCache *cache = fcinfo->flinfo->fn_extra;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SharedContextCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (cache->aggcontext != aggcontext || cache->states == NULL)
+	{
+		cache->aggcontext = aggcontext;
+		cache->states = AllocSetContextCreate(aggcontext, "mastery states",
+											  ALLOCSET_DEFAULT_SIZES);
+		cache->on_reset.func = forget_shared_context;
+		cache->on_reset.arg = cache;
+		MemoryContextRegisterResetCallback(aggcontext, &cache->on_reset);
+	}
+	return cache->states;
+}
+
+static ExpandedMasteryState *
+new_expanded_state(MemoryContext cxt, const EvidenceTerms *first)
+{
+	ExpandedMasteryState *es = MemoryContextAlloc(cxt, sizeof(ExpandedMasteryState));
+
+	EOH_init_header(&es->hdr, &expanded_state_methods, cxt);
+	stream_init(&es->stream, first, es->inline_items, STATE_INLINE_ITEMS);
+	es->flat = NULL;
+	es->flat_size = 0;
+	return es;
+}
+
+/* ---------- reading a state ---------- */
+
+/*
+ * The stream of a state argument: an expanded state's own stream, or a
+ * stored state decoded (and checked) into the current memory context,
+ * borrowing the detoasted bytes, which live as long as the call.
+ */
+static const EvidenceStream *
+state_stream(FunctionCallInfo fcinfo, int argno, EvidenceStream *buf)
+{
+	Datum		d = PG_GETARG_DATUM(argno);
+	MasteryState *st;
+
+	if (is_expanded_state(d))
+		return &((ExpandedMasteryState *) DatumGetEOHP(d))->stream;
+	st = (MasteryState *) PG_DETOAST_DATUM(d);
+	stream_decode(buf, st->data, VARSIZE(st) - VARHDRSZ, true);
+	return buf;
+}
+
+static Datum
+state_datum(const EvidenceStream *s)
+{
+	Size		len;
+	char	   *flat = stream_encode(s, true, VARHDRSZ, &len);
+
+	SET_VARSIZE(flat, len);
+	return PointerGetDatum(flat);
+}
+
+/* ---------- text input and output ---------- */
+
+/*
+ * [3/4 @ 2024-09-05T10:00:00+00:00; 4/4 @ 2024-09-12T10:00:00+00:00, kind=override]
+ * Times are ISO 8601 in UTC whatever the session's settings: the text form
+ * is how states travel between Citus nodes, which may differ in DateStyle.
+ */
+PG_FUNCTION_INFO_V1(mastery_state_in);
+Datum
+mastery_state_in(PG_FUNCTION_ARGS)
+{
+	const char *input = PG_GETARG_CSTRING(0);
+	const char *p = input;
+	EvidenceStream s;
+	TimedScore	first[STATE_INLINE_ITEMS];
+	static const EvidenceTerms none = {0};
+
+	stream_init(&s, &none, first, STATE_INLINE_ITEMS);
+	while (isspace((unsigned char) *p))
+		p++;
+	if (*p != '[')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type mastery_state: \"%s\"", input),
+				 errdetail("A mastery state starts with \"[\"."),
+				 errhint("Write a state as [evidence; evidence; ...], for example [3/4 @ 2024-09-05; 4/4 @ 2024-09-12].")));
+	p++;
+	while (isspace((unsigned char) *p))
+		p++;
+	while (*p != ']')
+	{
+		MasteryEvidence e;
+		EvidenceTerms terms = {0};
+
+		p = evidence_parse(input, p, ";]", &e);
+		terms.out_of = e.out_of;
+		terms.weight = e.weight;
+		terms.kind = e.kind;
+		stream_append(&s, e.observed_at, e.score, &terms);
+		if (*p == ';')
+			p++;
+		else if (*p != ']')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid input syntax for type mastery_state: \"%s\"", input),
+					 errdetail("Expected \";\" or \"]\" at character %d.", (int) (p - input) + 1)));
+		while (isspace((unsigned char) *p))
+			p++;
+		CHECK_FOR_INTERRUPTS();
+	}
+	p++;
+	while (isspace((unsigned char) *p))
+		p++;
+	if (*p != '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type mastery_state: \"%s\"", input),
+				 errdetail("Unexpected text after \"]\" at character %d.", (int) (p - input) + 1)));
+	PG_RETURN_DATUM(state_datum(&s));
+}
+
+PG_FUNCTION_INFO_V1(mastery_state_out);
+Datum
+mastery_state_out(PG_FUNCTION_ARGS)
+{
+	EvidenceStream buf;
+	const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
+	OrderedEvidence o;
+	StringInfoData out;
+
+	stream_ordered(s, &o);
+	initStringInfo(&out);
+	appendStringInfoChar(&out, '[');
+	for (int i = 0; i < o.n; i++)
+	{
+		const EvidenceTerms *t = o.terms ? &o.terms[i] : &o.common;
+
+		if (i > 0)
+			appendStringInfoString(&out, "; ");
+		evidence_append_text(&out, o.items[i].score, t->out_of, o.items[i].observed_at,
+							 t->weight, t->kind, true);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	appendStringInfoChar(&out, ']');
+	PG_RETURN_CSTRING(out.data);
+}
+
+/* ---------- binary input and output ---------- */
+
+/*
+ * Version byte, count, then every piece of evidence as mastery_evidence
+ * sends it (network byte order).  recv checks each with the evidence
+ * validator and stores the canonical form.
+ */
+PG_FUNCTION_INFO_V1(mastery_state_recv);
+Datum
+mastery_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	int			version = pq_getmsgbyte(msg);
+	int			n;
+	EvidenceStream s;
+	TimedScore	first[STATE_INLINE_ITEMS];
+	static const EvidenceTerms none = {0};
+
+	if (version != MASTERY_STATE_SEND_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported binary format version %d for mastery_state", version),
+				 errdetail("This version of competency reads format %d.", MASTERY_STATE_SEND_VERSION)));
+	n = pq_getmsgint(msg, 4);
+	/* each piece takes 29 bytes: check the count against the message first */
+	if (n < 0 || n > STREAM_MAX_EVIDENCE || (int64) n * 29 > msg->len - msg->cursor)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid evidence count %d in binary mastery_state", n)));
+	stream_init(&s, &none, first, STATE_INLINE_ITEMS);
+	for (int i = 0; i < n; i++)
+	{
+		double		score = pq_getmsgfloat8(msg);
+		double		out_of = pq_getmsgfloat8(msg);
+		TimestampTz t = pq_getmsgint64(msg);
+		double		weight = pq_getmsgfloat4(msg);
+		int			kind = pq_getmsgbyte(msg);
+		EvidenceTerms terms = {0};
+
+		evidence_check(score, out_of, t, weight, kind);
+		terms.out_of = out_of;
+		terms.weight = (float4) weight;
+		terms.kind = kind;
+		stream_append(&s, t, score + 0.0, &terms);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	pq_getmsgend(msg);
+	PG_RETURN_DATUM(state_datum(&s));
+}
+
+PG_FUNCTION_INFO_V1(mastery_state_send);
+Datum
+mastery_state_send(PG_FUNCTION_ARGS)
+{
+	EvidenceStream buf;
+	const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
+	OrderedEvidence o;
+	StringInfoData out;
+
+	stream_ordered(s, &o);
+	pq_begintypsend(&out);
+	pq_sendbyte(&out, MASTERY_STATE_SEND_VERSION);
+	pq_sendint32(&out, o.n);
+	for (int i = 0; i < o.n; i++)
+	{
+		const EvidenceTerms *t = o.terms ? &o.terms[i] : &o.common;
+
+		pq_sendfloat8(&out, o.items[i].score);
+		pq_sendfloat8(&out, t->out_of);
+		pq_sendint64(&out, o.items[i].observed_at);
+		pq_sendfloat4(&out, t->weight);
+		pq_sendbyte(&out, t->kind);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&out));
+}
+
+/* ---------- jsonb ---------- */
+
+/* [{"score": 3, "out_of": 4, "observed_at": "...", "weight": 1, "kind": "assessment"}, ...] */
+static char *
+state_json(const EvidenceStream *s)
+{
+	OrderedEvidence o;
+	StringInfoData out;
+
+	stream_ordered(s, &o);
+	initStringInfo(&out);
+	appendStringInfoChar(&out, '[');
+	for (int i = 0; i < o.n; i++)
+	{
+		const EvidenceTerms *t = o.terms ? &o.terms[i] : &o.common;
+
+		if (i > 0)
+			appendStringInfoString(&out, ", ");
+		evidence_append_json(&out, o.items[i].score, t->out_of, o.items[i].observed_at,
+							 t->weight, t->kind);
+	}
+	appendStringInfoChar(&out, ']');
+	return out.data;
+}
+
+PG_FUNCTION_INFO_V1(mastery_state_to_jsonb);
+Datum
+mastery_state_to_jsonb(PG_FUNCTION_ARGS)
+{
+	EvidenceStream buf;
+
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in,
+										CStringGetDatum(state_json(state_stream(fcinfo, 0, &buf)))));
+}
+
+PG_FUNCTION_INFO_V1(mastery_state_to_json);
+Datum
+mastery_state_to_json(PG_FUNCTION_ARGS)
+{
+	EvidenceStream buf;
+
+	PG_RETURN_TEXT_P(cstring_to_text(state_json(state_stream(fcinfo, 0, &buf))));
+}
+
+PG_FUNCTION_INFO_V1(mastery_state_from_jsonb);
+Datum
+mastery_state_from_jsonb(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	EvidenceStream s;
+	TimedScore	first[STATE_INLINE_ITEMS];
+	static const EvidenceTerms none = {0};
+
+	if (!JB_ROOT_IS_ARRAY(jb) || JB_ROOT_IS_SCALAR(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a mastery state in jsonb must be an array of evidence objects"),
+				 errhint("Write it as [{\"score\": 3, \"out_of\": 4, \"observed_at\": \"2024-09-05\"}, ...].")));
+	stream_init(&s, &none, first, STATE_INLINE_ITEMS);
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		MasteryEvidence e;
+		EvidenceTerms terms = {0};
+
+		if (tok != WJB_ELEM)
+			continue;
+		if (v.type != jbvBinary)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("every element of a mastery state in jsonb must be an evidence object")));
+		evidence_from_jsonb(v.val.binary.data, &e);
+		terms.out_of = e.out_of;
+		terms.weight = e.weight;
+		terms.kind = e.kind;
+		stream_append(&s, e.observed_at, e.score, &terms);
+		CHECK_FOR_INTERRUPTS();
+	}
+	PG_RETURN_DATUM(state_datum(&s));
+}
+
+/* ---------- building: mastery_agg, mastery_state_union, || ---------- */
+
+/*
+ * The transition value to change: in an aggregate, the expanded state made
+ * earlier (or a new one in the shared context); NULL outside aggregates.
+ */
+static ExpandedMasteryState *
+aggregate_target(FunctionCallInfo fcinfo, const EvidenceTerms *first)
+{
+	MemoryContext aggcontext;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		return NULL;
+	if (!PG_ARGISNULL(0) && is_expanded_state(PG_GETARG_DATUM(0)))
+	{
+		ExpandedMasteryState *es = (ExpandedMasteryState *) DatumGetEOHP(PG_GETARG_DATUM(0));
+
+		if (es->hdr.eoh_context == shared_states_context(fcinfo, aggcontext))
+			return es;
+	}
+	{
+		ExpandedMasteryState *es;
+
+		es = new_expanded_state(shared_states_context(fcinfo, aggcontext), first);
+		if (!PG_ARGISNULL(0))
+		{
+			/* a stored state as the starting value: copy it in */
+			EvidenceStream buf;
+			const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
+			MemoryContext old = MemoryContextSwitchTo(es->hdr.eoh_context);
+
+			stream_append_stream(&es->stream, s);
+			MemoryContextSwitchTo(old);
+		}
+		return es;
+	}
+}
+
+/* mastery_state_append(state, evidence): the transition of mastery_agg */
+PG_FUNCTION_INFO_V1(mastery_state_append);
+Datum
+mastery_state_append(PG_FUNCTION_ARGS)
+{
+	const MasteryEvidence *e = NULL;
+	EvidenceTerms terms = {0};
+	ExpandedMasteryState *es;
+	MemoryContext old;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		if (!AggCheckCallContext(fcinfo, NULL))
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	if (!PG_ARGISNULL(1))
+	{
+		e = PG_GETARG_EVIDENCE(1);
+		terms.out_of = e->out_of;
+		terms.weight = e->weight;
+		terms.kind = e->kind;
+	}
+	es = aggregate_target(fcinfo, &terms);
+	if (es == NULL)
+	{
+		/* called as a function: a new stored state */
+		EvidenceStream s,
+					buf;
+		TimedScore	first[STATE_INLINE_ITEMS];
+
+		stream_init(&s, &terms, first, STATE_INLINE_ITEMS);
+		if (!PG_ARGISNULL(0))
+			stream_append_stream(&s, state_stream(fcinfo, 0, &buf));
+		if (!PG_ARGISNULL(1))
+			stream_append(&s, e->observed_at, e->score, &terms);
+		PG_RETURN_DATUM(state_datum(&s));
+	}
+	if (!PG_ARGISNULL(1))
+	{
+		old = MemoryContextSwitchTo(es->hdr.eoh_context);
+		stream_append(&es->stream, e->observed_at, e->score, &terms);
+		MemoryContextSwitchTo(old);
+		es->flat = NULL;
+	}
+	PG_RETURN_DATUM(EOHPGetRWDatum(&es->hdr));
+}
+
+/*
+ * mastery_state_merge(a, b): all evidence of both.  The transition and
+ * combine function of mastery_state_union and the combine function of
+ * mastery_agg; outside aggregates, the || operator.
+ */
+PG_FUNCTION_INFO_V1(mastery_state_merge);
+Datum
+mastery_state_merge(PG_FUNCTION_ARGS)
+{
+	static const EvidenceTerms none = {0};
+	ExpandedMasteryState *es;
+	EvidenceStream bbuf;
+	const EvidenceStream *b;
+	MemoryContext old;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		if (!AggCheckCallContext(fcinfo, NULL))
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_DATUM(EOHPGetRWDatum(&aggregate_target(fcinfo, &none)->hdr));
+	}
+	b = state_stream(fcinfo, 1, &bbuf);
+	es = aggregate_target(fcinfo, &b->common);
+	if (es == NULL)
+	{
+		EvidenceStream s,
+					abuf;
+		TimedScore	first[STATE_INLINE_ITEMS];
+
+		stream_init(&s, &b->common, first, STATE_INLINE_ITEMS);
+		if (!PG_ARGISNULL(0))
+			stream_append_stream(&s, state_stream(fcinfo, 0, &abuf));
+		stream_append_stream(&s, b);
+		PG_RETURN_DATUM(state_datum(&s));
+	}
+	old = MemoryContextSwitchTo(es->hdr.eoh_context);
+	stream_append_stream(&es->stream, b);
+	MemoryContextSwitchTo(old);
+	es->flat = NULL;
+	PG_RETURN_DATUM(EOHPGetRWDatum(&es->hdr));
+}
+
+/* The final function of both aggregates: a stored state of the result */
+PG_FUNCTION_INFO_V1(mastery_state_final);
+Datum
+mastery_state_final(PG_FUNCTION_ARGS)
+{
+	EvidenceStream buf;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(state_datum(state_stream(fcinfo, 0, &buf)));
+}
+
+/* ---------- rollups of a state ---------- */
+
+/* mastery(state, method): the same as mastery(evidence, method) over its evidence */
+PG_FUNCTION_INFO_V1(mastery_state_mastery);
+Datum
+mastery_state_mastery(PG_FUNCTION_ARGS)
+{
+	EvidenceStream buf;
+	const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
+	const RollupMethod *m = &PG_GETARG_MASTERY_METHOD(1)->method;
+	RollupInput in;
+	double		result;
+	double		scores[128];
+
+	if (!stream_view(s, &in, scores, lengthof(scores)) || !rollup_compute(m, &in, &result))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(result);
+}
+
+/* mastery_at(state, method, as_of): as if only evidence observed by as_of existed */
+PG_FUNCTION_INFO_V1(mastery_state_mastery_at);
+Datum
+mastery_state_mastery_at(PG_FUNCTION_ARGS)
+{
+	EvidenceStream buf;
+	const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
+	const RollupMethod *m = &PG_GETARG_MASTERY_METHOD(1)->method;
+	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(2);
+	OrderedEvidence o;
+	RollupInput in;
+	double		result;
+	double		scores[128];
+
+	if (TIMESTAMP_IS_NOBEGIN(as_of))
+		PG_RETURN_NULL();
+	stream_ordered(s, &o);
+	if (!ordered_view(&o, TIMESTAMP_IS_NOEND(as_of) ? o.n : ordered_count_as_of(&o, as_of),
+					  &in, NULL, scores, lengthof(scores)) ||
+		!rollup_compute(m, &in, &result))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(result);
+}
+
+PG_FUNCTION_INFO_V1(mastery_state_evidence_count);
+Datum
+mastery_state_evidence_count(PG_FUNCTION_ARGS)
+{
+	EvidenceStream buf;
+
+	PG_RETURN_INT32(state_stream(fcinfo, 0, &buf)->n);
+}
+
+PG_FUNCTION_INFO_V1(mastery_state_last_observed);
+Datum
+mastery_state_last_observed(PG_FUNCTION_ARGS)
+{
+	EvidenceStream buf;
+	const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
+	OrderedEvidence o;
+
+	if (s->n == 0)
+		PG_RETURN_NULL();
+	stream_ordered(s, &o);
+	PG_RETURN_TIMESTAMPTZ(o.items[o.n - 1].observed_at);
+}
+
+/*
+ * mastery_explain(state, method): one row per piece of evidence, in order,
+ * with its weight in the result and the result after it.
+ *
+ * For methods linear in the scores, weight_in_result * score summed over
+ * the rows gives the (unrounded) result; the weight includes the rescaling
+ * to the out_of of the most recent evidence, and is 0 for evidence an
+ * override set aside.  For power_law, true_score and bkt the weight is
+ * NULL and value_after shows the fitted or filtered value step by step.
+ */
+PG_FUNCTION_INFO_V1(mastery_state_explain);
+Datum
+mastery_state_explain(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	EvidenceStream buf;
+	const EvidenceStream *s;
+	const RollupMethod *m;
+	OrderedEvidence o;
+	RollupInput in;
+	TupleDesc	tupdesc;
+	Tuplestorestate *store;
+	MemoryContext old;
+	double	   *weights = NULL;
+	bool		linear = false;
+	int			start = 0;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		!(rsinfo->allowedModes & SFRM_Materialize))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("mastery_explain must be called in a context that accepts a set")));
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "mastery_explain must return a record");
+
+	s = state_stream(fcinfo, 0, &buf);
+	m = &PG_GETARG_MASTERY_METHOD(1)->method;
+	stream_ordered(s, &o);
+	if (o.n > 0 && ordered_view(&o, o.n, &in, &start, NULL, 0))
+	{
+		weights = palloc_extended(sizeof(double) * in.n, MCXT_ALLOC_HUGE);
+		linear = rollup_weights(m, &in, weights);
+	}
+
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	tupdesc = CreateTupleDescCopy(tupdesc);
+	store = tuplestore_begin_heap(true, false, work_mem);
+	MemoryContextSwitchTo(old);
+
+	for (int i = 0; i < o.n; i++)
+	{
+		const EvidenceTerms *t = o.terms ? &o.terms[i] : &o.common;
+		const EvidenceTerms *last = o.terms ? &o.terms[o.n - 1] : &o.common;
+		Datum		values[7];
+		bool		nulls[7] = {false};
+		RollupInput prefix;
+		double		after;
+
+		values[0] = Int32GetDatum(i + 1);
+		values[1] = TimestampTzGetDatum(o.items[i].observed_at);
+		values[2] = Float8GetDatum(o.items[i].score);
+		if (t->out_of > 0.0)
+			values[3] = Float8GetDatum(t->out_of);
+		else
+			nulls[3] = true;
+		values[4] = CStringGetTextDatum(evidence_kind_name(t->kind));
+		if (!linear)
+			nulls[5] = true;
+		else if (i < start)
+			values[5] = Float8GetDatum(0.0);
+		else
+		{
+			/* fold the rescaling in, so that weight * score adds up */
+			double		w = weights[i - start];
+
+			if (t->out_of != last->out_of)
+				w = w / t->out_of * last->out_of;
+			values[5] = Float8GetDatum(w);
+		}
+		if (ordered_view(&o, i + 1, &prefix, NULL, NULL, 0))
+		{
+			if (rollup_compute(m, &prefix, &after))
+				values[6] = Float8GetDatum(after);
+			else
+				nulls[6] = true;
+			pfree((void *) prefix.scores);
+			if (prefix.weights)
+				pfree((void *) prefix.weights);
+		}
+		else
+			nulls[6] = true;
+		tuplestore_putvalues(store, tupdesc, values, nulls);
+		CHECK_FOR_INTERRUPTS();
+	}
+
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = store;
+	rsinfo->setDesc = tupdesc;
+	return (Datum) 0;
+}
