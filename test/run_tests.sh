@@ -19,5 +19,10 @@ if ! pg_prove -d competency_tap --ext .sql -r test/tap; then
     status=1
 fi
 
+# Scale-out: two shard clusters behind postgres_fdw
+if ! ./test/scale_out/run.sh; then
+    status=1
+fi
+
 if [ $status -eq 0 ]; then echo "make test: all tests passed"; else echo "make test: FAILED" >&2; fi
 exit $status

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Scale-out on an existing engine: two extra clusters on loopback act as
+# shards; the main cluster (test/with_cluster.sh) is the coordinator and
+# sees them as postgres_fdw foreign partitions of a table hash-partitioned
+# on learner.  Runs the pgTAP suite test/scale_out/scale_out.sql against
+# that setup and always stops the shards.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+: "${COMPETENCY_CLUSTER_DIR:?run me inside test/with_cluster.sh}"
+PG_CONFIG=${PG_CONFIG:-pg_config}
+if [ -s .pg-bindir ]; then bindir=$(cat .pg-bindir); else bindir=$("$PG_CONFIG" --bindir); fi
+if [ "$(id -u)" -eq 0 ]; then
+    as_server() { runuser -u postgres -- "$@"; }
+else
+    as_server() { "$@"; }
+fi
+
+# A free TCP port on loopback
+free_port() {
+    local port
+    for _ in $(seq 1 50); do
+        port=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    echo "scale_out: no free port found" >&2
+    exit 1
+}
+
+shards=()
+stop_shards() {
+    for dir in "${shards[@]}"; do
+        as_server "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    done
+}
+trap stop_shards EXIT
+
+ports=()
+for i in 1 2; do
+    dir=$COMPETENCY_CLUSTER_DIR/shard$i
+    port=$(free_port)
+    mkdir -p "$dir"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+    as_server "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C --no-sync \
+        >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    cat >>"$dir/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir'
+fsync = off
+timezone = 'UTC'
+CONF
+    as_server "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
+    shards+=("$dir")
+    ports+=("$port")
+    psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+        -c 'CREATE EXTENSION competency' \
+        -c 'CREATE TABLE evidence_shard (learner int NOT NULL, skill int NOT NULL, e mastery_evidence NOT NULL)'
+done
+echo "scale_out: shards on 127.0.0.1 ports ${ports[*]}"
+
+psql -q -X -d postgres -c 'SET client_min_messages = warning' \
+    -c 'DROP DATABASE IF EXISTS competency_scale_out' -c 'CREATE DATABASE competency_scale_out'
+psql -q -X -v ON_ERROR_STOP=1 -d competency_scale_out -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION competency'
+pg_prove -d competency_scale_out --set shard1_port="${ports[0]}" --set shard2_port="${ports[1]}" \
+    test/scale_out/scale_out.sql
