@@ -6,11 +6,11 @@ EXTENSION   = competency
 EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" competency.control)
 MODULE_big  = competency
 OBJS        = src/competency.o src/evidence.o src/method.o src/rollup.o src/evidence_stream.o \
-              src/mastery_state.o \
+              src/mastery_state.o src/skill_graph.o src/case_import.o src/graph_queries.o \
               src/mastery_agg.o src/proficiency.o
 DATA_built  = competency--$(EXTVERSION).sql
 DATA        = $(wildcard src/competency--*--*.sql)
-REGRESS     = evidence method rollup mastery_agg proficiency mastery_state
+REGRESS     = evidence method rollup mastery_agg proficiency mastery_state skill_graph
 REGRESS_OPTS = --inputdir=. --load-extension=competency
 EXTRA_CLEAN = results/ regression.diffs regression.out
 

@@ -445,6 +445,160 @@ CREATE FUNCTION last_observed(state mastery_state) RETURNS timestamptz
 COMMENT ON FUNCTION last_observed(mastery_state) IS 'when the most recent evidence was observed; NULL when empty';
 
 ---------------------------------------------------------------------------
+-- skill_graph: a competency framework (skills, prerequisites, part_of)
+---------------------------------------------------------------------------
+
+CREATE TYPE skill_graph;
+
+CREATE FUNCTION skill_graph_in(cstring) RETURNS skill_graph
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_in(cstring) IS
+	'text input of skill_graph: {"skills": [...], "edges": [...]} (see skill_graph_out)';
+
+CREATE FUNCTION skill_graph_out(skill_graph) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_out(skill_graph) IS
+	'text output of skill_graph as JSON: skills in code order, then edges';
+
+CREATE FUNCTION skill_graph_recv(internal) RETURNS skill_graph
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_recv(internal) IS
+	'binary input of skill_graph, checked and built like text input';
+
+CREATE FUNCTION skill_graph_send(skill_graph) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_send(skill_graph) IS 'binary output of skill_graph';
+
+CREATE TYPE skill_graph (
+	INPUT = skill_graph_in,
+	OUTPUT = skill_graph_out,
+	RECEIVE = skill_graph_recv,
+	SEND = skill_graph_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = int4,
+	STORAGE = extended
+);
+COMMENT ON TYPE skill_graph IS
+	'a competency framework: skills with metadata, prerequisite edges and part_of edges, acyclic';
+
+CREATE FUNCTION jsonb(g skill_graph) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'skill_graph_to_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION jsonb(skill_graph) IS 'a skill graph as {"skills": [...], "edges": [...]}';
+CREATE CAST (skill_graph AS jsonb) WITH FUNCTION jsonb(skill_graph);
+COMMENT ON CAST (skill_graph AS jsonb) IS 'a skill graph as a jsonb object';
+
+CREATE FUNCTION skill_graph(j jsonb) RETURNS skill_graph
+	AS 'MODULE_PATHNAME', 'skill_graph_from_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph(jsonb) IS
+	'builds a skill graph from {"skills": [...], "edges": [...]}';
+CREATE CAST (jsonb AS skill_graph) WITH FUNCTION skill_graph(jsonb);
+COMMENT ON CAST (jsonb AS skill_graph) IS 'a skill graph from a jsonb object';
+
+CREATE FUNCTION skill_graph_from_case(package jsonb) RETURNS skill_graph
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_from_case(jsonb) IS
+	'a 1EdTech CASE CFPackage (CASE 1.0 or OpenSALT export): isChildOf becomes part_of, precedes becomes prerequisite';
+
+-- skill_graph_agg: graphs from tables of codes
+CREATE FUNCTION skill_graph_agg_transfn(internal, text, text)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_agg_transfn(internal, text, text) IS
+	'transition of skill_graph_agg(prerequisite, skill)';
+CREATE FUNCTION skill_graph_agg_relation_transfn(internal, text, text, text)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_agg_relation_transfn(internal, text, text, text) IS
+	'transition of skill_graph_agg(source, target, relation)';
+CREATE FUNCTION skill_graph_agg_combinefn(internal, internal)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_agg_combinefn(internal, internal) IS
+	'combines partial skill graph states';
+CREATE FUNCTION skill_graph_agg_serializefn(internal)
+	RETURNS bytea AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_agg_serializefn(internal) IS
+	'serializes a partial skill graph state';
+CREATE FUNCTION skill_graph_agg_deserializefn(bytea, internal)
+	RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_agg_deserializefn(bytea, internal) IS
+	'reads and checks a serialized partial skill graph state';
+CREATE FUNCTION skill_graph_agg_finalfn(internal)
+	RETURNS skill_graph AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_agg_finalfn(internal) IS
+	'builds the graph: merges duplicate edges, rejects cycles';
+
+CREATE AGGREGATE skill_graph_agg(prerequisite text, skill text) (
+	SFUNC = skill_graph_agg_transfn,
+	STYPE = internal,
+	FINALFUNC = skill_graph_agg_finalfn,
+	COMBINEFUNC = skill_graph_agg_combinefn,
+	SERIALFUNC = skill_graph_agg_serializefn,
+	DESERIALFUNC = skill_graph_agg_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE skill_graph_agg(text, text) IS
+	'a skill graph from (prerequisite, skill) rows; a NULL prerequisite adds the skill alone';
+
+CREATE AGGREGATE skill_graph_agg(source text, target text, relation text) (
+	SFUNC = skill_graph_agg_relation_transfn,
+	STYPE = internal,
+	FINALFUNC = skill_graph_agg_finalfn,
+	COMBINEFUNC = skill_graph_agg_combinefn,
+	SERIALFUNC = skill_graph_agg_serializefn,
+	DESERIALFUNC = skill_graph_agg_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE skill_graph_agg(text, text, text) IS
+	'a skill graph from (source, target, relation) rows: relation prerequisite or part_of (source part of target)';
+
+-- Queries
+CREATE FUNCTION skills(g skill_graph, OUT code text, OUT title text, OUT kind text,
+	OUT level text, OUT depth int, OUT sequence int) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'graph_skills' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skills(skill_graph) IS
+	'the skills of a graph in code order; depth 0 for skills that are part of nothing';
+
+CREATE FUNCTION prerequisites(g skill_graph, skill text, transitive bool DEFAULT false)
+	RETURNS SETOF text
+	AS 'MODULE_PATHNAME', 'graph_prerequisites' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION prerequisites(skill_graph, text, bool) IS
+	'skills that come before the skill (all of them with transitive), in topological order';
+
+CREATE FUNCTION dependents(g skill_graph, skill text, transitive bool DEFAULT false)
+	RETURNS SETOF text
+	AS 'MODULE_PATHNAME', 'graph_dependents' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dependents(skill_graph, text, bool) IS
+	'skills that need the skill (all of them with transitive), in topological order';
+
+CREATE FUNCTION parts(g skill_graph, skill text) RETURNS SETOF text
+	AS 'MODULE_PATHNAME', 'graph_parts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION parts(skill_graph, text) IS
+	'the direct part_of children of a skill, by sequence number then code';
+
+CREATE FUNCTION topological_order(g skill_graph) RETURNS SETOF text
+	AS 'MODULE_PATHNAME', 'graph_topological_order' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION topological_order(skill_graph) IS
+	'every skill after its prerequisites and parts; ties by sequence number, then code';
+
+CREATE FUNCTION skill_count(g skill_graph) RETURNS int
+	AS 'MODULE_PATHNAME', 'graph_skill_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_count(skill_graph) IS 'how many skills the graph has';
+
+-- not STRICT: a NULL relation counts edges of both relations
+CREATE FUNCTION edge_count(g skill_graph, relation text DEFAULT NULL) RETURNS int
+	AS 'MODULE_PATHNAME', 'graph_edge_count' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION edge_count(skill_graph, text) IS
+	'how many prerequisite or part_of edges the graph has (both when relation is NULL)';
+
+CREATE FUNCTION subgraph(g skill_graph, roots text[]) RETURNS skill_graph
+	AS 'MODULE_PATHNAME', 'graph_subgraph' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION subgraph(skill_graph, text[]) IS
+	'the roots, everything part of them, and the edges among those skills';
+
+CREATE FUNCTION skill_graph_to_dot(g skill_graph) RETURNS text
+	AS 'MODULE_PATHNAME', 'graph_to_dot' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_to_dot(skill_graph) IS
+	'the graph in Graphviz DOT: prerequisite edges solid, part_of edges dashed';
+
+---------------------------------------------------------------------------
 -- proficiency_level(): bands such as Beginning / Developing / Proficient / Advanced
 ---------------------------------------------------------------------------
 

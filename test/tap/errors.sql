@@ -1,6 +1,6 @@
 -- Every kind of bad input gets its own SQLSTATE (pg_regress pins the messages).
 BEGIN;
-SELECT plan(30);
+SELECT plan(37);
 
 -- malformed text: 22P02 invalid_text_representation
 SELECT throws_ok($$SELECT 'three/4 @ 2024-09-05'::mastery_evidence$$, '22P02', NULL, 'evidence: malformed score');
@@ -39,6 +39,17 @@ SELECT throws_ok($$SELECT mastery(1, now(), NULL)$$, '22004', NULL, 'mastery(): 
 SELECT throws_ok($$SELECT proficiency_level(3, 4, '{0.5, NULL}', '{a, b, c}')$$, '22004', NULL, 'proficiency_level: NULL cut');
 -- arrays of the wrong shape: 2202E array_subscript_error
 SELECT throws_ok($$SELECT proficiency_level(3, 4, '{{0.5}}', '{a, b}')$$, '2202E', NULL, 'proficiency_level: 2-D cuts');
+
+-- skill graphs
+SELECT throws_ok($$SELECT skill_graph_agg(p, s) FROM (VALUES ('a', 'b'), ('b', 'a')) v(p, s)$$, '22023', 'skill graph has a cycle', 'graph: cycle');
+SELECT throws_ok($$SELECT skill_graph_agg(p, s) FROM (VALUES ('a', 'a')) v(p, s)$$, '22023', NULL, 'graph: self-loop');
+SELECT throws_ok($$SELECT prerequisites(skill_graph_agg(p, s), 'z') FROM (VALUES ('a', 'b')) v(p, s)$$, '42704', NULL, 'graph: unknown skill');
+SELECT throws_ok($$SELECT '{"skills": [{"code": "A"}], "edges": [{"source": "A", "target": "B", "relation": "prerequisite"}]}'::skill_graph$$,
+                 '22023', NULL, 'graph: edge to an unknown skill');
+SELECT throws_ok($$SELECT skill_graph_agg(p, s) FROM (VALUES (repeat('x', 5000), 'b')) v(p, s)$$, '54000', NULL, 'graph: code too long');
+SELECT throws_ok($$SELECT skill_graph_from_case('{"CFItems": [{"identifier": "1", "humanCodingScheme": "A"}, {"identifier": "2", "humanCodingScheme": "A"}]}')$$,
+                 '22023', NULL, 'CASE: two items with one code');
+SELECT throws_ok($$SELECT skill_graph_agg(s, t, 'requires') FROM (VALUES ('a', 'b')) v(s, t)$$, '22023', NULL, 'graph: unknown relation');
 
 SELECT * FROM finish();
 ROLLBACK;
