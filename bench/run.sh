@@ -23,3 +23,4 @@ psql -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -f bench/setup.sql
 echo "bench: timing (median of $reps runs each)"
 psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -v rows="$rows" -f bench/mastery.sql | tee "$out/mastery.md"
 psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -v rows="$rows" -f bench/states.sql | tee "$out/states.md"
+psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -f bench/graphs.sql | tee "$out/graphs.md"

@@ -97,37 +97,36 @@ graph_skills(PG_FUNCTION_ARGS)
 }
 
 /*
- * The skills reachable from v along start/to, v excluded, in topological
- * order.  Marks them in `seen` (n bytes, cleared by the caller).
+ * The skills reachable from v along start/to, v excluded, into g->found;
+ * returns how many.  Uses the graph's scratch marks and stack.
  */
 static int
-reach(const GraphView *g, int v, const int32 *start, const int32 *to, bool transitive,
-	  char *seen, int32 *found)
+reach(GraphView *g, int v, const int32 *start, const int32 *to, bool transitive)
 {
+	uint32		stamp = graph_new_stamp(g);
 	int			nfound = 0;
-	int32	   *stack = palloc(sizeof(int32) * Max(g->n, 1));
 	int			top = 0;
 
-	stack[top++] = v;
+	g->stack[top++] = v;
+	g->mark[v] = stamp;
 	while (top > 0)
 	{
-		int32		u = stack[--top];
+		int32		u = g->stack[--top];
 
 		for (int k = start[u]; k < start[u + 1]; k++)
 		{
 			int32		w = to[k];
 
-			if (seen[w])
+			if (g->mark[w] == stamp)
 				continue;
-			seen[w] = 1;
-			found[nfound++] = w;
+			g->mark[w] = stamp;
+			g->found[nfound++] = w;
 			if (transitive)
-				stack[top++] = w;
+				g->stack[top++] = w;
 		}
 		if ((nfound & 4095) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	pfree(stack);
 	return nfound;
 }
 
@@ -145,21 +144,23 @@ compare_rank(const void *a, const void *b)
 static Datum
 related_skills(FunctionCallInfo fcinfo, bool prerequisites)
 {
-	const GraphView *g = graph_argument(fcinfo, 0);
+	GraphView  *g = graph_argument(fcinfo, 0);
 	int			v = graph_skill_argument(g, fcinfo, 1);
 	bool		transitive = PG_GETARG_BOOL(2);
 	TupleDesc	desc;
 	Tuplestorestate *store = begin_rows(fcinfo, &desc);
-	char	   *seen = palloc0(Max(g->n, 1));
-	int32	   *found = palloc(sizeof(int32) * Max(g->n, 1));
 	int			nfound;
 
 	nfound = reach(g, v, prerequisites ? g->requires_start : g->enables_start,
-				   prerequisites ? g->requires : g->enables, transitive, seen, found);
-	sort_view = g;
-	qsort(found, nfound, sizeof(int32), compare_rank);
+				   prerequisites ? g->requires : g->enables, transitive);
+	/* direct lists are stored in topological order already */
+	if (transitive)
+	{
+		sort_view = g;
+		qsort(g->found, nfound, sizeof(int32), compare_rank);
+	}
 	for (int i = 0; i < nfound; i++)
-		put_code(store, desc, g, found[i]);
+		put_code(store, desc, g, g->found[i]);
 	return (Datum) 0;
 }
 
@@ -266,13 +267,12 @@ PG_FUNCTION_INFO_V1(graph_subgraph);
 Datum
 graph_subgraph(PG_FUNCTION_ARGS)
 {
-	const GraphView *g = graph_argument(fcinfo, 0);
+	GraphView  *g = graph_argument(fcinfo, 0);
 	ArrayType  *roots = PG_GETARG_ARRAYTYPE_P(1);
 	Datum	   *root_values;
 	bool	   *root_nulls;
 	int			nroots;
 	char	   *keep = palloc0(Max(g->n, 1));
-	int32	   *found = palloc(sizeof(int32) * Max(g->n, 1));
 	SkillSpec  *skills;
 	EdgeSpec   *edges;
 	int			nskills = 0,
@@ -300,7 +300,8 @@ graph_subgraph(PG_FUNCTION_ARGS)
 					 errmsg("skill \"%s\" is not in the skill graph", code),
 					 errhint("List the graph's codes with SELECT code FROM skills(graph).")));
 		keep[v] = 1;
-		reach(g, v, g->parts_start, g->parts, true, keep, found);
+		for (int k = reach(g, v, g->parts_start, g->parts, true) - 1; k >= 0; k--)
+			keep[g->found[k]] = 1;
 	}
 
 	skills = palloc(sizeof(SkillSpec) * Max(g->n, 1));

@@ -576,6 +576,9 @@ locate(const SkillGraph *graph, GraphView *g)
 	p += graph->npart;
 	g->strings = (const char *) p;
 	g->rank = NULL;
+	g->mark = NULL;
+	g->stack = NULL;
+	g->found = NULL;
 }
 
 static void
@@ -677,7 +680,7 @@ typedef struct GraphCache
 	GraphView	view;
 } GraphCache;
 
-const GraphView *
+GraphView *
 graph_argument(FunctionCallInfo fcinfo, int argno)
 {
 	GraphCache *cache = fcinfo->flinfo->fn_extra;
@@ -707,11 +710,27 @@ graph_argument(FunctionCallInfo fcinfo, int argno)
 	old = MemoryContextSwitchTo(cache->cxt);
 	graph = (SkillGraph *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno));
 	graph_view(graph, &cache->view);
+	cache->view.mark = palloc0(sizeof(uint32) * Max(cache->view.n, 1));
+	cache->view.stamp = 0;
+	cache->view.stack = palloc(sizeof(int32) * Max(cache->view.n, 1));
+	cache->view.found = palloc(sizeof(int32) * Max(cache->view.n, 1));
 	cache->key = palloc(keylen);
 	memcpy(cache->key, key, keylen);
 	cache->keylen = keylen;
 	MemoryContextSwitchTo(old);
 	return &cache->view;
+}
+
+/* A fresh mark for a walk; clears the marks only when the stamp wraps */
+uint32
+graph_new_stamp(GraphView *g)
+{
+	if (++g->stamp == 0)
+	{
+		memset(g->mark, 0, sizeof(uint32) * Max(g->n, 1));
+		g->stamp = 1;
+	}
+	return g->stamp;
 }
 
 int

@@ -77,6 +77,15 @@ typedef struct GraphView
 			   *wholes;
 	const char *strings;
 	int32	   *rank;			/* position of each node in topo */
+
+	/*
+	 * Scratch space for walks, allocated once per cached graph: a node is
+	 * marked when mark[v] == stamp, so no walk clears n bytes first.
+	 */
+	uint32	   *mark;
+	uint32		stamp;
+	int32	   *stack;
+	int32	   *found;
 } GraphView;
 
 static inline const char *
@@ -92,7 +101,8 @@ skill_string(const GraphView *g, int32 offset)
 }
 
 /* The graph argument argno, validated and cached for the query */
-extern const GraphView *graph_argument(FunctionCallInfo fcinfo, int argno);
+extern GraphView *graph_argument(FunctionCallInfo fcinfo, int argno);
+extern uint32 graph_new_stamp(GraphView *g);
 extern int	graph_find(const GraphView *g, const char *code);
 extern int	graph_skill_argument(const GraphView *g, FunctionCallInfo fcinfo, int argno);
 
