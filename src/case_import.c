@@ -107,27 +107,6 @@ array_field(JsonbContainer *obj, const char *key, bool required)
 	return v.val.binary.data;
 }
 
-static bool
-next_object(JsonbIterator **it, JsonbContainer **obj, const char *what)
-{
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-
-	while ((tok = JsonbIteratorNext(it, &v, true)) != WJB_DONE)
-	{
-		if (tok != WJB_ELEM)
-			continue;
-		if (v.type != jbvBinary || !JsonContainerIsObject(v.val.binary.data))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("every element of %s must be a JSON object", what)));
-		*obj = v.val.binary.data;
-		CHECK_FOR_INTERRUPTS();
-		return true;
-	}
-	return false;
-}
-
 /* identifier -> item index, and code -> identifier to catch code clashes */
 typedef struct IdEntry
 {
@@ -203,7 +182,7 @@ skill_graph_from_case(PG_FUNCTION_ARGS)
 	by_code = make_table("CASE codes", nitems);
 
 	it = JsonbIteratorInit(items_json);
-	while (next_object(&it, &obj, "CFItems"))
+	while (json_next_object(&it, &obj, "CFItems"))
 	{
 		SkillSpec  *s = &skills[nskills];
 		char	   *id = string_field(obj, "identifier");
@@ -252,7 +231,7 @@ skill_graph_from_case(PG_FUNCTION_ARGS)
 	{
 		edges = palloc_extended(sizeof(EdgeSpec) * Max(nassoc, 1), MCXT_ALLOC_HUGE);
 		it = JsonbIteratorInit(assoc_json);
-		while (next_object(&it, &obj, "CFAssociations"))
+		while (json_next_object(&it, &obj, "CFAssociations"))
 		{
 			char	   *type = string_field(obj, "associationType");
 			char	   *origin = node_identifier(obj, "originNodeIdentifier", "originNodeURI");

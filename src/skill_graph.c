@@ -897,9 +897,9 @@ json_array_field(JsonbContainer *obj, const char *key, JsonbContainer **array)
 	return true;
 }
 
-/* Iterates over the objects of an array; false at the end */
-static bool
-next_object(JsonbIterator **it, JsonbContainer **obj, const char *what)
+/* Iterates over the objects of a JSON array; false at the end */
+bool
+json_next_object(JsonbIterator **it, JsonbContainer **obj, const char *what)
 {
 	JsonbValue	v;
 	JsonbIteratorToken tok;
@@ -945,7 +945,7 @@ graph_from_json(JsonbContainer *root)
 
 	skills = palloc_extended(sizeof(SkillSpec) * Max(nskills, 1), MCXT_ALLOC_HUGE);
 	it = JsonbIteratorInit(skills_json);
-	for (k = 0; next_object(&it, &obj, "\"skills\""); k++)
+	for (k = 0; json_next_object(&it, &obj, "\"skills\""); k++)
 	{
 		JsonbValue	seq;
 
@@ -974,7 +974,7 @@ graph_from_json(JsonbContainer *root)
 	{
 		edges = palloc_extended(sizeof(EdgeSpec) * nedges, MCXT_ALLOC_HUGE);
 		it = JsonbIteratorInit(edges_json);
-		for (k = 0; next_object(&it, &obj, "\"edges\""); k++)
+		for (k = 0; json_next_object(&it, &obj, "\"edges\""); k++)
 		{
 			edges[k].source = json_string_field(obj, "source", true, "an edge");
 			edges[k].target = json_string_field(obj, "target", true, "an edge");

@@ -135,4 +135,9 @@ extern SkillGraph *graph_build(SkillSpec *skills, int nskills, EdgeSpec *edges, 
 extern void graph_view(const SkillGraph *graph, GraphView *g);
 extern char *graph_to_json(const GraphView *g);
 
+struct JsonbIterator;
+struct JsonbContainer;
+extern bool json_next_object(struct JsonbIterator **it, struct JsonbContainer **obj,
+							 const char *what);
+
 #endif							/* COMPETENCY_SKILL_GRAPH_H */

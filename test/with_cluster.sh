@@ -14,18 +14,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PG_CONFIG=${PG_CONFIG:-pg_config}
-if [ -s .pg-bindir ]; then bindir=$(cat .pg-bindir); else bindir=$("$PG_CONFIG" --bindir); fi
-
-if [ "$(id -u)" -eq 0 ]; then
-    as_server() { runuser -u postgres -- "$@"; }
-else
-    as_server() { "$@"; }
-fi
+. test/cluster_lib.sh
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/competency-cluster.XXXXXX")
-chmod 755 "$dir"
-[ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
 
 stop_cluster() {
     status=$?
@@ -43,8 +34,7 @@ stop_cluster() {
 trap stop_cluster EXIT
 trap 'exit 130' INT TERM
 
-as_server "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C \
-    --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+init_cluster "$dir"
 cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = ''
 unix_socket_directories = '$dir'

@@ -8,13 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 : "${COMPETENCY_CLUSTER_DIR:?run me inside test/with_cluster.sh}"
-PG_CONFIG=${PG_CONFIG:-pg_config}
-if [ -s .pg-bindir ]; then bindir=$(cat .pg-bindir); else bindir=$("$PG_CONFIG" --bindir); fi
-if [ "$(id -u)" -eq 0 ]; then
-    as_server() { runuser -u postgres -- "$@"; }
-else
-    as_server() { "$@"; }
-fi
+. test/cluster_lib.sh
 
 # A free TCP port on loopback
 free_port() {
@@ -42,10 +36,7 @@ ports=()
 for i in 1 2; do
     dir=$COMPETENCY_CLUSTER_DIR/shard$i
     port=$(free_port)
-    mkdir -p "$dir"
-    [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
-    as_server "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C --no-sync \
-        >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    init_cluster "$dir"
     cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port
