@@ -12,7 +12,7 @@ DATA_built  = competency--$(EXTVERSION).sql
 DATA        = $(wildcard src/competency--*--*.sql)
 REGRESS     = evidence method rollup mastery_agg proficiency mastery_state skill_graph
 REGRESS_OPTS = --inputdir=. --load-extension=competency
-EXTRA_CLEAN = results/ regression.diffs regression.out
+EXTRA_CLEAN = results/ regression.diffs regression.out test/fuzz/fuzz_stream
 
 # -Wno-unused-parameter: PostgreSQL's own headers and PG_FUNCTION_ARGS trip it
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter
@@ -40,7 +40,7 @@ endif
 competency--$(EXTVERSION).sql: src/competency.sql
 	cp $< $@
 
-.PHONY: deps test demo bench test-sanitize test-valgrind
+.PHONY: deps test demo bench test-sanitize test-valgrind fuzz
 
 deps:
 	./test/deps.sh
@@ -50,6 +50,7 @@ test: deps
 	$(MAKE) all
 	./test/install.sh
 	./test/with_cluster.sh ./test/run_tests.sh
+	$(MAKE) fuzz FUZZ_RUNS=20000
 
 demo: deps
 	$(MAKE) all
@@ -77,3 +78,25 @@ test-valgrind: deps
 	./test/install.sh
 	COMPETENCY_SERVER_WRAPPER="valgrind --quiet --trace-children=yes --track-origins=yes --read-var-info=yes --num-callers=30 --log-file=%q{COMPETENCY_CLUSTER_DIR}/valgrind.%p.log" \
 		./test/with_cluster.sh ./test/run_tests.sh
+
+# The pure parts (evidence streams, rollup methods) under libFuzzer with
+# AddressSanitizer and UBSan, outside the server (test/fuzz/shim.c stands in
+# for the backend).  make test runs a short deterministic pass; run longer
+# with make fuzz FUZZ_RUNS=-1 FUZZ_SECONDS=600.
+FUZZ_CC      ?= clang-14
+FUZZ_RUNS    ?= 300000
+FUZZ_SECONDS ?= 0
+FUZZ_FLAGS    = -g -O1 -Wno-ignored-attributes -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined -Isrc -Itest/fuzz -I$(shell $(PG_CONFIG) --includedir-server)
+
+test/fuzz/fuzz_stream: src/rollup.c src/evidence_stream.c src/competency.h src/rollup.h \
+                       test/fuzz/shim.c test/fuzz/shim.h test/fuzz/fuzz_stream.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) src/rollup.c src/evidence_stream.c test/fuzz/shim.c \
+		test/fuzz/fuzz_stream.c -lm -o $@
+
+fuzz: test/fuzz/fuzz_stream
+	mkdir -p test/fuzz/corpus
+	./test/fuzz/fuzz_stream -seed=1 -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) \
+		-artifact_prefix=test/fuzz/ test/fuzz/corpus >test/fuzz/last.log 2>&1 || \
+		{ tail -n 40 test/fuzz/last.log; echo "fuzz: FAILED, input saved in test/fuzz/" >&2; exit 1; }
+	@tail -n 1 test/fuzz/last.log

@@ -104,3 +104,7 @@ TRUNCATE raw_payload;
 INSERT INTO raw_payload SELECT overlay(mastery_evidence_send('3/4 @ 2024-09-05') PLACING '\x02'::bytea FROM 1 FOR 1);
 \copy raw_payload TO 'results/evidence_format.bin' WITH (FORMAT binary)
 \copy evidence_copy (e) FROM 'results/evidence_format.bin' WITH (FORMAT binary)
+-- Errors: magnitudes beyond any grading scale (they would overflow rollups)
+SELECT '2e12/4e12 @ 2024-09-05'::mastery_evidence;
+SELECT '0/1e-10 @ 2024-09-05'::mastery_evidence;
+SELECT mastery(-2e12::float8, '2024-09-05', 'latest');

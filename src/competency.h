@@ -8,6 +8,8 @@
 
 #include "postgres.h"
 
+#include <math.h>
+
 #include "datatype/timestamp.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
@@ -32,6 +34,27 @@ typedef enum EvidenceKind
 } EvidenceKind;
 
 #define NUM_EVIDENCE_KINDS (KIND_OVERRIDE + 1)
+
+/*
+ * Scores and out_of stay within these magnitudes, so that rescaling and the
+ * sums of every method stay finite (a score of 10^12 out of 10^-9 rescaled to
+ * 10^12 is 10^33).  No grading scale comes near them.
+ */
+#define EVIDENCE_MAX_MAGNITUDE	1e12
+#define EVIDENCE_MIN_OUT_OF		1e-9
+
+static inline bool
+score_in_range(double score)
+{
+	return isfinite(score) && fabs(score) <= EVIDENCE_MAX_MAGNITUDE;
+}
+
+static inline bool
+out_of_in_range(double out_of)
+{
+	return isfinite(out_of) && out_of >= EVIDENCE_MIN_OUT_OF &&
+		out_of <= EVIDENCE_MAX_MAGNITUDE;
+}
 #define EVIDENCE_FORMAT 1
 
 /*

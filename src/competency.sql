@@ -164,6 +164,8 @@ CREATE OPERATOR CLASS mastery_evidence_ops DEFAULT FOR TYPE mastery_evidence USI
 	FUNCTION 1 mastery_evidence_cmp(mastery_evidence, mastery_evidence);
 COMMENT ON OPERATOR CLASS mastery_evidence_ops USING btree IS
 	'orders evidence by observed_at, then score, then weight';
+COMMENT ON OPERATOR FAMILY mastery_evidence_ops USING btree IS
+	'the order of mastery evidence: observed_at, then score, then weight';
 
 CREATE OPERATOR CLASS mastery_evidence_hash_ops DEFAULT FOR TYPE mastery_evidence USING hash AS
 	OPERATOR 1 =,
@@ -171,6 +173,8 @@ CREATE OPERATOR CLASS mastery_evidence_hash_ops DEFAULT FOR TYPE mastery_evidenc
 	FUNCTION 2 mastery_evidence_hash_extended(mastery_evidence, int8);
 COMMENT ON OPERATOR CLASS mastery_evidence_hash_ops USING hash IS
 	'hashing of mastery evidence for hash joins, DISTINCT and hash partitioning';
+COMMENT ON OPERATOR FAMILY mastery_evidence_hash_ops USING hash IS
+	'hashing of mastery evidence';
 
 ---------------------------------------------------------------------------
 -- mastery_method: a validated rollup policy
@@ -226,6 +230,8 @@ CREATE OPERATOR CLASS mastery_method_hash_ops DEFAULT FOR TYPE mastery_method US
 	FUNCTION 1 mastery_method_hash(mastery_method);
 COMMENT ON OPERATOR CLASS mastery_method_hash_ops USING hash IS
 	'hashing of mastery methods, so they can be grouped by';
+COMMENT ON OPERATOR FAMILY mastery_method_hash_ops USING hash IS
+	'hashing of mastery methods';
 
 CREATE FUNCTION jsonb(m mastery_method) RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'mastery_method_to_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

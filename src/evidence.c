@@ -66,6 +66,11 @@ check_score(double score)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("score of mastery evidence must be a finite number"),
 				 errdetail("The score given was %s.", float8out_internal(score))));
+	if (!score_in_range(score))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("score of mastery evidence is out of range"),
+				 errdetail("The score %s is beyond 1e12 in magnitude.", float8out_internal(score))));
 }
 
 /* The one validator of mastery evidence, whatever its source */
@@ -80,6 +85,11 @@ evidence_check(double score, double out_of, TimestampTz observed_at,
 				 errmsg("out_of of mastery evidence must be a positive finite number"),
 				 errdetail("The out_of given was %s.", float8out_internal(out_of)),
 				 errhint("out_of is the highest possible score, for example 4 on a four-point scale.")));
+	if (!out_of_in_range(out_of))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("out_of of mastery evidence is out of range"),
+				 errdetail("The out_of %s is not between 1e-09 and 1e12.", float8out_internal(out_of))));
 	/* above out_of is allowed: gradebooks give extra credit (103 of 100) */
 	if (score < 0.0)
 		ereport(ERROR,

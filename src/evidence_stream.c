@@ -734,7 +734,7 @@ check_terms(const EvidenceTerms *t, bool known_out_of)
 {
 	if (t->pad[0] || t->pad[1] || t->pad[2] || t->kind >= NUM_EVIDENCE_KINDS)
 		corrupt_stream("An evidence kind is invalid.");
-	if (!isfinite(t->out_of) || (known_out_of ? t->out_of <= 0.0 : t->out_of != 0.0))
+	if (known_out_of ? !out_of_in_range(t->out_of) : t->out_of != 0.0)
 		corrupt_stream("An out_of is invalid.");
 	if (!isfinite(t->weight) || t->weight <= 0.0f)
 		corrupt_stream("A weight is invalid.");
@@ -743,7 +743,7 @@ check_terms(const EvidenceTerms *t, bool known_out_of)
 static void
 check_item(const TimedScore *item, const EvidenceTerms *t)
 {
-	if (!isfinite(item->score) || (t->out_of > 0.0 && item->score < 0.0))
+	if (!score_in_range(item->score) || (t->out_of > 0.0 && item->score < 0.0))
 		corrupt_stream("A score is invalid.");
 	if (TIMESTAMP_NOT_FINITE(item->observed_at) || !IS_VALID_TIMESTAMP(item->observed_at))
 		corrupt_stream("A time observed is invalid.");
