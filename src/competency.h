@@ -167,6 +167,19 @@ typedef struct EvidenceSegment
 	TimedScore	items[FLEXIBLE_ARRAY_MEMBER];
 } EvidenceSegment;
 
+/* The terms of a piece of evidence; padding zeroed so terms compare with memcmp */
+static inline EvidenceTerms
+evidence_terms(const MasteryEvidence *e)
+{
+	EvidenceTerms t;
+
+	memset(&t, 0, sizeof(t));
+	t.out_of = e->out_of;
+	t.weight = e->weight;
+	t.kind = e->kind;
+	return t;
+}
+
 typedef struct EvidenceStream
 {
 	int32		n;				/* pieces of evidence in all */

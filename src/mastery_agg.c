@@ -193,10 +193,7 @@ mastery_evidence_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(state);
 	}
 	e = PG_GETARG_EVIDENCE(1);
-	memset(&terms, 0, sizeof(terms));
-	terms.out_of = e->out_of;
-	terms.weight = e->weight;
-	terms.kind = e->kind;
+	terms = evidence_terms(e);
 
 	if (state == NULL)
 		state = new_state(aggcontext, method, &terms);

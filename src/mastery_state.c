@@ -207,12 +207,10 @@ mastery_state_in(PG_FUNCTION_ARGS)
 	while (*p != ']')
 	{
 		MasteryEvidence e;
-		EvidenceTerms terms = {0};
+		EvidenceTerms terms;
 
 		p = evidence_parse(input, p, ";]", &e);
-		terms.out_of = e.out_of;
-		terms.weight = e.weight;
-		terms.kind = e.kind;
+		terms = evidence_terms(&e);
 		stream_append(&s, e.observed_at, e.score, &terms);
 		if (*p == ';')
 			p++;
@@ -406,7 +404,7 @@ mastery_state_from_jsonb(PG_FUNCTION_ARGS)
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
 		MasteryEvidence e;
-		EvidenceTerms terms = {0};
+		EvidenceTerms terms;
 
 		if (tok != WJB_ELEM)
 			continue;
@@ -415,9 +413,7 @@ mastery_state_from_jsonb(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("every element of a mastery state in jsonb must be an evidence object")));
 		evidence_from_jsonb(v.val.binary.data, &e);
-		terms.out_of = e.out_of;
-		terms.weight = e.weight;
-		terms.kind = e.kind;
+		terms = evidence_terms(&e);
 		stream_append(&s, e.observed_at, e.score, &terms);
 		CHECK_FOR_INTERRUPTS();
 	}
@@ -482,9 +478,7 @@ mastery_state_append(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(1))
 	{
 		e = PG_GETARG_EVIDENCE(1);
-		terms.out_of = e->out_of;
-		terms.weight = e->weight;
-		terms.kind = e->kind;
+		terms = evidence_terms(e);
 	}
 	es = aggregate_target(fcinfo, &terms);
 	if (es == NULL)
