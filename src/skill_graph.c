@@ -26,6 +26,8 @@
 
 static const char *const relation_names[] = {"prerequisite", "part_of"};
 
+static void locate(const SkillGraph *graph, GraphView *g);
+
 /* ---------- building ---------- */
 
 static int
@@ -317,9 +319,8 @@ graph_build(SkillSpec *skills, int nskills, EdgeSpec *edge_specs, int nedges)
 	Size		size;
 	SkillGraph *graph;
 	SkillNode  *nodes;
-	int32	   *p;
 	char	   *strings;
-	int32	   *csr[8];
+	GraphView	layout;
 
 	check_counts(nskills, nedges);
 
@@ -467,41 +468,29 @@ graph_build(SkillSpec *skills, int nskills, EdgeSpec *edge_specs, int nedges)
 	graph->npart = npart;
 	graph->nstrings = (int32) nstrings;
 
-	nodes = (SkillNode *) graph->data;
-	p = (int32 *) (nodes + n);
-	memcpy(p, topo, sizeof(int32) * n);
-	p += n;
-	csr[0] = p;					/* requires start */
-	p += n + 1;
-	csr[1] = p;
-	p += nprereq;
-	csr[2] = p;					/* enables start */
-	p += n + 1;
-	csr[3] = p;
-	p += nprereq;
-	csr[4] = p;					/* parts start */
-	p += n + 1;
-	csr[5] = p;
-	p += npart;
-	csr[6] = p;					/* wholes start */
-	p += n + 1;
-	csr[7] = p;
-	p += npart;
-	strings = (char *) p;
+	/* the arrays where a reader finds them: one definition of the layout */
+	locate(graph, &layout);
+	nodes = (SkillNode *) layout.nodes;
+	strings = (char *) layout.strings;
+	memcpy((int32 *) layout.topo, topo, sizeof(int32) * n);
 
 	/* prerequisite edges come first in edges[] (relation 0) */
-	fill_csr(n, edges, 0, nprereq, false, rank, csr[0], csr[1]);	/* requires: to -> from */
-	fill_csr(n, edges, 0, nprereq, true, rank, csr[2], csr[3]);	/* enables: from -> to */
-	fill_csr(n, edges, nprereq, npart, false, rank, csr[4], csr[5]);	/* parts of the whole */
-	fill_csr(n, edges, nprereq, npart, true, rank, csr[6], csr[7]);	/* wholes of the part */
+	fill_csr(n, edges, 0, nprereq, false, rank,
+			 (int32 *) layout.requires_start, (int32 *) layout.requires);
+	fill_csr(n, edges, 0, nprereq, true, rank,
+			 (int32 *) layout.enables_start, (int32 *) layout.enables);
+	fill_csr(n, edges, nprereq, npart, false, rank,
+			 (int32 *) layout.parts_start, (int32 *) layout.parts);
+	fill_csr(n, edges, nprereq, npart, true, rank,
+			 (int32 *) layout.wholes_start, (int32 *) layout.wholes);
 
 	/* depth: wholes come later in topological order, so walk it backwards */
 	for (int i = n - 1; i >= 0; i--)
 	{
 		int32		v = topo[i];
 
-		for (int k = csr[6][v]; k < csr[6][v + 1]; k++)
-			depth[v] = Max(depth[v], depth[csr[7][k]] + 1);
+		for (int k = layout.wholes_start[v]; k < layout.wholes_start[v + 1]; k++)
+			depth[v] = Max(depth[v], depth[layout.wholes[k]] + 1);
 	}
 
 	{
