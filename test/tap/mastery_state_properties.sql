@@ -2,7 +2,7 @@
 -- equals recomputation, merging in any grouping and order, incremental
 -- refresh with late evidence equals a full recompute, parallel building.
 BEGIN;
-SELECT plan(12);
+SELECT plan(14);
 SET LOCAL timezone = 'UTC';
 SELECT setseed(0.17);
 
@@ -81,6 +81,22 @@ SELECT is((SELECT count(*) FROM mastery_states m JOIN states s USING (learner, s
 SELECT ok((SELECT count(*) FROM ev WHERE (k * 7919) % 10 >= 8
            AND observed_at(e) < (SELECT max(observed_at(e2.e)) FROM ev e2 WHERE e2.learner = ev.learner AND e2.skill = ev.skill AND (e2.k * 7919) % 10 < 8)) > 0,
           'the second load really had late evidence');
+
+-- Window use: running states and moving frames (which restart the
+-- aggregate and reset its memory) give what recomputation gives
+SELECT is((SELECT count(*) FROM (
+	SELECT learner, skill, k,
+	       mastery(mastery_agg(e) OVER w, 'decaying_average') AS running,
+	       (SELECT mastery(e2.e, 'decaying_average') FROM ev e2
+	        WHERE e2.learner = ev.learner AND e2.skill = ev.skill AND e2.k <= ev.k) AS recomputed
+	FROM ev WINDOW w AS (PARTITION BY learner, skill ORDER BY k)) r
+	WHERE running IS DISTINCT FROM recomputed), 0::bigint,
+	'a running mastery_agg over a window equals recomputing each prefix');
+SELECT is((SELECT count(*) FROM (
+	SELECT evidence_count(mastery_agg(e) OVER (PARTITION BY learner, skill ORDER BY k ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)) AS c,
+	       least(3, row_number() OVER (PARTITION BY learner, skill ORDER BY k)) AS expected
+	FROM ev) r WHERE c <> expected), 0::bigint,
+	'a moving frame of three rows holds three pieces of evidence');
 
 -- Parallel: mastery_agg under forced partial aggregation equals serial
 CREATE TABLE ev_big AS SELECT learner, skill, rep, e FROM ev, generate_series(1, 10) rep ORDER BY md5(k::text || learner || rep);
