@@ -95,8 +95,9 @@ test/fuzz/fuzz_stream: src/rollup.c src/evidence_stream.c src/competency.h src/r
 		test/fuzz/fuzz_stream.c -lm -o $@
 
 fuzz: test/fuzz/fuzz_stream
-	mkdir -p test/fuzz/corpus
-	./test/fuzz/fuzz_stream -seed=1 -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) \
+	@mkdir -p test/fuzz/corpus
+	@echo "fuzz: test/fuzz/fuzz_stream under ASan and UBSan, seed 1, runs $(FUZZ_RUNS), seconds $(FUZZ_SECONDS) (0: no limit)"
+	@./test/fuzz/fuzz_stream -seed=1 -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) \
 		-artifact_prefix=test/fuzz/ test/fuzz/corpus >test/fuzz/last.log 2>&1 || \
-		{ tail -n 40 test/fuzz/last.log; echo "fuzz: FAILED, input saved in test/fuzz/" >&2; exit 1; }
-	@tail -n 1 test/fuzz/last.log
+		{ tail -n 40 test/fuzz/last.log; echo "fuzz: failed; the input is saved in test/fuzz/" >&2; exit 1; }
+	@echo "fuzz: $$(tail -n 1 test/fuzz/last.log)"
