@@ -1,6 +1,6 @@
 -- Every kind of bad input gets its own SQLSTATE (pg_regress pins the messages).
 BEGIN;
-SELECT plan(37);
+SELECT plan(38);
 
 -- malformed text: 22P02 invalid_text_representation
 SELECT throws_ok($$SELECT 'three/4 @ 2024-09-05'::mastery_evidence$$, '22P02', NULL, 'evidence: malformed score');
@@ -50,6 +50,9 @@ SELECT throws_ok($$SELECT skill_graph_agg(p, s) FROM (VALUES (repeat('x', 5000),
 SELECT throws_ok($$SELECT skill_graph_from_case('{"CFItems": [{"identifier": "1", "humanCodingScheme": "A"}, {"identifier": "2", "humanCodingScheme": "A"}]}')$$,
                  '22023', NULL, 'CASE: two items with one code');
 SELECT throws_ok($$SELECT skill_graph_agg(s, t, 'requires') FROM (VALUES ('a', 'b')) v(s, t)$$, '22023', NULL, 'graph: unknown relation');
+-- a package with more items than a graph may hold is refused before anything is allocated for them
+SELECT throws_ok($$SELECT skill_graph_from_case(('{"CFItems": [' || repeat('{}, ', 2000000) || '{}]}')::jsonb)$$,
+                 '54000', 'CASE package is too large for a skill graph', 'CASE: 2,000,001 items');
 
 SELECT * FROM finish();
 ROLLBACK;
