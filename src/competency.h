@@ -75,9 +75,12 @@ typedef struct MasteryEvidence
 
 #define DatumGetMasteryEvidence(d)	((MasteryEvidence *) DatumGetPointer(d))
 #define PG_GETARG_EVIDENCE(n)		DatumGetMasteryEvidence(PG_GETARG_DATUM(n))
+/* an argument read from storage, checked like any input */
+#define PG_GETARG_CHECKED_EVIDENCE(n) checked_evidence(PG_GETARG_EVIDENCE(n))
 
 extern void evidence_check(double score, double out_of, TimestampTz observed_at,
 						   double weight, int kind);
+extern const MasteryEvidence *checked_evidence(const MasteryEvidence *e);
 extern const char *evidence_kind_name(int kind);
 extern const char *evidence_parse(const char *input, const char *p, const char *stop,
 								  MasteryEvidence *e);

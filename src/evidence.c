@@ -30,7 +30,8 @@ static const char *const kind_names[NUM_EVIDENCE_KINDS] = {
 const char *
 evidence_kind_name(int kind)
 {
-	Assert(kind >= 0 && kind < NUM_EVIDENCE_KINDS);
+	if (kind < 0 || kind >= NUM_EVIDENCE_KINDS)
+		elog(ERROR, "invalid evidence kind %d", kind);
 	return kind_names[kind];
 }
 
@@ -137,8 +138,11 @@ make_evidence(double score, double out_of, TimestampTz observed_at,
 	return e;
 }
 
-/* A stored value: the format byte, then the validator */
-static const MasteryEvidence *
+/*
+ * A stored value: the format byte, then the one validator, so that bytes
+ * corrupted on disk are reported rather than indexed or rolled up.
+ */
+const MasteryEvidence *
 checked_evidence(const MasteryEvidence *e)
 {
 	if (e->format != EVIDENCE_FORMAT || e->reserved != 0)
@@ -147,6 +151,7 @@ checked_evidence(const MasteryEvidence *e)
 				 errmsg("invalid mastery_evidence value"),
 				 errdetail("Its format byte is %d; format %d was expected.",
 						   e->format, EVIDENCE_FORMAT)));
+	evidence_check(e->score, e->out_of, e->observed_at, e->weight, e->kind);
 	return e;
 }
 

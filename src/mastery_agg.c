@@ -192,7 +192,7 @@ mastery_evidence_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(state);
 	}
-	e = PG_GETARG_EVIDENCE(1);
+	e = PG_GETARG_CHECKED_EVIDENCE(1);
 	terms = evidence_terms(e);
 
 	if (state == NULL)

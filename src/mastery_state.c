@@ -477,7 +477,7 @@ mastery_state_append(PG_FUNCTION_ARGS)
 	}
 	if (!PG_ARGISNULL(1))
 	{
-		e = PG_GETARG_EVIDENCE(1);
+		e = PG_GETARG_CHECKED_EVIDENCE(1);
 		terms = evidence_terms(e);
 	}
 	es = aggregate_target(fcinfo, &terms);
