@@ -675,11 +675,16 @@ stream_encode(const EvidenceStream *s, bool ordered, Size prefix, Size *len)
 		items = copy;
 	}
 
-	dictionary_init(&dict);
-	if (s->n > 0)
-		dictionary_index(&dict, terms ? &terms[0] : &s->common);
-	if (terms)
+	if (terms == NULL)
 	{
+		/* uniform terms, the common case: a dictionary of one, no hashing */
+		dict.n = s->n > 0 ? 1 : 0;
+		dict.terms = (EvidenceTerms *) &s->common;
+	}
+	else
+	{
+		dictionary_init(&dict);
+		dictionary_index(&dict, &terms[0]);
 		term_of = palloc_extended(sizeof(uint16) * s->n, MCXT_ALLOC_HUGE);
 		for (int i = 0; i < s->n; i++)
 		{
