@@ -23,6 +23,10 @@ SELECT learner, skill, state, evidence_count(state), last_observed(state) FROM s
 SELECT '[3/4 @ 2024-09-05]'::mastery_state || '[1/4 @ 2024-09-01]' AS merged,
        NULL::mastery_state || '[1/4 @ 2024-09-01]' AS null_is_empty;
 SELECT learner, mastery_state_union(state) FROM states GROUP BY learner ORDER BY 1;
+-- Outside an aggregate, mastery_state_append returns a new state; NULL adds nothing
+SELECT mastery_state_append('[3/4 @ 2024-09-05]', '1/4 @ 2024-09-01') AS appended,
+       mastery_state_append(NULL, '1/4 @ 2024-09-01') AS from_null,
+       mastery_state_append('[3/4 @ 2024-09-05]', NULL) AS nothing_added;
 
 -- Rolled up like the evidence itself
 SELECT s.learner, s.skill, m,
@@ -36,6 +40,10 @@ ORDER BY 1, 2, 3;
 SELECT d::date AS as_of, mastery_at(state, 'decaying_average', d) AS decaying, mastery_at(state, 'latest', d) AS latest
 FROM states, generate_series('2024-09-01'::timestamptz, '2024-09-17', '4 days') d
 WHERE learner = 'ana' AND skill = 'fractions' ORDER BY d;
+
+-- Before all evidence there is no result; infinity sees everything
+SELECT mastery_at(state, 'latest', '-infinity') AS before_all, mastery_at(state, 'latest', 'infinity') AS after_all
+FROM states WHERE learner = 'ana' AND skill = 'fractions';
 
 -- Why this number: weight_in_result * score adds up to the result for linear
 -- methods (the rescaling to the latest out_of is inside the weight); the

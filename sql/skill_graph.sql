@@ -71,6 +71,8 @@ SELECT skill_graph_from_case(jsonb_build_object('CFItems', jsonb_build_array(jso
 SELECT prerequisites(g, 'algebra') FROM arithmetic;
 SELECT parts(g, 'CCSS.Math.Content.9.Z') FROM ccss;
 SELECT subgraph(g, '{fractions, percent}') FROM framework;
+SELECT subgraph(g, '{fractions, NULL}') FROM framework;
+SELECT subgraph(g, '{{fractions}}') FROM framework;
 -- Errors: malformed input
 SELECT '{"skills": "A"}'::skill_graph;
 SELECT '{"edges": []}'::skill_graph;

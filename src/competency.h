@@ -21,6 +21,13 @@
 /* 30 million: a serialized stream with per-item terms stays under 1 GB */
 #define STREAM_MAX_EVIDENCE		30000000
 
+/* ---------- shared helpers (competency.c) ---------- */
+
+#include "utils/tuplestore.h"
+
+extern Tuplestorestate *begin_rows(FunctionCallInfo fcinfo, const char *column_name,
+								   TupleDesc *desc);
+
 /* ---------- mastery_evidence (evidence.c) ---------- */
 
 typedef enum EvidenceKind
@@ -81,6 +88,8 @@ typedef struct MasteryEvidence
 extern void evidence_check(double score, double out_of, TimestampTz observed_at,
 						   double weight, int kind);
 extern const MasteryEvidence *checked_evidence(const MasteryEvidence *e);
+extern void evidence_fill(MasteryEvidence *e, double score, double out_of,
+						  TimestampTz observed_at, double weight, int kind);
 extern const char *evidence_kind_name(int kind);
 extern const char *evidence_parse(const char *input, const char *p, const char *stop,
 								  MasteryEvidence *e);

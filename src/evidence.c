@@ -114,7 +114,7 @@ evidence_check(double score, double out_of, TimestampTz observed_at,
 }
 
 /* Validates and fills: the one way evidence values are made */
-static void
+void
 evidence_fill(MasteryEvidence *e, double score, double out_of, TimestampTz observed_at,
 			  double weight, int kind)
 {

@@ -17,40 +17,6 @@
 #include "utils/builtins.h"
 #include "utils/tuplestore.h"
 
-/* A materialized set-returning function's tuplestore */
-static Tuplestorestate *
-begin_rows(FunctionCallInfo fcinfo, TupleDesc *desc)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext old;
-	Tuplestorestate *store;
-	TupleDesc	tupdesc;
-
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
-		!(rsinfo->allowedModes & SFRM_Materialize))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("set-valued function called in a context that cannot accept a set")));
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE &&
-		get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_SCALAR)
-		elog(ERROR, "unexpected result type of a graph function");
-	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	if (tupdesc == NULL)
-	{
-		tupdesc = CreateTemplateTupleDesc(1);
-		TupleDescInitEntry(tupdesc, (AttrNumber) 1, "code", TEXTOID, -1, 0);
-	}
-	else
-		tupdesc = CreateTupleDescCopy(tupdesc);
-	store = tuplestore_begin_heap(true, false, work_mem);
-	MemoryContextSwitchTo(old);
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = store;
-	rsinfo->setDesc = tupdesc;
-	*desc = tupdesc;
-	return store;
-}
-
 static void
 put_code(Tuplestorestate *store, TupleDesc desc, const GraphView *g, int v)
 {
@@ -67,7 +33,7 @@ graph_skills(PG_FUNCTION_ARGS)
 {
 	const GraphView *g = graph_argument(fcinfo, 0);
 	TupleDesc	desc;
-	Tuplestorestate *store = begin_rows(fcinfo, &desc);
+	Tuplestorestate *store = begin_rows(fcinfo, "code", &desc);
 
 	for (int v = 0; v < g->n; v++)
 	{
@@ -148,7 +114,7 @@ related_skills(FunctionCallInfo fcinfo, bool prerequisites)
 	int			v = graph_skill_argument(g, fcinfo, 1);
 	bool		transitive = PG_GETARG_BOOL(2);
 	TupleDesc	desc;
-	Tuplestorestate *store = begin_rows(fcinfo, &desc);
+	Tuplestorestate *store = begin_rows(fcinfo, "code", &desc);
 	int			nfound;
 
 	nfound = reach(g, v, prerequisites ? g->requires_start : g->enables_start,
@@ -205,7 +171,7 @@ graph_parts(PG_FUNCTION_ARGS)
 	const GraphView *g = graph_argument(fcinfo, 0);
 	int			v = graph_skill_argument(g, fcinfo, 1);
 	TupleDesc	desc;
-	Tuplestorestate *store = begin_rows(fcinfo, &desc);
+	Tuplestorestate *store = begin_rows(fcinfo, "code", &desc);
 	int			n = g->parts_start[v + 1] - g->parts_start[v];
 	int32	   *parts = palloc(sizeof(int32) * Max(n, 1));
 
@@ -224,7 +190,7 @@ graph_topological_order(PG_FUNCTION_ARGS)
 {
 	const GraphView *g = graph_argument(fcinfo, 0);
 	TupleDesc	desc;
-	Tuplestorestate *store = begin_rows(fcinfo, &desc);
+	Tuplestorestate *store = begin_rows(fcinfo, "code", &desc);
 
 	for (int i = 0; i < g->n; i++)
 	{

@@ -298,13 +298,12 @@ mastery_state_recv(PG_FUNCTION_ARGS)
 		TimestampTz t = pq_getmsgint64(msg);
 		double		weight = pq_getmsgfloat4(msg);
 		int			kind = pq_getmsgbyte(msg);
-		EvidenceTerms terms = {0};
+		MasteryEvidence e;
+		EvidenceTerms terms;
 
-		evidence_check(score, out_of, t, weight, kind);
-		terms.out_of = out_of;
-		terms.weight = (float4) weight;
-		terms.kind = kind;
-		stream_append(&s, t, score + 0.0, &terms);
+		evidence_fill(&e, score, out_of, t, weight, kind);
+		terms = evidence_terms(&e);
+		stream_append(&s, e.observed_at, e.score, &terms);
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -430,32 +429,30 @@ static ExpandedMasteryState *
 aggregate_target(FunctionCallInfo fcinfo, const EvidenceTerms *first)
 {
 	MemoryContext aggcontext;
+	MemoryContext states;
+	ExpandedMasteryState *es;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		return NULL;
+	states = shared_states_context(fcinfo, aggcontext);
 	if (!PG_ARGISNULL(0) && is_expanded_state(PG_GETARG_DATUM(0)))
 	{
-		ExpandedMasteryState *es = (ExpandedMasteryState *) DatumGetEOHP(PG_GETARG_DATUM(0));
-
-		if (es->hdr.eoh_context == shared_states_context(fcinfo, aggcontext))
+		es = (ExpandedMasteryState *) DatumGetEOHP(PG_GETARG_DATUM(0));
+		if (es->hdr.eoh_context == states)
 			return es;
 	}
+	es = new_expanded_state(states, first);
+	if (!PG_ARGISNULL(0))
 	{
-		ExpandedMasteryState *es;
+		/* a stored state as the starting value: copy it in */
+		EvidenceStream buf;
+		const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
+		MemoryContext old = MemoryContextSwitchTo(states);
 
-		es = new_expanded_state(shared_states_context(fcinfo, aggcontext), first);
-		if (!PG_ARGISNULL(0))
-		{
-			/* a stored state as the starting value: copy it in */
-			EvidenceStream buf;
-			const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
-			MemoryContext old = MemoryContextSwitchTo(es->hdr.eoh_context);
-
-			stream_append_stream(&es->stream, s);
-			MemoryContextSwitchTo(old);
-		}
-		return es;
+		stream_append_stream(&es->stream, s);
+		MemoryContextSwitchTo(old);
 	}
+	return es;
 }
 
 /* mastery_state_append(state, evidence): the transition of mastery_agg */
@@ -641,7 +638,6 @@ PG_FUNCTION_INFO_V1(mastery_state_explain);
 Datum
 mastery_state_explain(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	EvidenceStream buf;
 	const EvidenceStream *s;
 	const RollupMethod *m;
@@ -649,18 +645,9 @@ mastery_state_explain(PG_FUNCTION_ARGS)
 	RollupInput in;
 	TupleDesc	tupdesc;
 	Tuplestorestate *store;
-	MemoryContext old;
 	double	   *weights = NULL;
 	bool		linear = false;
 	int			start = 0;
-
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
-		!(rsinfo->allowedModes & SFRM_Materialize))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("mastery_explain must be called in a context that accepts a set")));
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "mastery_explain must return a record");
 
 	s = state_stream(fcinfo, 0, &buf);
 	m = &PG_GETARG_MASTERY_METHOD(1)->method;
@@ -671,11 +658,7 @@ mastery_state_explain(PG_FUNCTION_ARGS)
 		linear = rollup_weights(m, &in, weights);
 	}
 
-	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	tupdesc = CreateTupleDescCopy(tupdesc);
-	store = tuplestore_begin_heap(true, false, work_mem);
-	MemoryContextSwitchTo(old);
-
+	store = begin_rows(fcinfo, NULL, &tupdesc);
 	for (int i = 0; i < o.n; i++)
 	{
 		const EvidenceTerms *t = o.terms ? &o.terms[i] : &o.common;
@@ -722,8 +705,5 @@ mastery_state_explain(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 	}
 
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = store;
-	rsinfo->setDesc = tupdesc;
 	return (Datum) 0;
 }
