@@ -144,8 +144,11 @@ typedef struct MasteryMethod
 
 #define DatumGetMasteryMethod(d)	((MasteryMethod *) PG_DETOAST_DATUM(d))
 #define PG_GETARG_MASTERY_METHOD(n) DatumGetMasteryMethod(PG_GETARG_DATUM(n))
+/* a method argument, checked like any stored value */
+#define PG_GETARG_CHECKED_METHOD(n) checked_method(PG_GETARG_MASTERY_METHOD(n))
 
 extern void method_check(const RollupMethod *m);
+extern const RollupMethod *checked_method(const MasteryMethod *mm);
 extern const char *method_name(int id);
 extern char *method_to_text(const RollupMethod *m);
 
@@ -224,6 +227,8 @@ typedef struct OrderedEvidence
 } OrderedEvidence;
 
 extern void stream_ordered(const EvidenceStream *s, OrderedEvidence *o);
+extern void ordered_release(const EvidenceStream *s, OrderedEvidence *o);
+extern void stream_release(EvidenceStream *s);
 extern int	ordered_count_as_of(const OrderedEvidence *o, TimestampTz as_of);
 extern bool ordered_view(const OrderedEvidence *o, int count, RollupInput *in,
 						 int *start, double *buf, int buflen);

@@ -243,9 +243,19 @@ append_with_terms(EvidenceStream *s, const TimedScore *item, const EvidenceTerms
 {
 	if (s->nitems >= s->capacity)
 	{
-		int64		capacity = Min((int64) s->capacity * 2, STREAM_MAX_EVIDENCE);
+		int64		capacity = Min(Max((int64) s->capacity * 2, 8), STREAM_MAX_EVIDENCE);
 
-		s->items = repalloc_huge(s->items, sizeof(TimedScore) * capacity);
+		if (s->owns_items)
+			s->items = repalloc_huge(s->items, sizeof(TimedScore) * capacity);
+		else
+		{
+			/* borrowed items (a decoded datum's bytes) are never written */
+			TimedScore *items = palloc_extended(sizeof(TimedScore) * capacity, MCXT_ALLOC_HUGE);
+
+			memcpy(items, s->items, sizeof(TimedScore) * s->nitems);
+			s->items = items;
+			s->owns_items = true;
+		}
 		s->terms = repalloc_huge(s->terms, sizeof(EvidenceTerms) * capacity);
 		s->capacity = (int32) capacity;
 	}
@@ -434,6 +444,41 @@ stream_ordered(const EvidenceStream *s, OrderedEvidence *o)
 	o->n = s->n;
 	o->common = s->common;
 	ordered_items(s, &o->items, &o->terms);
+}
+
+/* Frees what stream_ordered copied, if it copied */
+void
+ordered_release(const EvidenceStream *s, OrderedEvidence *o)
+{
+	if (o->items != NULL && o->items != s->items)
+		pfree((void *) o->items);
+	if (o->terms != NULL && o->terms != s->terms)
+		pfree((void *) o->terms);
+	o->items = NULL;
+	o->terms = NULL;
+}
+
+/* Frees what a stream allocated (its own items, terms and segments) */
+void
+stream_release(EvidenceStream *s)
+{
+	EvidenceSegment *segment = s->segments;
+
+	while (segment != NULL)
+	{
+		EvidenceSegment *next = segment->next;
+
+		pfree(segment);
+		segment = next;
+	}
+	if (s->owns_items && s->items != NULL)
+		pfree(s->items);
+	if (s->terms != NULL)
+		pfree(s->terms);
+	s->items = NULL;
+	s->terms = NULL;
+	s->segments = s->tail = NULL;
+	s->n = s->nitems = s->capacity = 0;
 }
 
 /* How many of the ordered items were observed at or before as_of */
@@ -799,17 +844,26 @@ stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
 
 	known_out_of = h.nterms > 0 && dict[0].out_of != 0.0;
 	for (int k = 0; k < h.nterms; k++)
-	{
 		check_terms(&dict[k], known_out_of);
-		for (int j = 0; j < k; j++)
-			if (terms_equal(&dict[j], &dict[k]))
+	if (h.nterms > 1)
+	{
+		/* distinct terms, checked through the encoder's hash table: O(nterms) */
+		TermsDictionary seen;
+
+		dictionary_init(&seen);
+		for (int k = 0; k < h.nterms; k++)
+		{
+			if (dictionary_index(&seen, &dict[k]) != k)
 				corrupt_stream("A term appears twice in the dictionary.");
-		if ((k & 255) == 0)
-			CHECK_FOR_INTERRUPTS();
+			if ((k & 1023) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		pfree(seen.terms);
+		pfree(seen.slots);
 	}
 
 	s->n = s->nitems = h.n;
-	s->capacity = Max(h.n, 1);
+	s->capacity = h.n;
 	s->common = h.nterms > 0 ? dict[0] : (EvidenceTerms) {0};
 	s->segments = s->tail = NULL;
 	s->terms = NULL;
@@ -821,12 +875,13 @@ stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
 	else
 	{
 		s->owns_items = true;
-		s->items = palloc_extended(sizeof(TimedScore) * s->capacity, MCXT_ALLOC_HUGE);
+		s->items = palloc_extended(sizeof(TimedScore) * Max(h.n, 1), MCXT_ALLOC_HUGE);
 		memcpy(s->items, items, sizeof(TimedScore) * h.n);
 	}
 	if (h.nterms > 1)
 	{
-		s->terms = palloc_extended(sizeof(EvidenceTerms) * s->capacity, MCXT_ALLOC_HUGE);
+		/* as many terms as items: the capacity is that of both */
+		s->terms = palloc_extended(sizeof(EvidenceTerms) * Max(h.n, 1), MCXT_ALLOC_HUGE);
 		for (int i = 0; i < h.n; i++)
 		{
 			uint16		k;

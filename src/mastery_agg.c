@@ -9,39 +9,43 @@
  */
 #include "competency.h"
 
+#include "nodes/nodeFuncs.h"
 #include "nodes/primnodes.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
 /*
  * A small group's evidence fits in the state itself: one allocation, and
- * the state stays within a 128-byte chunk of the aggregate's memory.
+ * the state stays within a 256-byte chunk of the aggregate's memory.
  */
-#define STATE_INLINE_ITEMS 3
+#define STATE_INLINE_ITEMS 7
 
+/*
+ * The state carries its own copy of the method: a pointer into fn_extra
+ * would dangle under callers that build a new FmgrInfo for every call.
+ */
 typedef struct MasteryAggState
 {
-	const RollupMethod *method; /* interned per query, see method_argument */
+	RollupMethod method;
 	EvidenceStream stream;
 	TimedScore	inline_items[STATE_INLINE_ITEMS];
 } MasteryAggState;
 
-StaticAssertDecl(sizeof(MasteryAggState) <= 128,
-				 "a mastery state should fit a 128-byte chunk");
+StaticAssertDecl(sizeof(MasteryAggState) <= 256,
+				 "a mastery state should fit a 256-byte chunk");
 
 /*
- * The methods a query's aggregate has seen, kept in fn_extra so that states
- * share one copy instead of 64 bytes each.  When the method argument is a
- * constant, as it nearly always is, it is not even compared per row.
+ * What fn_extra remembers about the method argument: whether it is a
+ * constant (as it nearly always is, and then it is not even compared per
+ * row), and the last method checked.  Only a cache: with fn_extra reset
+ * before every call the results are the same.
  */
-#define METHOD_CACHE_SIZE 8
-
 typedef struct MethodCache
 {
 	bool		checked_const;	/* looked at the aggregate's argument */
 	bool		is_const;
-	int			n;
-	RollupMethod methods[METHOD_CACHE_SIZE];
+	RollupMethod last;			/* the last method read and checked */
+	bool		have_last;
 } MethodCache;
 
 /* The terms of every score of the score-only form: out_of unknown */
@@ -66,24 +70,6 @@ method_cache(FunctionCallInfo fcinfo)
 	return (MethodCache *) fcinfo->flinfo->fn_extra;
 }
 
-/* One copy per distinct method and query; lives as long as the query */
-static const RollupMethod *
-intern_method(FunctionCallInfo fcinfo, const RollupMethod *m)
-{
-	MethodCache *cache = method_cache(fcinfo);
-	RollupMethod *copy;
-
-	for (int i = 0; i < cache->n; i++)
-		if (memcmp(&cache->methods[i], m, sizeof(RollupMethod)) == 0)
-			return &cache->methods[i];
-	if (cache->n < METHOD_CACHE_SIZE)
-		copy = &cache->methods[cache->n++];
-	else
-		copy = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(RollupMethod));
-	*copy = *m;
-	return copy;
-}
-
 static void
 methods_differ(const RollupMethod *a, const RollupMethod *b)
 {
@@ -96,37 +82,59 @@ methods_differ(const RollupMethod *a, const RollupMethod *b)
 }
 
 /*
- * The method is an argument, so it could change from row to row; one group
- * has one policy, so a second method in a group is an error.
+ * Is the method argument a constant of this very aggregate call?  Only
+ * when the Aggref the executor reports has that argument, of the type this
+ * function was declared with; anything else (a caller with its own Aggref)
+ * means comparing every row.
+ */
+static bool
+method_is_const(FunctionCallInfo fcinfo, int argno)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	TargetEntry *tle;
+
+	if (aggref == NULL || list_length(aggref->args) < argno)
+		return false;
+	tle = (TargetEntry *) list_nth(aggref->args, argno - 1);
+	return IsA(tle->expr, Const) &&
+		exprType((Node *) tle->expr) == get_fn_expr_argtype(fcinfo->flinfo, argno);
+}
+
+/*
+ * The method of this row.  It is an argument, so it could change from row
+ * to row; one group has one policy, so a second method in a group is an
+ * error.  Method bytes are checked like any stored value, once per
+ * distinct value seen.
  */
 static const RollupMethod *
 method_argument(FunctionCallInfo fcinfo, int argno, MasteryAggState *state)
 {
 	MethodCache *cache = method_cache(fcinfo);
-	MasteryMethod *mm;
+	const MasteryMethod *mm;
 
 	if (!cache->checked_const)
 	{
-		Aggref	   *aggref = AggGetAggref(fcinfo);
-
-		cache->is_const = aggref != NULL &&
-			IsA(((TargetEntry *) list_nth(aggref->args, argno - 1))->expr, Const);
+		cache->is_const = method_is_const(fcinfo, argno);
 		cache->checked_const = true;
 	}
 	if (state != NULL && cache->is_const)
-		return state->method;
+		return &state->method;
 
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("mastery method must not be null"),
 				 errhint("Name a method such as 'decaying_average' or 'latest'.")));
-	mm = PG_GETARG_MASTERY_METHOD(argno);
-	if (state == NULL)
-		return intern_method(fcinfo, &mm->method);
-	if (memcmp(state->method, &mm->method, sizeof(RollupMethod)) != 0)
-		methods_differ(state->method, &mm->method);
-	return state->method;
+	mm = (const MasteryMethod *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+	if (!cache->have_last || VARSIZE(mm) != sizeof(MasteryMethod) ||
+		memcmp(&cache->last, &mm->method, sizeof(RollupMethod)) != 0)
+	{
+		cache->last = *checked_method(mm);
+		cache->have_last = true;
+	}
+	if (state != NULL && memcmp(&state->method, &cache->last, sizeof(RollupMethod)) != 0)
+		methods_differ(&state->method, &cache->last);
+	return &cache->last;
 }
 
 static MasteryAggState *
@@ -135,7 +143,7 @@ new_state(MemoryContext aggcontext, const RollupMethod *method,
 {
 	MasteryAggState *state = MemoryContextAlloc(aggcontext, sizeof(MasteryAggState));
 
-	state->method = method;
+	state->method = *method;
 	stream_init(&state->stream, first, state->inline_items, STATE_INLINE_ITEMS);
 	return state;
 }
@@ -219,9 +227,9 @@ mastery_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	}
 	if (a == NULL)
-		a = new_state(aggcontext, intern_method(fcinfo, b->method), &b->stream.common);
-	else if (memcmp(a->method, b->method, sizeof(RollupMethod)) != 0)
-		methods_differ(a->method, b->method);
+		a = new_state(aggcontext, &b->method, &b->stream.common);
+	else if (memcmp(&a->method, &b->method, sizeof(RollupMethod)) != 0)
+		methods_differ(&a->method, &b->method);
 	old = MemoryContextSwitchTo(aggcontext);
 	stream_append_stream(&a->stream, &b->stream);
 	MemoryContextSwitchTo(old);
@@ -247,7 +255,7 @@ mastery_serializefn(PG_FUNCTION_ARGS)
 	out = stream_encode(&state->stream, false, VARHDRSZ + AGG_STATE_HEADER, &len);
 	SET_VARSIZE(out, len);
 	out[VARHDRSZ] = AGG_STATE_FORMAT;
-	memcpy(out + VARHDRSZ + 4, state->method, sizeof(RollupMethod));
+	memcpy(out + VARHDRSZ + 4, &state->method, sizeof(RollupMethod));
 	PG_RETURN_BYTEA_P((bytea *) out);
 }
 
@@ -263,7 +271,6 @@ mastery_deserializefn(PG_FUNCTION_ARGS)
 	const char *p = VARDATA_ANY(in);
 	Size		len = VARSIZE_ANY_EXHDR(in);
 	MasteryAggState *state;
-	RollupMethod method;
 
 	(void) aggregate_context(fcinfo, "mastery_deserializefn");
 	if (len < AGG_STATE_HEADER || p[0] != AGG_STATE_FORMAT || p[1] || p[2] || p[3])
@@ -271,10 +278,9 @@ mastery_deserializefn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid serialized mastery aggregate state"),
 				 errdetail("Its header is missing or has an unknown format.")));
-	memcpy(&method, p + 4, sizeof(RollupMethod));
-	method_check(&method);
 	state = palloc(sizeof(MasteryAggState));
-	state->method = intern_method(fcinfo, &method);
+	memcpy(&state->method, p + 4, sizeof(RollupMethod));
+	method_check(&state->method);
 	/* the combine function reads it while the serialized bytes still exist */
 	stream_decode(&state->stream, p + AGG_STATE_HEADER, len - AGG_STATE_HEADER, true);
 	PG_RETURN_POINTER(state);
@@ -295,7 +301,7 @@ mastery_finalfn(PG_FUNCTION_ARGS)
 	state = (MasteryAggState *) PG_GETARG_POINTER(0);
 	if (!stream_view(&state->stream, &in, buf, lengthof(buf)))
 		PG_RETURN_NULL();
-	if (!rollup_compute(state->method, &in, &result))
+	if (!rollup_compute(&state->method, &in, &result))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(result);
 }

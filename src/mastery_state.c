@@ -17,6 +17,7 @@
 #include "competency.h"
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
@@ -35,7 +36,22 @@ typedef struct MasteryState
 
 /* ---------- states being built: expanded objects ---------- */
 
-#define STATE_INLINE_ITEMS 3
+/*
+ * Every expanded state owns its memory context, a child of the aggregate
+ * context it was made for.  That is the contract of expanded transition
+ * values: nodeAgg, window aggregation and Citus's worker_partial_agg and
+ * coord_combine_agg keep a read-write expanded value in place when its
+ * context's parent is the aggregate context of the call, and delete it
+ * (with its context, and nothing else) when a transition returns another
+ * value.  Nothing here depends on fn_extra or on which aggregate context a
+ * call comes with, so grouping sets, hashed and mixed plans and callers that
+ * build a new FmgrInfo for every row all work.
+ *
+ * The context's first block (1 kB, recycled through PostgreSQL's context
+ * free list) holds the object with room for the evidence of a typical
+ * learner x skill stream, so a small group costs one block.
+ */
+#define STATE_INLINE_ITEMS 24
 
 typedef struct ExpandedMasteryState
 {
@@ -45,6 +61,9 @@ typedef struct ExpandedMasteryState
 	Size		flat_size;
 	TimedScore	inline_items[STATE_INLINE_ITEMS];
 } ExpandedMasteryState;
+
+StaticAssertDecl(sizeof(ExpandedMasteryState) <= 512,
+				 "an expanded state and its first evidence fit the first block of its context");
 
 static Size expanded_state_flat_size(ExpandedObjectHeader *eohptr);
 static void expanded_state_flatten(ExpandedObjectHeader *eohptr, void *result, Size size);
@@ -86,56 +105,12 @@ is_expanded_state(Datum d)
 		DatumGetEOHP(d)->eoh_methods == &expanded_state_methods;
 }
 
-/*
- * All expanded states of one aggregate share one memory context, a child of
- * the aggregate context: a context per state would cost a kilobyte for each
- * of a million groups.  nodeAgg keeps a read-write expanded transition value
- * whose context is a child of the aggregate context, and never deletes it
- * as long as the transition function returns the same pointer, which these
- * functions always do.  The cache is forgotten when the aggregate context
- * is reset (its children go with it).
- */
-typedef struct SharedContextCache
-{
-	MemoryContext aggcontext;
-	MemoryContext states;
-	MemoryContextCallback on_reset;
-} SharedContextCache;
-
-static void
-forget_shared_context(void *arg)
-{
-	SharedContextCache *cache = (SharedContextCache *) arg;
-
-	cache->aggcontext = NULL;
-	cache->states = NULL;
-}
-
-static MemoryContext
-shared_states_context(FunctionCallInfo fcinfo, MemoryContext aggcontext)
-{
-	SharedContextCache *cache = fcinfo->flinfo->fn_extra;
-
-	if (cache == NULL)
-	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SharedContextCache));
-		fcinfo->flinfo->fn_extra = cache;
-	}
-	if (cache->aggcontext != aggcontext || cache->states == NULL)
-	{
-		cache->aggcontext = aggcontext;
-		cache->states = AllocSetContextCreate(aggcontext, "mastery states",
-											  ALLOCSET_DEFAULT_SIZES);
-		cache->on_reset.func = forget_shared_context;
-		cache->on_reset.arg = cache;
-		MemoryContextRegisterResetCallback(aggcontext, &cache->on_reset);
-	}
-	return cache->states;
-}
-
+/* A new, empty expanded state in a context of its own under parent */
 static ExpandedMasteryState *
-new_expanded_state(MemoryContext cxt, const EvidenceTerms *first)
+new_expanded_state(MemoryContext parent, const EvidenceTerms *first)
 {
+	MemoryContext cxt = AllocSetContextCreate(parent, "mastery_state",
+											  ALLOCSET_START_SMALL_SIZES);
 	ExpandedMasteryState *es = MemoryContextAlloc(cxt, sizeof(ExpandedMasteryState));
 
 	EOH_init_header(&es->hdr, &expanded_state_methods, cxt);
@@ -143,6 +118,17 @@ new_expanded_state(MemoryContext cxt, const EvidenceTerms *first)
 	es->flat = NULL;
 	es->flat_size = 0;
 	return es;
+}
+
+/* The evidence changed: a cached encoding no longer holds */
+static void
+forget_flat(ExpandedMasteryState *es)
+{
+	if (es->flat != NULL)
+	{
+		pfree(es->flat);
+		es->flat = NULL;
+	}
 }
 
 /* ---------- reading a state ---------- */
@@ -422,32 +408,37 @@ mastery_state_from_jsonb(PG_FUNCTION_ARGS)
 /* ---------- building: mastery_agg, mastery_state_union, || ---------- */
 
 /*
- * The transition value to change: in an aggregate, the expanded state made
- * earlier (or a new one in the shared context); NULL outside aggregates.
+ * The transition value to change: in an aggregate, the read-write expanded
+ * state that this aggregate context holds (changed in place and returned,
+ * so the executor keeps it), else a new one in its own context under the
+ * aggregate context, starting from the stored or foreign state given.
+ * NULL outside aggregates.
  */
 static ExpandedMasteryState *
 aggregate_target(FunctionCallInfo fcinfo, const EvidenceTerms *first)
 {
 	MemoryContext aggcontext;
-	MemoryContext states;
 	ExpandedMasteryState *es;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		return NULL;
-	states = shared_states_context(fcinfo, aggcontext);
-	if (!PG_ARGISNULL(0) && is_expanded_state(PG_GETARG_DATUM(0)))
-	{
-		es = (ExpandedMasteryState *) DatumGetEOHP(PG_GETARG_DATUM(0));
-		if (es->hdr.eoh_context == states)
-			return es;
-	}
-	es = new_expanded_state(states, first);
 	if (!PG_ARGISNULL(0))
 	{
-		/* a stored state as the starting value: copy it in */
+		Datum		d = PG_GETARG_DATUM(0);
+
+		if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) && is_expanded_state(d))
+		{
+			es = (ExpandedMasteryState *) DatumGetEOHP(d);
+			if (MemoryContextGetParent(es->hdr.eoh_context) == aggcontext)
+				return es;
+		}
+	}
+	es = new_expanded_state(aggcontext, first);
+	if (!PG_ARGISNULL(0))
+	{
 		EvidenceStream buf;
 		const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
-		MemoryContext old = MemoryContextSwitchTo(states);
+		MemoryContext old = MemoryContextSwitchTo(es->hdr.eoh_context);
 
 		stream_append_stream(&es->stream, s);
 		MemoryContextSwitchTo(old);
@@ -497,7 +488,7 @@ mastery_state_append(PG_FUNCTION_ARGS)
 		old = MemoryContextSwitchTo(es->hdr.eoh_context);
 		stream_append(&es->stream, e->observed_at, e->score, &terms);
 		MemoryContextSwitchTo(old);
-		es->flat = NULL;
+		forget_flat(es);
 	}
 	PG_RETURN_DATUM(EOHPGetRWDatum(&es->hdr));
 }
@@ -540,9 +531,19 @@ mastery_state_merge(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(state_datum(&s));
 	}
 	old = MemoryContextSwitchTo(es->hdr.eoh_context);
-	stream_append_stream(&es->stream, b);
+	if (b == &es->stream)
+	{
+		/* a state merged with itself: append a copy */
+		EvidenceStream copy;
+
+		stream_init(&copy, &b->common, NULL, 0);
+		stream_append_stream(&copy, b);
+		stream_append_stream(&es->stream, &copy);
+	}
+	else
+		stream_append_stream(&es->stream, b);
 	MemoryContextSwitchTo(old);
-	es->flat = NULL;
+	forget_flat(es);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&es->hdr));
 }
 
@@ -558,6 +559,124 @@ mastery_state_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(state_datum(state_stream(fcinfo, 0, &buf)));
 }
 
+/* ---------- equality, order and hashing ---------- */
+
+/*
+ * A state is a multiset of evidence: two states are equal when they hold
+ * the same evidence the same number of times, whatever order it arrived
+ * in.  States sort by their evidence read in evidence order, piece by
+ * piece, and a state that is a prefix of another sorts first; so sorting,
+ * DISTINCT, UNION, GROUP BY and merge joins agree with =.
+ */
+static int
+state_cmp(FunctionCallInfo fcinfo)
+{
+	EvidenceStream abuf,
+				bbuf;
+	const EvidenceStream *a = state_stream(fcinfo, 0, &abuf);
+	const EvidenceStream *b = state_stream(fcinfo, 1, &bbuf);
+	OrderedEvidence oa,
+				ob;
+	int			result = 0;
+
+	stream_ordered(a, &oa);
+	stream_ordered(b, &ob);
+	for (int i = 0; i < Min(oa.n, ob.n) && result == 0; i++)
+	{
+		const EvidenceTerms *ta = oa.terms ? &oa.terms[i] : &oa.common;
+		const EvidenceTerms *tb = ob.terms ? &ob.terms[i] : &ob.common;
+
+		result = evidence_order(oa.items[i].observed_at, oa.items[i].score, ta->weight,
+								ta->out_of, ta->kind,
+								ob.items[i].observed_at, ob.items[i].score, tb->weight,
+								tb->out_of, tb->kind);
+		if ((i & 65535) == 65535)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (result == 0 && oa.n != ob.n)
+		result = oa.n < ob.n ? -1 : 1;
+	/* sorts call this millions of times: give back what reading took */
+	ordered_release(a, &oa);
+	ordered_release(b, &ob);
+	if (a == &abuf)
+		stream_release(&abuf);
+	if (b == &bbuf)
+		stream_release(&bbuf);
+	return result;
+}
+
+#define STATE_COMPARISON(fname, op) \
+PG_FUNCTION_INFO_V1(fname); \
+Datum \
+fname(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_BOOL(state_cmp(fcinfo) op 0); \
+}
+
+STATE_COMPARISON(mastery_state_lt, <)
+STATE_COMPARISON(mastery_state_le, <=)
+STATE_COMPARISON(mastery_state_eq, ==)
+STATE_COMPARISON(mastery_state_ne, !=)
+STATE_COMPARISON(mastery_state_ge, >=)
+STATE_COMPARISON(mastery_state_gt, >)
+
+PG_FUNCTION_INFO_V1(mastery_state_cmp);
+Datum
+mastery_state_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(state_cmp(fcinfo));
+}
+
+/* The evidence in order, each piece hashed with its terms and chained */
+static uint64
+state_hash(FunctionCallInfo fcinfo, uint64 seed)
+{
+	EvidenceStream buf;
+	const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
+	OrderedEvidence o;
+	uint64		h = hash_uint32_extended((uint32) s->n, seed);
+
+	stream_ordered(s, &o);
+	for (int i = 0; i < o.n; i++)
+	{
+		const EvidenceTerms *t = o.terms ? &o.terms[i] : &o.common;
+		struct
+		{
+			TimestampTz observed_at;
+			float8		score;
+			EvidenceTerms terms;
+		}			piece;
+
+		memset(&piece, 0, sizeof(piece));
+		piece.observed_at = o.items[i].observed_at;
+		piece.score = o.items[i].score + 0.0;	/* no negative zero */
+		piece.terms = *t;
+		h = hash_combine64(h, hash_bytes_extended((const unsigned char *) &piece,
+												  sizeof(piece), seed));
+		if ((i & 65535) == 65535)
+			CHECK_FOR_INTERRUPTS();
+	}
+	ordered_release(s, &o);
+	if (s == &buf)
+		stream_release(&buf);
+	return h;
+}
+
+/* The 32-bit hash is the low half of the extended hash with seed 0 */
+PG_FUNCTION_INFO_V1(mastery_state_hash);
+Datum
+mastery_state_hash(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32((int32) (uint32) state_hash(fcinfo, 0));
+}
+
+PG_FUNCTION_INFO_V1(mastery_state_hash_extended);
+Datum
+mastery_state_hash_extended(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64((int64) state_hash(fcinfo, (uint64) PG_GETARG_INT64(1)));
+}
+
 /* ---------- rollups of a state ---------- */
 
 /* mastery(state, method): the same as mastery(evidence, method) over its evidence */
@@ -567,7 +686,7 @@ mastery_state_mastery(PG_FUNCTION_ARGS)
 {
 	EvidenceStream buf;
 	const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
-	const RollupMethod *m = &PG_GETARG_MASTERY_METHOD(1)->method;
+	const RollupMethod *m = PG_GETARG_CHECKED_METHOD(1);
 	RollupInput in;
 	double		result;
 	double		scores[128];
@@ -584,7 +703,7 @@ mastery_state_mastery_at(PG_FUNCTION_ARGS)
 {
 	EvidenceStream buf;
 	const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
-	const RollupMethod *m = &PG_GETARG_MASTERY_METHOD(1)->method;
+	const RollupMethod *m = PG_GETARG_CHECKED_METHOD(1);
 	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(2);
 	OrderedEvidence o;
 	RollupInput in;
@@ -625,6 +744,57 @@ mastery_state_last_observed(PG_FUNCTION_ARGS)
 }
 
 /*
+ * value_after[i] for every piece of evidence i: the result over evidence
+ * 0..i.  Pieces that share the window start (the latest override) and the
+ * out_of of their last piece see the same rescaled scores, so one pass of
+ * rollup_steps over that window gives all their values.  The cost is
+ * O(n log n) plus, at each change of out_of, a replay of the window so far.
+ */
+static void
+values_after(const RollupMethod *m, const OrderedEvidence *o, double *values, bool *isnull)
+{
+	int			i = 0;
+
+	while (i < o->n)
+	{
+		RollupInput in;
+		int			start;
+		int			end = i;
+		const EvidenceTerms *t = o->terms ? &o->terms[i] : &o->common;
+
+		/* the run of pieces after i with the same window and scale */
+		while (end + 1 < o->n && o->terms != NULL &&
+			   o->terms[end + 1].kind != KIND_OVERRIDE &&
+			   o->terms[end + 1].out_of == t->out_of)
+			end++;
+		if (o->terms == NULL)
+		{
+			/* uniform terms: one window, or one piece per window when all override */
+			end = t->kind == KIND_OVERRIDE ? i : o->n - 1;
+		}
+		if (ordered_view(o, end + 1, &in, &start, NULL, 0))
+		{
+			double	   *v = palloc_extended(sizeof(double) * in.n, MCXT_ALLOC_HUGE);
+			bool	   *nul = palloc_extended(sizeof(bool) * in.n, MCXT_ALLOC_HUGE);
+
+			rollup_steps(m, &in, v, nul);
+			for (int k = i; k <= end; k++)
+			{
+				values[k] = v[k - start];
+				isnull[k] = nul[k - start];
+			}
+			pfree(v);
+			pfree(nul);
+			pfree((void *) in.scores);
+			if (in.weights)
+				pfree((void *) in.weights);
+		}
+		i = end + 1;
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
  * mastery_explain(state, method): one row per piece of evidence, in order,
  * with its weight in the result and the result after it.
  *
@@ -646,17 +816,22 @@ mastery_state_explain(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	Tuplestorestate *store;
 	double	   *weights = NULL;
+	double	   *after;
+	bool	   *after_null;
 	bool		linear = false;
 	int			start = 0;
 
 	s = state_stream(fcinfo, 0, &buf);
-	m = &PG_GETARG_MASTERY_METHOD(1)->method;
+	m = PG_GETARG_CHECKED_METHOD(1);
 	stream_ordered(s, &o);
 	if (o.n > 0 && ordered_view(&o, o.n, &in, &start, NULL, 0))
 	{
 		weights = palloc_extended(sizeof(double) * in.n, MCXT_ALLOC_HUGE);
 		linear = rollup_weights(m, &in, weights);
 	}
+	after = palloc_extended(sizeof(double) * Max(o.n, 1), MCXT_ALLOC_HUGE);
+	after_null = palloc_extended(sizeof(bool) * Max(o.n, 1), MCXT_ALLOC_HUGE);
+	values_after(m, &o, after, after_null);
 
 	store = begin_rows(fcinfo, NULL, &tupdesc);
 	for (int i = 0; i < o.n; i++)
@@ -665,8 +840,6 @@ mastery_state_explain(PG_FUNCTION_ARGS)
 		const EvidenceTerms *last = o.terms ? &o.terms[o.n - 1] : &o.common;
 		Datum		values[7];
 		bool		nulls[7] = {false};
-		RollupInput prefix;
-		double		after;
 
 		values[0] = Int32GetDatum(i + 1);
 		values[1] = TimestampTzGetDatum(o.items[i].observed_at);
@@ -689,20 +862,11 @@ mastery_state_explain(PG_FUNCTION_ARGS)
 				w = w / t->out_of * last->out_of;
 			values[5] = Float8GetDatum(w);
 		}
-		if (ordered_view(&o, i + 1, &prefix, NULL, NULL, 0))
-		{
-			if (rollup_compute(m, &prefix, &after))
-				values[6] = Float8GetDatum(after);
-			else
-				nulls[6] = true;
-			pfree((void *) prefix.scores);
-			if (prefix.weights)
-				pfree((void *) prefix.weights);
-		}
-		else
-			nulls[6] = true;
+		values[6] = Float8GetDatum(after[i]);
+		nulls[6] = after_null[i];
 		tuplestore_putvalues(store, tupdesc, values, nulls);
-		CHECK_FOR_INTERRUPTS();
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 
 	return (Datum) 0;

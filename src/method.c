@@ -244,6 +244,11 @@ method_check(const RollupMethod *m)
 				 errmsg("invalid mastery method: reserved field is not zero")));
 	for (int i = 0; i < ROLLUP_MAX_PARAMS; i++)
 	{
+		/* the normal form has no negative zero: equal methods have equal bytes */
+		if (m->params[i] == 0.0 && signbit(m->params[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid mastery method: parameter slot %d is a negative zero", i)));
 		if (i < spec->nparams)
 			check_param(spec, &spec->params[i], m->params[i]);
 		else if (m->params[i] != 0.0)
@@ -531,9 +536,12 @@ method_datum(const RollupMethod *m)
 	return PointerGetDatum(result);
 }
 
-/* A stored method: its header, then the one validator */
-static const RollupMethod *
-checked_method(MasteryMethod *mm)
+/*
+ * A stored method or an argument: its header, then the one validator, so a
+ * damaged value is an error and never an index into a table of methods.
+ */
+const RollupMethod *
+checked_method(const MasteryMethod *mm)
 {
 	if (VARSIZE(mm) != sizeof(MasteryMethod) ||
 		mm->version != MASTERY_METHOD_VERSION ||
@@ -544,6 +552,7 @@ checked_method(MasteryMethod *mm)
 				 errdetail("Its header has version %d and size %d; version %d and size %d were expected.",
 						   mm->version, (int) VARSIZE(mm),
 						   MASTERY_METHOD_VERSION, (int) sizeof(MasteryMethod))));
+	method_check(&mm->method);
 	return &mm->method;
 }
 
@@ -590,7 +599,7 @@ mastery_method_recv(PG_FUNCTION_ARGS)
 	m.min_evidence = pq_getmsgint(buf, 4);
 	m.round_digits = pq_getmsgint(buf, 4);
 	for (int i = 0; i < ROLLUP_MAX_PARAMS; i++)
-		m.params[i] = pq_getmsgfloat8(buf);
+		m.params[i] = pq_getmsgfloat8(buf) + 0.0;	/* no negative zero */
 	pq_getmsgend(buf);
 	method_check(&m);
 	PG_RETURN_DATUM(method_datum(&m));
@@ -600,7 +609,7 @@ PG_FUNCTION_INFO_V1(mastery_method_send);
 Datum
 mastery_method_send(PG_FUNCTION_ARGS)
 {
-	const RollupMethod *m = checked_method(PG_GETARG_MASTERY_METHOD(0));
+	const RollupMethod *m = PG_GETARG_CHECKED_METHOD(0);
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
@@ -613,14 +622,48 @@ mastery_method_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-PG_FUNCTION_INFO_V1(mastery_method_eq);
-Datum
-mastery_method_eq(PG_FUNCTION_ARGS)
+/*
+ * The order of methods: by name, then parameter by parameter, then
+ * min_evidence and round (absent first).  Equal exactly when the bytes are
+ * (the normal form has no negative zero), so = and btequalimage agree.
+ */
+static int
+method_cmp(const RollupMethod *a, const RollupMethod *b)
 {
-	const RollupMethod *a = checked_method(PG_GETARG_MASTERY_METHOD(0));
-	const RollupMethod *b = checked_method(PG_GETARG_MASTERY_METHOD(1));
+	int			c = strcmp(method_name(a->id), method_name(b->id));
 
-	PG_RETURN_BOOL(memcmp(a, b, sizeof(RollupMethod)) == 0);
+	if (c != 0)
+		return c < 0 ? -1 : 1;
+	for (int i = 0; i < ROLLUP_MAX_PARAMS; i++)
+		if (a->params[i] != b->params[i])
+			return a->params[i] < b->params[i] ? -1 : 1;
+	if (a->min_evidence != b->min_evidence)
+		return a->min_evidence < b->min_evidence ? -1 : 1;
+	if (a->round_digits != b->round_digits)
+		return a->round_digits < b->round_digits ? -1 : 1;
+	return 0;
+}
+
+#define METHOD_COMPARISON(fname, op) \
+PG_FUNCTION_INFO_V1(fname); \
+Datum \
+fname(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_BOOL(method_cmp(PG_GETARG_CHECKED_METHOD(0), PG_GETARG_CHECKED_METHOD(1)) op 0); \
+}
+
+METHOD_COMPARISON(mastery_method_lt, <)
+METHOD_COMPARISON(mastery_method_le, <=)
+METHOD_COMPARISON(mastery_method_eq, ==)
+METHOD_COMPARISON(mastery_method_ne, !=)
+METHOD_COMPARISON(mastery_method_ge, >=)
+METHOD_COMPARISON(mastery_method_gt, >)
+
+PG_FUNCTION_INFO_V1(mastery_method_cmp);
+Datum
+mastery_method_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(method_cmp(PG_GETARG_CHECKED_METHOD(0), PG_GETARG_CHECKED_METHOD(1)));
 }
 
 /* {"method": "decaying_average", "weight": 0.65, "min_evidence": 2} */
@@ -655,7 +698,7 @@ PG_FUNCTION_INFO_V1(mastery_method_to_jsonb);
 Datum
 mastery_method_to_jsonb(PG_FUNCTION_ARGS)
 {
-	const RollupMethod *m = checked_method(PG_GETARG_MASTERY_METHOD(0));
+	const RollupMethod *m = PG_GETARG_CHECKED_METHOD(0);
 
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(method_json(m))));
 }
@@ -664,7 +707,7 @@ PG_FUNCTION_INFO_V1(mastery_method_to_json);
 Datum
 mastery_method_to_json(PG_FUNCTION_ARGS)
 {
-	const RollupMethod *m = checked_method(PG_GETARG_MASTERY_METHOD(0));
+	const RollupMethod *m = PG_GETARG_CHECKED_METHOD(0);
 
 	PG_RETURN_TEXT_P(cstring_to_text(method_json(m)));
 }
@@ -673,9 +716,18 @@ PG_FUNCTION_INFO_V1(mastery_method_hash);
 Datum
 mastery_method_hash(PG_FUNCTION_ARGS)
 {
-	const RollupMethod *m = checked_method(PG_GETARG_MASTERY_METHOD(0));
+	const RollupMethod *m = PG_GETARG_CHECKED_METHOD(0);
 
 	return hash_any((const unsigned char *) m, sizeof(RollupMethod));
+}
+
+PG_FUNCTION_INFO_V1(mastery_method_hash_extended);
+Datum
+mastery_method_hash_extended(PG_FUNCTION_ARGS)
+{
+	const RollupMethod *m = PG_GETARG_CHECKED_METHOD(0);
+
+	return hash_any_extended((const unsigned char *) m, sizeof(RollupMethod), PG_GETARG_INT64(1));
 }
 
 /*

@@ -419,6 +419,291 @@ rollup_compute(const RollupMethod *m, const RollupInput *in, double *result)
 	return true;
 }
 
+/* ---------- the result after every prefix ---------- */
+
+/* Scores seen and how often, for mode: open addressing on the bits */
+typedef struct ScoreCounts
+{
+	int			size;			/* a power of two, at least twice the entries */
+	uint64_t   *keys;
+	int		   *counts;			/* 0: empty slot */
+} ScoreCounts;
+
+static int *
+score_count_slot(ScoreCounts *c, double score)
+{
+	uint64_t	key;
+	uint64_t	h;
+
+	score += 0.0;				/* one key for both zeros */
+	memcpy(&key, &score, sizeof(key));
+	h = key * UINT64_C(0x9E3779B97F4A7C15);
+	for (int i = (int) (h >> 40) & (c->size - 1);; i = (i + 1) & (c->size - 1))
+		if (c->counts[i] == 0 || c->keys[i] == key)
+		{
+			c->keys[i] = key;
+			return &c->counts[i];
+		}
+}
+
+/* A binary heap of doubles; max-heap when sign is 1, min-heap when -1 */
+typedef struct ScoreHeap
+{
+	int			n;
+	double		sign;
+	double	   *v;
+} ScoreHeap;
+
+static void
+heap_add(ScoreHeap *h, double x)
+{
+	int			i = h->n++;
+
+	while (i > 0 && h->sign * h->v[(i - 1) / 2] < h->sign * x)
+	{
+		h->v[i] = h->v[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->v[i] = x;
+}
+
+static double
+heap_take(ScoreHeap *h)
+{
+	double		top = h->v[0];
+	double		x = h->v[--h->n];
+	int			i = 0;
+
+	for (;;)
+	{
+		int			c = 2 * i + 1;
+
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->sign * h->v[c + 1] > h->sign * h->v[c])
+			c++;
+		if (h->sign * h->v[c] <= h->sign * x)
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	if (h->n > 0)
+		h->v[i] = x;
+	return top;
+}
+
+/*
+ * rollup_steps: values[j] (isnull[j]) is what rollup_compute gives for the
+ * first j + 1 scores of in, for every j, in O(n log n) (mean_recent:
+ * O(n * its n)).  Each method keeps running sums that replay the very
+ * operations of rollup_compute in the same order, so every value is equal
+ * to the bit, not merely close; mastery_explain relies on it.
+ */
+void
+rollup_steps(const RollupMethod *m, const RollupInput *in, double *values, bool *isnull)
+{
+	const double *s = in->scores;
+	const double *w = in->weights;
+	const double *p = m->params;
+	double		out_of = in->out_of;
+	int			n = in->n;
+	double		highest = 0.0,
+				sum = 0.0,
+				wsum_s = 0.0,
+				wsum = 0.0,
+				decayed = 0.0,
+				known = p[PARAM_P_INIT],
+				err_avg = 0.0,
+				err_lin = 0.0,
+				err_pow = 0.0;
+	double		floor = out_of > 0.0 ? 0.01 * out_of : 0.0;
+	bool		same_weight = true;
+	int			met = 0;
+	double		met_sum = 0.0;
+	LineFit		lin = {0},
+				pow = {0};
+	ScoreCounts counts = {0};
+	double		best = 0.0;
+	int			best_count = 0;
+	ScoreHeap	low = {0, 1.0, NULL},
+				high = {0, -1.0, NULL};
+
+	if (n == 0)
+		return;
+	/* power_law and true_score floor at the highest score when out_of is unknown */
+	if (out_of <= 0.0 && (m->id == ROLLUP_POWER_LAW || m->id == ROLLUP_TRUE_SCORE))
+	{
+		for (int j = 0; j < n; j++)
+		{
+			RollupInput prefix = *in;
+
+			prefix.n = j + 1;
+			isnull[j] = !rollup_compute(m, &prefix, &values[j]);
+			if ((j & 255) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		return;
+	}
+	if (m->id == ROLLUP_MODE)
+	{
+		counts.size = 16;
+		while (counts.size < 2 * n)
+			counts.size *= 2;
+		counts.keys = palloc_extended(sizeof(uint64_t) * counts.size, MCXT_ALLOC_HUGE);
+		counts.counts = palloc_extended(sizeof(int) * counts.size, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	}
+	if (m->id == ROLLUP_MEDIAN)
+	{
+		/* each half holds at most n / 2 + 1, and one more while rebalancing */
+		low.v = palloc_extended(sizeof(double) * (n / 2 + 2), MCXT_ALLOC_HUGE);
+		high.v = palloc_extended(sizeof(double) * (n / 2 + 2), MCXT_ALLOC_HUGE);
+	}
+
+	for (int j = 0; j < n; j++)
+	{
+		double		y = s[j];
+		int			k = j + 1;	/* scores seen */
+		double		r = 0.0;
+		bool		null = false;
+
+		if (w != NULL && w[j] != w[0])
+			same_weight = false;
+		switch ((RollupMethodId) m->id)
+		{
+			case ROLLUP_LATEST:
+				r = y;
+				break;
+			case ROLLUP_HIGHEST:
+				highest = j == 0 ? y : Max(highest, y);
+				r = highest;
+				break;
+			case ROLLUP_AVERAGE:
+				sum += y;
+				if (w != NULL)
+				{
+					wsum_s += w[j] * y;
+					wsum += w[j];
+				}
+				r = same_weight ? sum / k : wsum_s / wsum;
+				break;
+			case ROLLUP_WEIGHTED_AVERAGE:
+				r = k == 1 ? y : p[PARAM_WEIGHT] * y + (1.0 - p[PARAM_WEIGHT]) * (sum / (k - 1));
+				sum += y;
+				break;
+			case ROLLUP_DECAYING_AVERAGE:
+				decayed = j == 0 ? y : (1.0 - p[PARAM_WEIGHT]) * decayed + p[PARAM_WEIGHT] * y;
+				r = decayed;
+				break;
+			case ROLLUP_N_MASTERY:
+				if (y >= p[PARAM_THRESHOLD])
+				{
+					met_sum += y;
+					met++;
+				}
+				null = k < (int) p[PARAM_N] || met < (int) p[PARAM_N];
+				if (!null)
+					r = met_sum / met;
+				break;
+			case ROLLUP_MODE:
+				{
+					int		   *c = score_count_slot(&counts, y);
+
+					/* counts only grow by one: the best changes only to y */
+					(*c)++;
+					if (*c > best_count ||
+						(*c == best_count &&
+						 ((int) p[PARAM_TIE] == TIE_RECENT || y > best)))
+					{
+						best = y;
+						best_count = *c;
+					}
+					r = best;
+				}
+				break;
+			case ROLLUP_MEDIAN:
+				/* low holds the smaller half (one more when odd) */
+				if (low.n == 0 || y <= low.v[0])
+					heap_add(&low, y);
+				else
+					heap_add(&high, y);
+				if (low.n > high.n + 1)
+					heap_add(&high, heap_take(&low));
+				else if (high.n > low.n)
+					heap_add(&low, heap_take(&high));
+				r = (k % 2) ? low.v[0] : (low.v[0] + high.v[0]) / 2.0;
+				break;
+			case ROLLUP_MEAN_RECENT:
+				r = mean_recent(s, same_weight ? NULL : w, k, (int) p[PARAM_N]);
+				break;
+			case ROLLUP_POWER_LAW:
+				line_add(&pow, log((double) k), log_score(y, floor));
+				r = k == 1 ? clamp_estimate(y, out_of) :
+					clamp_estimate(exp(line_at(&pow, log((double) ((int) p[PARAM_AT] == AT_NEXT ? k + 1 : k)))),
+								   out_of);
+				break;
+			case ROLLUP_TRUE_SCORE:
+				if (k >= 3)
+				{
+					double		d;
+
+					d = y - sum / (k - 1);
+					err_avg += d * d;
+					d = y - line_at(&lin, (double) k);
+					err_lin += d * d;
+					d = y - exp(line_at(&pow, log((double) k)));
+					err_pow += d * d;
+				}
+				sum += y;
+				line_add(&lin, (double) k, y);
+				line_add(&pow, log((double) k), log_score(y, floor));
+				if (k < 3)
+					r = clamp_estimate(sum / k, out_of);
+				else if (err_avg <= err_lin && err_avg <= err_pow)
+					r = clamp_estimate(sum / k, out_of);
+				else if (err_pow <= err_lin)
+					r = clamp_estimate(exp(line_at(&pow, log((double) k))), out_of);
+				else
+					r = clamp_estimate(line_at(&lin, (double) k), out_of);
+				break;
+			case ROLLUP_BKT:
+				{
+					double		level = out_of > 0.0 ? y / out_of : y;
+					double		post;
+
+					if (level >= p[PARAM_CORRECT_AT])
+						post = known * (1.0 - p[PARAM_P_SLIP]) /
+							(known * (1.0 - p[PARAM_P_SLIP]) + (1.0 - known) * p[PARAM_P_GUESS]);
+					else
+						post = known * p[PARAM_P_SLIP] /
+							(known * p[PARAM_P_SLIP] + (1.0 - known) * (1.0 - p[PARAM_P_GUESS]));
+					known = post * (1.0 - p[PARAM_P_FORGET]) + (1.0 - post) * p[PARAM_P_LEARN];
+					r = known;
+				}
+				break;
+			default:
+				elog(ERROR, "unrecognized rollup method %d", m->id);
+		}
+		if (m->min_evidence != ROLLUP_NO_MIN_EVIDENCE && k < m->min_evidence)
+			null = true;
+		if (!null && m->round_digits != ROLLUP_NO_ROUND)
+			r = round_half_away(r, m->round_digits);
+		values[j] = null ? 0.0 : r;
+		isnull[j] = null;
+		if ((j & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (counts.keys)
+	{
+		pfree(counts.keys);
+		pfree(counts.counts);
+	}
+	if (low.v)
+	{
+		pfree(low.v);
+		pfree(high.v);
+	}
+}
+
 /*
  * The weight of each score in the result, for the methods whose result is a
  * weighted sum of the scores: result = sum(w[i] * s[i]) before rounding.

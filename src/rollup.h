@@ -84,6 +84,10 @@ typedef struct RollupInput
 extern bool rollup_compute(const RollupMethod *method, const RollupInput *in,
 						   double *result);
 
+/* values[j] = rollup_compute on the first j + 1 scores, for every j, in O(n log n) */
+extern void rollup_steps(const RollupMethod *method, const RollupInput *in,
+						 double *values, bool *isnull);
+
 /* result = sum(w[i] * scores[i]) for methods linear in the scores; w has n slots */
 extern bool rollup_weights(const RollupMethod *method, const RollupInput *in, double *w);
 

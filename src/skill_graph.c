@@ -18,6 +18,7 @@
 #include "common/hashfn.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
@@ -254,6 +255,16 @@ check_skill_code(const char *code)
 						   SKILL_CODE_MAX_LENGTH, code)));
 }
 
+static int
+compare_by_rank(const void *a, const void *b, void *arg)
+{
+	const int32 *rank = arg;
+	int32		x = rank[*(const int32 *) a];
+	int32		y = rank[*(const int32 *) b];
+
+	return (x > y) - (x < y);
+}
+
 /* Fills a CSR pair: start[v] .. start[v + 1] index into to[] */
 static void
 fill_csr(int n, const IndexedEdge *edges, int first, int count, bool forward,
@@ -272,24 +283,15 @@ fill_csr(int n, const IndexedEdge *edges, int first, int count, bool forward,
 
 		to[start[v] + fill[v]++] = forward ? edges[e].to : edges[e].from;
 	}
-	/* each list in topological order: deterministic walks */
+	/* each list in topological order: deterministic walks, O(E log E) in all */
 	for (int v = 0; v < n; v++)
 	{
-		int32	   *list = to + start[v];
 		int			len = start[v + 1] - start[v];
 
-		for (int i = 1; i < len; i++)
-		{
-			int32		x = list[i];
-			int			j = i - 1;
-
-			while (j >= 0 && rank[list[j]] > rank[x])
-			{
-				list[j + 1] = list[j];
-				j--;
-			}
-			list[j + 1] = x;
-		}
+		if (len > 1)
+			qsort_arg(to + start[v], len, sizeof(int32), compare_by_rank, (void *) rank);
+		if ((v & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	pfree(fill);
 }
@@ -1044,7 +1046,12 @@ skill_graph_from_jsonb(PG_FUNCTION_ARGS)
 
 /*
  * The state collects skills and edges as strings; the final function
- * builds the graph once.  Parallel: partial states are concatenated.
+ * builds the graph once.  Rows repeat skills (a skill is named on every
+ * edge row) and whole edges (duplicate rows are ordinary in warehouse
+ * tables), so when an array fills it is sorted and its repeats dropped, and
+ * it grows only if still more than half full: memory and the limits follow
+ * the distinct skills and edges, at O(n log n) in all.  Edges own copies of
+ * their codes, so a repeat is freed wherever it is dropped.
  */
 typedef struct GraphAggState
 {
@@ -1055,6 +1062,56 @@ typedef struct GraphAggState
 				edges_capacity;
 	EdgeSpec   *edges;
 } GraphAggState;
+
+static int
+compare_edge_specs(const void *a, const void *b)
+{
+	const EdgeSpec *x = a;
+	const EdgeSpec *y = b;
+	int			c = strcmp(x->source, y->source);
+
+	if (c == 0)
+		c = strcmp(x->target, y->target);
+	if (c == 0)
+		c = (x->relation > y->relation) - (x->relation < y->relation);
+	return c;
+}
+
+/* Sorts the skills by code and drops repeats */
+static void
+compact_skills(GraphAggState *st)
+{
+	int			k = 0;
+
+	qsort(st->skills, st->nskills, sizeof(SkillSpec), compare_specs);
+	for (int i = 0; i < st->nskills; i++)
+	{
+		if (k > 0 && strcmp(st->skills[k - 1].code, st->skills[i].code) == 0)
+			pfree(st->skills[i].code);
+		else
+			st->skills[k++] = st->skills[i];
+	}
+	st->nskills = k;
+}
+
+static void
+compact_edges(GraphAggState *st)
+{
+	int			k = 0;
+
+	qsort(st->edges, st->nedges, sizeof(EdgeSpec), compare_edge_specs);
+	for (int i = 0; i < st->nedges; i++)
+	{
+		if (k > 0 && compare_edge_specs(&st->edges[k - 1], &st->edges[i]) == 0)
+		{
+			pfree(st->edges[i].source);
+			pfree(st->edges[i].target);
+		}
+		else
+			st->edges[k++] = st->edges[i];
+	}
+	st->nedges = k;
+}
 
 static GraphAggState *
 graph_agg_state(FunctionCallInfo fcinfo, MemoryContext *aggcontext)
@@ -1075,17 +1132,27 @@ code_argument(FunctionCallInfo fcinfo, int argno)
 	return code;
 }
 
+/* Adds a skill whose code the state now owns; in the state's context */
 static void
 add_skill(GraphAggState *st, char *code)
 {
 	if (st->nskills >= st->skills_capacity)
 	{
-		int			capacity = Max(64, st->skills_capacity * 2);
+		int			capacity = Max(64, st->skills_capacity);
 
-		check_counts(capacity / 2, st->nedges);
-		st->skills = st->skills ? repalloc_huge(st->skills, sizeof(SkillSpec) * capacity) :
-			palloc_extended(sizeof(SkillSpec) * capacity, MCXT_ALLOC_HUGE);
-		st->skills_capacity = capacity;
+		if (st->nskills > 0)
+		{
+			compact_skills(st);
+			check_counts(st->nskills, 0);
+		}
+		if (st->nskills > capacity / 2)
+			capacity *= 2;
+		if (capacity != st->skills_capacity)
+		{
+			st->skills = st->skills ? repalloc_huge(st->skills, sizeof(SkillSpec) * capacity) :
+				palloc_extended(sizeof(SkillSpec) * capacity, MCXT_ALLOC_HUGE);
+			st->skills_capacity = capacity;
+		}
 	}
 	st->skills[st->nskills].code = code;
 	st->skills[st->nskills].title = NULL;
@@ -1095,17 +1162,27 @@ add_skill(GraphAggState *st, char *code)
 	st->nskills++;
 }
 
+/* Adds an edge whose codes the state now owns; in the state's context */
 static void
 add_edge(GraphAggState *st, char *source, char *target, int relation)
 {
 	if (st->nedges >= st->edges_capacity)
 	{
-		int			capacity = Max(64, st->edges_capacity * 2);
+		int			capacity = Max(64, st->edges_capacity);
 
-		check_counts(0, capacity / 2);
-		st->edges = st->edges ? repalloc_huge(st->edges, sizeof(EdgeSpec) * capacity) :
-			palloc_extended(sizeof(EdgeSpec) * capacity, MCXT_ALLOC_HUGE);
-		st->edges_capacity = capacity;
+		if (st->nedges > 0)
+		{
+			compact_edges(st);
+			check_counts(0, st->nedges);
+		}
+		if (st->nedges > capacity / 2)
+			capacity *= 2;
+		if (capacity != st->edges_capacity)
+		{
+			st->edges = st->edges ? repalloc_huge(st->edges, sizeof(EdgeSpec) * capacity) :
+				palloc_extended(sizeof(EdgeSpec) * capacity, MCXT_ALLOC_HUGE);
+			st->edges_capacity = capacity;
+		}
 	}
 	st->edges[st->nedges].source = source;
 	st->edges[st->nedges].target = target;
@@ -1113,11 +1190,6 @@ add_edge(GraphAggState *st, char *source, char *target, int relation)
 	st->nedges++;
 }
 
-/*
- * A skill code seen once per distinct value would be cheaper, but the
- * builder merges repeats anyway; keeping every endpoint keeps this simple
- * and the final sort is O(n log n) once.
- */
 static void
 collect(GraphAggState *st, FunctionCallInfo fcinfo, MemoryContext aggcontext,
 		int source_arg, int target_arg, int relation)
@@ -1131,7 +1203,7 @@ collect(GraphAggState *st, FunctionCallInfo fcinfo, MemoryContext aggcontext,
 		char	   *source = code_argument(fcinfo, source_arg);
 
 		add_skill(st, source);
-		add_edge(st, source, target, relation);
+		add_edge(st, pstrdup(source), pstrdup(target), relation);
 	}
 	MemoryContextSwitchTo(old);
 }
@@ -1190,7 +1262,22 @@ skill_graph_agg_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-/* Serialized: int32 counts, then NUL-terminated codes, relation bytes */
+/*
+ * Serialized: a format byte, int32 counts, then each code as an int32
+ * length and its bytes (never converted: a partial state must not depend on
+ * the session's client_encoding), each edge with a relation byte.
+ */
+#define GRAPH_AGG_STATE_FORMAT 1
+
+static void
+send_code(StringInfo buf, const char *code)
+{
+	int			len = strlen(code);
+
+	pq_sendint32(buf, len);
+	pq_sendbytes(buf, code, len);
+}
+
 PG_FUNCTION_INFO_V1(skill_graph_agg_serializefn);
 Datum
 skill_graph_agg_serializefn(PG_FUNCTION_ARGS)
@@ -1198,18 +1285,54 @@ skill_graph_agg_serializefn(PG_FUNCTION_ARGS)
 	GraphAggState *st = (GraphAggState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 
+	/* the same set, sorted and without repeats: less to send */
+	if (st->nskills > 0)
+		compact_skills(st);
+	if (st->nedges > 0)
+		compact_edges(st);
 	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, GRAPH_AGG_STATE_FORMAT);
 	pq_sendint32(&buf, st->nskills);
 	pq_sendint32(&buf, st->nedges);
 	for (int i = 0; i < st->nskills; i++)
-		pq_sendstring(&buf, st->skills[i].code);
+		send_code(&buf, st->skills[i].code);
 	for (int i = 0; i < st->nedges; i++)
 	{
-		pq_sendstring(&buf, st->edges[i].source);
-		pq_sendstring(&buf, st->edges[i].target);
+		send_code(&buf, st->edges[i].source);
+		send_code(&buf, st->edges[i].target);
 		pq_sendbyte(&buf, st->edges[i].relation);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+pg_attribute_noreturn()
+static void
+corrupt_graph_agg_state(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("invalid serialized skill graph aggregate state"),
+			 errdetail("%s", detail)));
+}
+
+/* A code as send_code wrote it, checked like a code given as text */
+static char *
+receive_code(StringInfo msg)
+{
+	int			len = pq_getmsgint(msg, 4);
+	char	   *code;
+
+	if (len <= 0 || len > SKILL_CODE_MAX_LENGTH || len > msg->len - msg->cursor)
+		corrupt_graph_agg_state("A skill code has an invalid length.");
+	code = palloc(len + 1);
+	memcpy(code, pq_getmsgbytes(msg, len), len);
+	code[len] = '\0';
+	if (strlen(code) != (size_t) len)
+		corrupt_graph_agg_state("A skill code contains a zero byte.");
+	if (!pg_verifymbstr(code, len, true))
+		corrupt_graph_agg_state("A skill code is not valid in the server encoding.");
+	check_skill_code(code);
+	return code;
 }
 
 PG_FUNCTION_INFO_V1(skill_graph_agg_deserializefn);
@@ -1228,28 +1351,32 @@ skill_graph_agg_deserializefn(PG_FUNCTION_ARGS)
 	msg.len = VARSIZE_ANY_EXHDR(in);
 	msg.maxlen = msg.len;
 	msg.cursor = 0;
+	if (msg.len < 9 || pq_getmsgbyte(&msg) != GRAPH_AGG_STATE_FORMAT)
+		corrupt_graph_agg_state("Its header is missing or has an unknown format.");
 	nskills = pq_getmsgint(&msg, 4);
 	nedges = pq_getmsgint(&msg, 4);
-	/* every skill takes at least 2 bytes, every edge 5: check before allocating */
+	/* every skill takes at least 5 bytes, every edge 11: check before allocating */
 	if (nskills < 0 || nedges < 0 ||
-		(int64) nskills * 2 + (int64) nedges * 5 > msg.len - msg.cursor)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("invalid serialized skill graph aggregate state")));
+		(int64) nskills * 5 + (int64) nedges * 11 > msg.len - msg.cursor)
+		corrupt_graph_agg_state("Its counts do not match its size.");
 	check_counts(nskills, nedges);
 	for (int i = 0; i < nskills; i++)
-		add_skill(st, pstrdup(pq_getmsgstring(&msg)));
+	{
+		add_skill(st, receive_code(&msg));
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
 	for (int i = 0; i < nedges; i++)
 	{
-		char	   *source = pstrdup(pq_getmsgstring(&msg));
-		char	   *target = pstrdup(pq_getmsgstring(&msg));
+		char	   *source = receive_code(&msg);
+		char	   *target = receive_code(&msg);
 		int			relation = pq_getmsgbyte(&msg);
 
 		if (relation != RELATION_PREREQUISITE && relation != RELATION_PART_OF)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("invalid serialized skill graph aggregate state")));
+			corrupt_graph_agg_state("An edge has an unknown relation.");
 		add_edge(st, source, target, relation);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	pq_getmsgend(&msg);
 	PG_RETURN_POINTER(st);
@@ -1264,6 +1391,11 @@ skill_graph_agg_finalfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = (GraphAggState *) PG_GETARG_POINTER(0);
+	/* repeats dropped (the same set: window frames may go on with it) */
+	if (st->nskills > 0)
+		compact_skills(st);
+	if (st->nedges > 0)
+		compact_edges(st);
 	/* the builder sorts its input: give it copies, the state may be reused */
 	{
 		SkillSpec  *skills = palloc_extended(sizeof(SkillSpec) * Max(st->nskills, 1), MCXT_ALLOC_HUGE);

@@ -138,6 +138,27 @@ check_rollups(const EvidenceStream *s, Input *in)
 					fail("weights do not reproduce a linear result");
 			}
 		}
+		/* every prefix: rollup_steps equals rollup_compute to the bit */
+		{
+			double	   *steps = palloc(sizeof(double) * v.n);
+			bool	   *nulls = palloc(sizeof(bool) * v.n);
+
+			rollup_steps(&m, &v, steps, nulls);
+			for (int j = 0; j < v.n; j++)
+			{
+				RollupInput prefix = v;
+				double		expected;
+				bool		has;
+
+				prefix.n = j + 1;
+				has = rollup_compute(&m, &prefix, &expected);
+				if (has != !nulls[j])
+					fail("rollup_steps and rollup_compute disagree on NULL");
+				if (has && memcmp(&expected, &steps[j], sizeof(double)) != 0 &&
+					!(expected == 0.0 && steps[j] == 0.0))
+					fail("rollup_steps and rollup_compute disagree on a value");
+			}
+		}
 	}
 }
 

@@ -1,0 +1,178 @@
+-- Every aggregate under every plan shape and calling convention the
+-- executor has: grouping sets, ROLLUP and CUBE (sorted, hashed and mixed),
+-- parallel partial aggregation (sorted and hashed, under a non-UTF8 client
+-- encoding too), FILTER, DISTINCT and ORDER BY inside the call, and window
+-- use (whole partitions, running and moving frames).  Each shape must give
+-- exactly the rows of plain, serial GROUP BY queries.
+--
+-- To cover a new aggregate, add one line at the end:
+--   SELECT * FROM plan_shapes('name', 'arguments', 'rendering of %s');
+-- The arguments refer to the columns of shape_rows; the rendering turns a
+-- result into text that is equal exactly when the results are equal.
+BEGIN;
+SELECT no_plan();
+SET LOCAL timezone = 'UTC';
+SET LOCAL client_min_messages = warning;
+
+-- (not a temporary table: those are never scanned in parallel)
+-- 3,000 rows in 7 x 5 groups: grouping keys a and b, a row order ord and
+-- the position in (a, b); evidence with repeated times, mixed scales,
+-- weights and overrides; skill codes outside ASCII.
+CREATE TABLE shape_rows AS
+SELECT g AS ord,
+       g % 7 AS a,
+       g % 5 AS b,
+       g % 3 <> 0 AS keep,
+       'learner ' || (g % 41) AS learner,
+       'Matemáticas_' || (1 + g % 60) AS skill,
+       CASE WHEN g % 60 = 0 THEN NULL ELSE 'Matemáticas_' || (1 + (g % 60) / 2) END AS prerequisite,
+       CASE WHEN g % 4 = 0 THEN 'part_of' ELSE 'prerequisite' END AS relation,
+       (g * 37) % 5 AS score,
+       timestamptz '2025-01-06' + (g / 3) * interval '1 day' AS at,
+       (g * 37) % 5 >= 3 AS correct,
+       mastery_evidence((g * 37) % 5 * CASE WHEN g % 13 = 0 THEN 25 ELSE 1 END,
+                        CASE WHEN g % 13 = 0 THEN 100 ELSE 4 END,
+                        timestamptz '2025-01-06' + (g / 3) * interval '1 day',
+                        CASE WHEN g % 9 = 0 THEN 2 ELSE 1 END,
+                        CASE WHEN g % 97 = 0 THEN 'override' WHEN g % 17 = 0 THEN 'practice' ELSE 'assessment' END) AS e
+FROM generate_series(1, 3000) g;
+-- part_of edges lead to a domain node so that the two relations never loop
+UPDATE shape_rows SET prerequisite = skill, skill = 'Dominio_' || (a + 1) WHERE relation = 'part_of';
+ALTER TABLE shape_rows ADD COLUMN pos bigint, ADD COLUMN s mastery_state;
+UPDATE shape_rows r SET pos = p.pos
+FROM (SELECT ord, row_number() OVER (PARTITION BY a, b ORDER BY ord) AS pos FROM shape_rows) p
+WHERE p.ord = r.ord;
+-- small stored states, the input of mastery_state_union
+UPDATE shape_rows r SET s = m.s
+FROM (SELECT ord / 4 AS chunk, mastery_agg(e) AS s FROM shape_rows GROUP BY ord / 4) m
+WHERE m.chunk = r.ord / 4;
+ANALYZE shape_rows;
+
+-- The settings of one shape, local to the transaction
+CREATE FUNCTION shape_settings(hashagg bool, sort bool, parallel bool) RETURNS void
+LANGUAGE sql AS $$
+    SELECT set_config('enable_hashagg', hashagg::text, true),
+           set_config('enable_sort', sort::text, true),
+           set_config('max_parallel_workers_per_gather', CASE WHEN parallel THEN '2' ELSE '0' END, true),
+           set_config('parallel_setup_cost', CASE WHEN parallel THEN '0' ELSE '1000' END, true),
+           set_config('parallel_tuple_cost', CASE WHEN parallel THEN '0' ELSE '0.1' END, true),
+           set_config('min_parallel_table_scan_size', CASE WHEN parallel THEN '0' ELSE '8MB' END, true),
+           set_config('parallel_leader_participation', (NOT parallel)::text, true);
+$$;
+
+-- The plan of a query, as text, to check that a shape really ran (a plan
+-- that changes with a later PostgreSQL fails here, not silently)
+CREATE FUNCTION plan_of(query text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    line text;
+    plan text := '';
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF, VERBOSE) ' || query LOOP
+        plan := plan || line || E'\n';
+    END LOOP;
+    RETURN plan;
+END $$;
+
+-- One query per shape, each compared with the serial GROUP BY reference.
+CREATE FUNCTION plan_shapes(agg text, args text, render text DEFAULT '%s::text')
+RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+    call text := format('%s(%s)', agg, args);
+    v text := format(render, call);
+    label text := call;
+    reference text;
+    q text;
+    plan text;
+BEGIN
+    PERFORM shape_settings(false, true, false);
+    -- the reference: one plain GROUP BY per grouping set
+    CREATE TEMP TABLE shape_reference ON COMMIT DROP AS
+    SELECT NULL::text AS k, NULL::int AS a, NULL::int AS b, NULL::text AS v LIMIT 0;
+    EXECUTE format('INSERT INTO shape_reference SELECT ''ab'', a, b, %s FROM shape_rows GROUP BY a, b', v);
+    EXECUTE format('INSERT INTO shape_reference SELECT ''a'', a, NULL, %s FROM shape_rows GROUP BY a', v);
+    EXECUTE format('INSERT INTO shape_reference SELECT ''b'', NULL, b, %s FROM shape_rows GROUP BY b', v);
+    EXECUTE format('INSERT INTO shape_reference SELECT '''', NULL, NULL, %s FROM shape_rows', v);
+    reference := 'SELECT a, b, v FROM shape_reference WHERE k IN (%s)';
+
+    -- grouping sets: sorted, hashed, mixed
+    q := format('SELECT a, b, %s FROM shape_rows GROUP BY ROLLUP (a, b)', v);
+    PERFORM shape_settings(false, true, false);
+    RETURN NEXT matches(plan_of(q), 'GroupAggregate', label || ': ROLLUP plans sorted');
+    RETURN NEXT set_eq(q, format(reference, '''ab'', ''a'', '''''), label || ': ROLLUP, sorted');
+    q := format('SELECT a, b, %s FROM shape_rows GROUP BY CUBE (a, b)', v);
+    RETURN NEXT set_eq(q, format(reference, '''ab'', ''a'', ''b'', '''''), label || ': CUBE, sorted');
+    PERFORM shape_settings(true, false, false);
+    RETURN NEXT matches(plan_of(q), 'HashAggregate|MixedAggregate', label || ': CUBE plans hashed');
+    RETURN NEXT set_eq(q, format(reference, '''ab'', ''a'', ''b'', '''''), label || ': CUBE, hashed');
+    q := format('SELECT a, b, %s FROM shape_rows GROUP BY GROUPING SETS ((a, b), (b))', v);
+    RETURN NEXT set_eq(q, format(reference, '''ab'', ''b'''), label || ': GROUPING SETS, hashed');
+    -- a rollup whose empty set cannot be hashed: sorted and hashed sets in one node
+    q := format('SELECT a, b, %s FROM shape_rows GROUP BY ROLLUP (a, b)', v);
+    PERFORM shape_settings(true, true, false);
+    RETURN NEXT matches(plan_of(q), 'MixedAggregate', label || ': ROLLUP plans mixed');
+    RETURN NEXT set_eq(q, format(reference, '''ab'', ''a'', '''''), label || ': ROLLUP, mixed');
+
+    -- parallel partial aggregation, sorted and hashed, under LATIN1 too
+    q := format('SELECT a, b, %s FROM shape_rows GROUP BY a, b', v);
+    PERFORM shape_settings(false, true, true);
+    RETURN NEXT matches(plan_of(q), 'Partial GroupAggregate', label || ': plans parallel, sorted');
+    RETURN NEXT set_eq(q, format(reference, '''ab'''), label || ': parallel, sorted');
+    PERFORM shape_settings(true, false, true);
+    RETURN NEXT matches(plan_of(q), 'Partial HashAggregate', label || ': plans parallel, hashed');
+    RETURN NEXT set_eq(q, format(reference, '''ab'''), label || ': parallel, hashed');
+    PERFORM set_config('client_encoding', 'LATIN1', true);
+    RETURN NEXT set_eq(q, format(reference, '''ab'''), label || ': parallel, hashed, client_encoding LATIN1');
+    PERFORM set_config('client_encoding', 'UTF8', true);
+    q := format('SELECT %s FROM shape_rows', v);
+    RETURN NEXT matches(plan_of(q), 'Partial Aggregate', label || ': plans parallel, plain');
+    RETURN NEXT set_eq(q, format('SELECT v FROM shape_reference WHERE k = %L', ''), label || ': parallel, plain');
+
+    -- FILTER, DISTINCT and ORDER BY inside the call (serial)
+    PERFORM shape_settings(true, true, false);
+    RETURN NEXT set_eq(
+        format('SELECT a, b, %s FROM shape_rows GROUP BY a, b HAVING bool_or(keep)',
+               format(render, call || ' FILTER (WHERE keep)')),
+        format('SELECT a, b, %s FROM shape_rows WHERE keep GROUP BY a, b', v),
+        label || ': FILTER (WHERE ...)');
+    RETURN NEXT set_eq(
+        format('SELECT a, b, %s FROM shape_rows GROUP BY a, b',
+               format(render, format('%s(DISTINCT %s)', agg, args))),
+        format('SELECT a, b, %s FROM (SELECT DISTINCT ON (a, b, ROW(%s)) * FROM shape_rows) d GROUP BY a, b', v, args),
+        label || ': DISTINCT inside the call');
+    RETURN NEXT set_eq(
+        format('SELECT a, b, %s FROM shape_rows GROUP BY a, b',
+               format(render, format('%s(%s ORDER BY ord DESC)', agg, args))),
+        format(reference, '''ab'''),
+        label || ': ORDER BY inside the call');
+
+    -- windows: whole partitions, running totals, moving frames (restarts)
+    RETURN NEXT set_eq(
+        format('SELECT DISTINCT a, b, %s FROM shape_rows', format(render, call || ' OVER (PARTITION BY a, b)')),
+        format(reference, '''ab'''),
+        label || ': window over whole partitions');
+    RETURN NEXT set_eq(
+        format('SELECT a, b, w FROM (SELECT a, b, pos, count(*) OVER (PARTITION BY a, b) AS n, %s AS w FROM shape_rows) r WHERE pos = n',
+               format(render, call || ' OVER (PARTITION BY a, b ORDER BY pos)')),
+        format(reference, '''ab'''),
+        label || ': running window, last row');
+    RETURN NEXT set_eq(
+        format('SELECT a, b, pos, %s FROM shape_rows WHERE pos <= 40',
+               format(render, call || ' OVER (PARTITION BY a, b ORDER BY pos ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)')),
+        format('SELECT o.a, o.b, o.pos, (SELECT %s FROM shape_rows WHERE a = o.a AND b = o.b AND pos BETWEEN o.pos - 2 AND o.pos) FROM shape_rows o WHERE o.pos <= 40', v),
+        label || ': moving window frames');
+
+    DROP TABLE shape_reference;
+    PERFORM shape_settings(true, true, false);
+END $$;
+
+SELECT * FROM plan_shapes('mastery', 'score, at, ''decaying_average''', '%s::text');
+SELECT * FROM plan_shapes('mastery', 'e, ''true_score''', '%s::text');
+SELECT * FROM plan_shapes('mastery', 'e, ''median''', '%s::text');
+SELECT * FROM plan_shapes('mastery_agg', 'e', '%s::text');
+SELECT * FROM plan_shapes('mastery_state_union', 's', '%s::text');
+SELECT * FROM plan_shapes('skill_graph_agg', 'prerequisite, skill', 'md5(%s::text)');
+SELECT * FROM plan_shapes('skill_graph_agg', 'prerequisite, skill, relation', 'md5(%s::text)');
+
+SELECT * FROM finish();
+ROLLBACK;
