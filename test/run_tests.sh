@@ -19,6 +19,11 @@ if ! pg_prove -d competency_tap --ext .sql -r test/tap; then
     status=1
 fi
 
+# Upgrade from every released version equals a fresh install
+if ! ./test/upgrade.sh; then
+    status=1
+fi
+
 # Scale-out: two shard clusters behind postgres_fdw
 if ! ./test/scale_out/run.sh; then
     status=1

@@ -10,20 +10,6 @@ cd "$(dirname "$0")/../.."
 : "${COMPETENCY_CLUSTER_DIR:?run me inside test/with_cluster.sh}"
 . test/cluster_lib.sh
 
-# A free TCP port on loopback
-free_port() {
-    local port
-    for _ in $(seq 1 50); do
-        port=$((20000 + RANDOM % 30000))
-        if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
-            echo "$port"
-            return
-        fi
-    done
-    echo "scale_out: no free port found" >&2
-    exit 1
-}
-
 shards=()
 stop_shards() {
     for dir in "${shards[@]}"; do
