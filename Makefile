@@ -10,7 +10,7 @@ OBJS        = src/competency.o src/evidence.o src/method.o src/rollup.o src/evid
               src/mastery_agg.o src/proficiency.o
 DATA_built  = competency--$(EXTVERSION).sql
 DATA        = src/competency--0.1.0.sql $(wildcard src/competency--*--*.sql)
-REGRESS     = evidence method rollup mastery_agg proficiency mastery_state skill_graph
+REGRESS     = evidence method rollup mastery_agg proficiency mastery_state skill_graph plan_shapes
 REGRESS_OPTS = --inputdir=. --load-extension=competency
 EXTRA_CLEAN = results/ regression.diffs regression.out test/fuzz/fuzz_stream
 
