@@ -10,7 +10,7 @@ OBJS        = src/competency.o src/evidence.o src/method.o src/rollup.o src/evid
               src/mastery_agg.o src/proficiency.o
 DATA_built  = competency--$(EXTVERSION).sql
 DATA        = src/competency--0.1.0.sql $(wildcard src/competency--*--*.sql)
-REGRESS     = evidence method rollup mastery_agg proficiency mastery_state skill_graph plan_shapes
+REGRESS     = evidence method rollup mastery_agg proficiency mastery_state skill_graph plan_shapes corrections
 REGRESS_OPTS = --inputdir=. --load-extension=competency
 EXTRA_CLEAN = results/ regression.diffs regression.out test/fuzz/fuzz_stream
 
@@ -41,6 +41,9 @@ else
 all install installcheck:
 	@echo "pg_config not found: run 'make test' or 'make demo' (they install the packages), or set PG_CONFIG" >&2; exit 1
 endif
+
+# PGXS does not track headers: every object depends on the shared ones
+$(OBJS): src/competency.h src/rollup.h src/skill_graph.h
 
 competency--$(EXTVERSION).sql: src/competency.sql
 	cp $< $@

@@ -108,3 +108,22 @@ INSERT INTO raw_payload SELECT overlay(mastery_evidence_send('3/4 @ 2024-09-05')
 SELECT '2e12/4e12 @ 2024-09-05'::mastery_evidence;
 SELECT '0/1e-10 @ 2024-09-05'::mastery_evidence;
 SELECT mastery(-2e12::float8, '2024-09-05', 'latest');
+-- NULLs in the constructor: a NULL weight or kind means the default (a CASE
+-- without ELSE must not drop evidence); a NULL score, out_of or time is no
+-- evidence (missing work), which the aggregates skip
+SELECT mastery_evidence(3, 4, '2026-09-02', 1, NULL) AS null_kind,
+       mastery_evidence(3, 4, '2026-09-02', NULL, 'override') AS null_weight,
+       mastery_evidence(3, 4, '2026-09-02', NULL, NULL) AS both_null;
+SELECT mastery_evidence(NULL, 4, '2026-09-02') IS NULL AS null_score,
+       mastery_evidence(3, NULL, '2026-09-02') IS NULL AS null_out_of,
+       mastery_evidence(3, 4, NULL) IS NULL AS null_time;
+-- the one of 72 that was an override, the rest assessments: all 72 count
+SELECT evidence_count(mastery_agg(mastery_evidence(k % 5, 4, '2026-09-01'::date + k, 1,
+                                                  CASE WHEN k = 40 THEN 'override' END)))
+FROM generate_series(1, 72) k;
+-- "missing counts as zero": say so in the query
+SELECT mastery(mastery_evidence(coalesce(score, 0), 4, day), 'average') AS missing_as_zero,
+       mastery(mastery_evidence(score, 4, day), 'average') AS missing_skipped
+FROM (VALUES (4, '2026-09-01'::date), (NULL, '2026-09-02'), (2, '2026-09-03')) v(score, day);
+-- proportion() may exceed 1 with extra credit
+SELECT proportion(mastery_evidence(105, 100, '2026-09-01'));

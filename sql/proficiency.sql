@@ -19,3 +19,7 @@ SELECT proficiency_level(3, 4, '{0.5, NULL}', '{a, b, c}');
 SELECT proficiency_level(3, 4, '{0.5, Infinity}', '{a, b, c}');
 SELECT proficiency_level(3, 4, '{0.5}', '{a, NULL}');
 SELECT proficiency_level(3, 4, '{{0.5}}', '{a, b}');
+-- a NULL value or out_of has no level; a NULL cut or label list is an error
+SELECT proficiency_level(3, NULL) IS NULL AS no_out_of;
+SELECT proficiency_level(3, 4, NULL, NULL);
+SELECT proficiency_level(3, 4, '{0.5}', NULL);

@@ -144,3 +144,42 @@ SELECT mastery(s, '2024-09-01', m::mastery_method) FROM (VALUES (1, 'latest'), (
 SELECT mastery('NaN'::float8, '2024-09-01', 'latest');
 SELECT mastery('-Infinity'::float8, '2024-09-01', 'latest');
 SELECT mastery(1, 'infinity', 'latest');
+
+-- At the same instant an override comes after the other evidence: a
+-- teacher's 2/4 entered the same day as a 4/4 test is the last word
+SELECT mastery(e, 'latest') AS latest, mastery(e, 'average') AS average
+FROM (VALUES ('4/4 @ 2026-09-02'::mastery_evidence), ('2/4 @ 2026-09-02, kind=override')) v(e);
+SELECT mastery(e, 'latest') AS latest
+FROM (VALUES ('2/4 @ 2026-09-02, kind=override'::mastery_evidence), ('4/4 @ 2026-09-02')) v(e);
+SELECT mastery_agg(e) FROM (VALUES ('4/4 @ 2026-09-02'::mastery_evidence), ('1/4 @ 2026-09-02, kind=override'),
+                                   ('3/4 @ 2026-09-02')) v(e);
+
+-- scale=k: the result on a fixed scale, whatever the out_of of the latest
+-- evidence (here 3.83 of 4 and 98.44 of 100 without it)
+SELECT learner, mastery(e, 'decaying_average') AS on_latest_scale,
+       mastery(e, 'decaying_average(scale=4, round=2)') AS on_4,
+       mastery(e, 'decaying_average(scale=100, round=1)') AS on_100
+FROM (VALUES (1, '90/100 @ 2026-09-01'::mastery_evidence), (1, '4/4 @ 2026-09-02'),
+             (2, '3/4 @ 2026-09-01'), (2, '99/100 @ 2026-09-02')) v(learner, e)
+GROUP BY learner ORDER BY learner;
+SELECT mastery(e, m::mastery_method)
+FROM (VALUES ('3/4 @ 2026-09-01'::mastery_evidence)) v(e),
+     (VALUES ('latest(scale=100)'), ('n_mastery(n=1, threshold=3, scale=10)'), ('power_law(scale=1)')) methods(m)
+GROUP BY m ORDER BY m;
+-- scale needs an out_of, and applies to scores, not to bkt's probability
+SELECT mastery(3, '2026-09-01', 'latest(scale=100)');
+SELECT 'bkt(p_init=0.3, p_learn=0.1, p_guess=0.2, p_slip=0.1, scale=4)'::mastery_method;
+SELECT 'latest(scale=0)'::mastery_method;
+SELECT 'latest(scale=2.5)'::mastery_method;
+
+-- a negative score is an error in the score-only form too
+SELECT mastery(-2.0::float8, '2026-09-01', 'average');
+
+-- a method bound as a text parameter, as BI tools and ETL frameworks do
+PREPARE by_method(text) AS
+	SELECT mastery(e, $1) FROM (VALUES ('1/4 @ 2026-09-01'::mastery_evidence), ('3/4 @ 2026-09-02')) v(e);
+EXECUTE by_method('average');
+EXECUTE by_method('decaying_average(weight=0.5)');
+EXECUTE by_method('no_such_method');
+DEALLOCATE by_method;
+SELECT mastery(mastery_agg(e), 'latest'::varchar) FROM (VALUES ('1/4 @ 2026-09-01'::mastery_evidence)) v(e);

@@ -172,3 +172,55 @@ COMMENT ON OPERATOR CLASS mastery_state_hash_ops USING hash IS
 	'hashing of mastery states (as multisets) for hash joins, DISTINCT and hash partitioning';
 COMMENT ON OPERATOR FAMILY mastery_state_hash_ops USING hash IS
 	'hashing of mastery states';
+
+-- A NULL weight or kind means the default; a NULL cut or label list is an error
+ALTER FUNCTION mastery_evidence(float8, float8, timestamptz, float8, text) CALLED ON NULL INPUT;
+COMMENT ON FUNCTION mastery_evidence(float8, float8, timestamptz, float8, text) IS
+	'makes mastery evidence; kind is assessment, practice, observation, self, behavior or override; a NULL weight or kind means the default, a NULL score gives NULL';
+ALTER FUNCTION proficiency_level(float8, float8, float8[], text[]) CALLED ON NULL INPUT;
+COMMENT ON FUNCTION proportion(mastery_evidence) IS 'score / out_of: 0 to 1, above 1 with extra credit';
+
+-- The order of evidence puts an override after other kinds at the same
+-- instant.  Indexes on mastery_evidence columns sort by it: rebuild them
+-- with REINDEX after this update (stored states are read in the new order
+-- without a rebuild).
+COMMENT ON OPERATOR < (mastery_evidence, mastery_evidence) IS 'observed earlier (same instant: not an override before an override, then lower score, then lower weight)';
+COMMENT ON OPERATOR > (mastery_evidence, mastery_evidence) IS 'observed later (same instant: an override after other kinds, then higher score, then higher weight)';
+COMMENT ON OPERATOR CLASS mastery_evidence_ops USING btree IS
+	'orders evidence by observed_at, an override last at the same instant, then score, then weight';
+COMMENT ON OPERATOR FAMILY mastery_evidence_ops USING btree IS
+	'the order of mastery evidence: observed_at, an override last at the same instant, then score, then weight';
+
+-- A method bound as a text parameter (BI tools, ETL frameworks) works
+-- wherever a mastery_method is expected
+CREATE CAST (text AS mastery_method) WITH INOUT AS IMPLICIT;
+COMMENT ON CAST (text AS mastery_method) IS 'a method written as text, such as ''decaying_average(weight=0.4)''';
+CREATE CAST (varchar AS mastery_method) WITH INOUT AS IMPLICIT;
+COMMENT ON CAST (varchar AS mastery_method) IS 'a method written as text, such as ''decaying_average(weight=0.4)''';
+
+-- Corrections: a state minus the evidence to take back (a multiset
+-- difference), so a corrected score is state - old || new
+CREATE FUNCTION mastery_state_difference(a mastery_state, b mastery_state) RETURNS mastery_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_state_difference(mastery_state, mastery_state) IS
+	'a without the evidence of b, one piece for each piece of b; an error (no_data_found) when a does not hold it; NULL counts as empty';
+CREATE FUNCTION mastery_state_difference(a mastery_state, b mastery_state, missing_ok boolean) RETURNS mastery_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_state_difference(mastery_state, mastery_state, boolean) IS
+	'a without the evidence of b; with missing_ok, evidence that a does not hold is skipped instead of an error';
+CREATE OPERATOR - (LEFTARG = mastery_state, RIGHTARG = mastery_state,
+	PROCEDURE = mastery_state_difference);
+COMMENT ON OPERATOR - (mastery_state, mastery_state) IS
+	'the left state without the evidence of the right one (multiset difference); an error when it is not there';
+
+CREATE FUNCTION mastery_state_remove(state mastery_state, e mastery_evidence, missing_ok boolean DEFAULT false)
+	RETURNS mastery_state
+	AS 'MODULE_PATHNAME', 'mastery_state_remove_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_state_remove(mastery_state, mastery_evidence, boolean) IS
+	'the state with one piece of evidence equal to e taken away; an error (no_data_found) when there is none, unless missing_ok';
+
+CREATE FUNCTION out_of(state mastery_state) RETURNS float8
+	AS 'MODULE_PATHNAME', 'mastery_state_out_of' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION out_of(mastery_state) IS
+	'the out_of of the latest evidence: the scale of mastery(state, method) unless the method sets scale';
+

@@ -103,9 +103,12 @@ extern void check_score(double score);
 extern void check_observed_at(TimestampTz t);
 
 /*
- * The order of a stream: observed_at, then score, then weight, then out_of
- * and kind so that the order is total and no plan or input order can change
- * a result.  The btree operator class uses the same order.
+ * The order of a stream, the one comparator of every path that orders
+ * evidence (aggregates, stored states, merges, as-of, explanations, the
+ * btree operator class): observed_at; at the same instant an override after
+ * the other kinds (a teacher's judgement is the last word of its day, also
+ * in date-only gradebooks); then score, weight, out_of and kind, so that the
+ * order is total and no plan or input order can change a result.
  */
 static inline int
 evidence_order(TimestampTz t1, double s1, double w1, double o1, int k1,
@@ -113,6 +116,8 @@ evidence_order(TimestampTz t1, double s1, double w1, double o1, int k1,
 {
 	if (t1 != t2)
 		return t1 < t2 ? -1 : 1;
+	if ((k1 == KIND_OVERRIDE) != (k2 == KIND_OVERRIDE))
+		return k1 == KIND_OVERRIDE ? 1 : -1;
 	if (s1 != s2)
 		return s1 < s2 ? -1 : 1;
 	if (w1 != w2)

@@ -43,12 +43,15 @@ CREATE TYPE mastery_evidence (
 COMMENT ON TYPE mastery_evidence IS
 	'one observation of a learner on a skill: score out of out_of, when, weight and kind';
 
+-- Not STRICT: a NULL weight or kind means the default, so a CASE without
+-- ELSE cannot drop evidence; a NULL score, out_of or time gives NULL (no
+-- evidence: missing work), which the aggregates skip.
 CREATE FUNCTION mastery_evidence(score float8, out_of float8, observed_at timestamptz,
 								 weight float8 DEFAULT 1, kind text DEFAULT 'assessment')
 	RETURNS mastery_evidence
-	AS 'MODULE_PATHNAME', 'mastery_evidence_make' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'mastery_evidence_make' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION mastery_evidence(float8, float8, timestamptz, float8, text) IS
-	'makes mastery evidence; kind is assessment, practice, observation, self, behavior or override';
+	'makes mastery evidence; kind is assessment, practice, observation, self, behavior or override; a NULL weight or kind means the default, a NULL score gives NULL';
 
 CREATE FUNCTION score(e mastery_evidence) RETURNS float8
 	AS 'MODULE_PATHNAME', 'mastery_evidence_score' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -74,7 +77,7 @@ COMMENT ON FUNCTION kind(mastery_evidence) IS
 
 CREATE FUNCTION proportion(e mastery_evidence) RETURNS float8
 	AS 'MODULE_PATHNAME', 'mastery_evidence_proportion' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION proportion(mastery_evidence) IS 'score / out_of, between 0 and 1';
+COMMENT ON FUNCTION proportion(mastery_evidence) IS 'score / out_of: 0 to 1, above 1 with extra credit';
 
 -- jsonb and json: the timestamp is written in the session's time zone
 CREATE FUNCTION jsonb(e mastery_evidence) RETURNS jsonb
@@ -98,8 +101,9 @@ COMMENT ON FUNCTION mastery_evidence(jsonb) IS
 CREATE CAST (jsonb AS mastery_evidence) WITH FUNCTION mastery_evidence(jsonb);
 COMMENT ON CAST (jsonb AS mastery_evidence) IS 'mastery evidence from a jsonb object';
 
--- Order: observed_at, then score, then weight (then out_of, kind): the
--- order in which every rollup method reads a stream.
+-- Order: observed_at; at the same instant an override after other kinds;
+-- then score, weight, out_of, kind: the order in which every rollup method
+-- reads a stream.
 CREATE FUNCTION mastery_evidence_lt(mastery_evidence, mastery_evidence) RETURNS bool
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION mastery_evidence_lt(mastery_evidence, mastery_evidence) IS 'support for <';
@@ -133,7 +137,7 @@ COMMENT ON FUNCTION mastery_evidence_hash_extended(mastery_evidence, int8) IS
 CREATE OPERATOR < (LEFTARG = mastery_evidence, RIGHTARG = mastery_evidence,
 	PROCEDURE = mastery_evidence_lt, COMMUTATOR = >, NEGATOR = >=,
 	RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
-COMMENT ON OPERATOR < (mastery_evidence, mastery_evidence) IS 'observed earlier (ties: lower score, then lower weight)';
+COMMENT ON OPERATOR < (mastery_evidence, mastery_evidence) IS 'observed earlier (same instant: not an override before an override, then lower score, then lower weight)';
 CREATE OPERATOR <= (LEFTARG = mastery_evidence, RIGHTARG = mastery_evidence,
 	PROCEDURE = mastery_evidence_le, COMMUTATOR = >=, NEGATOR = >,
 	RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
@@ -153,7 +157,7 @@ COMMENT ON OPERATOR >= (mastery_evidence, mastery_evidence) IS 'observed later o
 CREATE OPERATOR > (LEFTARG = mastery_evidence, RIGHTARG = mastery_evidence,
 	PROCEDURE = mastery_evidence_gt, COMMUTATOR = <, NEGATOR = <=,
 	RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
-COMMENT ON OPERATOR > (mastery_evidence, mastery_evidence) IS 'observed later (ties: higher score, then higher weight)';
+COMMENT ON OPERATOR > (mastery_evidence, mastery_evidence) IS 'observed later (same instant: an override after other kinds, then higher score, then higher weight)';
 
 CREATE OPERATOR CLASS mastery_evidence_ops DEFAULT FOR TYPE mastery_evidence USING btree AS
 	OPERATOR 1 <,
@@ -163,9 +167,9 @@ CREATE OPERATOR CLASS mastery_evidence_ops DEFAULT FOR TYPE mastery_evidence USI
 	OPERATOR 5 >,
 	FUNCTION 1 mastery_evidence_cmp(mastery_evidence, mastery_evidence);
 COMMENT ON OPERATOR CLASS mastery_evidence_ops USING btree IS
-	'orders evidence by observed_at, then score, then weight';
+	'orders evidence by observed_at, an override last at the same instant, then score, then weight';
 COMMENT ON OPERATOR FAMILY mastery_evidence_ops USING btree IS
-	'the order of mastery evidence: observed_at, then score, then weight';
+	'the order of mastery evidence: observed_at, an override last at the same instant, then score, then weight';
 
 -- Equal evidence has equal bytes (no negative zero, reserved bytes zero):
 -- btree deduplication may keep one copy
@@ -300,6 +304,13 @@ ALTER OPERATOR FAMILY mastery_method_ops USING btree
 	ADD FUNCTION 4 (mastery_method) btequalimage(oid);
 ALTER OPERATOR FAMILY mastery_method_hash_ops USING hash
 	ADD FUNCTION 2 (mastery_method) mastery_method_hash_extended(mastery_method, int8);
+
+-- A method bound as a text parameter (BI tools, ETL frameworks) works
+-- wherever a mastery_method is expected
+CREATE CAST (text AS mastery_method) WITH INOUT AS IMPLICIT;
+COMMENT ON CAST (text AS mastery_method) IS 'a method written as text, such as ''decaying_average(weight=0.4)''';
+CREATE CAST (varchar AS mastery_method) WITH INOUT AS IMPLICIT;
+COMMENT ON CAST (varchar AS mastery_method) IS 'a method written as text, such as ''decaying_average(weight=0.4)''';
 
 CREATE FUNCTION jsonb(m mastery_method) RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'mastery_method_to_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -552,6 +563,32 @@ COMMENT ON OPERATOR CLASS mastery_state_hash_ops USING hash IS
 COMMENT ON OPERATOR FAMILY mastery_state_hash_ops USING hash IS
 	'hashing of mastery states';
 
+-- Corrections: a state minus the evidence to take back (a multiset
+-- difference), so a corrected score is state - old || new
+CREATE FUNCTION mastery_state_difference(a mastery_state, b mastery_state) RETURNS mastery_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_state_difference(mastery_state, mastery_state) IS
+	'a without the evidence of b, one piece for each piece of b; an error (no_data_found) when a does not hold it; NULL counts as empty';
+CREATE FUNCTION mastery_state_difference(a mastery_state, b mastery_state, missing_ok boolean) RETURNS mastery_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_state_difference(mastery_state, mastery_state, boolean) IS
+	'a without the evidence of b; with missing_ok, evidence that a does not hold is skipped instead of an error';
+CREATE OPERATOR - (LEFTARG = mastery_state, RIGHTARG = mastery_state,
+	PROCEDURE = mastery_state_difference);
+COMMENT ON OPERATOR - (mastery_state, mastery_state) IS
+	'the left state without the evidence of the right one (multiset difference); an error when it is not there';
+
+CREATE FUNCTION mastery_state_remove(state mastery_state, e mastery_evidence, missing_ok boolean DEFAULT false)
+	RETURNS mastery_state
+	AS 'MODULE_PATHNAME', 'mastery_state_remove_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_state_remove(mastery_state, mastery_evidence, boolean) IS
+	'the state with one piece of evidence equal to e taken away; an error (no_data_found) when there is none, unless missing_ok';
+
+CREATE FUNCTION out_of(state mastery_state) RETURNS float8
+	AS 'MODULE_PATHNAME', 'mastery_state_out_of' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION out_of(mastery_state) IS
+	'the out_of of the latest evidence: the scale of mastery(state, method) unless the method sets scale';
+
 -- Concrete state type with a combine function: the shape Citus pushes down
 CREATE AGGREGATE mastery_agg(e mastery_evidence) (
 	SFUNC = mastery_state_append,
@@ -757,9 +794,11 @@ COMMENT ON FUNCTION skill_graph_to_dot(skill_graph) IS
 -- proficiency_level(): bands such as Beginning / Developing / Proficient / Advanced
 ---------------------------------------------------------------------------
 
+-- Not STRICT: a NULL value or out_of has no level (NULL), a NULL cut or
+-- label list is an error
 CREATE FUNCTION proficiency_level(value float8, out_of float8,
 	cuts float8[] DEFAULT '{0.5,0.75,0.9}',
 	labels text[] DEFAULT '{Beginning,Developing,Proficient,Advanced}')
-	RETURNS text AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	RETURNS text AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION proficiency_level(float8, float8, float8[], text[]) IS
 	'the label of the band value / out_of falls in; a band starts at its cut (a proportion of out_of)';

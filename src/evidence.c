@@ -392,16 +392,31 @@ mastery_evidence_send(PG_FUNCTION_ARGS)
 
 /* ---------- constructor and accessors ---------- */
 
+/*
+ * mastery_evidence(score, out_of, observed_at, weight, kind).  Not STRICT:
+ * a NULL weight or kind means the default (a CASE without ELSE must not drop
+ * the evidence), while a NULL score, out_of or time means there is no
+ * evidence (missing work), and the aggregates skip NULL evidence.
+ */
 PG_FUNCTION_INFO_V1(mastery_evidence_make);
 Datum
 mastery_evidence_make(PG_FUNCTION_ARGS)
 {
-	text	   *kind = PG_GETARG_TEXT_PP(4);
+	double		weight = 1.0;
+	int			kind = KIND_ASSESSMENT;
 
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	if (!PG_ARGISNULL(3))
+		weight = PG_GETARG_FLOAT8(3);
+	if (!PG_ARGISNULL(4))
+	{
+		text	   *name = PG_GETARG_TEXT_PP(4);
+
+		kind = evidence_kind_from_name(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
+	}
 	PG_RETURN_POINTER(make_evidence(PG_GETARG_FLOAT8(0), PG_GETARG_FLOAT8(1),
-									PG_GETARG_TIMESTAMPTZ(2), PG_GETARG_FLOAT8(3),
-									evidence_kind_from_name(VARDATA_ANY(kind),
-															VARSIZE_ANY_EXHDR(kind))));
+									PG_GETARG_TIMESTAMPTZ(2), weight, kind));
 }
 
 PG_FUNCTION_INFO_V1(mastery_evidence_score);

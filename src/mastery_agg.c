@@ -12,6 +12,7 @@
 #include "nodes/nodeFuncs.h"
 #include "nodes/primnodes.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/timestamp.h"
 
 /*
@@ -169,6 +170,12 @@ mastery_score_transfn(PG_FUNCTION_ARGS)
 	score = PG_GETARG_FLOAT8(1);
 	observed_at = PG_GETARG_TIMESTAMPTZ(2);
 	check_score(score);
+	/* with out_of unknown there is no scale, but a score is still >= 0 */
+	if (score < 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("score of mastery evidence must not be negative"),
+				 errdetail("The score given was %s.", float8out_internal(score))));
 	check_observed_at(observed_at);
 
 	if (state == NULL)

@@ -743,6 +743,150 @@ mastery_state_last_observed(PG_FUNCTION_ARGS)
 	PG_RETURN_TIMESTAMPTZ(o.items[o.n - 1].observed_at);
 }
 
+/* out_of(state): the scale of the latest evidence, the scale of results */
+PG_FUNCTION_INFO_V1(mastery_state_out_of);
+Datum
+mastery_state_out_of(PG_FUNCTION_ARGS)
+{
+	EvidenceStream buf;
+	const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
+	OrderedEvidence o;
+
+	if (s->n == 0)
+		PG_RETURN_NULL();
+	stream_ordered(s, &o);
+	PG_RETURN_FLOAT8(o.terms ? o.terms[o.n - 1].out_of : o.common.out_of);
+}
+
+/* ---------- corrections: removing evidence ---------- */
+
+/*
+ * a - b as multisets: every piece of b takes away one equal piece of a.
+ * Both are read in evidence order, so one merge-like pass finds the pairs.
+ * A piece of b that a does not hold is an error (no_data_found, which a
+ * PL/pgSQL handler can catch by name) unless missing_ok.
+ */
+static Datum
+state_difference(const EvidenceStream *a, const EvidenceStream *b, bool missing_ok)
+{
+	OrderedEvidence oa,
+				ob;
+	EvidenceStream result;
+	TimedScore	first[STATE_INLINE_ITEMS];
+	int			i = 0,
+				j = 0;
+
+	stream_ordered(a, &oa);
+	stream_ordered(b, &ob);
+	stream_init(&result, &a->common, first, STATE_INLINE_ITEMS);
+	while (i < oa.n)
+	{
+		const EvidenceTerms *ta = oa.terms ? &oa.terms[i] : &oa.common;
+		int			c = -1;
+
+		if (j < ob.n)
+		{
+			const EvidenceTerms *tb = ob.terms ? &ob.terms[j] : &ob.common;
+
+			c = evidence_order(oa.items[i].observed_at, oa.items[i].score, ta->weight,
+							   ta->out_of, ta->kind,
+							   ob.items[j].observed_at, ob.items[j].score, tb->weight,
+							   tb->out_of, tb->kind);
+		}
+		if (c == 0)
+		{
+			i++;				/* removed */
+			j++;
+		}
+		else if (c < 0)
+		{
+			stream_append(&result, oa.items[i].observed_at, oa.items[i].score, ta);
+			i++;
+		}
+		else
+		{
+			if (!missing_ok)
+			{
+				const EvidenceTerms *tb = ob.terms ? &ob.terms[j] : &ob.common;
+				StringInfoData missing;
+
+				initStringInfo(&missing);
+				evidence_append_text(&missing, ob.items[j].score, tb->out_of,
+									 ob.items[j].observed_at, tb->weight, tb->kind, true);
+				ereport(ERROR,
+						(errcode(ERRCODE_NO_DATA_FOUND),
+						 errmsg("mastery state does not hold the evidence to remove"),
+						 errdetail("The evidence %s is not in the state (or not as many times).",
+								   missing.data),
+						 errhint("Remove evidence exactly as it was added: same score, out_of, time, weight and kind. "
+								 "mastery_state_remove(state, evidence, missing_ok => true) skips what is missing.")));
+			}
+			j++;
+		}
+		if (((i + j) & 65535) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (j < ob.n && !missing_ok)
+	{
+		const EvidenceTerms *tb = ob.terms ? &ob.terms[j] : &ob.common;
+		StringInfoData missing;
+
+		initStringInfo(&missing);
+		evidence_append_text(&missing, ob.items[j].score, tb->out_of,
+							 ob.items[j].observed_at, tb->weight, tb->kind, true);
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("mastery state does not hold the evidence to remove"),
+				 errdetail("The evidence %s is not in the state (or not as many times).", missing.data),
+				 errhint("Remove evidence exactly as it was added: same score, out_of, time, weight and kind. "
+						 "mastery_state_remove(state, evidence, missing_ok => true) skips what is missing.")));
+	}
+	return state_datum(&result);
+}
+
+/*
+ * mastery_state_difference(a, b, missing_ok), and a - b.  Like ||, NULL
+ * counts as an empty state: a - NULL is a, so the nightly correction
+ * state - removed || added needs no COALESCE.
+ */
+PG_FUNCTION_INFO_V1(mastery_state_difference);
+Datum
+mastery_state_difference(PG_FUNCTION_ARGS)
+{
+	static const EvidenceTerms none = {0};
+	EvidenceStream abuf,
+				bbuf,
+				empty;
+	bool		missing_ok = PG_NARGS() > 2 && !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(state_datum(state_stream(fcinfo, 0, &abuf)));
+	}
+	stream_init(&empty, &none, NULL, 0);
+	PG_RETURN_DATUM(state_difference(PG_ARGISNULL(0) ? &empty : state_stream(fcinfo, 0, &abuf),
+									 state_stream(fcinfo, 1, &bbuf), missing_ok));
+}
+
+/* mastery_state_remove(state, evidence, missing_ok): one piece taken away */
+PG_FUNCTION_INFO_V1(mastery_state_remove_evidence);
+Datum
+mastery_state_remove_evidence(PG_FUNCTION_ARGS)
+{
+	EvidenceStream abuf,
+				one;
+	const MasteryEvidence *e = PG_GETARG_CHECKED_EVIDENCE(1);
+	EvidenceTerms terms = evidence_terms(e);
+	TimedScore	first[1];
+
+	stream_init(&one, &terms, first, 1);
+	stream_append(&one, e->observed_at, e->score, &terms);
+	PG_RETURN_DATUM(state_difference(state_stream(fcinfo, 0, &abuf), &one,
+									 PG_NARGS() > 2 && PG_GETARG_BOOL(2)));
+}
+
 /*
  * value_after[i] for every piece of evidence i: the result over evidence
  * 0..i.  Pieces that share the window start (the latest override) and the

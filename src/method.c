@@ -107,13 +107,81 @@ static const MethodSpec methods[] = {
 
 #define NUM_METHODS lengthof(methods)
 
-/* Options every method accepts, after its own parameters */
-static const ParamSpec option_min_evidence =
-{"min_evidence", PARAM_INTEGER, false, 0, 1, ROLLUP_MAX_MIN_EVIDENCE, false, {0},
-"the result is NULL with fewer pieces of evidence than this"};
-static const ParamSpec option_round =
-{"round", PARAM_INTEGER, false, 0, 0, ROLLUP_MAX_ROUND, false, {0},
-"round the result half away from zero to this many decimals"};
+/* Options every method accepts, after its own parameters; none by default */
+enum
+{
+	OPTION_MIN_EVIDENCE,
+	OPTION_SCALE,
+	OPTION_ROUND,
+	NUM_OPTIONS
+};
+
+static const ParamSpec options[NUM_OPTIONS] = {
+	{"min_evidence", PARAM_INTEGER, false, 0, 1, ROLLUP_MAX_MIN_EVIDENCE, false, {0},
+	"the result is NULL with fewer pieces of evidence than this"},
+	{"scale", PARAM_INTEGER, false, 0, 1, ROLLUP_MAX_SCALE, false, {0},
+	"the result rescaled from the out_of of the latest evidence to this many points (methods that report a score)"},
+	{"round", PARAM_INTEGER, false, 0, 0, ROLLUP_MAX_ROUND, false, {0},
+	"round the result half away from zero to this many decimals"},
+};
+
+/* scale is for methods that report a score; bkt reports a probability */
+static bool
+option_applies(const MethodSpec *spec, int option)
+{
+	return !(option == OPTION_SCALE && spec->id == ROLLUP_BKT);
+}
+
+/* How many options a method takes; their numbers in which[] when given */
+static int
+options_of(const MethodSpec *spec, int *which)
+{
+	int			n = 0;
+
+	for (int i = 0; i < NUM_OPTIONS; i++)
+		if (option_applies(spec, i))
+		{
+			if (which)
+				which[n] = i;
+			n++;
+		}
+	return n;
+}
+
+/* Where an option lives in a RollupMethod, and its value when absent */
+static int32_t *
+option_slot(RollupMethod *m, int option)
+{
+	switch (option)
+	{
+		case OPTION_MIN_EVIDENCE:
+			return &m->min_evidence;
+		case OPTION_SCALE:
+			return &m->scale;
+		default:
+			return &m->round_digits;
+	}
+}
+
+static int32_t
+option_absent(int option)
+{
+	switch (option)
+	{
+		case OPTION_MIN_EVIDENCE:
+			return ROLLUP_NO_MIN_EVIDENCE;
+		case OPTION_SCALE:
+			return ROLLUP_NO_SCALE;
+		default:
+			return ROLLUP_NO_ROUND;
+	}
+}
+
+static int32_t
+option_value(const RollupMethod *m, int option)
+{
+	return *option_slot((RollupMethod *) m, option);
+}
 
 static const MethodSpec *
 method_spec(int id)
@@ -151,7 +219,9 @@ list_parameter_names(const MethodSpec *spec)
 	initStringInfo(&buf);
 	for (int i = 0; i < spec->nparams; i++)
 		appendStringInfo(&buf, "%s, ", spec->params[i].name);
-	appendStringInfo(&buf, "%s, %s", option_min_evidence.name, option_round.name);
+	for (int i = 0, listed = 0; i < NUM_OPTIONS; i++)
+		if (option_applies(spec, i))
+			appendStringInfo(&buf, "%s%s", listed++ ? ", " : "", options[i].name);
 	return buf.data;
 }
 
@@ -238,10 +308,6 @@ method_check(const RollupMethod *m)
 				 errmsg("invalid mastery method identifier %d", m->id),
 				 errdetail("Known methods are numbered %d to %d.",
 						   ROLLUP_FIRST_METHOD, ROLLUP_LAST_METHOD)));
-	if (m->reserved != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid mastery method: reserved field is not zero")));
 	for (int i = 0; i < ROLLUP_MAX_PARAMS; i++)
 	{
 		/* the normal form has no negative zero: equal methods have equal bytes */
@@ -256,10 +322,14 @@ method_check(const RollupMethod *m)
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid mastery method: unused parameter slot %d is not zero", i)));
 	}
-	if (m->min_evidence != ROLLUP_NO_MIN_EVIDENCE)
-		check_param(spec, &option_min_evidence, m->min_evidence);
-	if (m->round_digits != ROLLUP_NO_ROUND)
-		check_param(spec, &option_round, m->round_digits);
+	for (int i = 0; i < NUM_OPTIONS; i++)
+		if (option_value(m, i) != option_absent(i))
+			check_param(spec, &options[i], option_value(m, i));
+	if (m->scale != ROLLUP_NO_SCALE && !option_applies(spec, OPTION_SCALE))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"scale\" does not apply to mastery method \"bkt\""),
+				 errdetail("bkt reports a probability, not a score.")));
 }
 
 /* ---------- text input ---------- */
@@ -359,8 +429,8 @@ parse_method(const char *text, RollupMethod *m)
 	char	   *name;
 
 	memset(m, 0, sizeof(RollupMethod));
-	m->min_evidence = ROLLUP_NO_MIN_EVIDENCE;
-	m->round_digits = ROLLUP_NO_ROUND;
+	for (int i = 0; i < NUM_OPTIONS; i++)
+		*option_slot(m, i) = option_absent(i);
 
 	skip_space(&ps);
 	name = parse_word(&ps);
@@ -381,8 +451,7 @@ parse_method(const char *text, RollupMethod *m)
 	skip_space(&ps);
 	if (*ps.p == '(')
 	{
-		bool		given_min = false,
-					given_round = false;
+		bool		given_option[NUM_OPTIONS] = {false};
 
 		ps.p++;
 		skip_space(&ps);
@@ -391,6 +460,7 @@ parse_method(const char *text, RollupMethod *m)
 			char	   *key;
 			const ParamSpec *param = NULL;
 			int			slot = -1;
+			int			option = -1;
 			double		value;
 
 			key = parse_word(&ps);
@@ -402,19 +472,19 @@ parse_method(const char *text, RollupMethod *m)
 					param = &spec->params[i];
 					slot = i;
 				}
-			if (param == NULL && strcmp(key, option_min_evidence.name) == 0)
-				param = &option_min_evidence;
-			if (param == NULL && strcmp(key, option_round.name) == 0)
-				param = &option_round;
+			for (int i = 0; param == NULL && i < NUM_OPTIONS; i++)
+				if (strcmp(key, options[i].name) == 0)
+				{
+					param = &options[i];
+					option = i;
+				}
 			if (param == NULL)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("unknown parameter \"%s\" for mastery method \"%s\"",
 								key, spec->name),
 						 errdetail("Valid parameters are: %s.", list_parameter_names(spec))));
-			if ((slot >= 0 && given[slot]) ||
-				(param == &option_min_evidence && given_min) ||
-				(param == &option_round && given_round))
+			if ((slot >= 0 && given[slot]) || (option >= 0 && given_option[option]))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("parameter \"%s\" is given more than once in \"%s\"",
@@ -433,15 +503,10 @@ parse_method(const char *text, RollupMethod *m)
 				m->params[slot] = value;
 				given[slot] = true;
 			}
-			else if (param == &option_min_evidence)
-			{
-				m->min_evidence = (int32) value;
-				given_min = true;
-			}
 			else
 			{
-				m->round_digits = (int32) value;
-				given_round = true;
+				*option_slot(m, option) = (int32) value;
+				given_option[option] = true;
 			}
 
 			skip_space(&ps);
@@ -507,16 +572,12 @@ method_to_text(const RollupMethod *m)
 		append_value(&buf, &spec->params[i], m->params[i]);
 		any = true;
 	}
-	if (m->min_evidence != ROLLUP_NO_MIN_EVIDENCE)
-	{
-		appendStringInfo(&buf, "%smin_evidence=%d", any ? ", " : "(", m->min_evidence);
-		any = true;
-	}
-	if (m->round_digits != ROLLUP_NO_ROUND)
-	{
-		appendStringInfo(&buf, "%sround=%d", any ? ", " : "(", m->round_digits);
-		any = true;
-	}
+	for (int i = 0; i < NUM_OPTIONS; i++)
+		if (option_value(m, i) != option_absent(i))
+		{
+			appendStringInfo(&buf, "%s%s=%d", any ? ", " : "(", options[i].name, option_value(m, i));
+			any = true;
+		}
 	if (any)
 		appendStringInfoChar(&buf, ')');
 	return buf.data;
@@ -624,7 +685,7 @@ mastery_method_send(PG_FUNCTION_ARGS)
 
 /*
  * The order of methods: by name, then parameter by parameter, then
- * min_evidence and round (absent first).  Equal exactly when the bytes are
+ * min_evidence, scale and round (absent first).  Equal exactly when the bytes are
  * (the normal form has no negative zero), so = and btequalimage agree.
  */
 static int
@@ -639,6 +700,8 @@ method_cmp(const RollupMethod *a, const RollupMethod *b)
 			return a->params[i] < b->params[i] ? -1 : 1;
 	if (a->min_evidence != b->min_evidence)
 		return a->min_evidence < b->min_evidence ? -1 : 1;
+	if (a->scale != b->scale)
+		return a->scale < b->scale ? -1 : 1;
 	if (a->round_digits != b->round_digits)
 		return a->round_digits < b->round_digits ? -1 : 1;
 	return 0;
@@ -686,10 +749,9 @@ method_json(const RollupMethod *m)
 		else
 			append_value(&buf, &spec->params[i], m->params[i]);
 	}
-	if (m->min_evidence != ROLLUP_NO_MIN_EVIDENCE)
-		appendStringInfo(&buf, ", \"min_evidence\": %d", m->min_evidence);
-	if (m->round_digits != ROLLUP_NO_ROUND)
-		appendStringInfo(&buf, ", \"round\": %d", m->round_digits);
+	for (int i = 0; i < NUM_OPTIONS; i++)
+		if (option_value(m, i) != option_absent(i))
+			appendStringInfo(&buf, ", \"%s\": %d", options[i].name, option_value(m, i));
 	appendStringInfoChar(&buf, '}');
 	return buf.data;
 }
@@ -830,7 +892,7 @@ mastery_methods(PG_FUNCTION_ARGS)
 		fctx->tuple_desc = BlessTupleDesc(tupdesc);
 		/* one row per parameter and option, or per method without parameters */
 		for (int i = 0; i < (int) NUM_METHODS; i++)
-			rows += methods[i].nparams + 2;
+			rows += methods[i].nparams + options_of(&methods[i], NULL);
 		fctx->max_calls = rows;
 		MemoryContextSwitchTo(old);
 	}
@@ -846,21 +908,28 @@ mastery_methods(PG_FUNCTION_ARGS)
 
 		for (i = 0; i < (int) NUM_METHODS; i++)
 		{
-			if (row < methods[i].nparams + 2)
+			if (row < methods[i].nparams + options_of(&methods[i], NULL))
 			{
 				spec = &methods[i];
 				break;
 			}
-			row -= methods[i].nparams + 2;
+			row -= methods[i].nparams + options_of(&methods[i], NULL);
 		}
 		Assert(spec != NULL);
-		p = row < spec->nparams ? &spec->params[row] :
-			row == spec->nparams ? &option_min_evidence : &option_round;
+		if (row < spec->nparams)
+			p = &spec->params[row];
+		else
+		{
+			int			which[NUM_OPTIONS];
+
+			options_of(spec, which);
+			p = &options[which[row - spec->nparams]];
+		}
 
 		values[0] = CStringGetTextDatum(spec->name);
 		values[1] = CStringGetTextDatum(spec->doc);
 		values[2] = CStringGetTextDatum(p->name);
-		if (p->required || p == &option_min_evidence || p == &option_round)
+		if (p->required || row >= spec->nparams)
 			nulls[3] = true;
 		else
 		{

@@ -107,14 +107,27 @@ PG_FUNCTION_INFO_V1(proficiency_level);
 Datum
 proficiency_level(PG_FUNCTION_ARGS)
 {
-	double		value = PG_GETARG_FLOAT8(0);
-	double		out_of = PG_GETARG_FLOAT8(1);
-	ArrayType  *cuts = PG_GETARG_ARRAYTYPE_P(2);
-	ArrayType  *labels = PG_GETARG_ARRAYTYPE_P(3);
+	double		value;
+	double		out_of;
+	ArrayType  *cuts;
+	ArrayType  *labels;
 	BandsCache *cache = fcinfo->flinfo->fn_extra;
 	ProficiencyBands *bands;
 	double		proportion;
 	int			band = 0;
+
+	/* not STRICT: no value is no level, but a missing policy is an error */
+	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("cuts and labels of proficiency_level must not be null"),
+				 errhint("Leave them out for the defaults '{0.5,0.75,0.9}' and '{Beginning,Developing,Proficient,Advanced}'.")));
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	value = PG_GETARG_FLOAT8(0);
+	out_of = PG_GETARG_FLOAT8(1);
+	cuts = PG_GETARG_ARRAYTYPE_P(2);
+	labels = PG_GETARG_ARRAYTYPE_P(3);
 
 	if (cache == NULL)
 	{

@@ -356,6 +356,28 @@ bkt(const double *s, int n, const double *p, double out_of)
 	return known;
 }
 
+/*
+ * The options applied to every method's value: scale (from the out_of of
+ * the latest evidence to a fixed number of points), then round.
+ */
+static double
+rollup_finish(const RollupMethod *m, const RollupInput *in, double r)
+{
+	if (m->scale != ROLLUP_NO_SCALE)
+	{
+		if (!(in->out_of > 0.0))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"scale\" needs evidence with an out_of"),
+					 errdetail("The scores of mastery(score, observed_at, method) have no out_of to rescale from."),
+					 errhint("Use mastery(mastery_evidence(score, out_of, observed_at), method).")));
+		r = r / in->out_of * m->scale;
+	}
+	if (m->round_digits != ROLLUP_NO_ROUND)
+		r = round_half_away(r, m->round_digits);
+	return r;
+}
+
 bool
 rollup_compute(const RollupMethod *m, const RollupInput *in, double *result)
 {
@@ -413,9 +435,7 @@ rollup_compute(const RollupMethod *m, const RollupInput *in, double *result)
 			elog(ERROR, "unrecognized rollup method %d", m->id);
 	}
 
-	if (m->round_digits != ROLLUP_NO_ROUND)
-		r = round_half_away(r, m->round_digits);
-	*result = r;
+	*result = rollup_finish(m, in, r);
 	return true;
 }
 
@@ -685,8 +705,8 @@ rollup_steps(const RollupMethod *m, const RollupInput *in, double *values, bool 
 		}
 		if (m->min_evidence != ROLLUP_NO_MIN_EVIDENCE && k < m->min_evidence)
 			null = true;
-		if (!null && m->round_digits != ROLLUP_NO_ROUND)
-			r = round_half_away(r, m->round_digits);
+		if (!null)
+			r = rollup_finish(m, in, r);
 		values[j] = null ? 0.0 : r;
 		isnull[j] = null;
 		if ((j & 1023) == 0)
@@ -711,8 +731,22 @@ rollup_steps(const RollupMethod *m, const RollupInput *in, double *values, bool 
  * for power_law, true_score and bkt (not linear in the scores) and when
  * the result is NULL.
  */
+static bool rollup_weights_unscaled(const RollupMethod *m, const RollupInput *in, double *w);
+
 bool
 rollup_weights(const RollupMethod *m, const RollupInput *in, double *w)
+{
+	if (!rollup_weights_unscaled(m, in, w))
+		return false;
+	/* scale=k multiplies the result, so it multiplies every weight */
+	if (m->scale != ROLLUP_NO_SCALE && in->out_of > 0.0)
+		for (int i = 0; i < in->n; i++)
+			w[i] = w[i] / in->out_of * m->scale;
+	return true;
+}
+
+static bool
+rollup_weights_unscaled(const RollupMethod *m, const RollupInput *in, double *w)
 {
 	const double *s = in->scores;
 	const double *p = m->params;

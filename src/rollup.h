@@ -52,6 +52,8 @@ typedef enum RollupMethodId
 
 #define ROLLUP_NO_MIN_EVIDENCE	0
 #define ROLLUP_NO_ROUND			(-1)
+#define ROLLUP_NO_SCALE			0
+#define ROLLUP_MAX_SCALE		1000000
 
 /*
  * A validated method: what mastery_method holds after its version header.
@@ -63,7 +65,8 @@ typedef struct RollupMethod
 	int32_t		id;				/* RollupMethodId */
 	int32_t		min_evidence;	/* ROLLUP_NO_MIN_EVIDENCE or >= 1 */
 	int32_t		round_digits;	/* ROLLUP_NO_ROUND or 0..ROLLUP_MAX_ROUND */
-	int32_t		reserved;		/* zero */
+	int32_t		scale;			/* ROLLUP_NO_SCALE or 1..ROLLUP_MAX_SCALE (was
+								 * reserved and zero in 0.1.0) */
 	double		params[ROLLUP_MAX_PARAMS];	/* unused slots are zero */
 } RollupMethod;
 

@@ -24,6 +24,11 @@ if ! ./test/upgrade.sh; then
     status=1
 fi
 
+# Trusted: a database owner without superuser installs it
+if ! ./test/install_as_owner.sh; then
+    status=1
+fi
+
 # Scale-out: two shard clusters behind postgres_fdw
 if ! ./test/scale_out/run.sh; then
     status=1

@@ -74,6 +74,7 @@ method_from(Input *in, int id)
 	m.id = id;
 	m.min_evidence = (b & 1) ? 1 + b % 5 : ROLLUP_NO_MIN_EVIDENCE;
 	m.round_digits = (b & 2) ? b % 4 : ROLLUP_NO_ROUND;
+	m.scale = ((b & 4) && id != ROLLUP_BKT) ? 1 + b % 100 : ROLLUP_NO_SCALE;
 	switch (id)
 	{
 		case ROLLUP_WEIGHTED_AVERAGE:

@@ -90,13 +90,13 @@ SELECT is((SELECT count(*) FROM (
 -- round=d is round(x::numeric, d)::float8, on values with long expansions
 SELECT is((SELECT count(*) FROM (
 	SELECT i, x, d, mastery(x, '2024-09-01', ('latest(round=' || d || ')')::mastery_method) AS m
-	FROM (SELECT i, (random() - 0.5) * 10 ^ (floor(random() * 8) - 3) AS x FROM generate_series(1, 2000) i) v,
+	FROM (SELECT i, random() * 10 ^ (floor(random() * 8) - 3) AS x FROM generate_series(1, 2000) i) v,
 	     generate_series(0, 6) d
 	GROUP BY i, x, d) s
 	WHERE m <> round(x::numeric, d)::float8), 0::bigint,
 	'round=d equals round(x::numeric, d) on 14000 values');
-SELECT is((SELECT mastery(x, '2024-09-01', 'latest(round=2)') FROM (VALUES (-2.675::float8)) v(x)), -2.68::float8,
-          'a decimal half rounds away from zero although the double nearest -2.675 lies above it');
+SELECT is((SELECT mastery(x, '2024-09-01', 'latest(round=2)') FROM (VALUES (2.675::float8)) v(x)), 2.68::float8,
+          'a decimal half rounds away from zero although the double nearest 2.675 lies below it');
 
 -- Order independence: the same evidence in three physical orders, same results
 CREATE TEMP TABLE results_by_order AS
