@@ -109,3 +109,13 @@ TRUNCATE raw_payload;
 INSERT INTO raw_payload VALUES (overlay(:'sent'::bytea PLACING '\x7fffffff' FROM 2 FOR 4));
 \copy raw_payload TO 'results/state_count.bin' WITH (FORMAT binary)
 \copy state_from_binary FROM 'results/state_count.bin' WITH (FORMAT binary)
+-- Text forms do not depend on extra_float_digits (Citus moves states as
+-- text, deparsed queries carry methods): written in a session that asks for
+-- fewer digits, they still read back exactly
+SET extra_float_digits = -15;
+SELECT s AS state, s::text::mastery_state = s AS reads_back_exactly
+FROM (SELECT mastery_agg(mastery_evidence(0.1::float8 + 0.2, 1, '2024-09-01', 1.1)) s) x;
+SELECT m, m::text::mastery_method = m AS reads_back_exactly
+FROM (SELECT 'decaying_average(weight=0.123456789012345678)'::mastery_method m) x;
+SELECT jsonb(mastery_evidence(0.1::float8 + 0.2, 1, '2024-09-01', 1.1));
+RESET extra_float_digits;

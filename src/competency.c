@@ -8,10 +8,42 @@
 #include "competency.h"
 
 #include "catalog/pg_type.h"
+#include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 
 PG_MODULE_MAGIC;
+
+/*
+ * Numbers in every text form the extension writes (evidence, states,
+ * methods, profiles, JSON): the shortest form that reads back exactly,
+ * whatever the session's extra_float_digits.  Text forms travel (Citus
+ * moves states as text, deparsed queries carry method constants), so they
+ * must not lose digits in a session that asked for fewer.
+ */
+void
+append_exact_float8(StringInfo buf, double x)
+{
+	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	double_to_shortest_decimal_buf(x, digits);
+	appendStringInfoString(buf, digits);
+}
+
+void
+append_exact_float4(StringInfo buf, float x)
+{
+	char		digits[FLOAT_SHORTEST_DECIMAL_LEN];
+
+	float_to_shortest_decimal_buf(x, digits);
+	appendStringInfoString(buf, digits);
+}
+
+char *
+exact_float8(double x)
+{
+	return double_to_shortest_decimal(x);
+}
 
 /*
  * Starts the rows of a materialized set-returning function: checks that the

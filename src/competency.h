@@ -27,6 +27,9 @@
 
 extern Tuplestorestate *begin_rows(FunctionCallInfo fcinfo, const char *column_name,
 								   TupleDesc *desc);
+extern void append_exact_float8(StringInfo buf, double x);
+extern void append_exact_float4(StringInfo buf, float x);
+extern char *exact_float8(double x);
 
 /* ---------- mastery_evidence (evidence.c) ---------- */
 

@@ -314,7 +314,10 @@ void
 evidence_append_text(StringInfo buf, double score, double out_of, TimestampTz t,
 					 float4 weight, int kind, bool iso_utc)
 {
-	appendStringInfo(buf, "%s/%s @ ", float8out_internal(score), float8out_internal(out_of));
+	append_exact_float8(buf, score);
+	appendStringInfoChar(buf, '/');
+	append_exact_float8(buf, out_of);
+	appendStringInfoString(buf, " @ ");
 	if (iso_utc)
 	{
 		char		stamp[MAXDATELEN + 1];
@@ -327,8 +330,10 @@ evidence_append_text(StringInfo buf, double score, double out_of, TimestampTz t,
 		appendStringInfoString(buf, DatumGetCString(DirectFunctionCall1(timestamptz_out,
 																		TimestampTzGetDatum(t))));
 	if (weight != 1.0f)
-		appendStringInfo(buf, ", weight=%s",
-						 DatumGetCString(DirectFunctionCall1(float4out, Float4GetDatum(weight))));
+	{
+		appendStringInfoString(buf, ", weight=");
+		append_exact_float4(buf, weight);
+	}
 	if (kind != KIND_ASSESSMENT)
 		appendStringInfo(buf, ", kind=%s", evidence_kind_name(kind));
 }
@@ -472,12 +477,15 @@ evidence_append_json(StringInfo buf, double score, double out_of, TimestampTz t,
 {
 	char		stamp[MAXDATELEN + 1];
 
-	appendStringInfo(buf, "{\"score\": %s, \"out_of\": %s, \"observed_at\": ",
-					 float8out_internal(score), float8out_internal(out_of));
+	appendStringInfoString(buf, "{\"score\": ");
+	append_exact_float8(buf, score);
+	appendStringInfoString(buf, ", \"out_of\": ");
+	append_exact_float8(buf, out_of);
+	appendStringInfoString(buf, ", \"observed_at\": ");
 	escape_json(buf, JsonEncodeDateTime(stamp, TimestampTzGetDatum(t), TIMESTAMPTZOID, NULL));
-	appendStringInfo(buf, ", \"weight\": %s, \"kind\": \"%s\"}",
-					 DatumGetCString(DirectFunctionCall1(float4out, Float4GetDatum(weight))),
-					 evidence_kind_name(kind));
+	appendStringInfoString(buf, ", \"weight\": ");
+	append_exact_float4(buf, weight);
+	appendStringInfo(buf, ", \"kind\": \"%s\"}", evidence_kind_name(kind));
 }
 
 static char *

@@ -251,7 +251,7 @@ format_number(double x)
 {
 	if (x == UNBOUNDED)
 		return pstrdup("infinity");
-	return float8out_internal(x);
+	return exact_float8(x);
 }
 
 /* A value for one parameter: range, integrality, choices */
@@ -548,7 +548,7 @@ append_value(StringInfo buf, const ParamSpec *p, double value)
 	else if (p->kind == PARAM_INTEGER)
 		appendStringInfo(buf, "%d", (int) value);
 	else
-		appendStringInfoString(buf, float8out_internal(value));
+		append_exact_float8(buf, value);
 }
 
 /*
