@@ -7,10 +7,10 @@ EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" competency.con
 MODULE_big  = competency
 OBJS        = src/competency.o src/evidence.o src/method.o src/rollup.o src/evidence_stream.o \
               src/mastery_state.o src/skill_graph.o src/case_import.o src/graph_queries.o \
-              src/mastery_agg.o src/proficiency.o
+              src/mastery_agg.o src/proficiency.o src/learner_profile.o src/learning_path.o
 DATA_built  = competency--$(EXTVERSION).sql
 DATA        = src/competency--0.1.0.sql $(wildcard src/competency--*--*.sql)
-REGRESS     = evidence method rollup mastery_agg proficiency mastery_state skill_graph plan_shapes corrections
+REGRESS     = evidence method rollup mastery_agg proficiency mastery_state skill_graph plan_shapes corrections learner_profile learning_path
 REGRESS_OPTS = --inputdir=. --load-extension=competency
 EXTRA_CLEAN = results/ regression.diffs regression.out test/fuzz/fuzz_stream
 
@@ -43,7 +43,7 @@ all install installcheck:
 endif
 
 # PGXS does not track headers: every object depends on the shared ones
-$(OBJS): src/competency.h src/rollup.h src/skill_graph.h
+$(OBJS): src/competency.h src/rollup.h src/skill_graph.h src/learner_profile.h
 
 competency--$(EXTVERSION).sql: src/competency.sql
 	cp $< $@

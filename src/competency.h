@@ -157,6 +157,7 @@ typedef struct MasteryMethod
 
 extern void method_check(const RollupMethod *m);
 extern const RollupMethod *checked_method(const MasteryMethod *mm);
+extern void method_parse(const char *text, RollupMethod *m);
 extern const char *method_name(int id);
 extern char *method_to_text(const RollupMethod *m);
 
@@ -240,6 +241,10 @@ extern void stream_release(EvidenceStream *s);
 extern int	ordered_count_as_of(const OrderedEvidence *o, TimestampTz as_of);
 extern bool ordered_view(const OrderedEvidence *o, int count, RollupInput *in,
 						 int *start, double *buf, int buflen);
+extern void ordered_values_after(const RollupMethod *m, const OrderedEvidence *o,
+								 double *values, bool *isnull);
+extern const char *stream_parse_text(const char *input, const char *p, EvidenceStream *s);
+extern void stream_append_text(StringInfo out, const EvidenceStream *s);
 extern char *stream_encode(const EvidenceStream *s, bool ordered, Size prefix, Size *len);
 extern void stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow);
 

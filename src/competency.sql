@@ -790,6 +790,235 @@ CREATE FUNCTION skill_graph_to_dot(g skill_graph) RETURNS text
 COMMENT ON FUNCTION skill_graph_to_dot(skill_graph) IS
 	'the graph in Graphviz DOT: prerequisite edges solid, part_of edges dashed';
 
+CREATE FUNCTION wholes(g skill_graph, skill text, transitive bool DEFAULT false) RETURNS SETOF text
+	AS 'MODULE_PATHNAME', 'graph_wholes' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION wholes(skill_graph, text, bool) IS
+	'what the skill is part of: its cluster (all the way up to domain and grade with transitive), in topological order';
+
+CREATE FUNCTION edges(g skill_graph, OUT source text, OUT target text, OUT relation text)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'graph_edges' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION edges(skill_graph) IS
+	'every edge as a row: source is a prerequisite of target, or source is part of target';
+
+CREATE FUNCTION skill_graph_union(a skill_graph, b skill_graph) RETURNS skill_graph
+	AS 'MODULE_PATHNAME', 'graph_union' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_union(skill_graph, skill_graph) IS
+	'one framework from two: skills with one code merge, edges add up (the || operator)';
+CREATE OPERATOR || (LEFTARG = skill_graph, RIGHTARG = skill_graph, PROCEDURE = skill_graph_union);
+COMMENT ON OPERATOR || (skill_graph, skill_graph) IS
+	'one framework from two, for example a CASE hierarchy and a table of prerequisites';
+
+---------------------------------------------------------------------------
+-- learner_profile: one learner's record, per skill mastery, scale, evidence
+-- count, last observation and trend; academic and behavioral side by side
+---------------------------------------------------------------------------
+
+CREATE TYPE learner_profile;
+
+-- Text is JSON with times in UTC and exact numbers: the same under any
+-- session settings, so IMMUTABLE
+CREATE FUNCTION learner_profile_in(cstring) RETURNS learner_profile
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_in(cstring) IS
+	'text input of learner_profile: {"skill": {"mastery": m, "out_of": k, ...}, ...}';
+CREATE FUNCTION learner_profile_out(learner_profile) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_out(learner_profile) IS
+	'text output of learner_profile: JSON, skills in code order, times in UTC';
+CREATE FUNCTION learner_profile_recv(internal) RETURNS learner_profile
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_recv(internal) IS
+	'binary input of learner_profile, with the checks of text input';
+CREATE FUNCTION learner_profile_send(learner_profile) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_send(learner_profile) IS 'binary output of learner_profile';
+
+CREATE TYPE learner_profile (
+	INPUT = learner_profile_in,
+	OUTPUT = learner_profile_out,
+	RECEIVE = learner_profile_recv,
+	SEND = learner_profile_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE learner_profile IS
+	'one learner: per skill mastery, out_of (its scale), evidence count, last observed and trend';
+
+CREATE FUNCTION jsonb(p learner_profile) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'learner_profile_to_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION jsonb(learner_profile) IS 'a learner profile as a jsonb object of skills';
+CREATE CAST (learner_profile AS jsonb) WITH FUNCTION jsonb(learner_profile);
+COMMENT ON CAST (learner_profile AS jsonb) IS 'a learner profile as a jsonb object of skills';
+CREATE FUNCTION learner_profile(j jsonb) RETURNS learner_profile
+	AS 'MODULE_PATHNAME', 'learner_profile_from_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile(jsonb) IS 'reads a jsonb object of skills with the checks of text input';
+CREATE CAST (jsonb AS learner_profile) WITH FUNCTION learner_profile(jsonb);
+COMMENT ON CAST (jsonb AS learner_profile) IS 'a learner profile from a jsonb object of skills';
+
+CREATE FUNCTION learner_profile_eq(learner_profile, learner_profile) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_eq(learner_profile, learner_profile) IS 'support for =';
+CREATE FUNCTION learner_profile_ne(learner_profile, learner_profile) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_ne(learner_profile, learner_profile) IS 'support for <>';
+CREATE FUNCTION learner_profile_hash(learner_profile) RETURNS int4
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_hash(learner_profile) IS 'hash support';
+CREATE FUNCTION learner_profile_hash_extended(learner_profile, int8) RETURNS int8
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_hash_extended(learner_profile, int8) IS
+	'hash support with a seed (hash partitioning)';
+CREATE OPERATOR = (LEFTARG = learner_profile, RIGHTARG = learner_profile,
+	PROCEDURE = learner_profile_eq, COMMUTATOR = =, NEGATOR = <>,
+	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+COMMENT ON OPERATOR = (learner_profile, learner_profile) IS 'the same skills with the same values';
+CREATE OPERATOR <> (LEFTARG = learner_profile, RIGHTARG = learner_profile,
+	PROCEDURE = learner_profile_ne, COMMUTATOR = <>, NEGATOR = =,
+	RESTRICT = neqsel, JOIN = neqjoinsel);
+COMMENT ON OPERATOR <> (learner_profile, learner_profile) IS 'different skills or values';
+CREATE OPERATOR CLASS learner_profile_hash_ops DEFAULT FOR TYPE learner_profile USING hash AS
+	OPERATOR 1 =,
+	FUNCTION 1 learner_profile_hash(learner_profile),
+	FUNCTION 2 learner_profile_hash_extended(learner_profile, int8);
+COMMENT ON OPERATOR CLASS learner_profile_hash_ops USING hash IS
+	'hashing of learner profiles for DISTINCT, GROUP BY and hash joins';
+COMMENT ON OPERATOR FAMILY learner_profile_hash_ops USING hash IS 'hashing of learner profiles';
+
+-- The state of the learner_profile aggregates: per skill its evidence and
+-- the method; a concrete type, so Citus can push the aggregates down
+CREATE TYPE learner_profile_state;
+CREATE FUNCTION learner_profile_state_in(cstring) RETURNS learner_profile_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_state_in(cstring) IS
+	'text input of learner_profile_state: {"method": ..., "skills": {"code": "[evidence; ...]"}}';
+CREATE FUNCTION learner_profile_state_out(learner_profile_state) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_state_out(learner_profile_state) IS
+	'text output of learner_profile_state (how Citus moves partial profiles)';
+CREATE TYPE learner_profile_state (
+	INPUT = learner_profile_state_in,
+	OUTPUT = learner_profile_state_out,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = int4,
+	STORAGE = extended
+);
+COMMENT ON TYPE learner_profile_state IS
+	'a learner profile being built: per skill its evidence, and the method (state of learner_profile)';
+
+-- Not STRICT: rows without a skill or evidence add nothing
+CREATE FUNCTION learner_profile_evidence_transfn(learner_profile_state, text, mastery_evidence, mastery_method)
+	RETURNS learner_profile_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_evidence_transfn(learner_profile_state, text, mastery_evidence, mastery_method) IS
+	'transition of learner_profile(skill, evidence, method)';
+CREATE FUNCTION learner_profile_state_transfn(learner_profile_state, text, mastery_state, mastery_method)
+	RETURNS learner_profile_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_state_transfn(learner_profile_state, text, mastery_state, mastery_method) IS
+	'transition of learner_profile(skill, state, method)';
+CREATE FUNCTION learner_profile_combinefn(learner_profile_state, learner_profile_state)
+	RETURNS learner_profile_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_combinefn(learner_profile_state, learner_profile_state) IS
+	'combine function of learner_profile: the evidence of both, skill by skill';
+CREATE FUNCTION learner_profile_finalfn(learner_profile_state) RETURNS learner_profile
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_finalfn(learner_profile_state) IS
+	'final function of learner_profile: each skill rolled up once';
+CREATE FUNCTION learner_profile(state learner_profile_state) RETURNS learner_profile
+	AS 'MODULE_PATHNAME', 'learner_profile_from_state' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile(learner_profile_state) IS
+	'the profile of a learner_profile_state';
+
+CREATE AGGREGATE learner_profile(skill text, e mastery_evidence, method mastery_method) (
+	SFUNC = learner_profile_evidence_transfn,
+	STYPE = learner_profile_state,
+	FINALFUNC = learner_profile_finalfn,
+	COMBINEFUNC = learner_profile_combinefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE learner_profile(text, mastery_evidence, mastery_method) IS
+	'one learner''s profile from (skill, evidence) rows, every skill rolled up with the method';
+CREATE AGGREGATE learner_profile(skill text, state mastery_state, method mastery_method) (
+	SFUNC = learner_profile_state_transfn,
+	STYPE = learner_profile_state,
+	FINALFUNC = learner_profile_finalfn,
+	COMBINEFUNC = learner_profile_combinefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE learner_profile(text, mastery_state, mastery_method) IS
+	'one learner''s profile from stored (skill, state) rows; states of one skill merge';
+
+-- What analysts ask of a profile
+CREATE FUNCTION learner_profile_get(p learner_profile, skill text) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_get(learner_profile, text) IS
+	'the mastery of one skill; NULL when the profile has no value for it (the -> operator)';
+CREATE OPERATOR -> (LEFTARG = learner_profile, RIGHTARG = text, PROCEDURE = learner_profile_get);
+COMMENT ON OPERATOR -> (learner_profile, text) IS 'the mastery of one skill, or NULL';
+
+CREATE FUNCTION skill_count(p learner_profile) RETURNS int
+	AS 'MODULE_PATHNAME', 'learner_profile_skill_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_count(learner_profile) IS 'how many skills the profile has';
+
+CREATE FUNCTION profile_entries(p learner_profile, OUT skill text, OUT mastery float8,
+	OUT evidence_count int, OUT last_observed timestamptz, OUT trend float8,
+	OUT out_of float8, OUT kinds text[]) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'learner_profile_entries' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION profile_entries(learner_profile) IS
+	'one row per skill in code order; trend is points per piece of evidence over the last five values';
+
+CREATE FUNCTION strengths(p learner_profile, n int DEFAULT 3, OUT skill text, OUT mastery float8,
+	OUT evidence_count int, OUT last_observed timestamptz, OUT trend float8,
+	OUT out_of float8, OUT kinds text[]) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'learner_profile_strengths' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION strengths(learner_profile, int) IS
+	'the n skills with the highest mastery as a share of their scale (ties by code)';
+CREATE FUNCTION needs(p learner_profile, n int DEFAULT 3, OUT skill text, OUT mastery float8,
+	OUT evidence_count int, OUT last_observed timestamptz, OUT trend float8,
+	OUT out_of float8, OUT kinds text[]) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'learner_profile_needs' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION needs(learner_profile, int) IS
+	'the n skills with the lowest mastery as a share of their scale (ties by code)';
+
+CREATE FUNCTION profile_distance(a learner_profile, b learner_profile) RETURNS float8
+	AS 'MODULE_PATHNAME', 'learner_profile_distance' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION profile_distance(learner_profile, learner_profile) IS
+	'root mean square difference of mastery shares over the skills valued in either profile (no value counts as 0)';
+
+CREATE FUNCTION profile_rollup(p learner_profile, g skill_graph, rule text DEFAULT 'average')
+	RETURNS learner_profile
+	AS 'MODULE_PATHNAME', 'learner_profile_rollup' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION profile_rollup(learner_profile, skill_graph, text) IS
+	'adds every whole along part_of edges (cluster, domain, grade): average, minimum, share_mastered(threshold=k) or all_mastered(threshold=k) of its children';
+
+---------------------------------------------------------------------------
+-- Learning paths: what to learn next, toward a goal
+---------------------------------------------------------------------------
+
+CREATE FUNCTION ready_skills(g skill_graph, p learner_profile, threshold float8) RETURNS SETOF text
+	AS 'MODULE_PATHNAME', 'ready_skills' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ready_skills(skill_graph, learner_profile, float8) IS
+	'learnable skills not mastered (below threshold or no value) whose prerequisites all are, in topological order';
+
+CREATE FUNCTION learning_path(g skill_graph, p learner_profile, target text, threshold float8,
+	OUT step int, OUT skill text, OUT mastery float8, OUT ready bool) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'learning_path_one' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learning_path(skill_graph, learner_profile, text, float8) IS
+	'the unmastered skills that lead to the target, each after its prerequisites; a cluster or domain target means its standards';
+CREATE FUNCTION learning_path(g skill_graph, p learner_profile, targets text[], threshold float8,
+	OUT step int, OUT skill text, OUT mastery float8, OUT ready bool) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'learning_path_many' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learning_path(skill_graph, learner_profile, text[], float8) IS
+	'the unmastered skills that lead to any of the targets, each after its prerequisites';
+
+CREATE FUNCTION skill_graph_to_dot(g skill_graph, p learner_profile, threshold float8) RETURNS text
+	AS 'MODULE_PATHNAME', 'skill_graph_to_dot_profile' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_to_dot(skill_graph, learner_profile, float8) IS
+	'Graphviz DOT colored by one learner: mastered green, ready gold, not yet ready grey';
+
 ---------------------------------------------------------------------------
 -- proficiency_level(): bands such as Beginning / Developing / Proficient / Advanced
 ---------------------------------------------------------------------------

@@ -574,6 +574,57 @@ ordered_view(const OrderedEvidence *o, int count, RollupInput *in, int *start_ou
 	return true;
 }
 
+/*
+ * value_after[i] for every piece of evidence i: the result over evidence
+ * 0..i.  Pieces that share the window start (the latest override) and the
+ * out_of of their last piece see the same rescaled scores, so one pass of
+ * rollup_steps over that window gives all their values.  The cost is
+ * O(n log n) plus, at each change of out_of, a replay of the window so far.
+ */
+void
+ordered_values_after(const RollupMethod *m, const OrderedEvidence *o, double *values, bool *isnull)
+{
+	int			i = 0;
+
+	while (i < o->n)
+	{
+		RollupInput in;
+		int			start;
+		int			end = i;
+		const EvidenceTerms *t = o->terms ? &o->terms[i] : &o->common;
+
+		/* the run of pieces after i with the same window and scale */
+		while (end + 1 < o->n && o->terms != NULL &&
+			   o->terms[end + 1].kind != KIND_OVERRIDE &&
+			   o->terms[end + 1].out_of == t->out_of)
+			end++;
+		if (o->terms == NULL)
+		{
+			/* uniform terms: one window, or one piece per window when all override */
+			end = t->kind == KIND_OVERRIDE ? i : o->n - 1;
+		}
+		if (ordered_view(o, end + 1, &in, &start, NULL, 0))
+		{
+			double	   *v = palloc_extended(sizeof(double) * in.n, MCXT_ALLOC_HUGE);
+			bool	   *nul = palloc_extended(sizeof(bool) * in.n, MCXT_ALLOC_HUGE);
+
+			rollup_steps(m, &in, v, nul);
+			for (int k = i; k <= end; k++)
+			{
+				values[k] = v[k - start];
+				isnull[k] = nul[k - start];
+			}
+			pfree(v);
+			pfree(nul);
+			pfree((void *) in.scores);
+			if (in.weights)
+				pfree((void *) in.weights);
+		}
+		i = end + 1;
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
 /* The view of the whole stream; false for an empty stream */
 bool
 stream_view(const EvidenceStream *s, RollupInput *in, double *buf, int buflen)

@@ -66,8 +66,8 @@ graph_skills(PG_FUNCTION_ARGS)
  * The skills reachable from v along start/to, v excluded, into g->found;
  * returns how many.  Uses the graph's scratch marks and stack.
  */
-static int
-reach(GraphView *g, int v, const int32 *start, const int32 *to, bool transitive)
+int
+graph_reach(GraphView *g, int v, const int32 *start, const int32 *to, bool transitive)
 {
 	uint32		stamp = graph_new_stamp(g);
 	int			nfound = 0;
@@ -117,7 +117,7 @@ related_skills(FunctionCallInfo fcinfo, bool prerequisites)
 	Tuplestorestate *store = begin_rows(fcinfo, "code", &desc);
 	int			nfound;
 
-	nfound = reach(g, v, prerequisites ? g->requires_start : g->enables_start,
+	nfound = graph_reach(g, v, prerequisites ? g->requires_start : g->enables_start,
 				   prerequisites ? g->requires : g->enables, transitive);
 	/* direct lists are stored in topological order already */
 	if (transitive)
@@ -266,7 +266,7 @@ graph_subgraph(PG_FUNCTION_ARGS)
 					 errmsg("skill \"%s\" is not in the skill graph", code),
 					 errhint("List the graph's codes with SELECT code FROM skills(graph).")));
 		keep[v] = 1;
-		for (int k = reach(g, v, g->parts_start, g->parts, true) - 1; k >= 0; k--)
+		for (int k = graph_reach(g, v, g->parts_start, g->parts, true) - 1; k >= 0; k--)
 			keep[g->found[k]] = 1;
 	}
 
@@ -303,8 +303,8 @@ graph_subgraph(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(graph_build(skills, nskills, edges, nedges));
 }
 
-static void
-append_dot_string(StringInfo buf, const char *s)
+void
+dot_append_string(StringInfo buf, const char *s)
 {
 	appendStringInfoChar(buf, '"');
 	for (; *s; s++)
@@ -338,11 +338,11 @@ graph_to_dot(PG_FUNCTION_ARGS)
 		const SkillNode *node = &g->nodes[v];
 
 		appendStringInfoString(&buf, "  ");
-		append_dot_string(&buf, skill_code(g, v));
+		dot_append_string(&buf, skill_code(g, v));
 		if (node->title != NO_STRING)
 		{
 			appendStringInfoString(&buf, " [tooltip=");
-			append_dot_string(&buf, skill_string(g, node->title));
+			dot_append_string(&buf, skill_string(g, node->title));
 			appendStringInfoChar(&buf, ']');
 		}
 		appendStringInfoString(&buf, ";\n");
@@ -356,20 +356,145 @@ graph_to_dot(PG_FUNCTION_ARGS)
 		for (int k = g->enables_start[v]; k < g->enables_start[v + 1]; k++)
 		{
 			appendStringInfoString(&buf, "  ");
-			append_dot_string(&buf, skill_code(g, v));
+			dot_append_string(&buf, skill_code(g, v));
 			appendStringInfoString(&buf, " -> ");
-			append_dot_string(&buf, skill_code(g, g->enables[k]));
+			dot_append_string(&buf, skill_code(g, g->enables[k]));
 			appendStringInfoString(&buf, ";\n");
 		}
 		for (int k = g->wholes_start[v]; k < g->wholes_start[v + 1]; k++)
 		{
 			appendStringInfoString(&buf, "  ");
-			append_dot_string(&buf, skill_code(g, v));
+			dot_append_string(&buf, skill_code(g, v));
 			appendStringInfoString(&buf, " -> ");
-			append_dot_string(&buf, skill_code(g, g->wholes[k]));
+			dot_append_string(&buf, skill_code(g, g->wholes[k]));
 			appendStringInfoString(&buf, " [style=dashed, arrowhead=empty];\n");
 		}
 	}
 	appendStringInfoString(&buf, "}\n");
 	PG_RETURN_TEXT_P(cstring_to_text(buf.data));
+}
+
+/* wholes(g, skill, transitive): what the skill is part of, up to the top */
+PG_FUNCTION_INFO_V1(graph_wholes);
+Datum
+graph_wholes(PG_FUNCTION_ARGS)
+{
+	GraphView  *g = graph_argument(fcinfo, 0);
+	int			v = graph_skill_argument(g, fcinfo, 1);
+	bool		transitive = PG_GETARG_BOOL(2);
+	TupleDesc	desc;
+	Tuplestorestate *store = begin_rows(fcinfo, "code", &desc);
+	int			nfound = graph_reach(g, v, g->wholes_start, g->wholes, transitive);
+
+	if (transitive)
+	{
+		sort_view = g;
+		qsort(g->found, nfound, sizeof(int32), compare_rank);
+	}
+	for (int i = 0; i < nfound; i++)
+		put_code(store, desc, g, g->found[i]);
+	return (Datum) 0;
+}
+
+/*
+ * edges(g): one row per edge (source, target, relation), for tools that
+ * read tables: prerequisite edges point to what needs the source, part_of
+ * edges to the whole.  In topological order of the source.
+ */
+PG_FUNCTION_INFO_V1(graph_edges);
+Datum
+graph_edges(PG_FUNCTION_ARGS)
+{
+	const GraphView *g = graph_argument(fcinfo, 0);
+	TupleDesc	desc;
+	Tuplestorestate *store = begin_rows(fcinfo, NULL, &desc);
+	Datum		relation[2] = {CStringGetTextDatum("prerequisite"), CStringGetTextDatum("part_of")};
+
+	for (int i = 0; i < g->n; i++)
+	{
+		int32		v = g->topo[i];
+		Datum		values[3];
+		bool		nulls[3] = {false};
+
+		values[0] = CStringGetTextDatum(skill_code(g, v));
+		for (int k = g->enables_start[v]; k < g->enables_start[v + 1]; k++)
+		{
+			values[1] = CStringGetTextDatum(skill_code(g, g->enables[k]));
+			values[2] = relation[RELATION_PREREQUISITE];
+			tuplestore_putvalues(store, desc, values, nulls);
+		}
+		for (int k = g->wholes_start[v]; k < g->wholes_start[v + 1]; k++)
+		{
+			values[1] = CStringGetTextDatum(skill_code(g, g->wholes[k]));
+			values[2] = relation[RELATION_PART_OF];
+			tuplestore_putvalues(store, desc, values, nulls);
+		}
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return (Datum) 0;
+}
+
+/* The skills and edges of a graph as the builder takes them */
+static void
+graph_specs(const GraphView *g, SkillSpec *skills, int *nskills, EdgeSpec *edges, int *nedges)
+{
+	for (int v = 0; v < g->n; v++)
+	{
+		const SkillNode *node = &g->nodes[v];
+		SkillSpec  *s = &skills[(*nskills)++];
+
+		s->code = (char *) skill_code(g, v);
+		s->title = (char *) skill_string(g, node->title);
+		s->kind = (char *) skill_string(g, node->kind);
+		s->level = (char *) skill_string(g, node->level);
+		s->sequence = node->sequence;
+		for (int k = g->enables_start[v]; k < g->enables_start[v + 1]; k++)
+		{
+			edges[*nedges].source = (char *) skill_code(g, v);
+			edges[*nedges].target = (char *) skill_code(g, g->enables[k]);
+			edges[(*nedges)++].relation = RELATION_PREREQUISITE;
+		}
+		for (int k = g->wholes_start[v]; k < g->wholes_start[v + 1]; k++)
+		{
+			edges[*nedges].source = (char *) skill_code(g, v);
+			edges[*nedges].target = (char *) skill_code(g, g->wholes[k]);
+			edges[(*nedges)++].relation = RELATION_PART_OF;
+		}
+	}
+}
+
+/*
+ * a || b: one framework from two, for example a CASE package's hierarchy
+ * and a table of prerequisites between its standards.  Skills with the same
+ * code are one skill (their descriptions must agree where both give one),
+ * edges are the union, and a loop across the two is an error as always.
+ */
+PG_FUNCTION_INFO_V1(graph_union);
+Datum
+graph_union(PG_FUNCTION_ARGS)
+{
+	/* the second argument needs a cache of its own: copy the first view */
+	GraphView	a = *graph_argument(fcinfo, 0);
+	SkillGraph *bgraph = (SkillGraph *) PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+	GraphView	b;
+	int64		maxskills,
+				maxedges;
+	SkillSpec  *skills;
+	EdgeSpec   *edges;
+	int			nskills = 0,
+				nedges = 0;
+
+	graph_view(bgraph, &b);
+	maxskills = (int64) a.n + b.n;
+	maxedges = (int64) a.graph->nprerequisite + a.graph->npart + b.graph->nprerequisite + b.graph->npart;
+	if (maxskills > SKILL_GRAPH_MAX_SKILLS * 2L || maxedges > SKILL_GRAPH_MAX_EDGES * 2L)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the union of two skill graphs is too large")));
+	skills = palloc_extended(sizeof(SkillSpec) * Max(maxskills, 1), MCXT_ALLOC_HUGE);
+	edges = palloc_extended(sizeof(EdgeSpec) * Max(maxedges, 1), MCXT_ALLOC_HUGE);
+	graph_specs(&a, skills, &nskills, edges, &nedges);
+	graph_specs(&b, skills, &nskills, edges, &nedges);
+	PG_RETURN_POINTER(graph_build(skills, nskills, edges, nedges));
 }

@@ -168,17 +168,14 @@ state_datum(const EvidenceStream *s)
  * Times are ISO 8601 in UTC whatever the session's settings: the text form
  * is how states travel between Citus nodes, which may differ in DateStyle.
  */
-PG_FUNCTION_INFO_V1(mastery_state_in);
-Datum
-mastery_state_in(PG_FUNCTION_ARGS)
+/*
+ * Reads a state's text form starting at p (input is the whole text, for
+ * messages) into s, whose later allocations go to the current memory
+ * context; returns the position after the closing "]".
+ */
+const char *
+stream_parse_text(const char *input, const char *p, EvidenceStream *s)
 {
-	const char *input = PG_GETARG_CSTRING(0);
-	const char *p = input;
-	EvidenceStream s;
-	TimedScore	first[STATE_INLINE_ITEMS];
-	static const EvidenceTerms none = {0};
-
-	stream_init(&s, &none, first, STATE_INLINE_ITEMS);
 	while (isspace((unsigned char) *p))
 		p++;
 	if (*p != '[')
@@ -197,7 +194,7 @@ mastery_state_in(PG_FUNCTION_ARGS)
 
 		p = evidence_parse(input, p, ";]", &e);
 		terms = evidence_terms(&e);
-		stream_append(&s, e.observed_at, e.score, &terms);
+		stream_append(s, e.observed_at, e.score, &terms);
 		if (*p == ';')
 			p++;
 		else if (*p != ']')
@@ -209,7 +206,44 @@ mastery_state_in(PG_FUNCTION_ARGS)
 			p++;
 		CHECK_FOR_INTERRUPTS();
 	}
-	p++;
+	return p + 1;
+}
+
+/* The text form of a stream: its evidence in order, times in UTC */
+void
+stream_append_text(StringInfo out, const EvidenceStream *s)
+{
+	OrderedEvidence o;
+
+	stream_ordered(s, &o);
+	appendStringInfoChar(out, '[');
+	for (int i = 0; i < o.n; i++)
+	{
+		const EvidenceTerms *t = o.terms ? &o.terms[i] : &o.common;
+
+		if (i > 0)
+			appendStringInfoString(out, "; ");
+		evidence_append_text(out, o.items[i].score, t->out_of, o.items[i].observed_at,
+							 t->weight, t->kind, true);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	appendStringInfoChar(out, ']');
+	ordered_release(s, &o);
+}
+
+PG_FUNCTION_INFO_V1(mastery_state_in);
+Datum
+mastery_state_in(PG_FUNCTION_ARGS)
+{
+	const char *input = PG_GETARG_CSTRING(0);
+	const char *p;
+	EvidenceStream s;
+	TimedScore	first[STATE_INLINE_ITEMS];
+	static const EvidenceTerms none = {0};
+
+	stream_init(&s, &none, first, STATE_INLINE_ITEMS);
+	p = stream_parse_text(input, input, &s);
 	while (isspace((unsigned char) *p))
 		p++;
 	if (*p != '\0')
@@ -226,24 +260,10 @@ mastery_state_out(PG_FUNCTION_ARGS)
 {
 	EvidenceStream buf;
 	const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
-	OrderedEvidence o;
 	StringInfoData out;
 
-	stream_ordered(s, &o);
 	initStringInfo(&out);
-	appendStringInfoChar(&out, '[');
-	for (int i = 0; i < o.n; i++)
-	{
-		const EvidenceTerms *t = o.terms ? &o.terms[i] : &o.common;
-
-		if (i > 0)
-			appendStringInfoString(&out, "; ");
-		evidence_append_text(&out, o.items[i].score, t->out_of, o.items[i].observed_at,
-							 t->weight, t->kind, true);
-		if ((i & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	appendStringInfoChar(&out, ']');
+	stream_append_text(&out, s);
 	PG_RETURN_CSTRING(out.data);
 }
 
@@ -888,57 +908,6 @@ mastery_state_remove_evidence(PG_FUNCTION_ARGS)
 }
 
 /*
- * value_after[i] for every piece of evidence i: the result over evidence
- * 0..i.  Pieces that share the window start (the latest override) and the
- * out_of of their last piece see the same rescaled scores, so one pass of
- * rollup_steps over that window gives all their values.  The cost is
- * O(n log n) plus, at each change of out_of, a replay of the window so far.
- */
-static void
-values_after(const RollupMethod *m, const OrderedEvidence *o, double *values, bool *isnull)
-{
-	int			i = 0;
-
-	while (i < o->n)
-	{
-		RollupInput in;
-		int			start;
-		int			end = i;
-		const EvidenceTerms *t = o->terms ? &o->terms[i] : &o->common;
-
-		/* the run of pieces after i with the same window and scale */
-		while (end + 1 < o->n && o->terms != NULL &&
-			   o->terms[end + 1].kind != KIND_OVERRIDE &&
-			   o->terms[end + 1].out_of == t->out_of)
-			end++;
-		if (o->terms == NULL)
-		{
-			/* uniform terms: one window, or one piece per window when all override */
-			end = t->kind == KIND_OVERRIDE ? i : o->n - 1;
-		}
-		if (ordered_view(o, end + 1, &in, &start, NULL, 0))
-		{
-			double	   *v = palloc_extended(sizeof(double) * in.n, MCXT_ALLOC_HUGE);
-			bool	   *nul = palloc_extended(sizeof(bool) * in.n, MCXT_ALLOC_HUGE);
-
-			rollup_steps(m, &in, v, nul);
-			for (int k = i; k <= end; k++)
-			{
-				values[k] = v[k - start];
-				isnull[k] = nul[k - start];
-			}
-			pfree(v);
-			pfree(nul);
-			pfree((void *) in.scores);
-			if (in.weights)
-				pfree((void *) in.weights);
-		}
-		i = end + 1;
-		CHECK_FOR_INTERRUPTS();
-	}
-}
-
-/*
  * mastery_explain(state, method): one row per piece of evidence, in order,
  * with its weight in the result and the result after it.
  *
@@ -975,7 +944,7 @@ mastery_state_explain(PG_FUNCTION_ARGS)
 	}
 	after = palloc_extended(sizeof(double) * Max(o.n, 1), MCXT_ALLOC_HUGE);
 	after_null = palloc_extended(sizeof(bool) * Max(o.n, 1), MCXT_ALLOC_HUGE);
-	values_after(m, &o, after, after_null);
+	ordered_values_after(m, &o, after, after_null);
 
 	store = begin_rows(fcinfo, NULL, &tupdesc);
 	for (int i = 0; i < o.n; i++)

@@ -420,8 +420,8 @@ parse_value(MethodParser *ps, const MethodSpec *spec, const ParamSpec *param)
 	pg_unreachable();
 }
 
-static void
-parse_method(const char *text, RollupMethod *m)
+void
+method_parse(const char *text, RollupMethod *m)
 {
 	MethodParser ps = {text, text};
 	const MethodSpec *spec = NULL;
@@ -624,7 +624,7 @@ mastery_method_in(PG_FUNCTION_ARGS)
 	char	   *text = PG_GETARG_CSTRING(0);
 	RollupMethod m;
 
-	parse_method(text, &m);
+	method_parse(text, &m);
 	PG_RETURN_DATUM(method_datum(&m));
 }
 
@@ -864,7 +864,7 @@ mastery_method_from_jsonb(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown mastery method \"%s\"", name),
 					 errdetail("Valid methods are: %s.", list_method_names())));
-	parse_method(params.len ? psprintf("%s(%s)", name, params.data) : name, &m);
+	method_parse(params.len ? psprintf("%s(%s)", name, params.data) : name, &m);
 	PG_RETURN_DATUM(method_datum(&m));
 }
 

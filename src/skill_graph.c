@@ -701,6 +701,8 @@ graph_argument(FunctionCallInfo fcinfo, int argno)
 	old = MemoryContextSwitchTo(cache->cxt);
 	graph = (SkillGraph *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno));
 	graph_view(graph, &cache->view);
+	cache->view.cxt = cache->cxt;
+	cache->view.leaves = NULL;
 	cache->view.mark = palloc0(sizeof(uint32) * Max(cache->view.n, 1));
 	cache->view.stamp = 0;
 	cache->view.stack = palloc(sizeof(int32) * Max(cache->view.n, 1));

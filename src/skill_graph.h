@@ -86,6 +86,10 @@ typedef struct GraphView
 	uint32		stamp;
 	int32	   *stack;
 	int32	   *found;
+
+	/* the cache's memory, and what learning_path.c derives on first use */
+	MemoryContext cxt;
+	struct LeafGraph *leaves;
 } GraphView;
 
 static inline const char *
@@ -134,6 +138,8 @@ extern int	skill_relation(const char *relation);
 extern SkillGraph *graph_build(SkillSpec *skills, int nskills, EdgeSpec *edges, int nedges);
 extern void graph_view(const SkillGraph *graph, GraphView *g);
 extern char *graph_to_json(const GraphView *g);
+extern int	graph_reach(GraphView *g, int v, const int32 *start, const int32 *to, bool transitive);
+extern void dot_append_string(StringInfo buf, const char *s);
 
 struct JsonbIterator;
 struct JsonbContainer;

@@ -173,6 +173,8 @@ SELECT * FROM plan_shapes('mastery_agg', 'e', '%s::text');
 SELECT * FROM plan_shapes('mastery_state_union', 's', '%s::text');
 SELECT * FROM plan_shapes('skill_graph_agg', 'prerequisite, skill', 'md5(%s::text)');
 SELECT * FROM plan_shapes('skill_graph_agg', 'prerequisite, skill, relation', 'md5(%s::text)');
+SELECT * FROM plan_shapes('learner_profile', 'skill, e, ''decaying_average''', 'md5(%s::text)');
+SELECT * FROM plan_shapes('learner_profile', 'skill, s, ''mean_recent(n=4)''', 'md5(%s::text)');
 
 SELECT * FROM finish();
 ROLLBACK;

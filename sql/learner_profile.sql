@@ -1,0 +1,116 @@
+-- learner_profile: one learner's record, academic and behavioral skills side
+-- by side; its forms, the aggregates, and what analysts ask of it.
+SET timezone = 'UTC';
+SET extra_float_digits = 0;
+
+CREATE TABLE profile_evidence (learner text, skill text, e mastery_evidence);
+INSERT INTO profile_evidence VALUES
+	('ana', '6.RP.A.1', '2/4 @ 2024-09-02'), ('ana', '6.RP.A.1', '3/4 @ 2024-09-09'),
+	('ana', '6.RP.A.1', '4/4 @ 2024-09-16'),
+	('ana', '6.RP.A.2', '1/4 @ 2024-09-03'), ('ana', '6.RP.A.2', '2/4 @ 2024-09-10'),
+	('ana', '6.NS.A.1', '90/100 @ 2024-09-04'), ('ana', '6.NS.A.1', '3/4 @ 2024-09-11'),
+	-- behavior and SEL evidence in the same profile
+	('ana', 'SEL.self_management', '3/4 @ 2024-09-05, kind=behavior'),
+	('ana', 'SEL.self_management', '2/4 @ 2024-09-12, kind=observation'),
+	('ben', '6.RP.A.1', '4/4 @ 2024-09-02'), ('ben', '6.RP.A.2', '3/4 @ 2024-09-03'),
+	('ben', '6.RP.A.2', '1/4 @ 2024-09-03, kind=override'),
+	('ben', 'SEL.self_management', NULL), (NULL, NULL, '1/4 @ 2024-09-01');
+
+-- Per skill the method's value (decaying_average: 2, 3, 4 -> 3.5275), its
+-- scale, how much evidence, the latest, the trend (points per piece over the
+-- last values: 2 -> 2.65 -> 3.5275 rises) and the kinds of evidence seen
+CREATE TABLE profiles AS
+SELECT learner, learner_profile(skill, e, 'decaying_average') AS p
+FROM profile_evidence WHERE learner IS NOT NULL GROUP BY learner;
+SELECT learner, x.* FROM profiles, profile_entries(p) x ORDER BY learner, skill;
+-- one skill; a skill without a value is NULL
+SELECT learner, p -> '6.RP.A.1' AS ratios, p -> 'SEL.self_management' AS self_management,
+       p -> 'no.such.skill' AS missing, skill_count(p)
+FROM profiles ORDER BY learner;
+-- every value equals mastery() over the same evidence
+SELECT count(*) AS differing FROM profiles pr, profile_entries(pr.p) x
+WHERE x.mastery IS DISTINCT FROM (SELECT mastery(e, 'decaying_average') FROM profile_evidence
+                                  WHERE learner = pr.learner AND skill = x.skill);
+-- scale=k puts every skill on one scale (here the 90/100 then 3/4 skill)
+SELECT x.skill, x.mastery, x.out_of
+FROM (SELECT learner_profile(skill, e, 'decaying_average(scale=4, round=2)') p FROM profile_evidence
+      WHERE learner = 'ana') y, profile_entries(y.p) x;
+-- from stored states: the same profile
+CREATE TABLE profile_states AS
+SELECT learner, skill, mastery_agg(e) AS state FROM profile_evidence WHERE learner IS NOT NULL GROUP BY learner, skill;
+SELECT s.learner, learner_profile(s.skill, s.state, 'decaying_average') = pr.p AS same_as_from_evidence
+FROM profile_states s JOIN profiles pr USING (learner) GROUP BY s.learner, pr.p ORDER BY 1;
+
+-- strengths and needs: by mastery as a share of the scale, ties by code
+SELECT learner, s.skill, s.mastery FROM profiles, strengths(p, 2) s ORDER BY learner;
+SELECT learner, s.skill, s.mastery FROM profiles, needs(p, 2) s ORDER BY learner;
+SELECT count(*) FROM profiles, needs(p, 0);
+
+-- profile_distance: RMS difference of shares over the skills valued in
+-- either (a skill without a value counts as 0); by hand for ana and ben
+SELECT round(profile_distance(a.p, b.p)::numeric, 6) AS distance,
+       round(sqrt(((3.5275 / 4 - 4 / 4.0) ^ 2 + (1.65 / 4 - 1 / 4.0) ^ 2
+                   + (3.21 / 4 - 0) ^ 2 + (2.35 / 4 - 0) ^ 2) / 4)::numeric, 6) AS by_hand,
+       profile_distance(a.p, a.p) AS to_itself,
+       profile_distance(a.p, b.p) = profile_distance(b.p, a.p) AS symmetric
+FROM profiles a, profiles b WHERE a.learner = 'ana' AND b.learner = 'ben';
+
+-- text, jsonb and binary forms read back exactly
+SELECT p::text::learner_profile = p AS text_round_trip, p::jsonb::learner_profile = p AS jsonb_round_trip
+FROM profiles;
+SELECT '{"x": {"mastery": 3, "out_of": 4}, "a": {"mastery": null, "out_of": 4, "evidence_count": 2}}'::learner_profile;
+CREATE TABLE profile_copy (p learner_profile);
+\copy profiles (p) TO 'results/profiles.bin' WITH (FORMAT binary)
+\copy profile_copy FROM 'results/profiles.bin' WITH (FORMAT binary)
+SELECT count(*) AS same FROM profile_copy c JOIN profiles p ON c.p = p.p;
+SELECT count(*) AS distinct_profiles FROM (SELECT DISTINCT p FROM (SELECT p FROM profiles UNION ALL SELECT p FROM profile_copy) x) y;
+-- errors
+SELECT '{"x": {"mastery": 3}}'::learner_profile;
+SELECT '{"x": {"mastery": 3, "out_of": 0}}'::learner_profile;
+SELECT '{"x": {"mastery": "NaN", "out_of": 4}}'::learner_profile;
+SELECT '{"x": {"mastery": 3, "out_of": 4, "colour": "red"}}'::learner_profile;
+SELECT '{"x": {"mastery": 3, "out_of": 4, "kinds": ["homework"]}}'::learner_profile;
+SELECT '["x"]'::learner_profile;
+SELECT '{"": {"mastery": 3, "out_of": 4}}'::learner_profile;
+SELECT learner_profile(skill, e, m::mastery_method) FROM (VALUES ('a', '1/4 @ 2024-09-01'::mastery_evidence, 'latest'),
+	('b', '1/4 @ 2024-09-01'::mastery_evidence, 'average')) v(skill, e, m);
+SELECT learner_profile(skill, e, NULL) FROM profile_evidence;
+SELECT * FROM needs((SELECT p FROM profiles LIMIT 1), -1);
+
+-- the state of the aggregate has a text form (how Citus moves it)
+SELECT '{"method": "latest", "skills": {"a": "[1/4 @ 2024-09-01; 3/4 @ 2024-09-02]"}}'::learner_profile_state;
+SELECT learner_profile('{"method": "latest", "skills": {"a": "[1/4 @ 2024-09-01; 3/4 @ 2024-09-02]"}}'::learner_profile_state) -> 'a';
+SELECT '{"method": "latest", "skills": {"a": "[1/4 @ 2024-09-01"}}'::learner_profile_state;
+SELECT '{"method": "latest"}'::learner_profile_state;
+
+-- profile_rollup: standards up to clusters and domains (part_of), by hand
+CREATE TABLE ratio_framework AS
+SELECT skill_graph_agg(part, whole, 'part_of') AS g FROM (VALUES
+	('6.RP.A.1', '6.RP.A'), ('6.RP.A.2', '6.RP.A'), ('6.RP.A.3', '6.RP.A'), ('6.RP.A', '6.RP'),
+	('6.NS.A.1', '6.NS.A'), ('6.NS.A', '6.NS'), ('6.RP', 'grade 6'), ('6.NS', 'grade 6')) v(part, whole);
+-- average of the children with a value: 6.RP.A = (3.5275 + 1.65) / 2 (6.RP.A.3 has none)
+SELECT x.skill, round(x.mastery::numeric, 4) AS mastery, x.out_of, x.evidence_count
+FROM profiles, ratio_framework, profile_entries(profile_rollup(p, g)) x WHERE learner = 'ana';
+SELECT x.skill, x.mastery
+FROM profiles, ratio_framework, profile_entries(profile_rollup(p, g, 'share_mastered(threshold=3)')) x
+WHERE learner = 'ana' AND x.skill IN ('6.RP.A', '6.RP', 'grade 6');
+SELECT x.skill, x.mastery
+FROM profiles, ratio_framework, profile_entries(profile_rollup(p, g, 'all_mastered(threshold=1.5)')) x
+WHERE learner = 'ana' AND x.skill IN ('6.RP.A', '6.NS.A', 'grade 6');
+SELECT x.skill, round(x.mastery::numeric, 4) AS mastery
+FROM profiles, ratio_framework, profile_entries(profile_rollup(p, g, 'minimum')) x
+WHERE learner = 'ana' AND x.skill IN ('6.RP.A', 'grade 6');
+SELECT profile_rollup(p, g, 'median') FROM profiles, ratio_framework;
+SELECT profile_rollup(p, g, 'share_mastered') FROM profiles, ratio_framework;
+
+-- the graph as BI tools read it, and upward part_of
+SELECT * FROM edges((SELECT g FROM ratio_framework)) ORDER BY source, target;
+SELECT wholes(g, '6.RP.A.1') FROM ratio_framework;
+SELECT wholes(g, '6.RP.A.1', true) FROM ratio_framework;
+SELECT wholes(g, 'nope') FROM ratio_framework;
+-- one framework from two: a hierarchy and a table of prerequisites
+SELECT skill_count(g), edge_count(g, 'part_of'), edge_count(g, 'prerequisite')
+FROM (SELECT (SELECT g FROM ratio_framework) || skill_graph_agg(p, s) AS g
+      FROM (VALUES ('6.RP.A.1', '6.RP.A.3'), ('6.NS.A.1', '6.RP.A.2')) v(p, s)) x;
+-- a loop across the two is an error as always
+SELECT (SELECT g FROM ratio_framework) || skill_graph_agg(p, s) FROM (VALUES ('6.RP.A', '6.RP.A.1')) v(p, s);

@@ -1,0 +1,1792 @@
+/*
+ * learner_profile.c
+ *		learner_profile: one learner's record, per skill its mastery, scale,
+ *		evidence count, last observation and trend; academic and behavioral
+ *		skills side by side.  The type and its one validator, text (JSON),
+ *		binary and jsonb forms, equality; the aggregates that build it from
+ *		evidence or stored states; what analysts ask of it (one skill, the
+ *		entries, strengths and needs, the distance between two learners); and
+ *		the rollup of a profile up a framework's part_of hierarchy.
+ *
+ * While an aggregate builds a profile its state is learner_profile_state,
+ * a concrete type (so Citus can push the aggregate down) held as an
+ * expanded object in a memory context of its own: per skill the stream of
+ * evidence, as mastery() keeps it, and the method.  The final function
+ * rolls each stream up once.
+ */
+#include "learner_profile.h"
+#include "skill_graph.h"
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/expandeddatum.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+/* How many of the latest values the trend is fitted on */
+#define TREND_POINTS 5
+
+/* ---------- building and checking a stored profile ---------- */
+
+pg_attribute_noreturn()
+static void
+corrupt_profile(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("invalid learner_profile value"),
+			 errdetail("%s", detail)));
+}
+
+static int
+compare_profile_specs(const void *a, const void *b)
+{
+	return strcmp(((const ProfileSpec *) a)->code, ((const ProfileSpec *) b)->code);
+}
+
+/*
+ * The values of one entry, whatever their source (text, binary, jsonb, an
+ * aggregate, a rollup): the same checks everywhere.
+ */
+static void
+check_entry_values(const char *code, const ProfileEntry *e)
+{
+	if ((e->flags & ~ENTRY_FLAGS) != 0 || e->reserved != 0 || e->reserved2 != 0 ||
+		e->kinds >= (1 << NUM_EVIDENCE_KINDS))
+		corrupt_profile(psprintf("The entry of skill \"%s\" has unknown flags.", code));
+	if ((e->flags & ENTRY_HAS_MASTERY) && !isfinite(e->mastery))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("mastery of skill \"%s\" in a learner profile must be a finite number", code)));
+	if (!isfinite(e->out_of) || e->out_of <= 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("out_of of skill \"%s\" in a learner profile must be a positive finite number", code)));
+	if ((e->flags & ENTRY_HAS_TREND) && !isfinite(e->trend))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("trend of skill \"%s\" in a learner profile must be a finite number", code)));
+	if (e->evidence_count < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("evidence count of skill \"%s\" in a learner profile must not be negative", code)));
+	if (!TIMESTAMP_IS_NOBEGIN(e->last_observed) &&
+		(TIMESTAMP_NOT_FINITE(e->last_observed) || !IS_VALID_TIMESTAMP(e->last_observed)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("last_observed of skill \"%s\" in a learner profile must be a finite timestamp", code)));
+}
+
+/*
+ * The one builder: entries sorted by code, each checked, codes unique.
+ * Specs are sorted in place; the profile is allocated in the current
+ * memory context after its size is known to be within limits.
+ */
+LearnerProfile *
+profile_build(ProfileSpec *specs, int n)
+{
+	Size		nstrings = 0;
+	Size		size;
+	LearnerProfile *p;
+	char	   *strings;
+
+	if (n < 0 || n > PROFILE_MAX_SKILLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("learner profile has too many skills"),
+				 errdetail("A profile holds at most %d skills; this one has %d.", PROFILE_MAX_SKILLS, n)));
+	if (n > 1)
+		qsort(specs, n, sizeof(ProfileSpec), compare_profile_specs);
+	for (int i = 0; i < n; i++)
+	{
+		check_skill_code(specs[i].code);
+		if (i > 0 && strcmp(specs[i - 1].code, specs[i].code) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("skill \"%s\" appears twice in a learner profile", specs[i].code)));
+		/* no negative zero: equal profiles have equal bytes */
+		specs[i].entry.mastery += 0.0;
+		specs[i].entry.trend += 0.0;
+		if (!(specs[i].entry.flags & ENTRY_HAS_MASTERY))
+			specs[i].entry.mastery = 0.0;
+		if (!(specs[i].entry.flags & ENTRY_HAS_TREND))
+			specs[i].entry.trend = 0.0;
+		check_entry_values(specs[i].code, &specs[i].entry);
+		nstrings += strlen(specs[i].code) + 1;
+	}
+	size = offsetof(LearnerProfile, entries) + sizeof(ProfileEntry) * (Size) n + nstrings;
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("learner profile is too large")));
+	p = palloc0(size);
+	SET_VARSIZE(p, size);
+	p->version = LEARNER_PROFILE_VERSION;
+	p->nentries = n;
+	p->nstrings = (int32) nstrings;
+	strings = (char *) &p->entries[n];
+	nstrings = 0;
+	for (int i = 0; i < n; i++)
+	{
+		size_t		len = strlen(specs[i].code) + 1;
+
+		p->entries[i] = specs[i].entry;
+		p->entries[i].code = (int32) nstrings;
+		memcpy(strings + nstrings, specs[i].code, len);
+		nstrings += len;
+	}
+	return p;
+}
+
+/* A stored profile, checked field by field before anything reads it */
+static void
+profile_check(const LearnerProfile *p)
+{
+	Size		size = VARSIZE(p);
+	const char *strings;
+
+	if (size < offsetof(LearnerProfile, entries))
+		corrupt_profile("The value is shorter than its header.");
+	if (p->version != LEARNER_PROFILE_VERSION)
+		corrupt_profile(psprintf("Format %d is not known; this version reads format %d.",
+								 p->version, LEARNER_PROFILE_VERSION));
+	if (p->flags != 0 || p->reserved != 0 || p->reserved2 != 0)
+		corrupt_profile("Unknown flags are set.");
+	if (p->nentries < 0 || p->nentries > PROFILE_MAX_SKILLS || p->nstrings < 0 ||
+		size != offsetof(LearnerProfile, entries) + sizeof(ProfileEntry) * (Size) p->nentries +
+		(Size) p->nstrings)
+		corrupt_profile("Its counts do not match its size.");
+	if (p->nentries > 0 && (p->nstrings == 0 || profile_strings(p)[p->nstrings - 1] != '\0'))
+		corrupt_profile("Its string pool is not terminated.");
+	strings = profile_strings(p);
+	for (int i = 0; i < p->nentries; i++)
+	{
+		const ProfileEntry *e = &p->entries[i];
+
+		if (e->code < 0 || e->code >= p->nstrings)
+			corrupt_profile("A skill code lies outside the string pool.");
+		if (i > 0 && strcmp(strings + p->entries[i - 1].code, strings + e->code) >= 0)
+			corrupt_profile("The skills are not in order.");
+		if (strlen(strings + e->code) > SKILL_CODE_MAX_LENGTH || strings[e->code] == '\0')
+			corrupt_profile("A skill code is empty or too long.");
+		if ((e->mastery == 0.0 && signbit(e->mastery)) || (e->trend == 0.0 && signbit(e->trend)) ||
+			(!(e->flags & ENTRY_HAS_MASTERY) && e->mastery != 0.0) ||
+			(!(e->flags & ENTRY_HAS_TREND) && e->trend != 0.0))
+			corrupt_profile("A value is not in its normal form.");
+		check_entry_values(strings + e->code, e);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
+ * A profile argument, detoasted and checked.  Profiles change from row to
+ * row (one per learner), so this is the per-row cost: O(skills).
+ */
+const LearnerProfile *
+profile_argument(FunctionCallInfo fcinfo, int argno)
+{
+	const LearnerProfile *p = (const LearnerProfile *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	profile_check(p);
+	return p;
+}
+
+/* The entry of a skill, or -1 */
+int
+profile_find(const LearnerProfile *p, const char *code)
+{
+	int			lo = 0,
+				hi = p->nentries - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		int			c = strcmp(profile_code(p, mid), code);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/* ---------- text (JSON), jsonb and binary forms ---------- */
+
+static void
+append_kinds(StringInfo buf, uint8 kinds)
+{
+	bool		first = true;
+
+	appendStringInfoChar(buf, '[');
+	for (int k = 0; k < NUM_EVIDENCE_KINDS; k++)
+		if (kinds & (1 << k))
+		{
+			appendStringInfo(buf, "%s\"%s\"", first ? "" : ", ", evidence_kind_name(k));
+			first = false;
+		}
+	appendStringInfoChar(buf, ']');
+}
+
+/*
+ * {"ratios": {"mastery": 3.2, "out_of": 4, "evidence_count": 5,
+ *  "last_observed": "2024-09-05T00:00:00+00:00", "trend": 0.1,
+ *  "kinds": ["assessment"]}, ...}: numbers exact and times in UTC, so the
+ * text reads back identically under any session settings.
+ */
+static char *
+profile_json(const LearnerProfile *p)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '{');
+	for (int i = 0; i < p->nentries; i++)
+	{
+		const ProfileEntry *e = &p->entries[i];
+
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		escape_json(&buf, profile_code(p, i));
+		appendStringInfoString(&buf, ": {\"mastery\": ");
+		if (e->flags & ENTRY_HAS_MASTERY)
+			append_exact_float8(&buf, e->mastery);
+		else
+			appendStringInfoString(&buf, "null");
+		appendStringInfoString(&buf, ", \"out_of\": ");
+		append_exact_float8(&buf, e->out_of);
+		appendStringInfo(&buf, ", \"evidence_count\": %d, \"last_observed\": ", e->evidence_count);
+		if (TIMESTAMP_IS_NOBEGIN(e->last_observed))
+			appendStringInfoString(&buf, "null");
+		else
+		{
+			char		stamp[MAXDATELEN + 1];
+			int			utc = 0;
+
+			escape_json(&buf, JsonEncodeDateTime(stamp, TimestampTzGetDatum(e->last_observed),
+												 TIMESTAMPTZOID, &utc));
+		}
+		appendStringInfoString(&buf, ", \"trend\": ");
+		if (e->flags & ENTRY_HAS_TREND)
+			append_exact_float8(&buf, e->trend);
+		else
+			appendStringInfoString(&buf, "null");
+		appendStringInfoString(&buf, ", \"kinds\": ");
+		append_kinds(&buf, e->kinds);
+		appendStringInfoChar(&buf, '}');
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
+static double
+json_number(JsonbValue *v, const char *key, const char *code)
+{
+	if (v->type != jbvNumeric)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" of skill \"%s\" in a learner profile must be a number", key, code)));
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+}
+
+static char *
+json_text(JsonbValue *v)
+{
+	return pnstrdup(v->val.string.val, v->val.string.len);
+}
+
+/* One skill's object: every key known, mastery and out_of required */
+static void
+entry_from_json(JsonbContainer *obj, const char *code, ProfileEntry *e)
+{
+	JsonbIterator *it = JsonbIteratorInit(obj);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	char	   *key = NULL;
+	bool		have_mastery = false,
+				have_out_of = false;
+
+	memset(e, 0, sizeof(ProfileEntry));
+	e->last_observed = DT_NOBEGIN;
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+		{
+			key = json_text(&v);
+			continue;
+		}
+		if (tok != WJB_VALUE)
+			continue;
+		if (strcmp(key, "mastery") == 0)
+		{
+			have_mastery = true;
+			if (v.type != jbvNull)
+			{
+				e->mastery = json_number(&v, key, code);
+				e->flags |= ENTRY_HAS_MASTERY;
+			}
+		}
+		else if (strcmp(key, "out_of") == 0)
+		{
+			e->out_of = json_number(&v, key, code);
+			have_out_of = true;
+		}
+		else if (strcmp(key, "evidence_count") == 0)
+		{
+			double		n = json_number(&v, key, code);
+
+			if (n != floor(n) || n < 0 || n > PG_INT32_MAX)
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("evidence_count of skill \"%s\" in a learner profile must be a whole number from 0", code)));
+			e->evidence_count = (int32) n;
+		}
+		else if (strcmp(key, "trend") == 0)
+		{
+			if (v.type != jbvNull)
+			{
+				e->trend = json_number(&v, key, code);
+				e->flags |= ENTRY_HAS_TREND;
+			}
+		}
+		else if (strcmp(key, "last_observed") == 0)
+		{
+			if (v.type == jbvString)
+				e->last_observed = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in,
+																		   CStringGetDatum(json_text(&v)),
+																		   ObjectIdGetDatum(InvalidOid),
+																		   Int32GetDatum(-1)));
+			else if (v.type != jbvNull)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("\"last_observed\" of skill \"%s\" in a learner profile must be a timestamp string or null", code)));
+		}
+		else if (strcmp(key, "kinds") == 0)
+		{
+			JsonbIterator *kit;
+			JsonbValue	kv;
+			JsonbIteratorToken ktok;
+
+			if (v.type != jbvBinary || !JsonContainerIsArray(v.val.binary.data))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("\"kinds\" of skill \"%s\" in a learner profile must be an array of evidence kinds", code)));
+			kit = JsonbIteratorInit(v.val.binary.data);
+			while ((ktok = JsonbIteratorNext(&kit, &kv, true)) != WJB_DONE)
+			{
+				MasteryEvidence probe;
+				char	   *name;
+
+				if (ktok != WJB_ELEM)
+					continue;
+				if (kv.type != jbvString)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("\"kinds\" of skill \"%s\" in a learner profile must be an array of evidence kinds", code)));
+				/* the evidence parser knows the kind names and their errors */
+				name = json_text(&kv);
+				evidence_parse(name, psprintf("1/1 @ 2000-01-01 00:00:00+00, kind=%s", name), "", &probe);
+				e->kinds |= 1 << probe.kind;
+			}
+		}
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown key \"%s\" for skill \"%s\" in a learner profile", key, code),
+					 errdetail("Valid keys are: mastery, out_of, evidence_count, last_observed, trend, kinds.")));
+	}
+	if (!have_mastery || !have_out_of)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("skill \"%s\" in a learner profile needs \"mastery\" and \"out_of\"", code),
+				 errhint("Write it as {\"%s\": {\"mastery\": 3.2, \"out_of\": 4}}; mastery may be null.", code)));
+}
+
+static LearnerProfile *
+profile_from_json(Jsonb *jb)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	ProfileSpec *specs;
+	int			n = 0;
+	char	   *code = NULL;
+
+	if (!JB_ROOT_IS_OBJECT(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a learner profile must be a JSON object of skills"),
+				 errhint("Write it as {\"ratios\": {\"mastery\": 3.2, \"out_of\": 4}, ...}.")));
+	if (JB_ROOT_COUNT(jb) > PROFILE_MAX_SKILLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("learner profile has too many skills"),
+				 errdetail("A profile holds at most %d skills.", PROFILE_MAX_SKILLS)));
+	specs = palloc(sizeof(ProfileSpec) * Max(JB_ROOT_COUNT(jb), 1));
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+			code = json_text(&v);
+		else if (tok == WJB_VALUE)
+		{
+			if (v.type != jbvBinary || !JsonContainerIsObject(v.val.binary.data))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("skill \"%s\" in a learner profile must map to an object", code)));
+			specs[n].code = code;
+			entry_from_json(v.val.binary.data, code, &specs[n].entry);
+			n++;
+			CHECK_FOR_INTERRUPTS();
+		}
+	}
+	return profile_build(specs, n);
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_in);
+Datum
+learner_profile_in(PG_FUNCTION_ARGS)
+{
+	char	   *text = PG_GETARG_CSTRING(0);
+
+	PG_RETURN_POINTER(profile_from_json(DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+																		   CStringGetDatum(text)))));
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_out);
+Datum
+learner_profile_out(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_CSTRING(profile_json(PG_GETARG_PROFILE(0)));
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_to_jsonb);
+Datum
+learner_profile_to_jsonb(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(profile_json(PG_GETARG_PROFILE(0)))));
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_from_jsonb);
+Datum
+learner_profile_from_jsonb(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(profile_from_json(PG_GETARG_JSONB_P(0)));
+}
+
+/*
+ * Binary: a version byte, the count, then per skill its code (length and
+ * bytes), flags, kinds, evidence count, mastery, out_of, trend and
+ * last_observed in network order.  recv goes through the builder.
+ */
+#define PROFILE_SEND_VERSION 1
+
+PG_FUNCTION_INFO_V1(learner_profile_send);
+Datum
+learner_profile_send(PG_FUNCTION_ARGS)
+{
+	const LearnerProfile *p = PG_GETARG_PROFILE(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, PROFILE_SEND_VERSION);
+	pq_sendint32(&buf, p->nentries);
+	for (int i = 0; i < p->nentries; i++)
+	{
+		const ProfileEntry *e = &p->entries[i];
+		const char *code = profile_code(p, i);
+		int			len = strlen(code);
+
+		pq_sendint32(&buf, len);
+		pq_sendbytes(&buf, code, len);
+		pq_sendbyte(&buf, e->flags);
+		pq_sendbyte(&buf, e->kinds);
+		pq_sendint32(&buf, e->evidence_count);
+		pq_sendfloat8(&buf, e->mastery);
+		pq_sendfloat8(&buf, e->out_of);
+		pq_sendfloat8(&buf, e->trend);
+		pq_sendint64(&buf, e->last_observed);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_recv);
+Datum
+learner_profile_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	int			version = pq_getmsgbyte(msg);
+	int			n;
+	ProfileSpec *specs;
+
+	if (version != PROFILE_SEND_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported binary format version %d for learner_profile", version),
+				 errdetail("This version of competency reads format %d.", PROFILE_SEND_VERSION)));
+	n = pq_getmsgint(msg, 4);
+	/* each skill takes at least 47 bytes: check the count against the message */
+	if (n < 0 || n > PROFILE_MAX_SKILLS || (int64) n * 47 > msg->len - msg->cursor)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid skill count %d in binary learner_profile", n)));
+	specs = palloc(sizeof(ProfileSpec) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		int			len = pq_getmsgint(msg, 4);
+		ProfileEntry *e = &specs[i].entry;
+
+		if (len <= 0 || len > SKILL_CODE_MAX_LENGTH || len > msg->len - msg->cursor)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid skill code length %d in binary learner_profile", len)));
+		specs[i].code = pnstrdup(pq_getmsgbytes(msg, len), len);
+		if (strlen(specs[i].code) != (size_t) len)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("a skill code in binary learner_profile contains a zero byte")));
+		pg_verifymbstr(specs[i].code, len, false);
+		memset(e, 0, sizeof(ProfileEntry));
+		e->flags = pq_getmsgbyte(msg);
+		e->kinds = pq_getmsgbyte(msg);
+		e->evidence_count = pq_getmsgint(msg, 4);
+		e->mastery = pq_getmsgfloat8(msg);
+		e->out_of = pq_getmsgfloat8(msg);
+		e->trend = pq_getmsgfloat8(msg);
+		e->last_observed = pq_getmsgint64(msg);
+		if ((e->flags & ~ENTRY_FLAGS) != 0 || e->kinds >= (1 << NUM_EVIDENCE_KINDS))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid flags for skill \"%s\" in binary learner_profile", specs[i].code)));
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	pq_getmsgend(msg);
+	PG_RETURN_POINTER(profile_build(specs, n));
+}
+
+/* Equal profiles have equal bytes: the builder's normal form */
+PG_FUNCTION_INFO_V1(learner_profile_eq);
+Datum
+learner_profile_eq(PG_FUNCTION_ARGS)
+{
+	const LearnerProfile *a = PG_GETARG_PROFILE(0);
+	const LearnerProfile *b = PG_GETARG_PROFILE(1);
+
+	PG_RETURN_BOOL(VARSIZE(a) == VARSIZE(b) && memcmp(a, b, VARSIZE(a)) == 0);
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_ne);
+Datum
+learner_profile_ne(PG_FUNCTION_ARGS)
+{
+	const LearnerProfile *a = PG_GETARG_PROFILE(0);
+	const LearnerProfile *b = PG_GETARG_PROFILE(1);
+
+	PG_RETURN_BOOL(!(VARSIZE(a) == VARSIZE(b) && memcmp(a, b, VARSIZE(a)) == 0));
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_hash);
+Datum
+learner_profile_hash(PG_FUNCTION_ARGS)
+{
+	const LearnerProfile *p = PG_GETARG_PROFILE(0);
+
+	return hash_any((const unsigned char *) VARDATA(p), VARSIZE(p) - VARHDRSZ);
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_hash_extended);
+Datum
+learner_profile_hash_extended(PG_FUNCTION_ARGS)
+{
+	const LearnerProfile *p = PG_GETARG_PROFILE(0);
+
+	return hash_any_extended((const unsigned char *) VARDATA(p), VARSIZE(p) - VARHDRSZ,
+							 PG_GETARG_INT64(1));
+}
+
+/* ---------- the profile of a stream: mastery, scale, trend ---------- */
+
+/*
+ * The least-squares slope of the last (up to TREND_POINTS) non-NULL values
+ * after each piece of evidence, against their position: points gained per
+ * piece of evidence.  False when fewer than two values exist.
+ */
+static bool
+trend_of(const double *values, const bool *isnull, int n, double *slope)
+{
+	double		sx = 0,
+				sy = 0,
+				sxx = 0,
+				sxy = 0;
+	int			m = 0;
+
+	for (int i = n - 1; i >= 0 && m < TREND_POINTS; i--)
+	{
+		double		x;
+
+		if (isnull[i])
+			continue;
+		x = (double) (i - (n - 1));
+		sx += x;
+		sy += values[i];
+		sxx += x * x;
+		sxy += x * values[i];
+		m++;
+	}
+	if (m < 2)
+		return false;
+	*slope = (sxy - sx * sy / m) / (sxx - sx * sx / m);
+	if (fabs(*slope) < 1e-12 * (fabs(sy / m) + 1.0))
+		*slope = 0.0;			/* flat, not a rounding residue */
+	return isfinite(*slope);
+}
+
+/* One skill's entry from its evidence and the method */
+static void
+entry_from_stream(const RollupMethod *m, const EvidenceStream *s, uint8 kinds, ProfileEntry *e)
+{
+	OrderedEvidence o;
+	RollupInput in;
+	double		value;
+	double		buf[128];
+
+	memset(e, 0, sizeof(ProfileEntry));
+	e->evidence_count = s->n;
+	e->kinds = kinds;
+	e->last_observed = DT_NOBEGIN;
+	e->out_of = 1.0;
+	if (s->n == 0)
+		return;
+	stream_ordered(s, &o);
+	e->last_observed = o.items[o.n - 1].observed_at;
+	/* the scale of the value: the method's, the latest evidence's, or 1 */
+	if (m->id == ROLLUP_BKT)
+		e->out_of = 1.0;
+	else if (m->scale != ROLLUP_NO_SCALE)
+		e->out_of = m->scale;
+	else
+		e->out_of = o.terms ? o.terms[o.n - 1].out_of : o.common.out_of;
+	if (ordered_view(&o, o.n, &in, NULL, buf, lengthof(buf)) && rollup_compute(m, &in, &value))
+	{
+		e->mastery = value;
+		e->flags |= ENTRY_HAS_MASTERY;
+	}
+	if (o.n >= 2)
+	{
+		double	   *values = palloc(sizeof(double) * o.n);
+		bool	   *isnull = palloc(sizeof(bool) * o.n);
+		double		slope;
+
+		ordered_values_after(m, &o, values, isnull);
+		/*
+		 * Each value is on the scale of the latest evidence of its step:
+		 * compare them on today's scale (a 70/100 then a 3/4 is not a fall
+		 * of 67 points).  scale=k and bkt values share one scale already.
+		 */
+		if (o.terms != NULL && m->scale == ROLLUP_NO_SCALE && m->id != ROLLUP_BKT)
+			for (int i = 0; i < o.n; i++)
+				if (!isnull[i] && o.terms[i].out_of != e->out_of)
+					values[i] = values[i] / o.terms[i].out_of * e->out_of;
+		if (trend_of(values, isnull, o.n, &slope))
+		{
+			e->trend = slope;
+			e->flags |= ENTRY_HAS_TREND;
+		}
+		pfree(values);
+		pfree(isnull);
+	}
+	ordered_release(s, &o);
+}
+
+/* ---------- the aggregate state: learner_profile_state ---------- */
+
+/*
+ * Per skill its code and stream.  Skills are found by a small open
+ * addressing table on the code's hash, and the skill of the previous row
+ * is tried first (rows of a learner often come skill by skill).
+ */
+#define SKILL_INLINE_ITEMS 4
+
+typedef struct ProfileSkill
+{
+	char	   *code;
+	int32		len;
+	uint32		hash;
+	uint8		kinds;
+	EvidenceStream stream;
+	TimedScore	inline_items[SKILL_INLINE_ITEMS];
+} ProfileSkill;
+
+typedef struct ExpandedProfileState
+{
+	ExpandedObjectHeader hdr;
+	RollupMethod method;
+	int32		nskills;
+	int32		capacity;		/* of skills[] */
+	ProfileSkill **skills;
+	int32		nslots;			/* a power of two, at least twice nskills */
+	int32	   *slots;			/* index into skills[], or -1 */
+	int32		last;			/* the skill of the previous row, or -1 */
+	char	   *flat;			/* encoding cached by get_flat_size */
+	Size		flat_size;
+} ExpandedProfileState;
+
+static Size expanded_profile_flat_size(ExpandedObjectHeader *eohptr);
+static void expanded_profile_flatten(ExpandedObjectHeader *eohptr, void *result, Size size);
+
+static const ExpandedObjectMethods expanded_profile_methods = {
+	expanded_profile_flat_size,
+	expanded_profile_flatten
+};
+
+static bool
+is_expanded_profile_state(Datum d)
+{
+	return VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)) &&
+		DatumGetEOHP(d)->eoh_methods == &expanded_profile_methods;
+}
+
+/* A new state in a memory context of its own, under parent */
+static ExpandedProfileState *
+new_profile_state(MemoryContext parent, const RollupMethod *method)
+{
+	MemoryContext cxt = AllocSetContextCreate(parent, "learner_profile_state",
+											  ALLOCSET_START_SMALL_SIZES);
+	ExpandedProfileState *ps = MemoryContextAllocZero(cxt, sizeof(ExpandedProfileState));
+
+	EOH_init_header(&ps->hdr, &expanded_profile_methods, cxt);
+	ps->method = *method;
+	ps->last = -1;
+	return ps;
+}
+
+static void
+profile_state_changed(ExpandedProfileState *ps)
+{
+	if (ps->flat != NULL)
+	{
+		pfree(ps->flat);
+		ps->flat = NULL;
+	}
+}
+
+/* The skill with this code, added when new; in the state's context */
+static ProfileSkill *
+state_skill(ExpandedProfileState *ps, const char *code, int len)
+{
+	uint32		hash;
+	int			slot;
+	ProfileSkill *sk;
+	MemoryContext old;
+
+	if (ps->last >= 0)
+	{
+		sk = ps->skills[ps->last];
+		if (sk->len == len && memcmp(sk->code, code, len) == 0)
+			return sk;
+	}
+	hash = hash_bytes((const unsigned char *) code, len);
+	if (ps->nslots > 0)
+	{
+		for (slot = hash & (ps->nslots - 1); ps->slots[slot] >= 0; slot = (slot + 1) & (ps->nslots - 1))
+		{
+			sk = ps->skills[ps->slots[slot]];
+			if (sk->hash == hash && sk->len == len && memcmp(sk->code, code, len) == 0)
+			{
+				ps->last = ps->slots[slot];
+				return sk;
+			}
+		}
+	}
+
+	/* a new skill */
+	{
+		char	   *copy = palloc(len + 1);
+
+		memcpy(copy, code, len);
+		copy[len] = '\0';
+		check_skill_code(copy);
+		pfree(copy);
+	}
+	if (ps->nskills >= PROFILE_MAX_SKILLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("learner profile has too many skills"),
+				 errdetail("A profile holds at most %d skills.", PROFILE_MAX_SKILLS),
+				 errhint("Group by learner: a profile is one learner's record.")));
+	old = MemoryContextSwitchTo(ps->hdr.eoh_context);
+	if (ps->nskills >= ps->capacity)
+	{
+		int			capacity = Max(8, ps->capacity * 2);
+
+		ps->skills = ps->skills ? repalloc(ps->skills, sizeof(ProfileSkill *) * capacity) :
+			palloc(sizeof(ProfileSkill *) * capacity);
+		ps->capacity = capacity;
+	}
+	if (2 * (ps->nskills + 1) > ps->nslots)
+	{
+		int			nslots = Max(16, ps->nslots * 2);
+
+		if (ps->slots)
+			pfree(ps->slots);
+		ps->slots = palloc(sizeof(int32) * nslots);
+		memset(ps->slots, -1, sizeof(int32) * nslots);
+		ps->nslots = nslots;
+		for (int i = 0; i < ps->nskills; i++)
+		{
+			for (slot = ps->skills[i]->hash & (nslots - 1); ps->slots[slot] >= 0;
+				 slot = (slot + 1) & (nslots - 1))
+				;
+			ps->slots[slot] = i;
+		}
+	}
+	sk = palloc(sizeof(ProfileSkill));
+	sk->code = palloc(len + 1);
+	memcpy(sk->code, code, len);
+	sk->code[len] = '\0';
+	sk->len = len;
+	sk->hash = hash;
+	sk->kinds = 0;
+	{
+		static const EvidenceTerms none = {0};
+
+		stream_init(&sk->stream, &none, sk->inline_items, SKILL_INLINE_ITEMS);
+	}
+	for (slot = hash & (ps->nslots - 1); ps->slots[slot] >= 0; slot = (slot + 1) & (ps->nslots - 1))
+		;
+	ps->slots[slot] = ps->nskills;
+	ps->skills[ps->nskills] = sk;
+	ps->last = ps->nskills;
+	ps->nskills++;
+	MemoryContextSwitchTo(old);
+	return sk;
+}
+
+static void
+methods_differ(const RollupMethod *a, const RollupMethod *b)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("mastery method changes within one learner profile"),
+			 errdetail("The profile started with %s and then got %s.",
+					   method_to_text(a), method_to_text(b)),
+			 errhint("Use one method per learner_profile call.")));
+}
+
+static uint8
+stream_kinds(const EvidenceStream *s)
+{
+	uint8		kinds = 0;
+
+	if (s->n == 0)
+		return 0;
+	if (s->terms == NULL)
+		return 1 << s->common.kind;
+	for (int i = 0; i < s->n; i++)
+		kinds |= 1 << s->terms[i].kind;
+	return kinds;
+}
+
+/* Adds all evidence of src to skill sk of ps */
+static void
+skill_add_stream(ExpandedProfileState *ps, ProfileSkill *sk, const EvidenceStream *src)
+{
+	MemoryContext old = MemoryContextSwitchTo(ps->hdr.eoh_context);
+
+	stream_append_stream(&sk->stream, src);
+	sk->kinds |= stream_kinds(src);
+	MemoryContextSwitchTo(old);
+}
+
+/* ---------- flat form of the state: what travels and is stored ---------- */
+
+/*
+ * Format byte, three zero bytes, the method, the skill count, then per
+ * skill: int32 code length, the code, padding to 4 bytes, int32 length of
+ * the stream encoding, the encoding (evidence_stream.c), padding to 4.
+ */
+#define PROFILE_STATE_FORMAT 1
+
+typedef struct ProfileStateHeader
+{
+	int32		vl_len_;
+	uint8		format;
+	uint8		pad[3];
+	int32		nskills;
+	RollupMethod method;
+} ProfileStateHeader;
+
+static Size
+expanded_profile_flat_size(ExpandedObjectHeader *eohptr)
+{
+	ExpandedProfileState *ps = (ExpandedProfileState *) eohptr;
+	StringInfoData buf;
+	ProfileStateHeader h;
+	MemoryContext old;
+
+	if (ps->flat != NULL)
+		return ps->flat_size;
+	old = MemoryContextSwitchTo(eohptr->eoh_context);
+	initStringInfo(&buf);
+	memset(&h, 0, sizeof(h));
+	h.format = PROFILE_STATE_FORMAT;
+	h.nskills = ps->nskills;
+	h.method = ps->method;
+	appendBinaryStringInfo(&buf, (char *) &h, sizeof(h));
+	for (int i = 0; i < ps->nskills; i++)
+	{
+		ProfileSkill *sk = ps->skills[i];
+		Size		len;
+		char	   *enc = stream_encode(&sk->stream, true, 0, &len);
+		int32		n32;
+		static const char zeros[4] = {0};
+
+		n32 = sk->len;
+		appendBinaryStringInfo(&buf, (char *) &n32, 4);
+		appendBinaryStringInfo(&buf, sk->code, sk->len);
+		appendBinaryStringInfo(&buf, zeros, (4 - (sk->len & 3)) & 3);
+		n32 = (int32) len;
+		appendBinaryStringInfo(&buf, (char *) &n32, 4);
+		appendBinaryStringInfo(&buf, enc, len);
+		appendBinaryStringInfo(&buf, zeros, (4 - (len & 3)) & 3);
+		pfree(enc);
+	}
+	SET_VARSIZE(buf.data, buf.len);
+	ps->flat = buf.data;
+	ps->flat_size = buf.len;
+	MemoryContextSwitchTo(old);
+	return ps->flat_size;
+}
+
+static void
+expanded_profile_flatten(ExpandedObjectHeader *eohptr, void *result, Size size)
+{
+	ExpandedProfileState *ps = (ExpandedProfileState *) eohptr;
+
+	Assert(ps->flat != NULL && size == ps->flat_size);
+	memcpy(result, ps->flat, size);
+}
+
+pg_attribute_noreturn()
+static void
+corrupt_profile_state(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("invalid learner_profile_state value"),
+			 errdetail("%s", detail)));
+}
+
+/*
+ * Reads a flat state into ps (every byte checked: it may come from another
+ * node); with ps NULL, into a new state under parent.
+ */
+static ExpandedProfileState *
+profile_state_read(const char *data, Size size, MemoryContext parent)
+{
+	ProfileStateHeader h;
+	ExpandedProfileState *ps;
+	Size		pos = sizeof(ProfileStateHeader);
+
+	if (size < sizeof(ProfileStateHeader))
+		corrupt_profile_state("The value is shorter than its header.");
+	memcpy(&h, data, sizeof(h));
+	if (h.format != PROFILE_STATE_FORMAT || h.pad[0] || h.pad[1] || h.pad[2])
+		corrupt_profile_state(psprintf("Format %d is not known; this version reads format %d.",
+									   h.format, PROFILE_STATE_FORMAT));
+	if (h.nskills < 0 || h.nskills > PROFILE_MAX_SKILLS ||
+		(Size) h.nskills * 8 > size - pos)
+		corrupt_profile_state("The skill count does not match the size.");
+	method_check(&h.method);
+	ps = new_profile_state(parent, &h.method);
+	for (int i = 0; i < h.nskills; i++)
+	{
+		int32		len;
+		int32		enclen;
+		const char *code;
+		ProfileSkill *sk;
+		EvidenceStream s;
+		MemoryContext old;
+
+		if (size - pos < 4)
+			corrupt_profile_state("A skill is cut short.");
+		memcpy(&len, data + pos, 4);
+		pos += 4;
+		if (len <= 0 || len > SKILL_CODE_MAX_LENGTH || (Size) len > size - pos)
+			corrupt_profile_state("A skill code has an invalid length.");
+		code = data + pos;
+		if (memchr(code, '\0', len) != NULL)
+			corrupt_profile_state("A skill code contains a zero byte.");
+		if (!pg_verifymbstr(code, len, true))
+			corrupt_profile_state("A skill code is not valid in the server encoding.");
+		pos += len + ((4 - (len & 3)) & 3);
+		if (pos > size || size - pos < 4)
+			corrupt_profile_state("A skill is cut short.");
+		memcpy(&enclen, data + pos, 4);
+		pos += 4;
+		if (enclen < 0 || (Size) enclen > size - pos)
+			corrupt_profile_state("An evidence stream has an invalid length.");
+		sk = state_skill(ps, code, len);
+		if (sk->stream.n > 0)
+			corrupt_profile_state("A skill appears twice.");
+		old = MemoryContextSwitchTo(ps->hdr.eoh_context);
+		stream_decode(&s, data + pos, enclen, false);
+		MemoryContextSwitchTo(old);
+		skill_add_stream(ps, sk, &s);
+		pos += enclen + ((4 - (enclen & 3)) & 3);
+		if (pos > size)
+			corrupt_profile_state("An evidence stream is cut short.");
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (pos != size)
+		corrupt_profile_state("There are bytes after the last skill.");
+	return ps;
+}
+
+/* The state argument as an expanded state: its own, or one read from bytes */
+static ExpandedProfileState *
+profile_state_argument(FunctionCallInfo fcinfo, int argno, MemoryContext parent)
+{
+	Datum		d = PG_GETARG_DATUM(argno);
+	struct varlena *flat;
+
+	if (is_expanded_profile_state(d))
+		return (ExpandedProfileState *) DatumGetEOHP(d);
+	flat = PG_DETOAST_DATUM(d);
+	return profile_state_read((const char *) flat, VARSIZE(flat), parent);
+}
+
+/*
+ * Text form, for Citus (which moves partial states as text) and dumps:
+ * {"method": "average", "skills": {"ratios": "[3/4 @ ...; ...]", ...}},
+ * every number exact and every time in UTC.
+ */
+PG_FUNCTION_INFO_V1(learner_profile_state_out);
+Datum
+learner_profile_state_out(PG_FUNCTION_ARGS)
+{
+	ExpandedProfileState *ps = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
+	StringInfoData buf;
+	StringInfoData stream;
+
+	initStringInfo(&buf);
+	initStringInfo(&stream);
+	appendStringInfoString(&buf, "{\"method\": ");
+	escape_json(&buf, method_to_text(&ps->method));
+	appendStringInfoString(&buf, ", \"skills\": {");
+	for (int i = 0; i < ps->nskills; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		escape_json(&buf, ps->skills[i]->code);
+		appendStringInfoString(&buf, ": ");
+		resetStringInfo(&stream);
+		stream_append_text(&stream, &ps->skills[i]->stream);
+		escape_json(&buf, stream.data);
+		CHECK_FOR_INTERRUPTS();
+	}
+	appendStringInfoString(&buf, "}}");
+	PG_RETURN_CSTRING(buf.data);
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_state_in);
+Datum
+learner_profile_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *text = PG_GETARG_CSTRING(0);
+	Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+	JsonbValue *method;
+	JsonbValue *skills;
+	ExpandedProfileState *ps;
+	RollupMethod m;
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	char	   *code = NULL;
+
+	if (!JB_ROOT_IS_OBJECT(jb) ||
+		(method = getKeyJsonValueFromContainer(&jb->root, "method", 6, NULL)) == NULL ||
+		method->type != jbvString ||
+		(skills = getKeyJsonValueFromContainer(&jb->root, "skills", 6, NULL)) == NULL ||
+		skills->type != jbvBinary || !JsonContainerIsObject(skills->val.binary.data) ||
+		JB_ROOT_COUNT(jb) != 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type learner_profile_state"),
+				 errdetail("A learner_profile_state is {\"method\": \"...\", \"skills\": {\"code\": \"[evidence; ...]\", ...}}.")));
+	method_parse(json_text(method), &m);
+	ps = new_profile_state(CurrentMemoryContext, &m);
+	it = JsonbIteratorInit(skills->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+			code = json_text(&v);
+		else if (tok == WJB_VALUE)
+		{
+			char	   *stream_text;
+			const char *end;
+			ProfileSkill *sk;
+			MemoryContext old;
+
+			if (v.type != jbvString)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+						 errmsg("the evidence of skill \"%s\" in a learner_profile_state must be a string", code)));
+			stream_text = json_text(&v);
+			sk = state_skill(ps, code, strlen(code));
+			if (sk->stream.n > 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+						 errmsg("skill \"%s\" appears twice in a learner_profile_state", code)));
+			old = MemoryContextSwitchTo(ps->hdr.eoh_context);
+			end = stream_parse_text(stream_text, stream_text, &sk->stream);
+			MemoryContextSwitchTo(old);
+			while (isspace((unsigned char) *end))
+				end++;
+			if (*end != '\0')
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+						 errmsg("invalid evidence of skill \"%s\" in a learner_profile_state", code),
+						 errdetail("Unexpected text after \"]\".")));
+			sk->kinds = stream_kinds(&sk->stream);
+		}
+	}
+	/* a stored value is flat */
+	{
+		Size		size = expanded_profile_flat_size(&ps->hdr);
+		void	   *flat = palloc(size);
+
+		expanded_profile_flatten(&ps->hdr, flat, size);
+		PG_RETURN_POINTER(flat);
+	}
+}
+
+/* ---------- the aggregates ---------- */
+
+/*
+ * The transition value to change: the read-write expanded state this
+ * aggregate context holds (changed in place and returned, so nodeAgg,
+ * window aggregation and Citus keep it), else a new one in its own context
+ * under the aggregate context, starting from a flat state when one is given.
+ */
+static ExpandedProfileState *
+profile_target(FunctionCallInfo fcinfo, const RollupMethod *method)
+{
+	MemoryContext aggcontext;
+	ExpandedProfileState *ps;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "learner_profile transition called in non-aggregate context");
+	if (!PG_ARGISNULL(0))
+	{
+		Datum		d = PG_GETARG_DATUM(0);
+
+		if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) && is_expanded_profile_state(d))
+		{
+			ps = (ExpandedProfileState *) DatumGetEOHP(d);
+			if (MemoryContextGetParent(ps->hdr.eoh_context) == aggcontext)
+			{
+				if (method && memcmp(&ps->method, method, sizeof(RollupMethod)) != 0)
+					methods_differ(&ps->method, method);
+				return ps;
+			}
+		}
+		/* a state from elsewhere: a copy of our own to change */
+		{
+			ExpandedProfileState *from = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
+
+			ps = new_profile_state(aggcontext, &from->method);
+			for (int i = 0; i < from->nskills; i++)
+				skill_add_stream(ps, state_skill(ps, from->skills[i]->code, from->skills[i]->len),
+								 &from->skills[i]->stream);
+			if (method && memcmp(&ps->method, method, sizeof(RollupMethod)) != 0)
+				methods_differ(&ps->method, method);
+			return ps;
+		}
+	}
+	if (method == NULL)
+		return NULL;
+	return new_profile_state(aggcontext, method);
+}
+
+/*
+ * The method argument: checked once per distinct value (fn_extra only
+ * remembers the last one checked; a fresh FmgrInfo per call just checks
+ * again).
+ */
+static const RollupMethod *
+profile_method_argument(FunctionCallInfo fcinfo, int argno)
+{
+	const MasteryMethod *mm;
+	RollupMethod *last = fcinfo->flinfo->fn_extra;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("mastery method must not be null"),
+				 errhint("Name a method such as 'decaying_average' or 'latest'.")));
+	mm = (const MasteryMethod *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+	if (last != NULL && VARSIZE(mm) == sizeof(MasteryMethod) &&
+		memcmp(last, &mm->method, sizeof(RollupMethod)) == 0)
+		return last;
+	if (last == NULL)
+		last = fcinfo->flinfo->fn_extra = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+															  sizeof(RollupMethod));
+	*last = *checked_method(mm);
+	return last;
+}
+
+/* learner_profile(skill, evidence, method): transition */
+PG_FUNCTION_INFO_V1(learner_profile_evidence_transfn);
+Datum
+learner_profile_evidence_transfn(PG_FUNCTION_ARGS)
+{
+	ExpandedProfileState *ps;
+	const MasteryEvidence *e;
+	text	   *skill;
+	ProfileSkill *sk;
+	EvidenceTerms terms;
+	MemoryContext old;
+
+	/* a row without a skill or evidence adds nothing */
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
+	}
+	ps = profile_target(fcinfo, profile_method_argument(fcinfo, 3));
+	skill = PG_GETARG_TEXT_PP(1);
+	e = PG_GETARG_CHECKED_EVIDENCE(2);
+	sk = state_skill(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill));
+	terms = evidence_terms(e);
+	old = MemoryContextSwitchTo(ps->hdr.eoh_context);
+	stream_append(&sk->stream, e->observed_at, e->score, &terms);
+	MemoryContextSwitchTo(old);
+	sk->kinds |= 1 << e->kind;
+	profile_state_changed(ps);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
+}
+
+/* learner_profile(skill, state, method): transition */
+PG_FUNCTION_INFO_V1(learner_profile_state_transfn);
+Datum
+learner_profile_state_transfn(PG_FUNCTION_ARGS)
+{
+	ExpandedProfileState *ps;
+	text	   *skill;
+	EvidenceStream buf;
+	struct varlena *st;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
+	}
+	ps = profile_target(fcinfo, profile_method_argument(fcinfo, 3));
+	skill = PG_GETARG_TEXT_PP(1);
+	/* the stored state's own checks (stream_decode; an expanded one is flattened) */
+	st = PG_DETOAST_DATUM(PG_GETARG_DATUM(2));
+	stream_decode(&buf, VARDATA(st), VARSIZE(st) - VARHDRSZ, true);
+	skill_add_stream(ps, state_skill(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill)), &buf);
+	profile_state_changed(ps);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
+}
+
+/* Combine: every skill of b into a */
+PG_FUNCTION_INFO_V1(learner_profile_combinefn);
+Datum
+learner_profile_combinefn(PG_FUNCTION_ARGS)
+{
+	ExpandedProfileState *a;
+	ExpandedProfileState *b;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
+	}
+	b = profile_state_argument(fcinfo, 1, CurrentMemoryContext);
+	a = profile_target(fcinfo, &b->method);
+	if (a == b)
+		elog(ERROR, "learner_profile state combined with itself");
+	for (int i = 0; i < b->nskills; i++)
+		skill_add_stream(a, state_skill(a, b->skills[i]->code, b->skills[i]->len),
+						 &b->skills[i]->stream);
+	profile_state_changed(a);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&a->hdr));
+}
+
+/* Final: each skill's stream rolled up once; the state is only read */
+PG_FUNCTION_INFO_V1(learner_profile_finalfn);
+Datum
+learner_profile_finalfn(PG_FUNCTION_ARGS)
+{
+	ExpandedProfileState *ps;
+	ProfileSpec *specs;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	ps = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
+	specs = palloc(sizeof(ProfileSpec) * Max(ps->nskills, 1));
+	for (int i = 0; i < ps->nskills; i++)
+	{
+		specs[i].code = ps->skills[i]->code;
+		entry_from_stream(&ps->method, &ps->skills[i]->stream, ps->skills[i]->kinds,
+						  &specs[i].entry);
+		if ((i & 255) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	PG_RETURN_POINTER(profile_build(specs, ps->nskills));
+}
+
+/* learner_profile(state): a stored learner_profile_state rolled up */
+PG_FUNCTION_INFO_V1(learner_profile_from_state);
+Datum
+learner_profile_from_state(PG_FUNCTION_ARGS)
+{
+	return learner_profile_finalfn(fcinfo);
+}
+
+/* ---------- what analysts ask of a profile ---------- */
+
+/* profile -> skill: the mastery, NULL when the skill has none */
+PG_FUNCTION_INFO_V1(learner_profile_get);
+Datum
+learner_profile_get(PG_FUNCTION_ARGS)
+{
+	const LearnerProfile *p = PG_GETARG_PROFILE(0);
+	char	   *code = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	int			i = profile_find(p, code);
+
+	if (i < 0 || !(p->entries[i].flags & ENTRY_HAS_MASTERY))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(p->entries[i].mastery);
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_skill_count);
+Datum
+learner_profile_skill_count(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(PG_GETARG_PROFILE(0)->nentries);
+}
+
+static Datum
+kinds_array(uint8 kinds)
+{
+	Datum		names[NUM_EVIDENCE_KINDS];
+	int			n = 0;
+
+	for (int k = 0; k < NUM_EVIDENCE_KINDS; k++)
+		if (kinds & (1 << k))
+			names[n++] = CStringGetTextDatum(evidence_kind_name(k));
+	return PointerGetDatum(construct_array(names, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+static void
+put_entry(Tuplestorestate *store, TupleDesc desc, const LearnerProfile *p, int i)
+{
+	const ProfileEntry *e = &p->entries[i];
+	Datum		values[7];
+	bool		nulls[7] = {false};
+
+	values[0] = CStringGetTextDatum(profile_code(p, i));
+	values[1] = Float8GetDatum(e->mastery);
+	nulls[1] = !(e->flags & ENTRY_HAS_MASTERY);
+	values[2] = Int32GetDatum(e->evidence_count);
+	values[3] = TimestampTzGetDatum(e->last_observed);
+	nulls[3] = TIMESTAMP_IS_NOBEGIN(e->last_observed);
+	values[4] = Float8GetDatum(e->trend);
+	nulls[4] = !(e->flags & ENTRY_HAS_TREND);
+	values[5] = Float8GetDatum(e->out_of);
+	values[6] = kinds_array(e->kinds);
+	tuplestore_putvalues(store, desc, values, nulls);
+}
+
+/* profile_entries(profile): one row per skill, in code order */
+PG_FUNCTION_INFO_V1(learner_profile_entries);
+Datum
+learner_profile_entries(PG_FUNCTION_ARGS)
+{
+	const LearnerProfile *p = PG_GETARG_PROFILE(0);
+	TupleDesc	desc;
+	Tuplestorestate *store = begin_rows(fcinfo, NULL, &desc);
+
+	for (int i = 0; i < p->nentries; i++)
+	{
+		put_entry(store, desc, p, i);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return (Datum) 0;
+}
+
+/*
+ * strengths and needs: the n skills with the highest (lowest) mastery as a
+ * share of their scale, ties by code; skills without a value left out.
+ */
+typedef struct Ranking
+{
+	const LearnerProfile *profile;
+	bool		descending;
+} Ranking;
+
+static int
+compare_ranked(const void *a, const void *b, void *arg)
+{
+	const Ranking *r = arg;
+	double		px = entry_proportion(&r->profile->entries[*(const int32 *) a]);
+	double		py = entry_proportion(&r->profile->entries[*(const int32 *) b]);
+
+	if (px != py)
+		return ((px < py) == r->descending) ? 1 : -1;
+	return (*(const int32 *) a > *(const int32 *) b) - (*(const int32 *) a < *(const int32 *) b);
+}
+
+static Datum
+ranked_entries(FunctionCallInfo fcinfo, bool descending)
+{
+	const LearnerProfile *p = PG_GETARG_PROFILE(0);
+	int32		n = PG_GETARG_INT32(1);
+	TupleDesc	desc;
+	Tuplestorestate *store;
+	int32	   *order;
+	int			m = 0;
+
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the number of skills must not be negative"),
+				 errdetail("%d was given.", n)));
+	store = begin_rows(fcinfo, NULL, &desc);
+	order = palloc(sizeof(int32) * Max(p->nentries, 1));
+	for (int i = 0; i < p->nentries; i++)
+		if (p->entries[i].flags & ENTRY_HAS_MASTERY)
+			order[m++] = i;
+	{
+		Ranking		r = {p, descending};
+
+		qsort_arg(order, m, sizeof(int32), compare_ranked, &r);
+	}
+	for (int i = 0; i < Min(n, m); i++)
+		put_entry(store, desc, p, order[i]);
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_strengths);
+Datum
+learner_profile_strengths(PG_FUNCTION_ARGS)
+{
+	return ranked_entries(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_needs);
+Datum
+learner_profile_needs(PG_FUNCTION_ARGS)
+{
+	return ranked_entries(fcinfo, false);
+}
+
+/*
+ * profile_distance(a, b): the root mean square difference of mastery as a
+ * share of its scale, over the skills that have a value in either profile;
+ * a skill without a value in one of them counts as 0 there (no evidence of
+ * mastery).  0 for identical profiles and for two profiles without values;
+ * at most about 1 unless extra credit pushes shares above 1.
+ */
+double
+profile_distance_between(const LearnerProfile *a, const LearnerProfile *b)
+{
+	int			i = 0,
+				j = 0,
+				n = 0;
+	double		sum = 0.0;
+
+	while (i < a->nentries || j < b->nentries)
+	{
+		int			c;
+		double		pa = 0.0,
+					pb = 0.0;
+		bool		counted = false;
+
+		if (i >= a->nentries)
+			c = 1;
+		else if (j >= b->nentries)
+			c = -1;
+		else
+			c = strcmp(profile_code(a, i), profile_code(b, j));
+		if (c <= 0)
+		{
+			if (a->entries[i].flags & ENTRY_HAS_MASTERY)
+			{
+				pa = a->entries[i].mastery / a->entries[i].out_of;
+				counted = true;
+			}
+			i++;
+		}
+		if (c >= 0)
+		{
+			if (b->entries[j].flags & ENTRY_HAS_MASTERY)
+			{
+				pb = b->entries[j].mastery / b->entries[j].out_of;
+				counted = true;
+			}
+			j++;
+		}
+		if (counted)
+		{
+			sum += (pa - pb) * (pa - pb);
+			n++;
+		}
+	}
+	return n > 0 ? sqrt(sum / n) : 0.0;
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_distance);
+Datum
+learner_profile_distance(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(profile_distance_between(PG_GETARG_PROFILE(0), PG_GETARG_PROFILE(1)));
+}
+
+/* ---------- rollup up the part_of hierarchy ---------- */
+
+/*
+ * The rules: average (of the children that have a value, as shares of
+ * their scales), minimum, share_mastered(threshold) (the share of the
+ * standards under the whole, all the way down, at or above the threshold;
+ * a standard without a value counts as not mastered) and
+ * all_mastered(threshold) (1 when every standard under it is, else 0).
+ */
+typedef enum RollupRule
+{
+	RULE_AVERAGE,
+	RULE_MINIMUM,
+	RULE_SHARE_MASTERED,
+	RULE_ALL_MASTERED
+} RollupRule;
+
+static RollupRule
+parse_rollup_rule(const char *text, double *threshold)
+{
+	static const char *const names[] = {"average", "minimum", "share_mastered", "all_mastered"};
+	char		name[32];
+	int			len = 0;
+	const char *p = text;
+
+	while (isspace((unsigned char) *p))
+		p++;
+	while ((isalnum((unsigned char) *p) || *p == '_') && len < (int) sizeof(name) - 1)
+		name[len++] = *p++;
+	name[len] = '\0';
+	for (int r = 0; r < (int) lengthof(names); r++)
+	{
+		if (strcmp(name, names[r]) != 0)
+			continue;
+		while (isspace((unsigned char) *p))
+			p++;
+		if (r >= RULE_SHARE_MASTERED)
+		{
+			char	   *end;
+
+			if (strncmp(p, "(threshold", 10) != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("rollup rule \"%s\" needs a threshold", name),
+						 errhint("Write it as %s(threshold=3).", name)));
+			p += 10;
+			while (isspace((unsigned char) *p))
+				p++;
+			if (*p++ != '=')
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid rollup rule \"%s\"", text),
+						 errhint("Write it as %s(threshold=3).", name)));
+			*threshold = strtod(p, &end);
+			if (end == p || !isfinite(*threshold))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid threshold in rollup rule \"%s\"", text)));
+			p = end;
+			while (isspace((unsigned char) *p))
+				p++;
+			if (*p++ != ')')
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid rollup rule \"%s\"", text),
+						 errhint("Write it as %s(threshold=3).", name)));
+			while (isspace((unsigned char) *p))
+				p++;
+		}
+		if (*p != '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid rollup rule \"%s\"", text),
+					 errdetail("Valid rules are: average, minimum, share_mastered(threshold=k), all_mastered(threshold=k).")));
+		return (RollupRule) r;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown rollup rule \"%s\"", text),
+			 errdetail("Valid rules are: average, minimum, share_mastered(threshold=k), all_mastered(threshold=k).")));
+	pg_unreachable();
+}
+
+/*
+ * profile_rollup(profile, g, rule): every skill of the profile that is in
+ * the graph passes its value up the part_of hierarchy (standard, cluster,
+ * domain, grade), children before wholes.  A whole gets the rule's value of
+ * its children that have a value; its scale is the children's common scale,
+ * or 1 (a share) when they differ, and for share_mastered and all_mastered.
+ * A whole the profile already rates keeps its own value.  Evidence counts
+ * add up, last_observed is the latest, trend the mean of the children's.
+ */
+PG_FUNCTION_INFO_V1(learner_profile_rollup);
+Datum
+learner_profile_rollup(PG_FUNCTION_ARGS)
+{
+	const LearnerProfile *p = PG_GETARG_PROFILE(0);
+	GraphView  *g = graph_argument(fcinfo, 1);
+	double		threshold = 0.0;
+	RollupRule	rule = parse_rollup_rule(text_to_cstring(PG_GETARG_TEXT_PP(2)), &threshold);
+	ProfileEntry *value = palloc0(sizeof(ProfileEntry) * Max(g->n, 1));
+	bool	   *known = palloc0(sizeof(bool) * Max(g->n, 1));
+	bool	   *own = palloc0(sizeof(bool) * Max(g->n, 1));
+	int32	   *leaves = palloc0(sizeof(int32) * Max(g->n, 1));
+	int32	   *leaves_mastered = palloc0(sizeof(int32) * Max(g->n, 1));
+	ProfileSpec *specs;
+	int			nspecs = 0;
+
+	/* the profile's skills on the graph (and off it: kept as they are) */
+	specs = palloc(sizeof(ProfileSpec) * (p->nentries + g->n + 1));
+	for (int i = 0; i < p->nentries; i++)
+	{
+		int			v = graph_find(g, profile_code(p, i));
+
+		specs[nspecs].code = (char *) profile_code(p, i);
+		specs[nspecs].entry = p->entries[i];
+		nspecs++;
+		if (v >= 0)
+		{
+			value[v] = p->entries[i];
+			known[v] = true;
+			own[v] = true;
+		}
+	}
+	/* topological order puts parts before wholes */
+	for (int t = 0; t < g->n; t++)
+	{
+		int32		w = g->topo[t];
+
+		/* the standards under each whole, and how many are mastered */
+		if (g->parts_start[w] == g->parts_start[w + 1])
+		{
+			leaves[w] = 1;
+			leaves_mastered[w] = known[w] && (value[w].flags & ENTRY_HAS_MASTERY) &&
+				value[w].mastery >= threshold;
+		}
+		else
+			for (int k = g->parts_start[w]; k < g->parts_start[w + 1]; k++)
+			{
+				leaves[w] += leaves[g->parts[k]];
+				leaves_mastered[w] += leaves_mastered[g->parts[k]];
+			}
+	}
+	for (int t = 0; t < g->n; t++)
+	{
+		int32		w = g->topo[t];
+		int			nvalues = 0,
+					ntrends = 0;
+		double		sum = 0.0,
+					minimum = 0.0,
+					trend = 0.0,
+					scale = 0.0;
+		bool		same_scale = true;
+		ProfileEntry e;
+
+		if (own[w] || g->parts_start[w] == g->parts_start[w + 1])
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.last_observed = DT_NOBEGIN;
+		for (int k = g->parts_start[w]; k < g->parts_start[w + 1]; k++)
+		{
+			const ProfileEntry *c = &value[g->parts[k]];
+
+			if (!known[g->parts[k]])
+				continue;
+			e.evidence_count = (int32) Min((int64) e.evidence_count + c->evidence_count, PG_INT32_MAX);
+			e.kinds |= c->kinds;
+			if (TIMESTAMP_IS_NOBEGIN(e.last_observed) ||
+				(!TIMESTAMP_IS_NOBEGIN(c->last_observed) && c->last_observed > e.last_observed))
+				e.last_observed = c->last_observed;
+			if (c->flags & ENTRY_HAS_TREND)
+			{
+				trend += c->trend;
+				ntrends++;
+			}
+			if (!(c->flags & ENTRY_HAS_MASTERY))
+				continue;
+			if (nvalues == 0)
+				scale = c->out_of;
+			else if (c->out_of != scale)
+				same_scale = false;
+			sum += c->mastery / c->out_of;
+			minimum = nvalues == 0 ? c->mastery / c->out_of : Min(minimum, c->mastery / c->out_of);
+			nvalues++;
+		}
+		if (e.evidence_count == 0 && nvalues == 0 && ntrends == 0 && TIMESTAMP_IS_NOBEGIN(e.last_observed))
+			continue;			/* nothing below this whole is known */
+		e.out_of = 1.0;
+		switch (rule)
+		{
+			case RULE_AVERAGE:
+			case RULE_MINIMUM:
+				if (nvalues > 0)
+				{
+					double		share = rule == RULE_AVERAGE ? sum / nvalues : minimum;
+
+					e.out_of = same_scale ? scale : 1.0;
+					e.mastery = share * e.out_of;
+					e.flags |= ENTRY_HAS_MASTERY;
+				}
+				break;
+			case RULE_SHARE_MASTERED:
+				e.mastery = (double) leaves_mastered[w] / leaves[w];
+				e.flags |= ENTRY_HAS_MASTERY;
+				break;
+			case RULE_ALL_MASTERED:
+				e.mastery = leaves_mastered[w] == leaves[w] ? 1.0 : 0.0;
+				e.flags |= ENTRY_HAS_MASTERY;
+				break;
+		}
+		if (ntrends > 0)
+		{
+			e.trend = trend / ntrends;
+			e.flags |= ENTRY_HAS_TREND;
+		}
+		value[w] = e;
+		known[w] = true;
+		specs[nspecs].code = (char *) skill_code(g, w);
+		specs[nspecs].entry = e;
+		nspecs++;
+		if ((t & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	PG_RETURN_POINTER(profile_build(specs, nspecs));
+}
