@@ -61,6 +61,98 @@ typedef struct LeafGraph
 
 /* ---------- effective prerequisites, once per cached graph ---------- */
 
+static void
+rank_heap_push(int32 *heap, int *n, const int32 *rank, int32 v)
+{
+	int			i = (*n)++;
+
+	while (i > 0 && rank[v] < rank[heap[(i - 1) / 2]])
+	{
+		heap[i] = heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	heap[i] = v;
+}
+
+static int32
+rank_heap_pop(int32 *heap, int *n, const int32 *rank)
+{
+	int32		top = heap[0];
+	int32		last = heap[--(*n)];
+	int			i = 0;
+
+	for (;;)
+	{
+		int			c = 2 * i + 1;
+
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && rank[heap[c + 1]] < rank[heap[c]])
+			c++;
+		if (rank[heap[c]] >= rank[last])
+			break;
+		heap[i] = heap[c];
+		i = c;
+	}
+	if (*n > 0)
+		heap[i] = last;
+	return top;
+}
+
+/*
+ * The leaves in an order that respects every effective prerequisite (Kahn,
+ * ties by the framework's own order).  Reading a whole's prerequisites as
+ * its leaves' can close a loop the framework itself does not have (X before
+ * the cluster A, and a standard of A before X): that is an error naming it.
+ */
+static void
+leaf_order(GraphView *g, LeafGraph *lg, int32 *indegree)
+{
+	int32	   *heap = palloc(sizeof(int32) * Max(g->n, 1));
+	int			nheap = 0;
+	int			nleaves = 0;
+
+	for (int v = 0; v < g->n; v++)
+	{
+		if (!lg->is_leaf[v])
+			continue;
+		nleaves++;
+		indegree[v] = lg->requires_start[v + 1] - lg->requires_start[v];
+		if (indegree[v] == 0)
+			rank_heap_push(heap, &nheap, g->rank, v);
+	}
+	lg->nleaves = 0;
+	while (nheap > 0)
+	{
+		int32		u = rank_heap_pop(heap, &nheap, g->rank);
+
+		lg->leaf_topo[lg->nleaves++] = u;
+		for (int k = lg->enables_start[u]; k < lg->enables_start[u + 1]; k++)
+			if (--indegree[lg->enables[k]] == 0)
+				rank_heap_push(heap, &nheap, g->rank, lg->enables[k]);
+		if ((lg->nleaves & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (lg->nleaves < nleaves)
+	{
+		StringInfoData loop;
+		int			shown = 0;
+
+		initStringInfo(&loop);
+		for (int i = 0; i < g->n && shown < 8; i++)
+			if (lg->is_leaf[g->topo[i]] && indegree[g->topo[i]] > 0)
+				appendStringInfo(&loop, "%s\"%s\"", shown++ ? ", " : "",
+								 skill_code(g, g->topo[i]));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the prerequisites of the skill graph form a loop between its standards"),
+				 errdetail("A prerequisite of a whole applies to each of its parts, and then these skills wait for each other (or for them): %s.",
+						   loop.data),
+				 errhint("Attach the prerequisite to the standards that need it rather than to the whole.")));
+	}
+	pfree(heap);
+}
+
 static LeafGraph *
 leaf_graph(GraphView *g)
 {
@@ -81,15 +173,10 @@ leaf_graph(GraphView *g)
 	for (int v = 0; v < g->n; v++)
 		lg->is_leaf[v] = g->parts_start[v] == g->parts_start[v + 1];
 	lg->leaf_topo = palloc(sizeof(int32) * Max(g->n, 1));
-	for (int i = 0; i < g->n; i++)
-		if (lg->is_leaf[g->topo[i]])
-			lg->leaf_topo[lg->nleaves++] = g->topo[i];
 
 	/*
 	 * For each leaf: itself and its wholes, their direct prerequisites, and
-	 * the leaves under those.  An inherited prerequisite that comes after
-	 * the leaf in the framework's own order is left out: it could close a
-	 * loop the framework does not have.
+	 * the leaves under those.
 	 */
 	mark = palloc0(sizeof(uint32) * Max(g->n, 1));
 	ups = palloc(sizeof(int32) * (g->n + 1));
@@ -121,7 +208,7 @@ leaf_graph(GraphView *g)
 
 					if (lg->is_leaf[p])
 					{
-						if (mark[p] != stamp && g->rank[p] < g->rank[v])
+						if (mark[p] != stamp)
 						{
 							mark[p] = stamp;
 							if (pass == 1)
@@ -135,7 +222,7 @@ leaf_graph(GraphView *g)
 					{
 						int32		q = g->found[b];
 
-						if (lg->is_leaf[q] && mark[q] != stamp && g->rank[q] < g->rank[v])
+						if (lg->is_leaf[q] && mark[q] != stamp)
 						{
 							mark[q] = stamp;
 							if (pass == 1)
@@ -181,6 +268,7 @@ leaf_graph(GraphView *g)
 		}
 	pfree(mark);
 	pfree(ups);
+	leaf_order(g, lg, count);
 	pfree(count);
 
 	/* scratch for the calls */
