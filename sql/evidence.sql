@@ -23,7 +23,7 @@ INSERT INTO evidence_samples VALUES
 	(2, '0.30000000000000004/1 @ 2024-09-05 10:00:00.000001+00, weight=0.7'),
 	(3, '97.25/100 @ 1999-12-31 23:59:59, kind=self'),
 	(4, '0/4 @ 2024-01-01, weight=1e-6, kind=behavior'),
-	(5, '1e-9/1e9 @ 2024-01-01, weight=3e38');
+	(5, '1e-9/1e9 @ 2024-01-01, weight=1e6');
 SELECT id, e FROM evidence_samples ORDER BY id;
 SELECT count(*) AS round_trips FROM evidence_samples WHERE e::text::mastery_evidence = e;
 SET datestyle = 'Postgres, DMY';
@@ -127,3 +127,8 @@ SELECT mastery(mastery_evidence(coalesce(score, 0), 4, day), 'average') AS missi
 FROM (VALUES (4, '2026-09-01'::date), (NULL, '2026-09-02'), (2, '2026-09-03')) v(score, day);
 -- proportion() may exceed 1 with extra credit
 SELECT proportion(mastery_evidence(105, 100, '2026-09-01'));
+-- weights are policy numbers stored as real: between 1e-06 and 1e+06, and
+-- greater than 0 (to leave a score out, filter its row)
+SELECT mastery_evidence(3, 4, '2026-09-01', 3e38);
+SELECT mastery_evidence(3, 4, '2026-09-01', 0);
+SELECT weight(mastery_evidence(3, 4, '2026-09-01', 0.1)) AS stored_as_real;

@@ -77,7 +77,8 @@ CREATE CAST (mastery_state AS bytea) WITHOUT FUNCTION;
 \set sent `cat test/fixtures/mastery_state_0.1.0.send.hex`
 SELECT :'ondisk'::bytea::mastery_state AS stored_by_0_1_0;
 SELECT mastery(:'ondisk'::bytea::mastery_state, 'average') AS average_after_override;
-CREATE TABLE raw_payload (b bytea);
+CREATE TABLE IF NOT EXISTS raw_payload (b bytea);
+TRUNCATE raw_payload;
 INSERT INTO raw_payload VALUES (:'sent');
 \copy raw_payload TO 'results/state_send.bin' WITH (FORMAT binary)
 CREATE TABLE state_from_binary (state mastery_state);

@@ -64,11 +64,26 @@ SELECT '{"method": "latest; drop table x"}'::jsonb::mastery_method;
 SELECT '{"method": "decaying_average", "weight": [0.5]}'::jsonb::mastery_method;
 SELECT '{"method": "decaying_average", "weight": 2}'::jsonb::mastery_method;
 -- Errors: binary input goes through the same checks
-CREATE TABLE raw_payload (b bytea);
-INSERT INTO raw_payload SELECT overlay(mastery_method_send('decaying_average') PLACING '\x4000000000000000'::bytea FROM 14 FOR 8);
+CREATE TABLE IF NOT EXISTS raw_payload (b bytea);
+TRUNCATE raw_payload;
+INSERT INTO raw_payload SELECT overlay(mastery_method_send('decaying_average') PLACING '\x4000000000000000'::bytea FROM 18 FOR 8);
 \copy raw_payload TO 'results/method_range.bin' WITH (FORMAT binary)
 \copy method_copy FROM 'results/method_range.bin' WITH (FORMAT binary)
 TRUNCATE raw_payload;
 INSERT INTO raw_payload SELECT overlay(mastery_method_send('latest') PLACING '\x00000063'::bytea FROM 2 FOR 4);
 \copy raw_payload TO 'results/method_id.bin' WITH (FORMAT binary)
 \copy method_copy FROM 'results/method_id.bin' WITH (FORMAT binary)
+-- scale travels in binary form (format 2), and format 1 of 0.1.0 still reads
+TRUNCATE method_copy;
+CREATE TABLE scaled_methods (m mastery_method);
+INSERT INTO scaled_methods VALUES ('decaying_average(weight=0.5, scale=100, round=1)'), ('latest(scale=4)');
+\copy scaled_methods TO 'results/method_scale.bin' WITH (FORMAT binary)
+\copy method_copy FROM 'results/method_scale.bin' WITH (FORMAT binary)
+SELECT * FROM method_copy;
+TRUNCATE raw_payload;
+-- format 1: id 5 (decaying_average), min_evidence 2, round 1, weight 0.5
+INSERT INTO raw_payload VALUES (decode('01000000050000000200000001' || '3fe0000000000000' || repeat('0000000000000000', 5), 'hex'));
+\copy raw_payload TO 'results/method_v1.bin' WITH (FORMAT binary)
+TRUNCATE method_copy;
+\copy method_copy FROM 'results/method_v1.bin' WITH (FORMAT binary)
+SELECT * FROM method_copy;

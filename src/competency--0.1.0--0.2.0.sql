@@ -213,11 +213,12 @@ CREATE OPERATOR - (LEFTARG = mastery_state, RIGHTARG = mastery_state,
 COMMENT ON OPERATOR - (mastery_state, mastery_state) IS
 	'the left state without the evidence of the right one (multiset difference); an error when it is not there';
 
+-- Not STRICT: NULL evidence removes nothing, a NULL state is empty
 CREATE FUNCTION mastery_state_remove(state mastery_state, e mastery_evidence, missing_ok boolean DEFAULT false)
 	RETURNS mastery_state
-	AS 'MODULE_PATHNAME', 'mastery_state_remove_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'mastery_state_remove_evidence' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION mastery_state_remove(mastery_state, mastery_evidence, boolean) IS
-	'the state with one piece of evidence equal to e taken away; an error (no_data_found) when there is none, unless missing_ok';
+	'the state with one piece of evidence equal to e taken away; an error (no_data_found) when there is none, unless missing_ok; NULL evidence removes nothing';
 
 CREATE FUNCTION out_of(state mastery_state) RETURNS float8
 	AS 'MODULE_PATHNAME', 'mastery_state_out_of' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -455,3 +456,19 @@ CREATE FUNCTION skill_graph_to_dot(g skill_graph, p learner_profile, threshold f
 COMMENT ON FUNCTION skill_graph_to_dot(skill_graph, learner_profile, float8) IS
 	'Graphviz DOT colored by one learner: mastered green, ready gold, not yet ready grey';
 
+
+-- Indexes that sort mastery_evidence follow the order of 0.1.0 until they
+-- are rebuilt: name them
+DO $$
+DECLARE
+	r record;
+BEGIN
+	FOR r IN SELECT DISTINCT i.indexrelid::regclass AS index_name
+	         FROM pg_index i JOIN pg_opclass oc ON oc.oid = ANY (i.indclass::oid[])
+	         WHERE oc.opcname = 'mastery_evidence_ops'
+	LOOP
+		RAISE WARNING 'index % sorts mastery_evidence in the order of competency 0.1.0', r.index_name
+			USING DETAIL = 'From 0.2.0 an override comes after other evidence of the same instant.',
+			      HINT = format('Rebuild it: REINDEX INDEX %s;', r.index_name);
+	END LOOP;
+END $$;

@@ -11,6 +11,8 @@
 #include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
 
 PG_MODULE_MAGIC;
 
@@ -85,4 +87,83 @@ begin_rows(FunctionCallInfo fcinfo, const char *column_name, TupleDesc *desc)
 	rsinfo->setDesc = tupdesc;
 	*desc = tupdesc;
 	return store;
+}
+
+/* ---------- one memory context for the expanded states of an aggregate ---------- */
+
+/*
+ * The expanded transition values of mastery_agg, mastery_state_union and
+ * learner_profile live in one memory context per aggregate context, a
+ * child of it, rather than one each: nodeAgg's hash aggregation measures
+ * its memory by walking every child of the aggregate context for every new
+ * group, so a context per group makes hashing quadratic in the groups.
+ *
+ * The executors keep a read-write expanded value in place when its
+ * context's parent is the aggregate context (nodeAgg, window aggregation,
+ * Citus's worker_partial_agg and coord_combine_agg), and delete it only
+ * when a transition returns another value.  The transitions therefore
+ * change a read-write state they are given in place and return it, always:
+ * nothing deletes one state, so sharing a context is safe.
+ *
+ * The shared context of an aggregate context is found in a backend-local
+ * table, not in fn_extra (callers may build a new FmgrInfo for every row,
+ * and grouping sets call one function with several aggregate contexts).
+ * A reset callback allocated in the aggregate context itself, one per
+ * entry, removes the entry when the aggregate context is reset or deleted.
+ */
+typedef struct SharedStatesEntry
+{
+	MemoryContext aggcontext;	/* hash key */
+	MemoryContext states;
+} SharedStatesEntry;
+
+static HTAB *shared_states = NULL;
+
+static void
+forget_shared_states(void *arg)
+{
+	MemoryContext aggcontext = (MemoryContext) arg;
+
+	if (shared_states != NULL)
+		hash_search(shared_states, &aggcontext, HASH_REMOVE, NULL);
+}
+
+MemoryContext
+aggregate_states_context(MemoryContext aggcontext)
+{
+	SharedStatesEntry *entry;
+	bool		found;
+
+	if (shared_states == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(MemoryContext);
+		ctl.entrysize = sizeof(SharedStatesEntry);
+		ctl.hcxt = TopMemoryContext;
+		shared_states = hash_create("competency aggregate states", 64, &ctl,
+									HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	entry = hash_search(shared_states, &aggcontext, HASH_ENTER, &found);
+	if (!found)
+	{
+		MemoryContextCallback *cb;
+
+		PG_TRY();
+		{
+			entry->states = AllocSetContextCreate(aggcontext, "competency aggregate states",
+												  ALLOCSET_DEFAULT_SIZES);
+			cb = MemoryContextAlloc(aggcontext, sizeof(MemoryContextCallback));
+			cb->func = forget_shared_states;
+			cb->arg = aggcontext;
+			MemoryContextRegisterResetCallback(aggcontext, cb);
+		}
+		PG_CATCH();
+		{
+			hash_search(shared_states, &aggcontext, HASH_REMOVE, NULL);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+	}
+	return entry->states;
 }

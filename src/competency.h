@@ -30,6 +30,7 @@ extern Tuplestorestate *begin_rows(FunctionCallInfo fcinfo, const char *column_n
 extern void append_exact_float8(StringInfo buf, double x);
 extern void append_exact_float4(StringInfo buf, float x);
 extern char *exact_float8(double x);
+extern MemoryContext aggregate_states_context(MemoryContext aggcontext);
 
 /* ---------- mastery_evidence (evidence.c) ---------- */
 
@@ -52,6 +53,8 @@ typedef enum EvidenceKind
  */
 #define EVIDENCE_MAX_MAGNITUDE	1e12
 #define EVIDENCE_MIN_OUT_OF		1e-9
+#define EVIDENCE_MIN_WEIGHT		1e-6
+#define EVIDENCE_MAX_WEIGHT		1e6
 
 static inline bool
 score_in_range(double score)
@@ -110,8 +113,9 @@ extern void check_observed_at(TimestampTz t);
  * evidence (aggregates, stored states, merges, as-of, explanations, the
  * btree operator class): observed_at; at the same instant an override after
  * the other kinds (a teacher's judgement is the last word of its day, also
- * in date-only gradebooks); then score, weight, out_of and kind, so that the
- * order is total and no plan or input order can change a result.
+ * in date-only gradebooks); then score (as a share of out_of when the
+ * scales differ), weight, out_of and kind, so that the order is total and
+ * no plan or input order can change a result.
  */
 static inline int
 evidence_order(TimestampTz t1, double s1, double w1, double o1, int k1,
@@ -121,6 +125,9 @@ evidence_order(TimestampTz t1, double s1, double w1, double o1, int k1,
 		return t1 < t2 ? -1 : 1;
 	if ((k1 == KIND_OVERRIDE) != (k2 == KIND_OVERRIDE))
 		return k1 == KIND_OVERRIDE ? 1 : -1;
+	/* scores on different scales compare as shares: 3/4 after 50/100 */
+	if (o1 != o2 && o1 > 0.0 && o2 > 0.0 && s1 / o1 != s2 / o2)
+		return s1 / o1 < s2 / o2 ? -1 : 1;
 	if (s1 != s2)
 		return s1 < s2 ? -1 : 1;
 	if (w1 != w2)

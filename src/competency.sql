@@ -578,11 +578,12 @@ CREATE OPERATOR - (LEFTARG = mastery_state, RIGHTARG = mastery_state,
 COMMENT ON OPERATOR - (mastery_state, mastery_state) IS
 	'the left state without the evidence of the right one (multiset difference); an error when it is not there';
 
+-- Not STRICT: NULL evidence removes nothing, a NULL state is empty
 CREATE FUNCTION mastery_state_remove(state mastery_state, e mastery_evidence, missing_ok boolean DEFAULT false)
 	RETURNS mastery_state
-	AS 'MODULE_PATHNAME', 'mastery_state_remove_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'mastery_state_remove_evidence' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION mastery_state_remove(mastery_state, mastery_evidence, boolean) IS
-	'the state with one piece of evidence equal to e taken away; an error (no_data_found) when there is none, unless missing_ok';
+	'the state with one piece of evidence equal to e taken away; an error (no_data_found) when there is none, unless missing_ok; NULL evidence removes nothing';
 
 CREATE FUNCTION out_of(state mastery_state) RETURNS float8
 	AS 'MODULE_PATHNAME', 'mastery_state_out_of' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -119,6 +119,17 @@ evidence_fill(MasteryEvidence *e, double score, double out_of, TimestampTz obser
 			  double weight, int kind)
 {
 	evidence_check(score, out_of, observed_at, weight, kind);
+	/*
+	 * New evidence keeps its weight within policy magnitudes, where real
+	 * (float4) keeps six digits; stored values of earlier releases are only
+	 * held to evidence_check.
+	 */
+	if ((float4) weight < (float4) EVIDENCE_MIN_WEIGHT || (float4) weight > (float4) EVIDENCE_MAX_WEIGHT)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("weight of mastery evidence is out of range"),
+				 errdetail("The weight %s is not between 1e-06 and 1e+06.", float8out_internal(weight)),
+				 errhint("Weights are stored as real: use policy numbers such as 1, 2 or 0.5.")));
 	memset(e, 0, sizeof(MasteryEvidence));
 	e->score = score + 0.0;		/* no negative zero: equal values, equal bytes */
 	e->out_of = out_of;

@@ -10,8 +10,8 @@
  *
  * While an aggregate builds a profile its state is learner_profile_state,
  * a concrete type (so Citus can push the aggregate down) held as an
- * expanded object in a memory context of its own: per skill the stream of
- * evidence, as mastery() keeps it, and the method.  The final function
+ * expanded object in the aggregate's shared context (competency.c): per
+ * skill the stream of evidence, as mastery() keeps it, and the method.  The final function
  * rolls each stream up once.
  */
 #include "learner_profile.h"
@@ -760,12 +760,14 @@ is_expanded_profile_state(Datum d)
 		DatumGetEOHP(d)->eoh_methods == &expanded_profile_methods;
 }
 
-/* A new state in a memory context of its own, under parent */
+/*
+ * A new state in cxt: the aggregate's shared context (see
+ * aggregate_states_context), or a context of its own for a state read
+ * outside the aggregate's lifetime.
+ */
 static ExpandedProfileState *
-new_profile_state(MemoryContext parent, const RollupMethod *method)
+new_profile_state(MemoryContext cxt, const RollupMethod *method)
 {
-	MemoryContext cxt = AllocSetContextCreate(parent, "learner_profile_state",
-											  ALLOCSET_START_SMALL_SIZES);
 	ExpandedProfileState *ps = MemoryContextAllocZero(cxt, sizeof(ExpandedProfileState));
 
 	EOH_init_header(&ps->hdr, &expanded_profile_methods, cxt);
@@ -1012,7 +1014,8 @@ profile_state_read(const char *data, Size size, MemoryContext parent)
 		(Size) h.nskills * 8 > size - pos)
 		corrupt_profile_state("The skill count does not match the size.");
 	method_check(&h.method);
-	ps = new_profile_state(parent, &h.method);
+	ps = new_profile_state(AllocSetContextCreate(parent, "learner_profile_state",
+												 ALLOCSET_SMALL_SIZES), &h.method);
 	for (int i = 0; i < h.nskills; i++)
 	{
 		int32		len;
@@ -1198,18 +1201,15 @@ profile_target(FunctionCallInfo fcinfo, const RollupMethod *method)
 		if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) && is_expanded_profile_state(d))
 		{
 			ps = (ExpandedProfileState *) DatumGetEOHP(d);
-			if (MemoryContextGetParent(ps->hdr.eoh_context) == aggcontext)
-			{
-				if (method && memcmp(&ps->method, method, sizeof(RollupMethod)) != 0)
-					methods_differ(&ps->method, method);
-				return ps;
-			}
+			if (method && memcmp(&ps->method, method, sizeof(RollupMethod)) != 0)
+				methods_differ(&ps->method, method);
+			return ps;
 		}
-		/* a state from elsewhere: a copy of our own to change */
+		/* a flat state (from a worker or a table): a copy of our own to change */
 		{
 			ExpandedProfileState *from = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
 
-			ps = new_profile_state(aggcontext, &from->method);
+			ps = new_profile_state(aggregate_states_context(aggcontext), &from->method);
 			for (int i = 0; i < from->nskills; i++)
 				skill_add_stream(ps, state_skill(ps, from->skills[i]->code, from->skills[i]->len),
 								 &from->skills[i]->stream);
@@ -1220,7 +1220,7 @@ profile_target(FunctionCallInfo fcinfo, const RollupMethod *method)
 	}
 	if (method == NULL)
 		return NULL;
-	return new_profile_state(aggcontext, method);
+	return new_profile_state(aggregate_states_context(aggcontext), method);
 }
 
 /*

@@ -37,21 +37,15 @@ typedef struct MasteryState
 /* ---------- states being built: expanded objects ---------- */
 
 /*
- * Every expanded state owns its memory context, a child of the aggregate
- * context it was made for.  That is the contract of expanded transition
- * values: nodeAgg, window aggregation and Citus's worker_partial_agg and
- * coord_combine_agg keep a read-write expanded value in place when its
- * context's parent is the aggregate context of the call, and delete it
- * (with its context, and nothing else) when a transition returns another
- * value.  Nothing here depends on fn_extra or on which aggregate context a
- * call comes with, so grouping sets, hashed and mixed plans and callers that
- * build a new FmgrInfo for every row all work.
- *
- * The context's first block (1 kB, recycled through PostgreSQL's context
- * free list) holds the object with room for the evidence of a typical
- * learner x skill stream, so a small group costs one block.
+ * While an aggregate builds it, a state is an expanded object in the
+ * memory context that all expanded states of its aggregate context share
+ * (aggregate_states_context, competency.c): the transitions change a
+ * read-write state in place and return it, so no executor deletes one, and
+ * nothing depends on fn_extra or on which aggregate context a call comes
+ * with.  A small group's evidence fits in the object itself (one 256-byte
+ * chunk).
  */
-#define STATE_INLINE_ITEMS 24
+#define STATE_INLINE_ITEMS 8
 
 typedef struct ExpandedMasteryState
 {
@@ -62,8 +56,8 @@ typedef struct ExpandedMasteryState
 	TimedScore	inline_items[STATE_INLINE_ITEMS];
 } ExpandedMasteryState;
 
-StaticAssertDecl(sizeof(ExpandedMasteryState) <= 512,
-				 "an expanded state and its first evidence fit the first block of its context");
+StaticAssertDecl(sizeof(ExpandedMasteryState) <= 256,
+				 "an expanded state and its first evidence fit a 256-byte chunk");
 
 static Size expanded_state_flat_size(ExpandedObjectHeader *eohptr);
 static void expanded_state_flatten(ExpandedObjectHeader *eohptr, void *result, Size size);
@@ -105,12 +99,10 @@ is_expanded_state(Datum d)
 		DatumGetEOHP(d)->eoh_methods == &expanded_state_methods;
 }
 
-/* A new, empty expanded state in a context of its own under parent */
+/* A new, empty expanded state in cxt (the aggregate's shared context) */
 static ExpandedMasteryState *
-new_expanded_state(MemoryContext parent, const EvidenceTerms *first)
+new_expanded_state(MemoryContext cxt, const EvidenceTerms *first)
 {
-	MemoryContext cxt = AllocSetContextCreate(parent, "mastery_state",
-											  ALLOCSET_START_SMALL_SIZES);
 	ExpandedMasteryState *es = MemoryContextAlloc(cxt, sizeof(ExpandedMasteryState));
 
 	EOH_init_header(&es->hdr, &expanded_state_methods, cxt);
@@ -429,10 +421,10 @@ mastery_state_from_jsonb(PG_FUNCTION_ARGS)
 
 /*
  * The transition value to change: in an aggregate, the read-write expanded
- * state that this aggregate context holds (changed in place and returned,
- * so the executor keeps it), else a new one in its own context under the
- * aggregate context, starting from the stored or foreign state given.
- * NULL outside aggregates.
+ * state given (changed in place and returned, so the executor keeps it and
+ * never deletes a state that shares its context), else a new one in the
+ * aggregate's shared context, starting from the stored or read-only state
+ * given.  NULL outside aggregates.
  */
 static ExpandedMasteryState *
 aggregate_target(FunctionCallInfo fcinfo, const EvidenceTerms *first)
@@ -447,13 +439,9 @@ aggregate_target(FunctionCallInfo fcinfo, const EvidenceTerms *first)
 		Datum		d = PG_GETARG_DATUM(0);
 
 		if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) && is_expanded_state(d))
-		{
-			es = (ExpandedMasteryState *) DatumGetEOHP(d);
-			if (MemoryContextGetParent(es->hdr.eoh_context) == aggcontext)
-				return es;
-		}
+			return (ExpandedMasteryState *) DatumGetEOHP(d);
 	}
-	es = new_expanded_state(aggcontext, first);
+	es = new_expanded_state(aggregate_states_context(aggcontext), first);
 	if (!PG_ARGISNULL(0))
 	{
 		EvidenceStream buf;
@@ -838,12 +826,12 @@ state_difference(const EvidenceStream *a, const EvidenceStream *b, bool missing_
 						 errmsg("mastery state does not hold the evidence to remove"),
 						 errdetail("The evidence %s is not in the state (or not as many times).",
 								   missing.data),
-						 errhint("Remove evidence exactly as it was added: same score, out_of, time, weight and kind. "
-								 "mastery_state_remove(state, evidence, missing_ok => true) skips what is missing.")));
+						 errhint("Evidence is removed only when it matches what was added: the same score, out_of, weight, kind and time "
+								 "(a date becomes a time in the session's time zone, so build evidence the same way in every session).")));
 			}
 			j++;
 		}
-		if (((i + j) & 65535) == 0)
+		if ((i & 65535) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	if (j < ob.n && !missing_ok)
@@ -858,8 +846,8 @@ state_difference(const EvidenceStream *a, const EvidenceStream *b, bool missing_
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("mastery state does not hold the evidence to remove"),
 				 errdetail("The evidence %s is not in the state (or not as many times).", missing.data),
-				 errhint("Remove evidence exactly as it was added: same score, out_of, time, weight and kind. "
-						 "mastery_state_remove(state, evidence, missing_ok => true) skips what is missing.")));
+				 errhint("Evidence is removed only when it matches what was added: the same score, out_of, weight, kind and time "
+						 "(a date becomes a time in the session's time zone, so build evidence the same way in every session).")));
 	}
 	return state_datum(&result);
 }
@@ -891,20 +879,37 @@ mastery_state_difference(PG_FUNCTION_ARGS)
 }
 
 /* mastery_state_remove(state, evidence, missing_ok): one piece taken away */
+/*
+ * Not STRICT, like || and -: NULL evidence removes nothing (the trigger of
+ * the correction workflow makes NULL evidence of a NULL score), and a NULL
+ * state is an empty one.
+ */
 PG_FUNCTION_INFO_V1(mastery_state_remove_evidence);
 Datum
 mastery_state_remove_evidence(PG_FUNCTION_ARGS)
 {
+	static const EvidenceTerms none = {0};
 	EvidenceStream abuf,
-				one;
-	const MasteryEvidence *e = PG_GETARG_CHECKED_EVIDENCE(1);
-	EvidenceTerms terms = evidence_terms(e);
+				one,
+				empty;
+	const MasteryEvidence *e;
+	EvidenceTerms terms;
 	TimedScore	first[1];
+	bool		missing_ok = !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
 
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(state_datum(state_stream(fcinfo, 0, &abuf)));
+	}
+	e = PG_GETARG_CHECKED_EVIDENCE(1);
+	terms = evidence_terms(e);
 	stream_init(&one, &terms, first, 1);
 	stream_append(&one, e->observed_at, e->score, &terms);
-	PG_RETURN_DATUM(state_difference(state_stream(fcinfo, 0, &abuf), &one,
-									 PG_NARGS() > 2 && PG_GETARG_BOOL(2)));
+	stream_init(&empty, &none, NULL, 0);
+	PG_RETURN_DATUM(state_difference(PG_ARGISNULL(0) ? &empty : state_stream(fcinfo, 0, &abuf),
+									 &one, missing_ok));
 }
 
 /*

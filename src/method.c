@@ -638,27 +638,31 @@ mastery_method_out(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary form: version byte, then the method as the validator sees it.
- * Parameters travel as float8, so a binary copy is exact.
+ * Binary form: a format byte, then the method as the validator sees it.
+ * Parameters travel as float8, so a binary copy is exact.  Format 2 (0.2.0)
+ * adds scale after round; format 1 (0.1.0) had none and still reads.
  */
+#define METHOD_SEND_FORMAT 2
+
 PG_FUNCTION_INFO_V1(mastery_method_recv);
 Datum
 mastery_method_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	RollupMethod m;
-	int			version = pq_getmsgbyte(buf);
+	int			format = pq_getmsgbyte(buf);
 
-	if (version != MASTERY_METHOD_VERSION)
+	if (format != 1 && format != METHOD_SEND_FORMAT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported binary format version %d for mastery_method", version),
-				 errdetail("This version of competency reads format %d.",
-						   MASTERY_METHOD_VERSION)));
+				 errmsg("unsupported binary format version %d for mastery_method", format),
+				 errdetail("This version of competency reads formats 1 and %d.",
+						   METHOD_SEND_FORMAT)));
 	memset(&m, 0, sizeof(m));
 	m.id = pq_getmsgint(buf, 4);
 	m.min_evidence = pq_getmsgint(buf, 4);
 	m.round_digits = pq_getmsgint(buf, 4);
+	m.scale = format >= 2 ? pq_getmsgint(buf, 4) : ROLLUP_NO_SCALE;
 	for (int i = 0; i < ROLLUP_MAX_PARAMS; i++)
 		m.params[i] = pq_getmsgfloat8(buf) + 0.0;	/* no negative zero */
 	pq_getmsgend(buf);
@@ -674,10 +678,11 @@ mastery_method_send(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, MASTERY_METHOD_VERSION);
+	pq_sendbyte(&buf, METHOD_SEND_FORMAT);
 	pq_sendint32(&buf, m->id);
 	pq_sendint32(&buf, m->min_evidence);
 	pq_sendint32(&buf, m->round_digits);
+	pq_sendint32(&buf, m->scale);
 	for (int i = 0; i < ROLLUP_MAX_PARAMS; i++)
 		pq_sendfloat8(&buf, m->params[i]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));

@@ -78,6 +78,13 @@ make_bands(MemoryContext cxt, ArrayType *cuts, ArrayType *labels)
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("cut %d of proficiency_level must be a finite number", i + 1)));
+		/* cuts in points (60, 70, 80) would put everyone in the first band */
+		if (c < 0.0 || c > 1.0)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("cut %d of proficiency_level must be a proportion of out_of between 0 and 1", i + 1),
+					 errdetail("The cut given was %g.", c),
+					 errhint("Write 70%% of out_of as 0.7.")));
 		if (i > 0 && c <= bands->cuts[i - 1])
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -159,5 +166,6 @@ proficiency_level(PG_FUNCTION_ARGS)
 	proportion = value / out_of;
 	while (band < bands->ncuts && proportion >= bands->cuts[band])
 		band++;
-	PG_RETURN_TEXT_P(bands->labels[band]);
+	/* a copy: the cache is reset when the arrays change from row to row */
+	PG_RETURN_TEXT_P(DatumGetTextPCopy(PointerGetDatum(bands->labels[band])));
 }

@@ -357,6 +357,20 @@ bkt(const double *s, int n, const double *p, double out_of)
 }
 
 /*
+ * n_mastery's threshold on the scale of the scores it compares: as given,
+ * or, when the method sets scale=k, given on that k-point scale and read
+ * on the scale of the latest evidence (one policy for a standard whatever
+ * its evidence's scales).
+ */
+static double
+n_mastery_threshold(const RollupMethod *m, const RollupInput *in)
+{
+	if (m->scale != ROLLUP_NO_SCALE && in->out_of > 0.0)
+		return m->params[PARAM_THRESHOLD] / m->scale * in->out_of;
+	return m->params[PARAM_THRESHOLD];
+}
+
+/*
  * The options applied to every method's value: scale (from the out_of of
  * the latest evidence to a fixed number of points), then round.
  */
@@ -410,7 +424,7 @@ rollup_compute(const RollupMethod *m, const RollupInput *in, double *result)
 			r = decaying_average(s, n, p[PARAM_WEIGHT]);
 			break;
 		case ROLLUP_N_MASTERY:
-			if (!n_mastery(s, n, (int) p[PARAM_N], p[PARAM_THRESHOLD], &r))
+			if (!n_mastery(s, n, (int) p[PARAM_N], n_mastery_threshold(m, in), &r))
 				return false;
 			break;
 		case ROLLUP_MODE:
@@ -615,7 +629,7 @@ rollup_steps(const RollupMethod *m, const RollupInput *in, double *values, bool 
 				r = decayed;
 				break;
 			case ROLLUP_N_MASTERY:
-				if (y >= p[PARAM_THRESHOLD])
+				if (y >= n_mastery_threshold(m, in))
 				{
 					met_sum += y;
 					met++;
@@ -813,13 +827,14 @@ rollup_weights_unscaled(const RollupMethod *m, const RollupInput *in, double *w)
 			{
 				double		result;
 				int			count = 0;
+				double		threshold = n_mastery_threshold(m, in);
 
-				if (!n_mastery(s, n, (int) p[PARAM_N], p[PARAM_THRESHOLD], &result))
+				if (!n_mastery(s, n, (int) p[PARAM_N], threshold, &result))
 					return false;
 				for (int i = 0; i < n; i++)
-					count += s[i] >= p[PARAM_THRESHOLD];
+					count += s[i] >= threshold;
 				for (int i = 0; i < n; i++)
-					if (s[i] >= p[PARAM_THRESHOLD])
+					if (s[i] >= threshold)
 						w[i] = 1.0 / count;
 				return true;
 			}

@@ -1234,6 +1234,12 @@ skill_graph_agg_relation_transfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(2))
 		PG_RETURN_POINTER(st);
+	/* a skill alone (no source) needs no relation */
+	if (PG_ARGISNULL(1))
+	{
+		collect(st, fcinfo, aggcontext, 1, 2, RELATION_PREREQUISITE);
+		PG_RETURN_POINTER(st);
+	}
 	if (PG_ARGISNULL(3))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),

@@ -62,8 +62,13 @@ for old in $(ls src/competency--*.sql | sed -n 's/^src\/competency--\([0-9.]*\)\
     # a stored state and method written by the old version
     psql_q -d competency_upgraded \
         -c "CREATE EXTENSION competency VERSION '$old'" \
-        -c "CREATE TABLE kept AS SELECT '[3/4 @ 2024-09-05 10:00+00; 4/4 @ 2024-09-12 10:00+00, kind=override]'::mastery_state AS s, 'decaying_average(weight=0.4)'::mastery_method AS m" \
-        -c "ALTER EXTENSION competency UPDATE"
+        -c "CREATE TABLE kept AS SELECT '[3/4 @ 2024-09-05 10:00+00; 4/4 @ 2024-09-12 10:00+00, kind=override]'::mastery_state AS s, 'decaying_average(weight=0.4)'::mastery_method AS m, '3/4 @ 2024-09-05'::mastery_evidence AS e" \
+        -c "CREATE INDEX kept_evidence ON kept (e)"
+    warnings=$(psql_q -d competency_upgraded -c "ALTER EXTENSION competency UPDATE" 2>&1)
+    if [ "$old" = 0.1.0 ] && ! grep -q 'REINDEX INDEX kept_evidence' <<<"$warnings"; then
+        echo "upgrade: updating $old did not name the index to rebuild: $warnings" >&2
+        status=1
+    fi
     describe competency_upgraded > "${TMPDIR:-/tmp}/competency_upgraded.catalog"
     if ! diff -u "${TMPDIR:-/tmp}/competency_fresh.catalog" "${TMPDIR:-/tmp}/competency_upgraded.catalog"; then
         echo "upgrade: $old updated to $current differs from a fresh install of $current" >&2
