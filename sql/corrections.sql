@@ -94,3 +94,10 @@ FULL JOIN (SELECT learner, skill, mastery_agg(mastery_evidence(score, out_of, gr
                                                 CASE WHEN is_override THEN 'override' END)) AS state
            FROM nightly_gradebook GROUP BY learner, skill) f USING (learner, skill)
 WHERE m.state IS DISTINCT FROM f.state;
+
+-- NULL evidence removes nothing (the trigger above makes NULL evidence of a
+-- NULL score); a NULL state is an empty one
+SELECT mastery_state_remove('[3/4 @ 2024-09-05]', NULL) AS unchanged,
+       mastery_state_remove(NULL, NULL) IS NULL AS null_stays_null;
+SELECT mastery_state_remove(NULL, '3/4 @ 2024-09-05');
+SELECT mastery_state_remove(NULL, '3/4 @ 2024-09-05', true) AS empty;

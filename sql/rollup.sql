@@ -183,3 +183,12 @@ EXECUTE by_method('decaying_average(weight=0.5)');
 EXECUTE by_method('no_such_method');
 DEALLOCATE by_method;
 SELECT mastery(mastery_agg(e), 'latest'::varchar) FROM (VALUES ('1/4 @ 2026-09-01'::mastery_evidence)) v(e);
+-- at the same instant, scores on different scales compare as shares: the
+-- 3/4 (0.75) comes after the 50/100 (0.5) whatever their raw numbers
+SELECT mastery(e, 'latest') AS latest
+FROM (VALUES ('3/4 @ 2024-09-05'::mastery_evidence), ('50/100 @ 2024-09-05')) v(e);
+-- n_mastery with scale=k reads its threshold on the k-point scale too: one
+-- policy for a standard whose evidence comes on 4- and 100-point scales
+SELECT mastery(e, 'n_mastery(threshold=3, n=2)') AS threshold_on_latest_scale,
+       mastery(e, 'n_mastery(threshold=3, n=2, scale=4)') AS threshold_on_4
+FROM (VALUES ('3.5/4 @ 2024-09-01'::mastery_evidence), ('3.2/4 @ 2024-09-02'), ('10/100 @ 2024-09-03')) v(e);

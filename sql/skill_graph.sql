@@ -94,3 +94,6 @@ CREATE CAST (skill_graph AS bytea) WITHOUT FUNCTION;
 SELECT skill_count(overlay(g::bytea PLACING '\x09' FROM 1 FOR 1)::skill_graph) FROM arithmetic;
 SELECT skill_count(substring(g::bytea FROM 1 FOR 30)::skill_graph) FROM arithmetic;
 SELECT topological_order(overlay(g::bytea PLACING '\x05000000' FROM 165 FOR 4)::skill_graph) FROM arithmetic;
+-- a skill alone needs no relation; a NULL skill adds nothing
+SELECT skill_count(g), edge_count(g) FROM (SELECT skill_graph_agg(s, t, r) g
+	FROM (VALUES (NULL, 'alone', NULL), ('a', 'b', 'prerequisite'), ('a', NULL, 'prerequisite')) v(s, t, r)) x;
