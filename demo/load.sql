@@ -14,6 +14,10 @@ INSERT INTO edfi_document VALUES ('student_assessment', :'doc');
 INSERT INTO edfi_document VALUES ('gradebook', :'doc');
 \set doc `cat demo/data/edfi-grandbend/Standards-Mathematics-subset.xml`
 INSERT INTO edfi_document VALUES ('standards', :'doc');
+\set doc `cat demo/data/edfi-grandbend/StudentDiscipline.xml`
+INSERT INTO edfi_document VALUES ('discipline', :'doc');
+\set doc `cat demo/data/edfi-grandbend/StudentSchoolAttendance.xml`
+INSERT INTO edfi_document VALUES ('attendance', :'doc');
 \unset doc
 
 -- Learning standards: code and description
@@ -76,6 +80,36 @@ FROM edfi_document d,
               grade float8 PATH 'e:NumericGradeEarned') x
 WHERE d.name = 'gradebook';
 
+-- Discipline: the incidents each student took part in
+CREATE TABLE discipline_incident AS
+SELECT x.*
+FROM edfi_document d,
+     XMLTABLE(XMLNAMESPACES('http://ed-fi.org/5.2.0' AS e),
+              '/e:InterchangeStudentDiscipline/e:StudentDisciplineIncidentBehaviorAssociation'
+              PASSING d.doc COLUMNS
+              student text PATH 'e:StudentReference/e:StudentIdentity/e:StudentUniqueId',
+              incident text PATH 'e:DisciplineIncidentReference/@ref',
+              behavior text PATH 'substring-after(e:Behavior, "#")') x
+WHERE d.name = 'discipline';
+
+-- Attendance: one row per attendance event (absences, tardies)
+CREATE TABLE attendance_event AS
+SELECT x.*
+FROM edfi_document d,
+     XMLTABLE(XMLNAMESPACES('http://ed-fi.org/5.2.0' AS e),
+              '/e:InterchangeStudentAttendance/e:StudentSchoolAttendanceEvent'
+              PASSING d.doc COLUMNS
+              student text PATH 'e:StudentReference/e:StudentIdentity/e:StudentUniqueId',
+              event_date date PATH 'e:AttendanceEvent/e:EventDate',
+              category text PATH 'substring-after(e:AttendanceEvent/e:AttendanceEventCategory, "#")') x
+WHERE d.name = 'attendance';
+
+-- The Common Core framework with real prerequisites (table common_core), and
+-- the crosswalk from the sample's standard ids to its codes
+\i test/fixtures/case/common_core_framework.sql
+CREATE TABLE standard_crosswalk (edfi_standard text PRIMARY KEY, case_identifier text, code text);
+\copy standard_crosswalk FROM 'demo/data/case/edfi_to_case_crosswalk.csv' WITH (FORMAT csv, HEADER)
+
 -- Evidence views: what the rollups read.  Item scores go on the district's
 -- four-point scale; a grade is evidence out of 100 on its due date (or the
 -- date assigned when there is none).
@@ -83,6 +117,11 @@ CREATE VIEW standard_evidence AS
 SELECT r.student, i.standard,
        mastery_evidence(4 * r.raw_score / i.max_raw_score, 4, r.administered_at) AS evidence
 FROM item_result r JOIN assessment_item i USING (item);
+
+-- The same item evidence under the framework's codes
+CREATE VIEW framework_evidence AS
+SELECT s.student, c.code AS skill, s.evidence
+FROM standard_evidence s JOIN standard_crosswalk c ON c.edfi_standard = s.standard;
 
 CREATE VIEW gradebook_evidence AS
 SELECT g.student, e.course,

@@ -80,3 +80,72 @@ SELECT l.policy,
 FROM levels l JOIN levels a ON a.student = l.student AND a.policy = 'average'
 GROUP BY l.policy
 ORDER BY l.policy = 'average' DESC, l.policy;
+
+\echo
+\echo '=== 5. Learner profiles: standards rolled up to clusters and domains, beside attendance and discipline ==='
+\echo 'One learner_profile per student from the mastery assessment (decaying average on the'
+\echo '4-point scale) and a placement on grades K-3, rolled up the Common Core hierarchy with'
+\echo 'profile_rollup; a standard counts as mastered at 3 of 4.  Absences and discipline'
+\echo 'incidents from the same sample district.'
+\echo
+-- Placement: these are grade 4-6 students, and the sample holds no evidence
+-- on earlier grades, which a path would otherwise send them back to.  Each
+-- gets one observation (4/4 at the end of grade 3) on every standard of
+-- grades K-3, the way a district seeds profiles from last year's report card.
+CREATE VIEW placement_evidence AS
+SELECT s.student, k.code AS skill, mastery_evidence(4, 4, '2020-06-15', 1, 'observation') AS evidence
+FROM (SELECT DISTINCT student FROM framework_evidence) s, common_core, skills(g) k
+WHERE k.level IN ('KG', '01', '02', '03') AND NOT EXISTS (SELECT 1 FROM parts(g, k.code));
+CREATE TABLE learner_profiles AS
+SELECT student, learner_profile(skill, evidence, 'decaying_average(scale=4)') AS profile
+FROM (SELECT * FROM framework_evidence UNION ALL SELECT * FROM placement_evidence) e
+GROUP BY student;
+CREATE TABLE rolled_up AS
+SELECT student, profile_rollup(profile, g) AS profile FROM learner_profiles, common_core;
+CREATE TABLE domains AS
+SELECT code, title FROM common_core, skills(g) WHERE kind = 'Domain';
+SELECT p.student,
+       (SELECT count(*) FROM profile_entries(lp.profile) x WHERE 'assessment' = ANY (x.kinds)) AS assessed,
+       (SELECT count(*) FROM profile_entries(lp.profile) x WHERE 'assessment' = ANY (x.kinds) AND x.mastery >= 3) AS mastered,
+       (SELECT string_agg(format('%s %s', d.title, round(x.mastery::numeric, 1)), ', ' ORDER BY d.title)
+        FROM profile_entries(p.profile) x JOIN domains d ON d.code = x.skill
+        WHERE d.title IN ('Number and Operations—Fractions', 'The Number System', 'Ratios and Proportional Relationships'))
+         AS "three domains (average of clusters)",
+       (SELECT replace(x.skill, 'CCSS.Math.Content.', '') FROM profile_entries(lp.profile) x
+        WHERE 'assessment' = ANY (x.kinds) ORDER BY x.mastery, x.skill LIMIT 1) AS "greatest need",
+       (SELECT count(*) FROM attendance_event a WHERE a.student = p.student AND a.category LIKE '%Absence') AS absences,
+       (SELECT count(*) FROM discipline_incident i WHERE i.student = p.student) AS incidents
+FROM rolled_up p JOIN learner_profiles lp USING (student)
+ORDER BY incidents DESC, absences DESC, p.student
+LIMIT 8;
+
+\echo
+\echo '=== 6. What next: ready skills, and a learning path toward 7.NS.A (operations with rational numbers) ==='
+\echo 'ready_skills: standards not mastered whose prerequisites all are.  learning_path: exactly the'
+\echo 'unmastered standards that lead to the cluster through unmastered ones, each after its prerequisites.'
+\echo
+SELECT student,
+       (SELECT count(*) FROM common_core, ready_skills(g, profile, 3)) AS "ready now",
+       (SELECT count(*) FROM common_core, learning_path(g, profile, 'CCSS.Math.Content.7.NS.A', 3)) AS "path length",
+       (SELECT string_agg(replace(l.skill, 'CCSS.Math.Content.', ''), ' -> ' ORDER BY l.step)
+        FROM common_core, learning_path(g, profile, 'CCSS.Math.Content.7.NS.A', 3) l WHERE l.step <= 6) AS "first six steps"
+FROM learner_profiles
+WHERE student IN (SELECT student FROM learner_profiles ORDER BY student LIMIT 3)
+   OR student = (SELECT student FROM learner_profiles
+                 ORDER BY (SELECT count(*) FROM profile_entries(profile) x WHERE x.mastery >= 3) DESC, student LIMIT 1)
+ORDER BY student;
+
+\echo
+\echo '=== 7. One student on the framework: the path toward 7.NS.A as a picture ==='
+SELECT student AS picture_student FROM learner_profiles
+ORDER BY (SELECT count(*) FROM profile_entries(profile) x WHERE x.mastery >= 3) DESC, student LIMIT 1 \gset
+SELECT skill_graph_to_dot(subgraph(g, ARRAY(
+	       SELECT l.skill FROM learning_path(g, profile, 'CCSS.Math.Content.7.NS.A', 3) l
+	       UNION SELECT x.skill FROM profile_entries(profile) x WHERE 'assessment' = ANY (x.kinds))),
+	       profile, 3) AS dot
+FROM common_core, learner_profiles WHERE student = :'picture_student' \gset
+\set dot_file demo/output/path_:picture_student.dot
+\o :dot_file
+\qecho :dot
+\o
+\echo 'wrote' :dot_file '(Graphviz DOT; demo/run.sh renders it as SVG): mastered green, ready gold, not yet ready grey'

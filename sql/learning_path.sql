@@ -62,3 +62,7 @@ SELECT skill_graph_to_dot(g, learner('{"count": {"mastery": 4, "out_of": 4}, "ad
 FROM arithmetic_graph;
 SELECT skill_graph_to_dot(subgraph(g, ARRAY(SELECT skill FROM learning_path(g, p, 'multiply', 3))), p, 3)
 FROM arithmetic_graph, learner('{"count": {"mastery": 4, "out_of": 4}, "add": {"mastery": 2, "out_of": 4}}') p;
+-- a whole rated at or above the threshold (a standard assessed as a whole)
+-- covers its components: RP.A.3 mastered means RP.A.3a and RP.A.3b are
+SELECT p.* FROM cluster_graph,
+	learning_path(g, learner('{"NS.A.1": {"mastery": 4, "out_of": 4}, "RP.A.3": {"mastery": 3.5, "out_of": 4}}'), 'RP.A', 3) p;

@@ -44,6 +44,7 @@ typedef struct LeafGraph
 	/* per call: the profile on the graph; value[v] is valid when seen[v] == stamp */
 	uint32	   *seen;
 	uint32		stamp;
+	uint32	   *covered;		/* == stamp: a whole above it is mastered */
 	double	   *value;			/* mastery, or NaN without one */
 	double	   *share;			/* mastery / out_of, or -1 */
 	int32	   *entry;			/* the profile entry of v */
@@ -273,6 +274,7 @@ leaf_graph(GraphView *g)
 
 	/* scratch for the calls */
 	lg->seen = palloc0(sizeof(uint32) * Max(g->n, 1));
+	lg->covered = palloc0(sizeof(uint32) * Max(g->n, 1));
 	lg->value = palloc(sizeof(double) * Max(g->n, 1));
 	lg->share = palloc(sizeof(double) * Max(g->n, 1));
 	lg->entry = palloc(sizeof(int32) * Max(g->n, 1));
@@ -307,13 +309,19 @@ threshold_argument(FunctionCallInfo fcinfo, int argno)
 	return threshold;
 }
 
-/* Puts the profile's values on the graph; skills off the graph are ignored */
+/*
+ * Puts the profile's values on the graph (skills off the graph are
+ * ignored).  A whole the profile rates at or above the threshold (a
+ * standard assessed as a whole) covers the standards and components under
+ * it: they count as mastered.
+ */
 static void
-place_profile(LeafGraph *lg, const GraphView *g, const LearnerProfile *p)
+place_profile(LeafGraph *lg, GraphView *g, const LearnerProfile *p, double threshold)
 {
 	if (++lg->stamp == 0)
 	{
 		memset(lg->seen, 0, sizeof(uint32) * Max(lg->n, 1));
+		memset(lg->covered, 0, sizeof(uint32) * Max(lg->n, 1));
 		lg->stamp = 1;
 	}
 	for (int i = 0; i < p->nentries; i++)
@@ -327,6 +335,13 @@ place_profile(LeafGraph *lg, const GraphView *g, const LearnerProfile *p)
 		lg->value[v] = (e->flags & ENTRY_HAS_MASTERY) ? e->mastery : get_float8_nan();
 		lg->share[v] = entry_proportion(e);
 		lg->entry[v] = i;
+		if (!lg->is_leaf[v] && (e->flags & ENTRY_HAS_MASTERY) && e->mastery >= threshold)
+		{
+			int			nbelow = graph_reach(g, v, g->parts_start, g->parts, true);
+
+			for (int b = 0; b < nbelow; b++)
+				lg->covered[g->found[b]] = lg->stamp;
+		}
 	}
 }
 
@@ -334,7 +349,8 @@ place_profile(LeafGraph *lg, const GraphView *g, const LearnerProfile *p)
 static inline bool
 is_mastered(const LeafGraph *lg, int v, double threshold)
 {
-	return lg->seen[v] == lg->stamp && !isnan(lg->value[v]) && lg->value[v] >= threshold;
+	return (lg->seen[v] == lg->stamp && !isnan(lg->value[v]) && lg->value[v] >= threshold) ||
+		lg->covered[v] == lg->stamp;
 }
 
 static inline bool
@@ -362,7 +378,7 @@ ready_skills(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	Tuplestorestate *store = begin_rows(fcinfo, "skill", &desc);
 
-	place_profile(lg, g, p);
+	place_profile(lg, g, p, threshold);
 	for (int i = 0; i < lg->nleaves; i++)
 	{
 		int32		v = lg->leaf_topo[i];
@@ -575,7 +591,7 @@ learning_path_rows(FunctionCallInfo fcinfo, Datum *codes, bool *nulls, int ncode
 	int			nheap = 0;
 	int			step = 0;
 
-	place_profile(lg, g, p);
+	place_profile(lg, g, p, threshold);
 	if (++lg->path_stamp == 0)
 	{
 		memset(lg->on_path, 0, sizeof(uint32) * Max(lg->n, 1));
@@ -697,7 +713,7 @@ skill_graph_to_dot_profile(PG_FUNCTION_ARGS)
 	LeafGraph  *lg = leaf_graph(g);
 	StringInfoData buf;
 
-	place_profile(lg, g, p);
+	place_profile(lg, g, p, threshold);
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "digraph skills {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=white];\n");
 	appendStringInfoString(&buf, "  // mastered: palegreen, ready to learn: gold, not yet ready: lightgrey\n");
