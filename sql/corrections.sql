@@ -43,21 +43,25 @@ SELECT out_of('[80/100 @ 2024-09-01; 3/4 @ 2024-09-05]'::mastery_state) AS out_o
 -- The nightly job: a trigger records every change of the gradebook, and one
 -- MERGE applies the night's changes to the stored states: evidence added
 -- first, then evidence taken back (a grade entered and corrected the same
--- night is in both).
+-- night is in both).  Dates become times in the district's time zone, never
+-- the session's, so evidence is built the same way in every session; the
+-- night claims its changes with DELETE ... RETURNING, so changes committed
+-- while it runs wait for the next night; states left empty are deleted.
 CREATE TABLE nightly_gradebook (id int PRIMARY KEY, learner text, skill text,
                         score float8, out_of float8, graded_on date, is_override bool);
 CREATE TABLE nightly_changes (learner text, skill text, old_e mastery_evidence, new_e mastery_evidence);
+CREATE FUNCTION gradebook_evidence(g nightly_gradebook) RETURNS mastery_evidence
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT mastery_evidence(g.score, g.out_of, g.graded_on::timestamp AT TIME ZONE 'America/Chicago', 1,
+	                        CASE WHEN g.is_override THEN 'override' END)
+$$;
 CREATE FUNCTION record_gradebook_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP IN ('UPDATE', 'DELETE') THEN
-		INSERT INTO nightly_changes VALUES (OLD.learner, OLD.skill,
-			mastery_evidence(OLD.score, OLD.out_of, OLD.graded_on, 1,
-			                 CASE WHEN OLD.is_override THEN 'override' END), NULL);
+		INSERT INTO nightly_changes VALUES (OLD.learner, OLD.skill, gradebook_evidence(OLD), NULL);
 	END IF;
 	IF TG_OP IN ('UPDATE', 'INSERT') THEN
-		INSERT INTO nightly_changes VALUES (NEW.learner, NEW.skill, NULL,
-			mastery_evidence(NEW.score, NEW.out_of, NEW.graded_on, 1,
-			                 CASE WHEN NEW.is_override THEN 'override' END));
+		INSERT INTO nightly_changes VALUES (NEW.learner, NEW.skill, NULL, gradebook_evidence(NEW));
 	END IF;
 	RETURN NULL;
 END $$;
@@ -65,15 +69,20 @@ CREATE TRIGGER nightly_changes AFTER INSERT OR UPDATE OR DELETE ON nightly_grade
 	FOR EACH ROW EXECUTE FUNCTION record_gradebook_change();
 CREATE TABLE nightly_states (learner text, skill text, state mastery_state NOT NULL,
                              PRIMARY KEY (learner, skill));
-CREATE FUNCTION apply_gradebook_changes() RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION apply_gradebook_changes() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	CREATE TEMP TABLE night ON COMMIT DROP AS
+	WITH claimed AS (DELETE FROM nightly_changes RETURNING *)
+	SELECT learner, skill, mastery_agg(old_e) AS removed, mastery_agg(new_e) AS added
+	FROM claimed GROUP BY learner, skill;
 	MERGE INTO nightly_states t
-	USING (SELECT learner, skill, mastery_agg(old_e) AS removed, mastery_agg(new_e) AS added
-	       FROM nightly_changes GROUP BY learner, skill) d
-	ON t.learner = d.learner AND t.skill = d.skill
+	USING night d ON t.learner = d.learner AND t.skill = d.skill
+	WHEN MATCHED AND evidence_count((t.state || d.added) - d.removed) = 0 THEN DELETE
 	WHEN MATCHED THEN UPDATE SET state = (t.state || d.added) - d.removed
-	WHEN NOT MATCHED THEN INSERT VALUES (d.learner, d.skill, d.added - d.removed);
-	DELETE FROM nightly_changes;
-$$;
+	WHEN NOT MATCHED AND evidence_count(d.added - d.removed) > 0 THEN
+		INSERT VALUES (d.learner, d.skill, d.added - d.removed);
+	DROP TABLE night;
+END $$;
 
 INSERT INTO nightly_gradebook VALUES
 	(1, 'ana', 'ratios', 3, 4, '2024-09-02', false),
@@ -88,11 +97,17 @@ DELETE FROM nightly_gradebook WHERE id = 3;
 INSERT INTO nightly_gradebook VALUES (5, 'ben', 'ratios', 3, 4, '2024-09-02', true);
 SELECT apply_gradebook_changes();
 SELECT learner, state, mastery(state, 'latest') AS latest FROM nightly_states ORDER BY learner;
+-- a session in another time zone corrects a grade; every grade of a learner deleted
+SET timezone = 'Asia/Tokyo';
+UPDATE nightly_gradebook SET score = 3 WHERE id = 1;
+SET timezone = 'UTC';
+DELETE FROM nightly_gradebook WHERE learner = 'ben';
+SELECT apply_gradebook_changes();
+SELECT learner, state FROM nightly_states ORDER BY learner;
 -- equal to a full recompute
 SELECT count(*) AS differing FROM nightly_states m
-FULL JOIN (SELECT learner, skill, mastery_agg(mastery_evidence(score, out_of, graded_on, 1,
-                                                CASE WHEN is_override THEN 'override' END)) AS state
-           FROM nightly_gradebook GROUP BY learner, skill) f USING (learner, skill)
+FULL JOIN (SELECT learner, skill, mastery_agg(gradebook_evidence(g)) AS state
+           FROM nightly_gradebook g GROUP BY learner, skill) f USING (learner, skill)
 WHERE m.state IS DISTINCT FROM f.state;
 
 -- NULL evidence removes nothing (the trigger above makes NULL evidence of a

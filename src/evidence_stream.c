@@ -575,53 +575,108 @@ ordered_view(const OrderedEvidence *o, int count, RollupInput *in, int *start_ou
 }
 
 /*
+ * Pieces start..end rescaled to out_of, with weights when they differ: what
+ * ordered_view gives for a prefix ending in a piece of that out_of, computed
+ * the same way, so that values agree to the bit.
+ */
+static void
+window_view(const OrderedEvidence *o, int start, int end, double out_of, RollupInput *in)
+{
+	int			n = end - start + 1;
+	double	   *scores = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
+	double	   *weights = NULL;
+	bool		same_weight = true;
+
+	for (int i = 0; i < n; i++)
+	{
+		scores[i] = o->items[start + i].score;
+		if (o->terms)
+		{
+			const EvidenceTerms *t = &o->terms[start + i];
+
+			if (t->out_of != out_of)
+				scores[i] = scores[i] / t->out_of * out_of;
+			if (t->weight != o->terms[start].weight)
+				same_weight = false;
+		}
+	}
+	if (!same_weight)
+	{
+		weights = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
+		for (int i = 0; i < n; i++)
+			weights[i] = o->terms[start + i].weight;
+	}
+	in->scores = scores;
+	in->weights = weights;
+	in->n = n;
+	in->out_of = out_of;
+}
+
+/*
  * value_after[i] for every piece of evidence i: the result over evidence
- * 0..i.  Pieces that share the window start (the latest override) and the
- * out_of of their last piece see the same rescaled scores, so one pass of
- * rollup_steps over that window gives all their values.  The cost is
- * O(n log n) plus, at each change of out_of, a replay of the window so far.
+ * 0..i.  The prefixes of one window (from an override to the next) that end
+ * in pieces of one out_of see the same rescaled scores, so one pass of
+ * rollup_steps over the window, rescaled to that out_of, gives all their
+ * values: O(n log n) per distinct out_of in a window, so a stream that
+ * alternates two scales costs two passes, not one per piece.
  */
 void
 ordered_values_after(const RollupMethod *m, const OrderedEvidence *o, double *values, bool *isnull)
 {
-	int			i = 0;
+	int			start = 0;
 
-	while (i < o->n)
+	while (start < o->n)
 	{
-		RollupInput in;
-		int			start;
-		int			end = i;
-		const EvidenceTerms *t = o->terms ? &o->terms[i] : &o->common;
+		int			end = start;
+		double	   *scales = NULL;
+		int			nscales = 0;
 
-		/* the run of pieces after i with the same window and scale */
-		while (end + 1 < o->n && o->terms != NULL &&
-			   o->terms[end + 1].kind != KIND_OVERRIDE &&
-			   o->terms[end + 1].out_of == t->out_of)
+		/* the window: up to the piece before the next override */
+		while (end + 1 < o->n &&
+			   (o->terms ? o->terms[end + 1].kind : o->common.kind) != KIND_OVERRIDE)
 			end++;
+		/* its distinct scales, in order of first use */
 		if (o->terms == NULL)
 		{
-			/* uniform terms: one window, or one piece per window when all override */
-			end = t->kind == KIND_OVERRIDE ? i : o->n - 1;
+			scales = palloc(sizeof(double));
+			scales[nscales++] = o->common.out_of;
 		}
-		if (ordered_view(o, end + 1, &in, &start, NULL, 0))
+		else
 		{
-			double	   *v = palloc_extended(sizeof(double) * in.n, MCXT_ALLOC_HUGE);
-			bool	   *nul = palloc_extended(sizeof(bool) * in.n, MCXT_ALLOC_HUGE);
-
-			rollup_steps(m, &in, v, nul);
-			for (int k = i; k <= end; k++)
+			scales = palloc(sizeof(double) * (end - start + 1));
+			for (int i = start; i <= end; i++)
 			{
-				values[k] = v[k - start];
-				isnull[k] = nul[k - start];
+				int			k = 0;
+
+				while (k < nscales && scales[k] != o->terms[i].out_of)
+					k++;
+				if (k == nscales)
+					scales[nscales++] = o->terms[i].out_of;
 			}
+		}
+		for (int k = 0; k < nscales; k++)
+		{
+			RollupInput in;
+			double	   *v = palloc_extended(sizeof(double) * (end - start + 1), MCXT_ALLOC_HUGE);
+			bool	   *nul = palloc_extended(sizeof(bool) * (end - start + 1), MCXT_ALLOC_HUGE);
+
+			window_view(o, start, end, scales[k], &in);
+			rollup_steps(m, &in, v, nul);
+			for (int i = start; i <= end; i++)
+				if ((o->terms ? o->terms[i].out_of : o->common.out_of) == scales[k])
+				{
+					values[i] = v[i - start];
+					isnull[i] = nul[i - start];
+				}
 			pfree(v);
 			pfree(nul);
 			pfree((void *) in.scores);
 			if (in.weights)
 				pfree((void *) in.weights);
+			CHECK_FOR_INTERRUPTS();
 		}
-		i = end + 1;
-		CHECK_FOR_INTERRUPTS();
+		pfree(scales);
+		start = end + 1;
 	}
 }
 

@@ -7,7 +7,7 @@
 -- Aggregates that Citus runs whole on the workers (grouped by the
 -- distribution column) and internal-state aggregates (rows pulled to the
 -- coordinator) must be exact too.
-SELECT plan(16);
+SELECT plan(19);
 SET timezone = 'UTC';
 SET citus.shard_count = 32;
 SET client_min_messages = warning;
@@ -72,6 +72,19 @@ SELECT set_eq($$SELECT skill, mastery_state_union(state) FROM states GROUP BY sk
 SELECT set_eq($$SELECT skill, mastery_state_union(state) FROM states GROUP BY skill$$,
               $$SELECT skill, mastery_agg(mastery_evidence(score, 4, at)) FROM ev_local GROUP BY skill$$,
               'merged per-learner states equal the states built from all evidence');
+
+-- learner profiles of a table distributed by skill: per learner, two steps
+CREATE TABLE ev_by_skill AS SELECT * FROM ev_local WHERE learner < 2000;
+SELECT create_distributed_table('ev_by_skill', 'skill');
+SELECT matches(plan_of($$SELECT learner, learner_profile('s' || skill, mastery_evidence(score, 4, at), 'decaying_average') FROM ev_by_skill GROUP BY learner$$),
+               'worker_partial_agg.*coord_combine_agg|coord_combine_agg.*worker_partial_agg',
+               'learner_profile grouped by a non-distribution column runs in two steps');
+SELECT set_eq($$SELECT learner, learner_profile('s' || skill, mastery_evidence(score, 4, at), 'decaying_average') FROM ev_by_skill GROUP BY learner$$,
+              $$SELECT learner, learner_profile('s' || skill, mastery_evidence(score, 4, at), 'decaying_average') FROM ev_local WHERE learner < 2000 GROUP BY learner$$,
+              'learner_profile in two steps equals one node');
+SELECT set_eq($$SELECT learner, learner_profile('s' || skill, mastery_evidence(score, 4, at), 'latest') FROM ev GROUP BY learner$$,
+              $$SELECT learner, learner_profile('s' || skill, mastery_evidence(score, 4, at), 'latest') FROM ev_local GROUP BY learner$$,
+              'learner_profile grouped by the distribution column equals one node');
 
 -- internal-state aggregates: Citus pulls the rows, the answer stays exact
 SELECT set_eq($$SELECT skill, mastery(mastery_evidence(score, 4, at), 'power_law') FROM ev GROUP BY skill$$,

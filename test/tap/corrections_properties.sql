@@ -25,15 +25,20 @@ END $$;
 CREATE TRIGGER record AFTER INSERT OR UPDATE OR DELETE ON gradebook
 	FOR EACH ROW EXECUTE FUNCTION pg_temp.record();
 CREATE TEMP TABLE states (learner int, skill int, state mastery_state NOT NULL, PRIMARY KEY (learner, skill));
-CREATE FUNCTION pg_temp.nightly() RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION pg_temp.nightly() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	CREATE TEMP TABLE night AS
+	WITH claimed AS (DELETE FROM changes RETURNING *)
+	SELECT learner, skill, mastery_agg(old_e) AS removed, mastery_agg(new_e) AS added
+	FROM claimed GROUP BY learner, skill;
 	MERGE INTO states t
-	USING (SELECT learner, skill, mastery_agg(old_e) AS removed, mastery_agg(new_e) AS added
-	       FROM changes GROUP BY learner, skill) d
-	ON t.learner = d.learner AND t.skill = d.skill
+	USING night d ON t.learner = d.learner AND t.skill = d.skill
+	WHEN MATCHED AND evidence_count((t.state || d.added) - d.removed) = 0 THEN DELETE
 	WHEN MATCHED THEN UPDATE SET state = (t.state || d.added) - d.removed
-	WHEN NOT MATCHED THEN INSERT VALUES (d.learner, d.skill, d.added - d.removed);
-	DELETE FROM changes;
-$$;
+	WHEN NOT MATCHED AND evidence_count(d.added - d.removed) > 0 THEN
+		INSERT VALUES (d.learner, d.skill, d.added - d.removed);
+	DROP TABLE night;
+END $$;
 -- a night: new grades (a fifth on another scale, some overrides, NULL
 -- weights and kinds), some scores corrected, some grades deleted; the
 -- changes of a night may touch the same grade several times
@@ -57,7 +62,7 @@ SELECT pg_temp.night(n), pg_temp.nightly() FROM generate_series(1, 25) n;
 
 CREATE TEMP TABLE recomputed AS
 SELECT learner, skill, mastery_agg(pg_temp.evidence_of(g)) AS state FROM gradebook g GROUP BY learner, skill;
-SELECT ok((SELECT count(*) FROM gradebook) > 1000 AND (SELECT count(*) FROM states) = 120,
+SELECT ok((SELECT count(*) FROM gradebook) > 1000 AND (SELECT count(*) FROM states) BETWEEN 100 AND 120,
           'a history of more than 1,000 grades over 120 streams');
 SELECT is((SELECT count(*) FROM states s FULL JOIN recomputed r USING (learner, skill)
            WHERE s.state IS DISTINCT FROM r.state), 0::bigint,
