@@ -2,28 +2,6 @@
 
 \echo Use "ALTER EXTENSION competency UPDATE TO '0.2.0'" to load this file. \quit
 
--- The mastery() state now carries its method: 240 bytes (a hint to the planner)
-CREATE OR REPLACE AGGREGATE mastery(score float8, observed_at timestamptz, method mastery_method) (
-	SFUNC = mastery_score_transfn,
-	STYPE = internal,
-	SSPACE = 256,
-	FINALFUNC = mastery_finalfn,
-	COMBINEFUNC = mastery_combinefn,
-	SERIALFUNC = mastery_serializefn,
-	DESERIALFUNC = mastery_deserializefn,
-	PARALLEL = SAFE
-);
-CREATE OR REPLACE AGGREGATE mastery(e mastery_evidence, method mastery_method) (
-	SFUNC = mastery_evidence_transfn,
-	STYPE = internal,
-	SSPACE = 256,
-	FINALFUNC = mastery_finalfn,
-	COMBINEFUNC = mastery_combinefn,
-	SERIALFUNC = mastery_serializefn,
-	DESERIALFUNC = mastery_deserializefn,
-	PARALLEL = SAFE
-);
-
 -- Equal evidence has equal bytes (no negative zero, reserved bytes zero):
 -- btree deduplication may keep one copy
 ALTER OPERATOR FAMILY mastery_evidence_ops USING btree

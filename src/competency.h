@@ -165,6 +165,7 @@ typedef struct MasteryMethod
 extern void method_check(const RollupMethod *m);
 extern const RollupMethod *checked_method(const MasteryMethod *mm);
 extern void method_parse(const char *text, RollupMethod *m);
+extern const RollupMethod *method_intern(const RollupMethod *m);
 extern const char *method_name(int id);
 extern char *method_to_text(const RollupMethod *m);
 

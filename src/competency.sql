@@ -379,7 +379,7 @@ COMMENT ON FUNCTION mastery_finalfn(internal) IS
 CREATE AGGREGATE mastery(score float8, observed_at timestamptz, method mastery_method) (
 	SFUNC = mastery_score_transfn,
 	STYPE = internal,
-	SSPACE = 256,
+	SSPACE = 96,
 	FINALFUNC = mastery_finalfn,
 	COMBINEFUNC = mastery_combinefn,
 	SERIALFUNC = mastery_serializefn,
@@ -392,7 +392,7 @@ COMMENT ON AGGREGATE mastery(float8, timestamptz, mastery_method) IS
 CREATE AGGREGATE mastery(e mastery_evidence, method mastery_method) (
 	SFUNC = mastery_evidence_transfn,
 	STYPE = internal,
-	SSPACE = 256,
+	SSPACE = 96,
 	FINALFUNC = mastery_finalfn,
 	COMBINEFUNC = mastery_combinefn,
 	SERIALFUNC = mastery_serializefn,

@@ -687,8 +687,10 @@ entry_from_stream(const RollupMethod *m, const EvidenceStream *s, uint8 kinds, P
 	}
 	if (o.n >= 2)
 	{
-		double	   *values = palloc(sizeof(double) * o.n);
-		bool	   *isnull = palloc(sizeof(bool) * o.n);
+		double		value_buf[64];
+		bool		isnull_buf[64];
+		double	   *values = o.n <= 64 ? value_buf : palloc(sizeof(double) * o.n);
+		bool	   *isnull = o.n <= 64 ? isnull_buf : palloc(sizeof(bool) * o.n);
 		double		slope;
 
 		ordered_values_after(m, &o, values, isnull);
@@ -706,8 +708,11 @@ entry_from_stream(const RollupMethod *m, const EvidenceStream *s, uint8 kinds, P
 			e->trend = slope;
 			e->flags |= ENTRY_HAS_TREND;
 		}
-		pfree(values);
-		pfree(isnull);
+		if (values != value_buf)
+		{
+			pfree(values);
+			pfree(isnull);
+		}
 	}
 	ordered_release(s, &o);
 }
@@ -719,17 +724,22 @@ entry_from_stream(const RollupMethod *m, const EvidenceStream *s, uint8 kinds, P
  * addressing table on the code's hash, and the skill of the previous row
  * is tried first (rows of a learner often come skill by skill).
  */
-#define SKILL_INLINE_ITEMS 4
+#define SKILL_INLINE_ITEMS 8
+#define SKILL_INLINE_CODE 32
 
+/* A skill with a short code and up to 8 pieces of evidence: one 256-byte chunk */
 typedef struct ProfileSkill
 {
-	char	   *code;
+	char	   *code;			/* code_inline, or its own allocation */
 	int32		len;
 	uint32		hash;
 	uint8		kinds;
 	EvidenceStream stream;
 	TimedScore	inline_items[SKILL_INLINE_ITEMS];
+	char		code_inline[SKILL_INLINE_CODE];
 } ProfileSkill;
+
+StaticAssertDecl(sizeof(ProfileSkill) <= 256, "a profile skill fits a 256-byte chunk");
 
 typedef struct ExpandedProfileState
 {
@@ -815,14 +825,15 @@ state_skill(ExpandedProfileState *ps, const char *code, int len)
 		}
 	}
 
-	/* a new skill */
+	/* a new skill: its code checked like every code */
+	if (len == 0 || len > SKILL_CODE_MAX_LENGTH || memchr(code, '\0', len) != NULL)
 	{
-		char	   *copy = palloc(len + 1);
+		char	   *copy = pnstrdup(code, len);
 
-		memcpy(copy, code, len);
-		copy[len] = '\0';
 		check_skill_code(copy);
-		pfree(copy);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("skill code \"%s\" contains a zero byte", copy)));
 	}
 	if (ps->nskills >= PROFILE_MAX_SKILLS)
 		ereport(ERROR,
@@ -857,7 +868,7 @@ state_skill(ExpandedProfileState *ps, const char *code, int len)
 		}
 	}
 	sk = palloc(sizeof(ProfileSkill));
-	sk->code = palloc(len + 1);
+	sk->code = len < SKILL_INLINE_CODE ? sk->code_inline : palloc(len + 1);
 	memcpy(sk->code, code, len);
 	sk->code[len] = '\0';
 	sk->len = len;

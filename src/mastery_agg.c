@@ -17,23 +17,23 @@
 
 /*
  * A small group's evidence fits in the state itself: one allocation, and
- * the state stays within a 256-byte chunk of the aggregate's memory.
+ * the state stays within a 128-byte chunk of the aggregate's memory.
  */
-#define STATE_INLINE_ITEMS 7
+#define STATE_INLINE_ITEMS 3
 
 /*
- * The state carries its own copy of the method: a pointer into fn_extra
- * would dangle under callers that build a new FmgrInfo for every call.
+ * The state points to its method's immortal copy (method_intern): not into
+ * fn_extra, which callers may build afresh for every call.
  */
 typedef struct MasteryAggState
 {
-	RollupMethod method;
+	const RollupMethod *method;
 	EvidenceStream stream;
 	TimedScore	inline_items[STATE_INLINE_ITEMS];
 } MasteryAggState;
 
-StaticAssertDecl(sizeof(MasteryAggState) <= 256,
-				 "a mastery state should fit a 256-byte chunk");
+StaticAssertDecl(sizeof(MasteryAggState) <= 128,
+				 "a mastery state should fit a 128-byte chunk");
 
 /*
  * What fn_extra remembers about the method argument: whether it is a
@@ -45,8 +45,7 @@ typedef struct MethodCache
 {
 	bool		checked_const;	/* looked at the aggregate's argument */
 	bool		is_const;
-	RollupMethod last;			/* the last method read and checked */
-	bool		have_last;
+	const RollupMethod *last;	/* the last method read, checked and interned */
 } MethodCache;
 
 /* The terms of every score of the score-only form: out_of unknown */
@@ -119,7 +118,7 @@ method_argument(FunctionCallInfo fcinfo, int argno, MasteryAggState *state)
 		cache->checked_const = true;
 	}
 	if (state != NULL && cache->is_const)
-		return &state->method;
+		return state->method;
 
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
@@ -127,15 +126,12 @@ method_argument(FunctionCallInfo fcinfo, int argno, MasteryAggState *state)
 				 errmsg("mastery method must not be null"),
 				 errhint("Name a method such as 'decaying_average' or 'latest'.")));
 	mm = (const MasteryMethod *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
-	if (!cache->have_last || VARSIZE(mm) != sizeof(MasteryMethod) ||
-		memcmp(&cache->last, &mm->method, sizeof(RollupMethod)) != 0)
-	{
-		cache->last = *checked_method(mm);
-		cache->have_last = true;
-	}
-	if (state != NULL && memcmp(&state->method, &cache->last, sizeof(RollupMethod)) != 0)
-		methods_differ(&state->method, &cache->last);
-	return &cache->last;
+	if (cache->last == NULL || VARSIZE(mm) != sizeof(MasteryMethod) ||
+		memcmp(cache->last, &mm->method, sizeof(RollupMethod)) != 0)
+		cache->last = method_intern(checked_method(mm));
+	if (state != NULL && state->method != cache->last)
+		methods_differ(state->method, cache->last);
+	return cache->last;
 }
 
 static MasteryAggState *
@@ -144,7 +140,7 @@ new_state(MemoryContext aggcontext, const RollupMethod *method,
 {
 	MasteryAggState *state = MemoryContextAlloc(aggcontext, sizeof(MasteryAggState));
 
-	state->method = *method;
+	state->method = method;
 	stream_init(&state->stream, first, state->inline_items, STATE_INLINE_ITEMS);
 	return state;
 }
@@ -234,9 +230,9 @@ mastery_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	}
 	if (a == NULL)
-		a = new_state(aggcontext, &b->method, &b->stream.common);
-	else if (memcmp(&a->method, &b->method, sizeof(RollupMethod)) != 0)
-		methods_differ(&a->method, &b->method);
+		a = new_state(aggcontext, b->method, &b->stream.common);
+	else if (a->method != b->method)
+		methods_differ(a->method, b->method);
 	old = MemoryContextSwitchTo(aggcontext);
 	stream_append_stream(&a->stream, &b->stream);
 	MemoryContextSwitchTo(old);
@@ -262,7 +258,7 @@ mastery_serializefn(PG_FUNCTION_ARGS)
 	out = stream_encode(&state->stream, false, VARHDRSZ + AGG_STATE_HEADER, &len);
 	SET_VARSIZE(out, len);
 	out[VARHDRSZ] = AGG_STATE_FORMAT;
-	memcpy(out + VARHDRSZ + 4, &state->method, sizeof(RollupMethod));
+	memcpy(out + VARHDRSZ + 4, state->method, sizeof(RollupMethod));
 	PG_RETURN_BYTEA_P((bytea *) out);
 }
 
@@ -286,8 +282,13 @@ mastery_deserializefn(PG_FUNCTION_ARGS)
 				 errmsg("invalid serialized mastery aggregate state"),
 				 errdetail("Its header is missing or has an unknown format.")));
 	state = palloc(sizeof(MasteryAggState));
-	memcpy(&state->method, p + 4, sizeof(RollupMethod));
-	method_check(&state->method);
+	{
+		RollupMethod method;
+
+		memcpy(&method, p + 4, sizeof(RollupMethod));
+		method_check(&method);
+		state->method = method_intern(&method);
+	}
 	/* the combine function reads it while the serialized bytes still exist */
 	stream_decode(&state->stream, p + AGG_STATE_HEADER, len - AGG_STATE_HEADER, true);
 	PG_RETURN_POINTER(state);
@@ -308,7 +309,7 @@ mastery_finalfn(PG_FUNCTION_ARGS)
 	state = (MasteryAggState *) PG_GETARG_POINTER(0);
 	if (!stream_view(&state->stream, &in, buf, lengthof(buf)))
 		PG_RETURN_NULL();
-	if (!rollup_compute(&state->method, &in, &result))
+	if (!rollup_compute(state->method, &in, &result))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(result);
 }

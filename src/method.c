@@ -22,6 +22,8 @@
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 
@@ -961,4 +963,47 @@ mastery_methods(PG_FUNCTION_ARGS)
 		SRF_RETURN_NEXT(fctx, HeapTupleGetDatum(heap_form_tuple(fctx->tuple_desc, values, nulls)));
 	}
 	SRF_RETURN_DONE(fctx);
+}
+
+/* ---------- one immortal copy of each method a backend uses ---------- */
+
+/*
+ * Aggregate states point to their method instead of carrying 64 bytes of
+ * it (a group's state then fits a 128-byte chunk).  The copy lives in a
+ * backend-local table in TopMemoryContext, so the pointer stays valid
+ * whatever calls the aggregate: nothing depends on fn_extra or on an
+ * aggregate context outliving a call.  Methods are policies, a handful per
+ * session; the table refuses to grow past METHOD_INTERN_LIMIT.
+ */
+#define METHOD_INTERN_LIMIT 65536
+
+static HTAB *interned_methods = NULL;
+
+const RollupMethod *
+method_intern(const RollupMethod *m)
+{
+	RollupMethod *entry;
+	bool		found;
+
+	if (interned_methods == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(RollupMethod);
+		ctl.entrysize = sizeof(RollupMethod);
+		ctl.hcxt = TopMemoryContext;
+		interned_methods = hash_create("competency methods", 64, &ctl,
+									   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	entry = hash_search(interned_methods, m, HASH_FIND, NULL);
+	if (entry != NULL)
+		return entry;
+	if (hash_get_num_entries(interned_methods) >= METHOD_INTERN_LIMIT)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct mastery methods in one session"),
+				 errdetail("A session rolls up with at most %d distinct methods.", METHOD_INTERN_LIMIT),
+				 errhint("Use a few policies, not one per row.")));
+	entry = hash_search(interned_methods, m, HASH_ENTER, &found);
+	return entry;
 }
