@@ -7,10 +7,11 @@ EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" competency.con
 MODULE_big  = competency
 OBJS        = src/competency.o src/evidence.o src/method.o src/rollup.o src/evidence_stream.o \
               src/mastery_state.o src/skill_graph.o src/case_import.o src/graph_queries.o \
-              src/mastery_agg.o src/proficiency.o src/learner_profile.o src/learning_path.o
+              src/mastery_agg.o src/proficiency.o src/learner_profile.o src/learning_path.o \
+              src/grouping.o
 DATA_built  = competency--$(EXTVERSION).sql
 DATA        = src/competency--0.1.0.sql $(wildcard src/competency--*--*.sql)
-REGRESS     = evidence method rollup mastery_agg proficiency mastery_state skill_graph plan_shapes corrections learner_profile learning_path
+REGRESS     = evidence method rollup mastery_agg proficiency mastery_state skill_graph plan_shapes corrections learner_profile learning_path grouping
 REGRESS_OPTS = --inputdir=. --load-extension=competency
 EXTRA_CLEAN = results/ regression.diffs regression.out test/fuzz/fuzz_stream
 

@@ -139,13 +139,63 @@ ORDER BY student;
 \echo '=== 7. One student on the framework: the path toward 7.NS.A as a picture ==='
 SELECT student AS picture_student FROM learner_profiles
 ORDER BY (SELECT count(*) FROM profile_entries(profile) x WHERE x.mastery >= 3) DESC, student LIMIT 1 \gset
-SELECT skill_graph_to_dot(subgraph(g, ARRAY(
-	       SELECT l.skill FROM learning_path(g, profile, 'CCSS.Math.Content.7.NS.A', 3) l
-	       UNION SELECT x.skill FROM profile_entries(profile) x WHERE 'assessment' = ANY (x.kinds))),
-	       profile, 3) AS dot
+SELECT learning_path_to_dot(g, profile, 'CCSS.Math.Content.7.NS.A', 3) AS dot
 FROM common_core, learner_profiles WHERE student = :'picture_student' \gset
 \set dot_file demo/output/path_:picture_student.dot
 \o :dot_file
 \qecho :dot
 \o
-\echo 'wrote' :dot_file '(Graphviz DOT; demo/run.sh renders it as SVG): mastered green, ready gold, not yet ready grey'
+\echo 'wrote' :dot_file '(Graphviz DOT; demo/run.sh renders it as SVG): the path in steps, ready gold, not yet ready grey, the mastered standards it builds on green'
+
+\echo
+\echo '=== 8. Instructional groups for a section, and an audit of the grouping ==='
+\echo 'The sample has no class rosters: its 82 sixth graders are cut into three sections by student id.'
+\echo 'The course: the 11 standards of the mastery assessment (with their parts) and the prerequisites'
+\echo 'among them.  Groups of 4 to 6, a standard mastered at 3 of 4.  readiness: learners ready for the'
+\echo 'same standard (its prerequisites mastered, itself not) work on it together; similar: closest'
+\echo 'profiles, focus the group''s most common need; mixed: each group spans the range, equal means.'
+\echo
+CREATE TABLE course AS
+SELECT subgraph(g, ARRAY(SELECT DISTINCT skill FROM framework_evidence)) AS g FROM common_core;
+CREATE TABLE section_roster AS
+SELECT student, 1 + (row_number() OVER (ORDER BY student) - 1) * 3 / count(*) OVER () AS section
+FROM learner_profiles;
+CREATE TABLE section_groups AS
+SELECT r.mode, r.section, (x).learner AS student, (x).group_no, (x).focus_skill
+FROM (SELECT mode, section, unnest(instructional_groups(student, profile, g, 3, 4, 6, mode)) x
+      FROM section_roster JOIN learner_profiles USING (student), course,
+           (VALUES ('readiness'), ('similar'), ('mixed')) m(mode)
+      GROUP BY mode, section) r;
+SELECT g.mode, g.group_no AS "group", replace(g.focus_skill, 'CCSS.Math.Content.', '') AS focus,
+       count(*) AS size,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM learner_profiles lp, course, ready_skills(course.g, lp.profile, 3) r
+                                      WHERE lp.student = g.student AND r = g.focus_skill)) AS "ready for it",
+       round(avg((SELECT avg(x.mastery) FROM learner_profiles lp, profile_entries(lp.profile) x
+                  WHERE lp.student = g.student AND 'assessment' = ANY (x.kinds)))::numeric, 2) AS "mean mastery",
+       string_agg(g.student, ' ' ORDER BY g.student) AS students
+FROM section_groups g
+WHERE g.section = 1
+GROUP BY g.mode, g.group_no, g.focus_skill
+ORDER BY array_position(ARRAY['readiness', 'similar', 'mixed'], g.mode), g.group_no;
+
+\echo
+\echo 'The audit: are students absent 4 or more days (16 of the 82) spread over the readiness groups'
+\echo 'as random grouping would spread them?  group_disproportionality flags a count that random'
+\echo 'grouping of the same sizes would make unlikely (two-sided exact test, p < 0.05).'
+\echo
+CREATE TABLE absence_subgroup AS
+SELECT student, CASE WHEN (SELECT count(*) FROM attendance_event a
+                           WHERE a.student = lp.student AND a.category LIKE '%Absence') >= 4
+                     THEN 'absent 4+ days' ELSE 'absent 0-3 days' END AS subgroup
+FROM learner_profiles lp;
+SELECT section, (d).group_no AS "group", (d).subgroup, (d).learners, round((d).share::numeric, 2) AS share,
+       round((d).ratio::numeric, 2) AS ratio, (d).flagged
+FROM (SELECT section, unnest(group_disproportionality(group_no, subgroup)) d
+      FROM section_groups JOIN absence_subgroup USING (student)
+      WHERE mode = 'readiness' GROUP BY section) x
+WHERE (d).subgroup = 'absent 4+ days'
+ORDER BY section, 2;
+SELECT count(*) FILTER (WHERE (d).flagged) AS "flagged cells", count(*) AS cells
+FROM (SELECT unnest(group_disproportionality(group_no, subgroup)) d
+      FROM section_groups JOIN absence_subgroup USING (student)
+      WHERE mode = 'readiness' GROUP BY section) x;

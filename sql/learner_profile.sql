@@ -114,3 +114,52 @@ FROM (SELECT (SELECT g FROM ratio_framework) || skill_graph_agg(p, s) AS g
       FROM (VALUES ('6.RP.A.1', '6.RP.A.3'), ('6.NS.A.1', '6.RP.A.2')) v(p, s)) x;
 -- a loop across the two is an error as always
 SELECT (SELECT g FROM ratio_framework) || skill_graph_agg(p, s) FROM (VALUES ('6.RP.A', '6.RP.A.1')) v(p, s);
+
+-- A standard in two clusters counts once in the domain above both: D has
+-- the distinct standards s1, s2, s3 and two of them are mastered
+CREATE TABLE dag_framework AS
+SELECT skill_graph_agg(part, whole, 'part_of') AS g FROM (VALUES
+	('s1', 'C1'), ('s2', 'C1'), ('s2', 'C2'), ('s3', 'C2'), ('C1', 'D'), ('C2', 'D')) v(part, whole);
+SELECT x.skill, x.mastery, x.out_of, x.evidence_count
+FROM dag_framework, profile_entries(profile_rollup(
+	'{"s1": {"mastery": 4, "out_of": 4, "evidence_count": 2}, "s2": {"mastery": 3, "out_of": 4, "evidence_count": 5},
+	  "s3": {"mastery": 1, "out_of": 4, "evidence_count": 1}}'::learner_profile, g, 'share_mastered(threshold=3)')) x
+ORDER BY 1;
+-- a cluster rated as a whole at or above the threshold covers its standards:
+-- C2 at 3.5 counts s2 and s3 as mastered in D, and keeps its own value
+SELECT x.skill, x.mastery, x.out_of
+FROM dag_framework, profile_entries(profile_rollup(
+	'{"s1": {"mastery": 1, "out_of": 4}, "C2": {"mastery": 3.5, "out_of": 4}}'::learner_profile, g,
+	'share_mastered(threshold=3)')) x
+ORDER BY 1;
+-- skills the graph does not know are kept as they are
+SELECT x.skill, x.mastery FROM dag_framework,
+	profile_entries(profile_rollup('{"elsewhere": {"mastery": 2, "out_of": 4}, "s1": {"mastery": 2, "out_of": 4}}', g)) x
+ORDER BY 1;
+
+-- Profiles compare, sort and group: DISTINCT, ORDER BY and btree indexes work
+SELECT count(DISTINCT p) AS distinct_profiles, count(*) AS rows
+FROM (SELECT p FROM profiles UNION ALL SELECT p FROM profiles) x;
+SELECT learner FROM profiles ORDER BY p, learner;
+CREATE TABLE profile_index_test AS SELECT * FROM profiles;
+CREATE INDEX ON profile_index_test (p);
+SELECT count(*) FROM profile_index_test a JOIN profiles b ON a.p = b.p;
+
+-- Binary input checks every byte as text input does: a NaN mastery, a
+-- skill count larger than the message, a message cut short
+CREATE TABLE profile_payload (b bytea);
+INSERT INTO profile_payload SELECT overlay(learner_profile_send('{"a": {"mastery": 3, "out_of": 4}}')
+                                       PLACING '\x7ff8000000000000'::bytea FROM 17 FOR 8);
+\copy profile_payload TO 'results/profile_nan.bin' WITH (FORMAT binary)
+\copy profile_copy FROM 'results/profile_nan.bin' WITH (FORMAT binary)
+TRUNCATE profile_payload;
+INSERT INTO profile_payload SELECT overlay(learner_profile_send('{"a": {"mastery": 3, "out_of": 4}}')
+                                       PLACING '\x7fffffff'::bytea FROM 2 FOR 4);
+\copy profile_payload TO 'results/profile_count.bin' WITH (FORMAT binary)
+\copy profile_copy FROM 'results/profile_count.bin' WITH (FORMAT binary)
+TRUNCATE profile_payload;
+INSERT INTO profile_payload SELECT substring(learner_profile_send('{"abc": {"mastery": 3, "out_of": 4}}') FROM 1 FOR 40);
+\copy profile_payload TO 'results/profile_short.bin' WITH (FORMAT binary)
+\copy profile_copy FROM 'results/profile_short.bin' WITH (FORMAT binary)
+-- a negative mastery is not a mastery
+SELECT '{"a": {"mastery": -1, "out_of": 4}}'::learner_profile;

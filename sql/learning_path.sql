@@ -66,3 +66,18 @@ FROM arithmetic_graph, learner('{"count": {"mastery": 4, "out_of": 4}, "add": {"
 -- covers its components: RP.A.3 mastered means RP.A.3a and RP.A.3b are
 SELECT p.* FROM cluster_graph,
 	learning_path(g, learner('{"NS.A.1": {"mastery": 4, "out_of": 4}, "RP.A.3": {"mastery": 3.5, "out_of": 4}}'), 'RP.A', 3) p;
+
+-- One learner's path as a picture: the path's skills numbered in order and
+-- the mastered skills they build on
+SELECT learning_path_to_dot(g, learner('{"count": {"mastery": 4, "out_of": 4}, "add": {"mastery": 2, "out_of": 4}}'),
+                            'multiply', 3)
+FROM arithmetic_graph;
+SELECT learning_path_to_dot(g, '{}', ARRAY['subtract', 'measure'], 3) FROM arithmetic_graph;
+
+-- NULLs: a learner without a profile (an outer join) has mastered nothing;
+-- a missing graph, target or threshold is an error, not a silent no-path
+SELECT p.* FROM arithmetic_graph, learning_path(g, NULL, 'add', 3) p;
+SELECT count(*) FROM arithmetic_graph, ready_skills(g, NULL, 3);
+SELECT * FROM learning_path(NULL, '{}', 'add', 3);
+SELECT * FROM arithmetic_graph, learning_path(g, '{}', NULL::text, 3);
+SELECT * FROM arithmetic_graph, learning_path(g, '{}', 'add', NULL);

@@ -90,3 +90,21 @@ RESET enable_sort;
 SELECT learner, mastery(score, observed_at, CASE WHEN skill = 1 THEN 'latest' ELSE 'average' END::mastery_method)
 FROM evidence_shuffled GROUP BY learner;
 \set VERBOSITY default
+
+-- A parameter sweep past the backend's table of interned methods (65,536
+-- distinct methods): later groups keep copies of their own, which live as
+-- long as their group, under sorted and hashed grouping alike
+SET enable_hashagg = off;
+SELECT count(*) AS groups, max(abs(m - w)) < 1e-12 AS each_its_own_method
+FROM (SELECT w, mastery(score, at, ('decaying_average(weight=' || w || ')')::mastery_method) AS m
+      FROM (SELECT 0.1 + i * 0.00001 AS w FROM generate_series(1, 70000) i) ws,
+           (VALUES (0, timestamptz '2024-01-01'), (1, timestamptz '2024-01-02')) v(score, at)
+      GROUP BY w) x;
+RESET enable_hashagg;
+SET enable_sort = off;
+SELECT count(*) AS groups, max(abs(m - w)) < 1e-12 AS each_its_own_method
+FROM (SELECT w, mastery(score, at, ('decaying_average(weight=' || w || ')')::mastery_method) AS m
+      FROM (SELECT 0.1 + i * 0.00001 AS w FROM generate_series(1, 70000) i) ws,
+           (VALUES (0, timestamptz '2024-01-01'), (1, timestamptz '2024-01-02')) v(score, at)
+      GROUP BY w) x;
+RESET enable_sort;

@@ -204,6 +204,77 @@ COMMENT ON FUNCTION out_of(mastery_state) IS
 	'the out_of of the latest evidence: the scale of mastery(state, method) unless the method sets scale';
 
 
+-- Graphs are stored in a canonical form: equal graphs have equal bytes,
+-- which give equality and a stable order (DISTINCT, GROUP BY, UNION)
+CREATE FUNCTION skill_graph_eq(skill_graph, skill_graph) RETURNS bool
+	AS 'MODULE_PATHNAME', 'competency_bytes_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_eq(skill_graph, skill_graph) IS 'support for =';
+CREATE FUNCTION skill_graph_ne(skill_graph, skill_graph) RETURNS bool
+	AS 'MODULE_PATHNAME', 'competency_bytes_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_ne(skill_graph, skill_graph) IS 'support for <>';
+CREATE FUNCTION skill_graph_lt(skill_graph, skill_graph) RETURNS bool
+	AS 'MODULE_PATHNAME', 'competency_bytes_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_lt(skill_graph, skill_graph) IS 'support for <';
+CREATE FUNCTION skill_graph_le(skill_graph, skill_graph) RETURNS bool
+	AS 'MODULE_PATHNAME', 'competency_bytes_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_le(skill_graph, skill_graph) IS 'support for <=';
+CREATE FUNCTION skill_graph_ge(skill_graph, skill_graph) RETURNS bool
+	AS 'MODULE_PATHNAME', 'competency_bytes_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_ge(skill_graph, skill_graph) IS 'support for >=';
+CREATE FUNCTION skill_graph_gt(skill_graph, skill_graph) RETURNS bool
+	AS 'MODULE_PATHNAME', 'competency_bytes_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_gt(skill_graph, skill_graph) IS 'support for >';
+CREATE FUNCTION skill_graph_cmp(skill_graph, skill_graph) RETURNS int4
+	AS 'MODULE_PATHNAME', 'competency_bytes_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_cmp(skill_graph, skill_graph) IS 'btree support: an order of the canonical bytes';
+CREATE FUNCTION skill_graph_hash(skill_graph) RETURNS int4
+	AS 'MODULE_PATHNAME', 'competency_bytes_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_hash(skill_graph) IS 'hash support';
+CREATE FUNCTION skill_graph_hash_extended(skill_graph, int8) RETURNS int8
+	AS 'MODULE_PATHNAME', 'competency_bytes_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION skill_graph_hash_extended(skill_graph, int8) IS 'hash support with a seed (hash partitioning)';
+CREATE OPERATOR = (LEFTARG = skill_graph, RIGHTARG = skill_graph,
+	PROCEDURE = skill_graph_eq, COMMUTATOR = =, NEGATOR = <>,
+	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+COMMENT ON OPERATOR = (skill_graph, skill_graph) IS 'the same skill graph';
+CREATE OPERATOR <> (LEFTARG = skill_graph, RIGHTARG = skill_graph,
+	PROCEDURE = skill_graph_ne, COMMUTATOR = <>, NEGATOR = =,
+	RESTRICT = neqsel, JOIN = neqjoinsel);
+COMMENT ON OPERATOR <> (skill_graph, skill_graph) IS 'a different skill graph';
+CREATE OPERATOR < (LEFTARG = skill_graph, RIGHTARG = skill_graph,
+	PROCEDURE = skill_graph_lt, COMMUTATOR = >, NEGATOR = >=,
+	RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+COMMENT ON OPERATOR < (skill_graph, skill_graph) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
+CREATE OPERATOR <= (LEFTARG = skill_graph, RIGHTARG = skill_graph,
+	PROCEDURE = skill_graph_le, COMMUTATOR = >=, NEGATOR = >,
+	RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+COMMENT ON OPERATOR <= (skill_graph, skill_graph) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
+CREATE OPERATOR >= (LEFTARG = skill_graph, RIGHTARG = skill_graph,
+	PROCEDURE = skill_graph_ge, COMMUTATOR = <=, NEGATOR = <,
+	RESTRICT = scalargesel, JOIN = scalargejoinsel);
+COMMENT ON OPERATOR >= (skill_graph, skill_graph) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
+CREATE OPERATOR > (LEFTARG = skill_graph, RIGHTARG = skill_graph,
+	PROCEDURE = skill_graph_gt, COMMUTATOR = <, NEGATOR = <=,
+	RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+COMMENT ON OPERATOR > (skill_graph, skill_graph) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
+CREATE OPERATOR CLASS skill_graph_ops DEFAULT FOR TYPE skill_graph USING btree AS
+	OPERATOR 1 <,
+	OPERATOR 2 <=,
+	OPERATOR 3 =,
+	OPERATOR 4 >=,
+	OPERATOR 5 >,
+	FUNCTION 1 skill_graph_cmp(skill_graph, skill_graph);
+COMMENT ON OPERATOR CLASS skill_graph_ops USING btree IS
+	'a stable order of skill graphs, so they can be sorted, grouped, deduplicated and indexed';
+COMMENT ON OPERATOR FAMILY skill_graph_ops USING btree IS 'the order of skill graphs';
+CREATE OPERATOR CLASS skill_graph_hash_ops DEFAULT FOR TYPE skill_graph USING hash AS
+	OPERATOR 1 =,
+	FUNCTION 1 skill_graph_hash(skill_graph),
+	FUNCTION 2 skill_graph_hash_extended(skill_graph, int8);
+COMMENT ON OPERATOR CLASS skill_graph_hash_ops USING hash IS 'hashing of skill graphs';
+COMMENT ON OPERATOR FAMILY skill_graph_hash_ops USING hash IS 'hashing of skill graphs';
+
+
 -- Skill graphs: wholes, edges, union
 CREATE FUNCTION wholes(g skill_graph, skill text, transitive bool DEFAULT false) RETURNS SETOF text
 	AS 'MODULE_PATHNAME', 'graph_wholes' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -231,10 +302,11 @@ COMMENT ON OPERATOR || (skill_graph, skill_graph) IS
 
 CREATE TYPE learner_profile;
 
--- Text is JSON with times in UTC and exact numbers: the same under any
--- session settings, so IMMUTABLE
+-- Output is JSON with times in UTC and exact numbers, the same under any
+-- session settings; input reads times like timestamptz (a time without an
+-- offset is in the session's TimeZone), so it is STABLE
 CREATE FUNCTION learner_profile_in(cstring) RETURNS learner_profile
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION learner_profile_in(cstring) IS
 	'text input of learner_profile: {"skill": {"mastery": m, "out_of": k, ...}, ...}';
 CREATE FUNCTION learner_profile_out(learner_profile) RETURNS cstring
@@ -267,7 +339,7 @@ COMMENT ON FUNCTION jsonb(learner_profile) IS 'a learner profile as a jsonb obje
 CREATE CAST (learner_profile AS jsonb) WITH FUNCTION jsonb(learner_profile);
 COMMENT ON CAST (learner_profile AS jsonb) IS 'a learner profile as a jsonb object of skills';
 CREATE FUNCTION learner_profile(j jsonb) RETURNS learner_profile
-	AS 'MODULE_PATHNAME', 'learner_profile_from_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'learner_profile_from_jsonb' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION learner_profile(jsonb) IS 'reads a jsonb object of skills with the checks of text input';
 CREATE CAST (jsonb AS learner_profile) WITH FUNCTION learner_profile(jsonb);
 COMMENT ON CAST (jsonb AS learner_profile) IS 'a learner profile from a jsonb object of skills';
@@ -301,20 +373,73 @@ COMMENT ON OPERATOR CLASS learner_profile_hash_ops USING hash IS
 	'hashing of learner profiles for DISTINCT, GROUP BY and hash joins';
 COMMENT ON OPERATOR FAMILY learner_profile_hash_ops USING hash IS 'hashing of learner profiles';
 
+-- A stable order of profiles (their canonical bytes), for sorting and DISTINCT
+CREATE FUNCTION learner_profile_lt(learner_profile, learner_profile) RETURNS bool
+	AS 'MODULE_PATHNAME', 'competency_bytes_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_lt(learner_profile, learner_profile) IS 'support for <';
+CREATE FUNCTION learner_profile_le(learner_profile, learner_profile) RETURNS bool
+	AS 'MODULE_PATHNAME', 'competency_bytes_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_le(learner_profile, learner_profile) IS 'support for <=';
+CREATE FUNCTION learner_profile_ge(learner_profile, learner_profile) RETURNS bool
+	AS 'MODULE_PATHNAME', 'competency_bytes_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_ge(learner_profile, learner_profile) IS 'support for >=';
+CREATE FUNCTION learner_profile_gt(learner_profile, learner_profile) RETURNS bool
+	AS 'MODULE_PATHNAME', 'competency_bytes_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_gt(learner_profile, learner_profile) IS 'support for >';
+CREATE FUNCTION learner_profile_cmp(learner_profile, learner_profile) RETURNS int4
+	AS 'MODULE_PATHNAME', 'competency_bytes_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_cmp(learner_profile, learner_profile) IS 'btree support: an order of the canonical bytes';
+CREATE OPERATOR < (LEFTARG = learner_profile, RIGHTARG = learner_profile,
+	PROCEDURE = learner_profile_lt, COMMUTATOR = >, NEGATOR = >=,
+	RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+COMMENT ON OPERATOR < (learner_profile, learner_profile) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
+CREATE OPERATOR <= (LEFTARG = learner_profile, RIGHTARG = learner_profile,
+	PROCEDURE = learner_profile_le, COMMUTATOR = >=, NEGATOR = >,
+	RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+COMMENT ON OPERATOR <= (learner_profile, learner_profile) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
+CREATE OPERATOR >= (LEFTARG = learner_profile, RIGHTARG = learner_profile,
+	PROCEDURE = learner_profile_ge, COMMUTATOR = <=, NEGATOR = <,
+	RESTRICT = scalargesel, JOIN = scalargejoinsel);
+COMMENT ON OPERATOR >= (learner_profile, learner_profile) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
+CREATE OPERATOR > (LEFTARG = learner_profile, RIGHTARG = learner_profile,
+	PROCEDURE = learner_profile_gt, COMMUTATOR = <, NEGATOR = <=,
+	RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+COMMENT ON OPERATOR > (learner_profile, learner_profile) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
+CREATE OPERATOR CLASS learner_profile_ops DEFAULT FOR TYPE learner_profile USING btree AS
+	OPERATOR 1 <,
+	OPERATOR 2 <=,
+	OPERATOR 3 =,
+	OPERATOR 4 >=,
+	OPERATOR 5 >,
+	FUNCTION 1 learner_profile_cmp(learner_profile, learner_profile);
+COMMENT ON OPERATOR CLASS learner_profile_ops USING btree IS
+	'a stable order of learner profiles, so they can be sorted, grouped, deduplicated and indexed';
+COMMENT ON OPERATOR FAMILY learner_profile_ops USING btree IS 'the order of learner profiles';
+
 -- The state of the learner_profile aggregates: per skill its evidence and
 -- the method; a concrete type, so Citus can push the aggregates down
 CREATE TYPE learner_profile_state;
 CREATE FUNCTION learner_profile_state_in(cstring) RETURNS learner_profile_state
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION learner_profile_state_in(cstring) IS
 	'text input of learner_profile_state: {"method": ..., "skills": {"code": "[evidence; ...]"}}';
 CREATE FUNCTION learner_profile_state_out(learner_profile_state) RETURNS cstring
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION learner_profile_state_out(learner_profile_state) IS
 	'text output of learner_profile_state (how Citus moves partial profiles)';
+CREATE FUNCTION learner_profile_state_recv(internal) RETURNS learner_profile_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_state_recv(internal) IS
+	'binary input of learner_profile_state, every byte checked';
+CREATE FUNCTION learner_profile_state_send(learner_profile_state) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_state_send(learner_profile_state) IS
+	'binary output of learner_profile_state';
 CREATE TYPE learner_profile_state (
 	INPUT = learner_profile_state_in,
 	OUTPUT = learner_profile_state_out,
+	RECEIVE = learner_profile_state_recv,
+	SEND = learner_profile_state_send,
 	INTERNALLENGTH = VARIABLE,
 	ALIGNMENT = int4,
 	STORAGE = extended
@@ -413,26 +538,128 @@ COMMENT ON FUNCTION profile_rollup(learner_profile, skill_graph, text) IS
 -- Learning paths: what to learn next, toward a goal
 ---------------------------------------------------------------------------
 
+-- Not STRICT (these four): a NULL profile is a learner without evidence;
+-- a NULL graph, target or threshold is an error, never an empty answer
 CREATE FUNCTION ready_skills(g skill_graph, p learner_profile, threshold float8) RETURNS SETOF text
-	AS 'MODULE_PATHNAME', 'ready_skills' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'ready_skills' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION ready_skills(skill_graph, learner_profile, float8) IS
 	'learnable skills not mastered (below threshold or no value) whose prerequisites all are, in topological order';
 
 CREATE FUNCTION learning_path(g skill_graph, p learner_profile, target text, threshold float8,
 	OUT step int, OUT skill text, OUT mastery float8, OUT ready bool) RETURNS SETOF record
-	AS 'MODULE_PATHNAME', 'learning_path_one' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'learning_path_one' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION learning_path(skill_graph, learner_profile, text, float8) IS
 	'the unmastered skills that lead to the target, each after its prerequisites; a cluster or domain target means its standards';
 CREATE FUNCTION learning_path(g skill_graph, p learner_profile, targets text[], threshold float8,
 	OUT step int, OUT skill text, OUT mastery float8, OUT ready bool) RETURNS SETOF record
-	AS 'MODULE_PATHNAME', 'learning_path_many' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'learning_path_many' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION learning_path(skill_graph, learner_profile, text[], float8) IS
 	'the unmastered skills that lead to any of the targets, each after its prerequisites';
 
 CREATE FUNCTION skill_graph_to_dot(g skill_graph, p learner_profile, threshold float8) RETURNS text
-	AS 'MODULE_PATHNAME', 'skill_graph_to_dot_profile' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'skill_graph_to_dot_profile' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION skill_graph_to_dot(skill_graph, learner_profile, float8) IS
-	'Graphviz DOT colored by one learner: mastered green, ready gold, not yet ready grey';
+	'Graphviz DOT colored by one learner: mastered green, ready gold, not yet ready grey, wholes white';
+
+CREATE FUNCTION learning_path_to_dot(g skill_graph, p learner_profile, target text, threshold float8)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'learning_path_to_dot_one' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION learning_path_to_dot(skill_graph, learner_profile, text, float8) IS
+	'one learner''s path as Graphviz DOT: its skills and the mastered skills they build on, with the prerequisites as the path reads them';
+CREATE FUNCTION learning_path_to_dot(g skill_graph, p learner_profile, targets text[], threshold float8)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'learning_path_to_dot_many' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION learning_path_to_dot(skill_graph, learner_profile, text[], float8) IS
+	'the path toward several targets as Graphviz DOT';
+
+
+---------------------------------------------------------------------------
+-- Instructional groups within a section, and an audit of any grouping
+---------------------------------------------------------------------------
+
+CREATE TYPE learner_group AS (learner text, group_no int, focus_skill text);
+COMMENT ON TYPE learner_group IS
+	'one learner''s place in the groups of instructional_groups: group number and the group''s focus skill';
+CREATE TYPE group_disproportion AS (group_no int, subgroup text, learners int, share float8,
+	ratio float8, flagged bool);
+COMMENT ON TYPE group_disproportion IS
+	'one subgroup in one group: learners, share of the group, ratio to its share of everyone, flagged when unlikely under random grouping';
+
+-- Not STRICT: rows without a learner or profile add nothing
+CREATE FUNCTION instructional_groups_transfn(internal, text, learner_profile, skill_graph,
+	float8, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION instructional_groups_transfn(internal, text, learner_profile, skill_graph, float8, int, int, text) IS
+	'transition of instructional_groups with a mode';
+CREATE FUNCTION instructional_groups_transfn(internal, text, learner_profile, skill_graph,
+	float8, int, int) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION instructional_groups_transfn(internal, text, learner_profile, skill_graph, float8, int, int) IS
+	'transition of instructional_groups (mode readiness)';
+CREATE FUNCTION instructional_groups_combinefn(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION instructional_groups_combinefn(internal, internal) IS 'combine function of instructional_groups';
+CREATE FUNCTION instructional_groups_serializefn(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION instructional_groups_serializefn(internal) IS 'serialize function of instructional_groups';
+CREATE FUNCTION instructional_groups_deserializefn(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION instructional_groups_deserializefn(bytea, internal) IS 'deserialize function of instructional_groups';
+CREATE FUNCTION instructional_groups_finalfn(internal) RETURNS learner_group[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION instructional_groups_finalfn(internal) IS 'final function of instructional_groups: the groups';
+
+CREATE AGGREGATE instructional_groups(learner text, profile learner_profile, g skill_graph,
+	threshold float8, min_size int, max_size int, mode text) (
+	SFUNC = instructional_groups_transfn,
+	STYPE = internal,
+	FINALFUNC = instructional_groups_finalfn,
+	COMBINEFUNC = instructional_groups_combinefn,
+	SERIALFUNC = instructional_groups_serializefn,
+	DESERIALFUNC = instructional_groups_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE instructional_groups(text, learner_profile, skill_graph, float8, int, int, text) IS
+	'the learners of a section in groups of min_size to max_size: readiness (same next skill), similar (closest profiles) or mixed (balanced for group tasks)';
+CREATE AGGREGATE instructional_groups(learner text, profile learner_profile, g skill_graph,
+	threshold float8, min_size int, max_size int) (
+	SFUNC = instructional_groups_transfn,
+	STYPE = internal,
+	FINALFUNC = instructional_groups_finalfn,
+	COMBINEFUNC = instructional_groups_combinefn,
+	SERIALFUNC = instructional_groups_serializefn,
+	DESERIALFUNC = instructional_groups_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE instructional_groups(text, learner_profile, skill_graph, float8, int, int) IS
+	'the learners of a section in groups of min_size to max_size, each on a skill its learners are ready for';
+
+CREATE FUNCTION group_disproportionality_transfn(internal, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, int, text) IS 'transition of group_disproportionality';
+CREATE FUNCTION group_disproportionality_combinefn(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_combinefn(internal, internal) IS 'combine function of group_disproportionality';
+CREATE FUNCTION group_disproportionality_serializefn(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_serializefn(internal) IS 'serialize function of group_disproportionality';
+CREATE FUNCTION group_disproportionality_deserializefn(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_deserializefn(bytea, internal) IS 'deserialize function of group_disproportionality';
+CREATE FUNCTION group_disproportionality_finalfn(internal) RETURNS group_disproportion[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_finalfn(internal) IS 'final function of group_disproportionality';
+CREATE AGGREGATE group_disproportionality(group_no int, subgroup text) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(int, text) IS
+	'per group and subgroup: learners, share, ratio to the subgroup''s share of everyone, flagged when a two-sided exact test gives p < 0.05';
 
 
 -- Indexes that sort mastery_evidence follow the order of 0.1.0 until they

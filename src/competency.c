@@ -8,6 +8,7 @@
 #include "competency.h"
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -166,4 +167,70 @@ aggregate_states_context(MemoryContext aggcontext)
 		PG_END_TRY();
 	}
 	return entry->states;
+}
+
+/* ---------- an order of bytes, for values with no meaningful order ---------- */
+
+/*
+ * Skill graphs and learner profiles are stored in a canonical form (equal
+ * values have equal bytes), so comparing their bytes gives equality and a
+ * stable total order: enough to sort, group, deduplicate and index them.
+ * Reading bytes needs no validation; nothing is interpreted.
+ */
+static int
+bytes_cmp(FunctionCallInfo fcinfo)
+{
+	struct varlena *a = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	struct varlena *b = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(1));
+	Size		la = VARSIZE_ANY_EXHDR(a),
+				lb = VARSIZE_ANY_EXHDR(b);
+	int			c = memcmp(VARDATA_ANY(a), VARDATA_ANY(b), Min(la, lb));
+
+	/* sorts call this n log n times in one context: free detoasted copies */
+	PG_FREE_IF_COPY(a, 0);
+	PG_FREE_IF_COPY(b, 1);
+	if (c != 0)
+		return c < 0 ? -1 : 1;
+	return (la > lb) - (la < lb);
+}
+
+#define BYTES_COMPARISON(fname, op) \
+PG_FUNCTION_INFO_V1(fname); \
+Datum \
+fname(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_BOOL(bytes_cmp(fcinfo) op 0); \
+}
+
+BYTES_COMPARISON(competency_bytes_lt, <)
+BYTES_COMPARISON(competency_bytes_le, <=)
+BYTES_COMPARISON(competency_bytes_eq, ==)
+BYTES_COMPARISON(competency_bytes_ne, !=)
+BYTES_COMPARISON(competency_bytes_ge, >=)
+BYTES_COMPARISON(competency_bytes_gt, >)
+
+PG_FUNCTION_INFO_V1(competency_bytes_cmp);
+Datum
+competency_bytes_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(bytes_cmp(fcinfo));
+}
+
+PG_FUNCTION_INFO_V1(competency_bytes_hash);
+Datum
+competency_bytes_hash(PG_FUNCTION_ARGS)
+{
+	struct varlena *a = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+
+	return hash_any((const unsigned char *) VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a));
+}
+
+PG_FUNCTION_INFO_V1(competency_bytes_hash_extended);
+Datum
+competency_bytes_hash_extended(PG_FUNCTION_ARGS)
+{
+	struct varlena *a = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+
+	return hash_any_extended((const unsigned char *) VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a),
+							 PG_GETARG_INT64(1));
 }

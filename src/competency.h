@@ -97,6 +97,7 @@ extern const MasteryEvidence *checked_evidence(const MasteryEvidence *e);
 extern void evidence_fill(MasteryEvidence *e, double score, double out_of,
 						  TimestampTz observed_at, double weight, int kind);
 extern const char *evidence_kind_name(int kind);
+extern int	evidence_kind_from_name(const char *name, int len);
 extern const char *evidence_parse(const char *input, const char *p, const char *stop,
 								  MasteryEvidence *e);
 extern void evidence_append_text(StringInfo buf, double score, double out_of, TimestampTz t,

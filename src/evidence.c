@@ -35,7 +35,7 @@ evidence_kind_name(int kind)
 	return kind_names[kind];
 }
 
-static int
+int
 evidence_kind_from_name(const char *name, int len)
 {
 	for (int k = 0; k < NUM_EVIDENCE_KINDS; k++)

@@ -56,24 +56,29 @@ compare_profile_specs(const void *a, const void *b)
  * The values of one entry, whatever their source (text, binary, jsonb, an
  * aggregate, a rollup): the same checks everywhere.
  */
+/* Room above the largest score (1e12) for methods that extrapolate */
+#define PROFILE_MAX_VALUE 1e15
+
 static void
 check_entry_values(const char *code, const ProfileEntry *e)
 {
 	if ((e->flags & ~ENTRY_FLAGS) != 0 || e->reserved != 0 || e->reserved2 != 0 ||
 		e->kinds >= (1 << NUM_EVIDENCE_KINDS))
 		corrupt_profile(psprintf("The entry of skill \"%s\" has unknown flags.", code));
-	if ((e->flags & ENTRY_HAS_MASTERY) && !isfinite(e->mastery))
+	/* bounds like evidence's, so that shares and distances stay finite */
+	if ((e->flags & ENTRY_HAS_MASTERY) &&
+		(!isfinite(e->mastery) || e->mastery < 0.0 || e->mastery > PROFILE_MAX_VALUE))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("mastery of skill \"%s\" in a learner profile must be a finite number", code)));
-	if (!isfinite(e->out_of) || e->out_of <= 0.0)
+				 errmsg("mastery of skill \"%s\" in a learner profile must be a number from 0 to 1e15", code)));
+	if (!isfinite(e->out_of) || e->out_of < EVIDENCE_MIN_OUT_OF || e->out_of > EVIDENCE_MAX_MAGNITUDE)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("out_of of skill \"%s\" in a learner profile must be a positive finite number", code)));
-	if ((e->flags & ENTRY_HAS_TREND) && !isfinite(e->trend))
+				 errmsg("out_of of skill \"%s\" in a learner profile must be between 1e-09 and 1e12", code)));
+	if ((e->flags & ENTRY_HAS_TREND) && (!isfinite(e->trend) || fabs(e->trend) > PROFILE_MAX_VALUE))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("trend of skill \"%s\" in a learner profile must be a finite number", code)));
+				 errmsg("trend of skill \"%s\" in a learner profile must be a number from -1e15 to 1e15", code)));
 	if (e->evidence_count < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -147,7 +152,7 @@ profile_build(ProfileSpec *specs, int n)
 }
 
 /* A stored profile, checked field by field before anything reads it */
-static void
+void
 profile_check(const LearnerProfile *p)
 {
 	Size		size = VARSIZE(p);
@@ -160,6 +165,10 @@ profile_check(const LearnerProfile *p)
 								 p->version, LEARNER_PROFILE_VERSION));
 	if (p->flags != 0 || p->reserved != 0 || p->reserved2 != 0)
 		corrupt_profile("Unknown flags are set.");
+	/* the alignment padding before the entries: equal values, equal bytes */
+	for (Size b = offsetof(LearnerProfile, reserved2) + sizeof(int32); b < offsetof(LearnerProfile, entries); b++)
+		if (((const char *) p)[b] != 0)
+			corrupt_profile("Unknown flags are set.");
 	if (p->nentries < 0 || p->nentries > PROFILE_MAX_SKILLS || p->nstrings < 0 ||
 		size != offsetof(LearnerProfile, entries) + sizeof(ProfileEntry) * (Size) p->nentries +
 		(Size) p->nstrings)
@@ -387,19 +396,13 @@ entry_from_json(JsonbContainer *obj, const char *code, ProfileEntry *e)
 			kit = JsonbIteratorInit(v.val.binary.data);
 			while ((ktok = JsonbIteratorNext(&kit, &kv, true)) != WJB_DONE)
 			{
-				MasteryEvidence probe;
-				char	   *name;
-
 				if (ktok != WJB_ELEM)
 					continue;
 				if (kv.type != jbvString)
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("\"kinds\" of skill \"%s\" in a learner profile must be an array of evidence kinds", code)));
-				/* the evidence parser knows the kind names and their errors */
-				name = json_text(&kv);
-				evidence_parse(name, psprintf("1/1 @ 2000-01-01 00:00:00+00, kind=%s", name), "", &probe);
-				e->kinds |= 1 << probe.kind;
+				e->kinds |= 1 << evidence_kind_from_name(kv.val.string.val, kv.val.string.len);
 			}
 		}
 		else
@@ -538,8 +541,8 @@ learner_profile_recv(PG_FUNCTION_ARGS)
 				 errmsg("unsupported binary format version %d for learner_profile", version),
 				 errdetail("This version of competency reads format %d.", PROFILE_SEND_VERSION)));
 	n = pq_getmsgint(msg, 4);
-	/* each skill takes at least 47 bytes: check the count against the message */
-	if (n < 0 || n > PROFILE_MAX_SKILLS || (int64) n * 47 > msg->len - msg->cursor)
+	/* each skill takes at least 43 bytes (a 1-byte code): check the count first */
+	if (n < 0 || n > PROFILE_MAX_SKILLS || (int64) n * 43 > msg->len - msg->cursor)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid skill count %d in binary learner_profile", n)));
@@ -687,31 +690,40 @@ entry_from_stream(const RollupMethod *m, const EvidenceStream *s, uint8 kinds, P
 	}
 	if (o.n >= 2)
 	{
-		double		value_buf[64];
-		bool		isnull_buf[64];
-		double	   *values = o.n <= 64 ? value_buf : palloc(sizeof(double) * o.n);
-		bool	   *isnull = o.n <= 64 ? isnull_buf : palloc(sizeof(bool) * o.n);
+		/*
+		 * The values after the last TREND_POINTS pieces, each the rollup of
+		 * that prefix (O(n) each): the trend reads nothing earlier.  Each is on
+		 * the scale of the latest evidence of its step: compare them on
+		 * today's scale (a 70/100 then a 3/4 is not a fall of 67 points);
+		 * scale=k and bkt values share one scale already.
+		 */
+		double		values[TREND_POINTS];
+		bool		isnull[TREND_POINTS];
+		int			first = Max(0, o.n - TREND_POINTS);
 		double		slope;
 
-		ordered_values_after(m, &o, values, isnull);
-		/*
-		 * Each value is on the scale of the latest evidence of its step:
-		 * compare them on today's scale (a 70/100 then a 3/4 is not a fall
-		 * of 67 points).  scale=k and bkt values share one scale already.
-		 */
-		if (o.terms != NULL && m->scale == ROLLUP_NO_SCALE && m->id != ROLLUP_BKT)
-			for (int i = 0; i < o.n; i++)
-				if (!isnull[i] && o.terms[i].out_of != e->out_of)
-					values[i] = values[i] / o.terms[i].out_of * e->out_of;
-		if (trend_of(values, isnull, o.n, &slope))
+		for (int i = first; i < o.n; i++)
+		{
+			RollupInput prefix;
+			double		pbuf[128];
+			int			k = i - first;
+
+			isnull[k] = !(ordered_view(&o, i + 1, &prefix, NULL, pbuf, lengthof(pbuf)) &&
+						  rollup_compute(m, &prefix, &values[k]));
+			if (!isnull[k] && o.terms != NULL && m->scale == ROLLUP_NO_SCALE && m->id != ROLLUP_BKT &&
+				o.terms[i].out_of != e->out_of)
+				values[k] = values[k] / o.terms[i].out_of * e->out_of;
+			if (prefix.scores != pbuf)
+			{
+				pfree((void *) prefix.scores);
+				if (prefix.weights)
+					pfree((void *) prefix.weights);
+			}
+		}
+		if (trend_of(values, isnull, o.n - first, &slope))
 		{
 			e->trend = slope;
 			e->flags |= ENTRY_HAS_TREND;
-		}
-		if (values != value_buf)
-		{
-			pfree(values);
-			pfree(isnull);
 		}
 	}
 	ordered_release(s, &o);
@@ -990,8 +1002,14 @@ expanded_profile_flatten(ExpandedObjectHeader *eohptr, void *result, Size size)
 {
 	ExpandedProfileState *ps = (ExpandedProfileState *) eohptr;
 
+	/* flattened a second time without a size request: build the bytes again */
+	if (ps->flat == NULL)
+		(void) expanded_profile_flat_size(eohptr);
 	Assert(ps->flat != NULL && size == ps->flat_size);
 	memcpy(result, ps->flat, size);
+	/* one copy is enough: a parallel partial state is flattened once */
+	pfree(ps->flat);
+	ps->flat = NULL;
 }
 
 pg_attribute_noreturn()
@@ -1187,6 +1205,52 @@ learner_profile_state_in(PG_FUNCTION_ARGS)
 		expanded_profile_flatten(&ps->hdr, flat, size);
 		PG_RETURN_POINTER(flat);
 	}
+}
+
+/*
+ * Binary form of a state: a format byte, then its flat bytes (the same
+ * checks as every flat state on the way in).
+ */
+PG_FUNCTION_INFO_V1(learner_profile_state_send);
+Datum
+learner_profile_state_send(PG_FUNCTION_ARGS)
+{
+	ExpandedProfileState *ps = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
+	Size		size = expanded_profile_flat_size(&ps->hdr);
+	char	   *flat = palloc(size);
+	StringInfoData buf;
+
+	expanded_profile_flatten(&ps->hdr, flat, size);
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, PROFILE_STATE_FORMAT);
+	pq_sendbytes(&buf, flat + VARHDRSZ, size - VARHDRSZ);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_state_recv);
+Datum
+learner_profile_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	int			format = pq_getmsgbyte(msg);
+	int			len = msg->len - msg->cursor;
+	char	   *flat;
+	ExpandedProfileState *ps;
+	Size		size;
+
+	if (format != PROFILE_STATE_FORMAT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported binary format version %d for learner_profile_state", format)));
+	flat = palloc(VARHDRSZ + len);
+	SET_VARSIZE(flat, VARHDRSZ + len);
+	memcpy(flat + VARHDRSZ, pq_getmsgbytes(msg, len), len);
+	pq_getmsgend(msg);
+	ps = profile_state_read(flat, VARHDRSZ + len, CurrentMemoryContext);
+	size = expanded_profile_flat_size(&ps->hdr);
+	flat = palloc(size);
+	expanded_profile_flatten(&ps->hdr, flat, size);
+	PG_RETURN_POINTER(flat);
 }
 
 /* ---------- the aggregates ---------- */
@@ -1662,11 +1726,15 @@ parse_rollup_rule(const char *text, double *threshold)
 /*
  * profile_rollup(profile, g, rule): every skill of the profile that is in
  * the graph passes its value up the part_of hierarchy (standard, cluster,
- * domain, grade), children before wholes.  A whole gets the rule's value of
- * its children that have a value; its scale is the children's common scale,
- * or 1 (a share) when they differ, and for share_mastered and all_mastered.
- * A whole the profile already rates keeps its own value.  Evidence counts
- * add up, last_observed is the latest, trend the mean of the children's.
+ * domain, grade), children before wholes.  Under average and minimum a
+ * whole gets the rule's value of its children that have a value, on their
+ * common scale or as a share when the scales differ, and the mean of their
+ * trends (as shares).  Under share_mastered and all_mastered a whole gets
+ * the share of the distinct standards under it that are mastered (a whole
+ * rated at or above the threshold covers its standards), as a share and
+ * without a trend, even a whole the profile rates; under the other rules a
+ * rated whole keeps its own value.  Evidence counts add up over the
+ * distinct skills under a whole, last_observed is the latest.
  */
 PG_FUNCTION_INFO_V1(learner_profile_rollup);
 Datum
@@ -1681,10 +1749,18 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 	bool	   *own = palloc0(sizeof(bool) * Max(g->n, 1));
 	int32	   *leaves = palloc0(sizeof(int32) * Max(g->n, 1));
 	int32	   *leaves_mastered = palloc0(sizeof(int32) * Max(g->n, 1));
+	int32	   *below_evidence = palloc0(sizeof(int32) * Max(g->n, 1));
+	uint8	   *below_kinds = palloc0(sizeof(uint8) * Max(g->n, 1));
+	TimestampTz *below_last = palloc(sizeof(TimestampTz) * Max(g->n, 1));
 	ProfileSpec *specs;
 	int			nspecs = 0;
 
 	/* the profile's skills on the graph (and off it: kept as they are) */
+	int32	   *spec_of = palloc(sizeof(int32) * Max(g->n, 1));
+
+	for (int v = 0; v < g->n; v++)
+		below_last[v] = DT_NOBEGIN;
+
 	specs = palloc(sizeof(ProfileSpec) * (p->nentries + g->n + 1));
 	for (int i = 0; i < p->nentries; i++)
 	{
@@ -1692,32 +1768,65 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 
 		specs[nspecs].code = (char *) profile_code(p, i);
 		specs[nspecs].entry = p->entries[i];
-		nspecs++;
 		if (v >= 0)
 		{
 			value[v] = p->entries[i];
 			known[v] = true;
 			own[v] = true;
+			spec_of[v] = nspecs;
 		}
+		nspecs++;
 	}
-	/* topological order puts parts before wholes */
-	for (int t = 0; t < g->n; t++)
+	/*
+	 * A whole rated at or above the threshold covers the standards under it,
+	 * as it does for learning paths.  Then per whole its distinct standards
+	 * and how many are mastered, and the evidence of the distinct skills
+	 * under it (a standard that is part of two clusters counts once).
+	 */
 	{
-		int32		w = g->topo[t];
+		bool	   *covered = palloc0(sizeof(bool) * Max(g->n, 1));
 
-		/* the standards under each whole, and how many are mastered */
-		if (g->parts_start[w] == g->parts_start[w + 1])
-		{
-			leaves[w] = 1;
-			leaves_mastered[w] = known[w] && (value[w].flags & ENTRY_HAS_MASTERY) &&
-				value[w].mastery >= threshold;
-		}
-		else
-			for (int k = g->parts_start[w]; k < g->parts_start[w + 1]; k++)
+		for (int v = 0; v < g->n && (rule == RULE_SHARE_MASTERED || rule == RULE_ALL_MASTERED); v++)
+			if (own[v] && g->parts_start[v] != g->parts_start[v + 1] &&
+				(value[v].flags & ENTRY_HAS_MASTERY) && value[v].mastery >= threshold)
 			{
-				leaves[w] += leaves[g->parts[k]];
-				leaves_mastered[w] += leaves_mastered[g->parts[k]];
+				int			nbelow = graph_reach(g, v, g->parts_start, g->parts, true);
+
+				for (int b = 0; b < nbelow; b++)
+					covered[g->found[b]] = true;
 			}
+		for (int w = 0; w < g->n; w++)
+		{
+			int			nbelow;
+
+			if (g->parts_start[w] == g->parts_start[w + 1])
+				continue;
+			nbelow = graph_reach(g, w, g->parts_start, g->parts, true);
+			for (int b = 0; b < nbelow; b++)
+			{
+				int32		v = g->found[b];
+
+				if (own[v])
+				{
+					below_evidence[w] = (int32) Min((int64) below_evidence[w] + value[v].evidence_count,
+													PG_INT32_MAX);
+					below_kinds[w] |= value[v].kinds;
+					if (!TIMESTAMP_IS_NOBEGIN(value[v].last_observed) &&
+						(TIMESTAMP_IS_NOBEGIN(below_last[w]) || value[v].last_observed > below_last[w]))
+						below_last[w] = value[v].last_observed;
+				}
+				if (g->parts_start[v] != g->parts_start[v + 1])
+					continue;
+				leaves[w]++;
+				if (covered[v] || (own[v] && (value[v].flags & ENTRY_HAS_MASTERY) &&
+								   value[v].mastery >= threshold))
+					leaves_mastered[w]++;
+			}
+			if (own[w] && covered[w])
+				leaves_mastered[w] = leaves[w];
+			if ((w & 255) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
 	}
 	for (int t = 0; t < g->n; t++)
 	{
@@ -1729,9 +1838,10 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 					trend = 0.0,
 					scale = 0.0;
 		bool		same_scale = true;
+		bool		share_rule = rule == RULE_SHARE_MASTERED || rule == RULE_ALL_MASTERED;
 		ProfileEntry e;
 
-		if (own[w] || g->parts_start[w] == g->parts_start[w + 1])
+		if (g->parts_start[w] == g->parts_start[w + 1])
 			continue;
 		memset(&e, 0, sizeof(e));
 		e.last_observed = DT_NOBEGIN;
@@ -1741,14 +1851,10 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 
 			if (!known[g->parts[k]])
 				continue;
-			e.evidence_count = (int32) Min((int64) e.evidence_count + c->evidence_count, PG_INT32_MAX);
-			e.kinds |= c->kinds;
-			if (TIMESTAMP_IS_NOBEGIN(e.last_observed) ||
-				(!TIMESTAMP_IS_NOBEGIN(c->last_observed) && c->last_observed > e.last_observed))
-				e.last_observed = c->last_observed;
+			/* trends as shares of their scales, like the values */
 			if (c->flags & ENTRY_HAS_TREND)
 			{
-				trend += c->trend;
+				trend += c->trend / c->out_of;
 				ntrends++;
 			}
 			if (!(c->flags & ENTRY_HAS_MASTERY))
@@ -1760,6 +1866,31 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 			sum += c->mastery / c->out_of;
 			minimum = nvalues == 0 ? c->mastery / c->out_of : Min(minimum, c->mastery / c->out_of);
 			nvalues++;
+		}
+		e.evidence_count = below_evidence[w];
+		e.kinds = below_kinds[w];
+		e.last_observed = below_last[w];
+		if (own[w])
+		{
+			/* a rated whole: its own evidence and value, plus what is under it */
+			ProfileEntry *mine = &specs[spec_of[w]].entry;
+
+			mine->evidence_count = (int32) Min((int64) mine->evidence_count + e.evidence_count, PG_INT32_MAX);
+			mine->kinds |= e.kinds;
+			if (!TIMESTAMP_IS_NOBEGIN(e.last_observed) &&
+				(TIMESTAMP_IS_NOBEGIN(mine->last_observed) || e.last_observed > mine->last_observed))
+				mine->last_observed = e.last_observed;
+			if (share_rule)
+			{
+				mine->mastery = rule == RULE_SHARE_MASTERED ? (double) leaves_mastered[w] / leaves[w] :
+					(leaves_mastered[w] == leaves[w] ? 1.0 : 0.0);
+				mine->out_of = 1.0;
+				mine->flags |= ENTRY_HAS_MASTERY;
+				mine->flags &= ~ENTRY_HAS_TREND;
+				mine->trend = 0.0;
+			}
+			value[w] = *mine;
+			continue;
 		}
 		if (e.evidence_count == 0 && nvalues == 0 && ntrends == 0 && TIMESTAMP_IS_NOBEGIN(e.last_observed))
 			continue;			/* nothing below this whole is known */
@@ -1786,9 +1917,9 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 				e.flags |= ENTRY_HAS_MASTERY;
 				break;
 		}
-		if (ntrends > 0)
+		if (ntrends > 0 && !share_rule)
 		{
-			e.trend = trend / ntrends;
+			e.trend = trend / ntrends * e.out_of;
 			e.flags |= ENTRY_HAS_TREND;
 		}
 		value[w] = e;

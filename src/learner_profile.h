@@ -87,6 +87,10 @@ extern LearnerProfile *profile_build(ProfileSpec *specs, int n);
 extern const LearnerProfile *profile_argument(FunctionCallInfo fcinfo, int argno);
 extern int	profile_find(const LearnerProfile *p, const char *code);
 extern double profile_distance_between(const LearnerProfile *a, const LearnerProfile *b);
+extern void profile_check(const LearnerProfile *p);
+struct GraphView;
+extern int	profile_ready_skills(struct GraphView *g, const LearnerProfile *p, double threshold,
+								 int32 *ready);
 
 #define PG_GETARG_PROFILE(n) profile_argument(fcinfo, n)
 

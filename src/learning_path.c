@@ -47,7 +47,6 @@ typedef struct LeafGraph
 	uint32	   *covered;		/* == stamp: a whole above it is mastered */
 	double	   *value;			/* mastery, or NaN without one */
 	double	   *share;			/* mastery / out_of, or -1 */
-	int32	   *entry;			/* the profile entry of v */
 	/* per call: the path */
 	uint32	   *on_path;		/* == path_stamp when on the path */
 	uint32		path_stamp;
@@ -137,17 +136,41 @@ leaf_order(GraphView *g, LeafGraph *lg, int32 *indegree)
 	if (lg->nleaves < nleaves)
 	{
 		StringInfoData loop;
-		int			shown = 0;
+		int32	   *step = palloc(sizeof(int32) * g->n);
+		int32		v = -1;
 
-		initStringInfo(&loop);
-		for (int i = 0; i < g->n && shown < 8; i++)
+		/*
+		 * Every leaf still waiting waits for another one that is: walking
+		 * back from any of them must come round; name that loop only.
+		 */
+		for (int i = 0; i < g->n && v < 0; i++)
 			if (lg->is_leaf[g->topo[i]] && indegree[g->topo[i]] > 0)
-				appendStringInfo(&loop, "%s\"%s\"", shown++ ? ", " : "",
-								 skill_code(g, g->topo[i]));
+				v = g->topo[i];
+		for (int i = 0; i < g->n; i++)
+			step[i] = -1;
+		while (step[v] < 0)
+		{
+			int32		next = -1;
+
+			for (int k = lg->requires_start[v]; k < lg->requires_start[v + 1] && next < 0; k++)
+				if (indegree[lg->requires[k]] > 0)
+					next = lg->requires[k];
+			step[v] = next;
+			v = next;
+		}
+		initStringInfo(&loop);
+		for (int32 u = v;;)
+		{
+			appendStringInfo(&loop, "\"%s\" waits for \"%s\"", skill_code(g, u), skill_code(g, step[u]));
+			u = step[u];
+			if (u == v)
+				break;
+			appendStringInfoString(&loop, ", ");
+		}
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the prerequisites of the skill graph form a loop between its standards"),
-				 errdetail("A prerequisite of a whole applies to each of its parts, and then these skills wait for each other (or for them): %s.",
+				 errdetail("A prerequisite of a whole applies to each of its parts, and then %s.",
 						   loop.data),
 				 errhint("Attach the prerequisite to the standards that need it rather than to the whole.")));
 	}
@@ -277,7 +300,6 @@ leaf_graph(GraphView *g)
 	lg->covered = palloc0(sizeof(uint32) * Max(g->n, 1));
 	lg->value = palloc(sizeof(double) * Max(g->n, 1));
 	lg->share = palloc(sizeof(double) * Max(g->n, 1));
-	lg->entry = palloc(sizeof(int32) * Max(g->n, 1));
 	lg->on_path = palloc0(sizeof(uint32) * Max(g->n, 1));
 	lg->path = palloc(sizeof(int32) * Max(g->n, 1));
 	lg->indegree = palloc(sizeof(int32) * Max(g->n, 1));
@@ -290,6 +312,26 @@ leaf_graph(GraphView *g)
 }
 
 /* ---------- one learner on the graph ---------- */
+
+/* The graph argument of a path function, never NULL */
+static GraphView *
+path_graph_argument(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("skill graph must not be null")));
+	return graph_argument(fcinfo, argno);
+}
+
+/* The profile argument; NULL is a learner without evidence: an empty profile */
+static const LearnerProfile *
+path_profile_argument(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_ARGISNULL(argno))
+		return profile_build(NULL, 0);
+	return PG_GETARG_PROFILE(argno);
+}
 
 static double
 threshold_argument(FunctionCallInfo fcinfo, int argno)
@@ -334,7 +376,6 @@ place_profile(LeafGraph *lg, GraphView *g, const LearnerProfile *p, double thres
 		lg->seen[v] = lg->stamp;
 		lg->value[v] = (e->flags & ENTRY_HAS_MASTERY) ? e->mastery : get_float8_nan();
 		lg->share[v] = entry_proportion(e);
-		lg->entry[v] = i;
 		if (!lg->is_leaf[v] && (e->flags & ENTRY_HAS_MASTERY) && e->mastery >= threshold)
 		{
 			int			nbelow = graph_reach(g, v, g->parts_start, g->parts, true);
@@ -363,20 +404,16 @@ is_ready(const LeafGraph *lg, int v, double threshold)
 }
 
 /*
- * ready_skills(g, profile, threshold): the leaves not mastered whose
- * prerequisites all are, in the graph's topological order.  A skill without
- * a value is not mastered.
+ * The ready skills of a profile: the leaves not mastered whose
+ * prerequisites all are, in the graph's topological order, into ready[]
+ * (room for g->n); returns how many.  A skill without a value is not
+ * mastered.  Shared by ready_skills() and instructional_groups().
  */
-PG_FUNCTION_INFO_V1(ready_skills);
-Datum
-ready_skills(PG_FUNCTION_ARGS)
+int
+profile_ready_skills(GraphView *g, const LearnerProfile *p, double threshold, int32 *ready)
 {
-	GraphView  *g = graph_argument(fcinfo, 0);
-	const LearnerProfile *p = PG_GETARG_PROFILE(1);
-	double		threshold = threshold_argument(fcinfo, 2);
 	LeafGraph  *lg = leaf_graph(g);
-	TupleDesc	desc;
-	Tuplestorestate *store = begin_rows(fcinfo, "skill", &desc);
+	int			n = 0;
 
 	place_profile(lg, g, p, threshold);
 	for (int i = 0; i < lg->nleaves; i++)
@@ -384,14 +421,32 @@ ready_skills(PG_FUNCTION_ARGS)
 		int32		v = lg->leaf_topo[i];
 
 		if (!is_mastered(lg, v, threshold) && is_ready(lg, v, threshold))
-		{
-			Datum		value = CStringGetTextDatum(skill_code(g, v));
-			bool		isnull = false;
-
-			tuplestore_putvalues(store, desc, &value, &isnull);
-		}
+			ready[n++] = v;
 		if ((i & 4095) == 0)
 			CHECK_FOR_INTERRUPTS();
+	}
+	return n;
+}
+
+/* ready_skills(g, profile, threshold) */
+PG_FUNCTION_INFO_V1(ready_skills);
+Datum
+ready_skills(PG_FUNCTION_ARGS)
+{
+	GraphView  *g = path_graph_argument(fcinfo, 0);
+	const LearnerProfile *p = path_profile_argument(fcinfo, 1);
+	double		threshold = threshold_argument(fcinfo, 2);
+	TupleDesc	desc;
+	Tuplestorestate *store = begin_rows(fcinfo, "skill", &desc);
+	int32	   *ready = palloc(sizeof(int32) * Max(g->n, 1));
+	int			n = profile_ready_skills(g, p, threshold, ready);
+
+	for (int i = 0; i < n; i++)
+	{
+		Datum		value = CStringGetTextDatum(skill_code(g, ready[i]));
+		bool		isnull = false;
+
+		tuplestore_putvalues(store, desc, &value, &isnull);
 	}
 	return (Datum) 0;
 }
@@ -473,7 +528,8 @@ collect_targets(GraphView *g, LeafGraph *lg, Datum *codes, bool *nulls, int ncod
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("target %d of learning_path is null", i + 1)));
+					 errmsg("a target skill is null"),
+					 errdetail("Target %d of %d is null.", i + 1, ncodes)));
 		code = TextDatumGetCString(codes[i]);
 		v = graph_find(g, code);
 		if (v < 0)
@@ -569,27 +625,16 @@ count_unlocks(GraphView *g, LeafGraph *lg, int npath)
 }
 
 /*
- * learning_path(g, profile, targets, threshold): exactly the unmastered
- * skills that lead to a target along prerequisites through unmastered
- * skills (a mastered skill stands for its own prerequisites), targets
- * included when unmastered, in an order that respects every prerequisite.
- * Rows: step, skill, mastery (NULL without a value), ready (all of its
- * prerequisites mastered now).
+ * The skills of the path (not yet ordered) into lg->path, in topological
+ * order, marked in lg->on_path; returns how many.
  */
-static Datum
-learning_path_rows(FunctionCallInfo fcinfo, Datum *codes, bool *nulls, int ncodes)
+static int
+path_skills(GraphView *g, LeafGraph *lg, const LearnerProfile *p, Datum *codes, bool *nulls,
+			int ncodes, double threshold)
 {
-	GraphView  *g = graph_argument(fcinfo, 0);
-	const LearnerProfile *p = PG_GETARG_PROFILE(1);
-	double		threshold = threshold_argument(fcinfo, 3);
-	LeafGraph  *lg = leaf_graph(g);
-	TupleDesc	desc;
-	Tuplestorestate *store;
 	int32	   *stack;
 	int			top;
 	int			npath = 0;
-	int			nheap = 0;
-	int			step = 0;
 
 	place_profile(lg, g, p, threshold);
 	if (++lg->path_stamp == 0)
@@ -600,8 +645,6 @@ learning_path_rows(FunctionCallInfo fcinfo, Datum *codes, bool *nulls, int ncode
 	/* the heap is free until the ordering: use it as the walk's stack */
 	stack = lg->heap;
 	top = collect_targets(g, lg, codes, nulls, ncodes, threshold, stack);
-	store = begin_rows(fcinfo, NULL, &desc);
-
 	/* back from the targets through unmastered prerequisites */
 	while (top > 0)
 	{
@@ -622,11 +665,20 @@ learning_path_rows(FunctionCallInfo fcinfo, Datum *codes, bool *nulls, int ncode
 	for (int i = 0; i < lg->nleaves; i++)
 		if (lg->on_path[lg->leaf_topo[i]] == lg->path_stamp)
 			lg->path[npath++] = lg->leaf_topo[i];
-	if (npath == 0)
-		return (Datum) 0;
+	return npath;
+}
+
+/*
+ * The steps of the path: Kahn's order over the path's skills, the best
+ * available skill first (see path_heap).  Fills order[0 .. npath - 1].
+ */
+static void
+order_path(GraphView *g, LeafGraph *lg, int npath, int32 *order)
+{
+	int			nheap = 0;
+	int			step = 0;
 
 	count_unlocks(g, lg, npath);
-	/* Kahn's order over the path, the best available skill first */
 	for (int i = 0; i < npath; i++)
 	{
 		int32		v = lg->path[i];
@@ -641,17 +693,8 @@ learning_path_rows(FunctionCallInfo fcinfo, Datum *codes, bool *nulls, int ncode
 	while (nheap > 0)
 	{
 		int32		v = path_heap_pop(lg, &nheap);
-		Datum		values[4];
-		bool		isnull[4] = {false};
 
-		values[0] = Int32GetDatum(++step);
-		values[1] = CStringGetTextDatum(skill_code(g, v));
-		if (lg->seen[v] == lg->stamp && !isnan(lg->value[v]))
-			values[2] = Float8GetDatum(lg->value[v]);
-		else
-			isnull[2] = true;
-		values[3] = BoolGetDatum(is_ready(lg, v, threshold));
-		tuplestore_putvalues(store, desc, values, isnull);
+		order[step++] = v;
 		for (int k = lg->enables_start[v]; k < lg->enables_start[v + 1]; k++)
 		{
 			int32		d = lg->enables[k];
@@ -664,6 +707,49 @@ learning_path_rows(FunctionCallInfo fcinfo, Datum *codes, bool *nulls, int ncode
 	}
 	if (step != npath)
 		elog(ERROR, "learning path ordered %d of %d skills", step, npath);
+}
+
+/*
+ * learning_path(g, profile, targets, threshold): exactly the unmastered
+ * skills that lead to a target along prerequisites through unmastered
+ * skills (a mastered skill stands for its own prerequisites), targets
+ * included when unmastered, in an order that respects every prerequisite.
+ * Rows: step, skill, mastery (NULL without a value), ready (all of its
+ * prerequisites mastered now).
+ */
+static Datum
+learning_path_rows(FunctionCallInfo fcinfo, Datum *codes, bool *nulls, int ncodes)
+{
+	GraphView  *g = path_graph_argument(fcinfo, 0);
+	const LearnerProfile *p = path_profile_argument(fcinfo, 1);
+	double		threshold = threshold_argument(fcinfo, 3);
+	LeafGraph  *lg = leaf_graph(g);
+	TupleDesc	desc;
+	Tuplestorestate *store;
+	int32	   *order;
+	int			npath;
+
+	npath = path_skills(g, lg, p, codes, nulls, ncodes, threshold);
+	store = begin_rows(fcinfo, NULL, &desc);
+	if (npath == 0)
+		return (Datum) 0;
+	order = palloc(sizeof(int32) * npath);
+	order_path(g, lg, npath, order);
+	for (int step = 0; step < npath; step++)
+	{
+		int32		v = order[step];
+		Datum		values[4];
+		bool		isnull[4] = {false};
+
+		values[0] = Int32GetDatum(step + 1);
+		values[1] = CStringGetTextDatum(skill_code(g, v));
+		if (lg->seen[v] == lg->stamp && !isnan(lg->value[v]))
+			values[2] = Float8GetDatum(lg->value[v]);
+		else
+			isnull[2] = true;
+		values[3] = BoolGetDatum(is_ready(lg, v, threshold));
+		tuplestore_putvalues(store, desc, values, isnull);
+	}
 	return (Datum) 0;
 }
 
@@ -672,7 +758,7 @@ Datum
 learning_path_one(PG_FUNCTION_ARGS)
 {
 	Datum		code = PG_GETARG_DATUM(2);
-	bool		isnull = false;
+	bool		isnull = PG_ARGISNULL(2);
 
 	return learning_path_rows(fcinfo, &code, &isnull, 1);
 }
@@ -681,10 +767,16 @@ PG_FUNCTION_INFO_V1(learning_path_many);
 Datum
 learning_path_many(PG_FUNCTION_ARGS)
 {
-	ArrayType  *targets = PG_GETARG_ARRAYTYPE_P(2);
+	ArrayType  *targets;
 	Datum	   *codes;
 	bool	   *nulls;
 	int			n;
+
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("targets of learning_path must not be null")));
+	targets = PG_GETARG_ARRAYTYPE_P(2);
 
 	if (ARR_NDIM(targets) > 1)
 		ereport(ERROR,
@@ -699,16 +791,15 @@ learning_path_many(PG_FUNCTION_ARGS)
 /*
  * skill_graph_to_dot(g, profile, threshold): the framework with each
  * learnable skill filled by the learner's status (mastered green, ready
- * gold, not yet ready grey) and labeled with its value.  To draw one
- * learner's path rather than the whole framework, pass
- * subgraph(g, ARRAY(SELECT skill FROM learning_path(...))).
+ * gold, not yet ready grey) and labeled with its value.  One learner's
+ * path alone: learning_path_to_dot.
  */
 PG_FUNCTION_INFO_V1(skill_graph_to_dot_profile);
 Datum
 skill_graph_to_dot_profile(PG_FUNCTION_ARGS)
 {
-	GraphView  *g = graph_argument(fcinfo, 0);
-	const LearnerProfile *p = PG_GETARG_PROFILE(1);
+	GraphView  *g = path_graph_argument(fcinfo, 0);
+	const LearnerProfile *p = path_profile_argument(fcinfo, 1);
 	double		threshold = threshold_argument(fcinfo, 2);
 	LeafGraph  *lg = leaf_graph(g);
 	StringInfoData buf;
@@ -771,4 +862,118 @@ skill_graph_to_dot_profile(PG_FUNCTION_ARGS)
 	}
 	appendStringInfoString(&buf, "}\n");
 	PG_RETURN_TEXT_P(cstring_to_text(buf.data));
+}
+
+/*
+ * learning_path_to_dot(g, profile, targets, threshold): one learner's path
+ * as a picture: the path's skills (ready gold, not yet ready grey) and the
+ * mastered skills they build on directly (green), with the prerequisites
+ * that hold between them as the path reads them (a whole's prerequisites
+ * drawn to its standards), each skill labeled with its step and value.
+ */
+static Datum
+path_dot(FunctionCallInfo fcinfo, Datum *codes, bool *nulls, int ncodes)
+{
+	GraphView  *g = path_graph_argument(fcinfo, 0);
+	const LearnerProfile *p = path_profile_argument(fcinfo, 1);
+	double		threshold = threshold_argument(fcinfo, 3);
+	LeafGraph  *lg = leaf_graph(g);
+	int			npath = path_skills(g, lg, p, codes, nulls, ncodes, threshold);
+	int32	   *order = palloc(sizeof(int32) * Max(npath, 1));
+	int32	   *step_of = palloc0(sizeof(int32) * Max(g->n, 1));
+	uint32		context;
+	StringInfoData buf;
+
+	if (npath > 0)
+		order_path(g, lg, npath, order);
+	for (int i = 0; i < npath; i++)
+		step_of[order[i]] = i + 1;
+	context = graph_new_stamp(g);
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "digraph learning_path {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\"];\n");
+	appendStringInfoString(&buf, "  // ready to learn: gold, not yet ready: lightgrey, mastered prerequisites: palegreen\n");
+	/* the mastered skills the path builds on directly */
+	for (int i = 0; i < npath; i++)
+		for (int k = lg->requires_start[lg->path[i]]; k < lg->requires_start[lg->path[i] + 1]; k++)
+			g->mark[lg->requires[k]] = context;
+	for (int i = 0; i < lg->nleaves; i++)
+	{
+		int32		v = lg->leaf_topo[i];
+		bool		on_path = lg->on_path[v] == lg->path_stamp;
+		StringInfoData label;
+
+		if (!on_path && g->mark[v] != context)
+			continue;
+		initStringInfo(&label);
+		if (on_path)
+			appendStringInfo(&label, "%d. ", step_of[v]);
+		appendStringInfoString(&label, skill_code(g, v));
+		if (lg->seen[v] == lg->stamp && !isnan(lg->value[v]))
+		{
+			appendStringInfoString(&label, "\n");
+			append_exact_float8(&label, round(lg->value[v] * 100.0) / 100.0);
+		}
+		appendStringInfoString(&buf, "  ");
+		dot_append_string(&buf, skill_code(g, v));
+		appendStringInfoString(&buf, " [label=");
+		dot_append_string(&buf, label.data);
+		appendStringInfo(&buf, ", fillcolor=%s", !on_path ? "palegreen" :
+						 is_ready(lg, v, threshold) ? "gold" : "lightgrey");
+		if (g->nodes[v].title != NO_STRING)
+		{
+			appendStringInfoString(&buf, ", tooltip=");
+			dot_append_string(&buf, skill_string(g, g->nodes[v].title));
+		}
+		appendStringInfoString(&buf, "];\n");
+		pfree(label.data);
+	}
+	for (int i = 0; i < npath; i++)
+	{
+		int32		v = lg->path[i];
+
+		for (int k = lg->requires_start[v]; k < lg->requires_start[v + 1]; k++)
+		{
+			appendStringInfoString(&buf, "  ");
+			dot_append_string(&buf, skill_code(g, lg->requires[k]));
+			appendStringInfoString(&buf, " -> ");
+			dot_append_string(&buf, skill_code(g, v));
+			appendStringInfoString(&buf, ";\n");
+		}
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	appendStringInfoString(&buf, "}\n");
+	PG_RETURN_TEXT_P(cstring_to_text(buf.data));
+}
+
+PG_FUNCTION_INFO_V1(learning_path_to_dot_one);
+Datum
+learning_path_to_dot_one(PG_FUNCTION_ARGS)
+{
+	Datum		code = PG_GETARG_DATUM(2);
+	bool		isnull = PG_ARGISNULL(2);
+
+	return path_dot(fcinfo, &code, &isnull, 1);
+}
+
+PG_FUNCTION_INFO_V1(learning_path_to_dot_many);
+Datum
+learning_path_to_dot_many(PG_FUNCTION_ARGS)
+{
+	ArrayType  *targets;
+	Datum	   *codes;
+	bool	   *nulls;
+	int			n;
+
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("targets of learning_path_to_dot must not be null")));
+	targets = PG_GETARG_ARRAYTYPE_P(2);
+	if (ARR_NDIM(targets) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("targets of learning_path_to_dot must be a one-dimensional array")));
+	deconstruct_array(targets, TEXTOID, -1, false, TYPALIGN_INT, &codes, &nulls, &n);
+	return path_dot(fcinfo, codes, nulls, n);
 }

@@ -45,7 +45,9 @@ typedef struct MethodCache
 {
 	bool		checked_const;	/* looked at the aggregate's argument */
 	bool		is_const;
-	const RollupMethod *last;	/* the last method read, checked and interned */
+	bool		have_last;
+	RollupMethod last;			/* the last method read and checked, by value */
+	const RollupMethod *interned;	/* its interned copy, NULL past the limit */
 } MethodCache;
 
 /* The terms of every score of the score-only form: out_of unknown */
@@ -79,6 +81,34 @@ methods_differ(const RollupMethod *a, const RollupMethod *b)
 			 errdetail("The group started with %s and then got %s.",
 					   method_to_text(a), method_to_text(b)),
 			 errhint("Use one method per aggregate call, or group by the method column too.")));
+}
+
+/*
+ * A copy of the method that lives as long as the new state pointing to it:
+ * the backend's interned copy, or past its limit a copy in the aggregate
+ * context of this call (never kept in fn_extra: that context may be reset
+ * before the next call, or be another grouping set's).
+ */
+static const RollupMethod *
+lasting_copy(FunctionCallInfo fcinfo, const RollupMethod *m)
+{
+	const RollupMethod *interned = method_intern(m);
+	MemoryContext aggcontext;
+	RollupMethod *copy;
+
+	if (interned != NULL)
+		return interned;
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		aggcontext = CurrentMemoryContext;
+	copy = MemoryContextAlloc(aggcontext, sizeof(RollupMethod));
+	*copy = *m;
+	return copy;
+}
+
+static const RollupMethod *
+lasting_method(FunctionCallInfo fcinfo, MethodCache *cache)
+{
+	return cache->interned != NULL ? cache->interned : lasting_copy(fcinfo, &cache->last);
 }
 
 /*
@@ -126,12 +156,20 @@ method_argument(FunctionCallInfo fcinfo, int argno, MasteryAggState *state)
 				 errmsg("mastery method must not be null"),
 				 errhint("Name a method such as 'decaying_average' or 'latest'.")));
 	mm = (const MasteryMethod *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
-	if (cache->last == NULL || VARSIZE(mm) != sizeof(MasteryMethod) ||
-		memcmp(cache->last, &mm->method, sizeof(RollupMethod)) != 0)
-		cache->last = method_intern(checked_method(mm));
-	if (state != NULL && state->method != cache->last)
-		methods_differ(state->method, cache->last);
-	return cache->last;
+	if (!cache->have_last || VARSIZE(mm) != sizeof(MasteryMethod) ||
+		memcmp(&cache->last, &mm->method, sizeof(RollupMethod)) != 0)
+	{
+		cache->last = *checked_method(mm);
+		cache->have_last = true;
+		cache->interned = method_intern(&cache->last);
+	}
+	if (state != NULL)
+	{
+		if (memcmp(state->method, &cache->last, sizeof(RollupMethod)) != 0)
+			methods_differ(state->method, &cache->last);
+		return state->method;
+	}
+	return lasting_method(fcinfo, cache);
 }
 
 static MasteryAggState *
@@ -230,8 +268,8 @@ mastery_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	}
 	if (a == NULL)
-		a = new_state(aggcontext, b->method, &b->stream.common);
-	else if (a->method != b->method)
+		a = new_state(aggcontext, lasting_copy(fcinfo, b->method), &b->stream.common);
+	else if (memcmp(a->method, b->method, sizeof(RollupMethod)) != 0)
 		methods_differ(a->method, b->method);
 	old = MemoryContextSwitchTo(aggcontext);
 	stream_append_stream(&a->stream, &b->stream);
@@ -283,11 +321,12 @@ mastery_deserializefn(PG_FUNCTION_ARGS)
 				 errdetail("Its header is missing or has an unknown format.")));
 	state = palloc(sizeof(MasteryAggState));
 	{
-		RollupMethod method;
+		RollupMethod *method = palloc(sizeof(RollupMethod));
 
-		memcpy(&method, p + 4, sizeof(RollupMethod));
-		method_check(&method);
-		state->method = method_intern(&method);
+		/* transient like the state: the combine function makes it lasting */
+		memcpy(method, p + 4, sizeof(RollupMethod));
+		method_check(method);
+		state->method = method;
 	}
 	/* the combine function reads it while the serialized bytes still exist */
 	stream_decode(&state->stream, p + AGG_STATE_HEADER, len - AGG_STATE_HEADER, true);

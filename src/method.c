@@ -973,7 +973,8 @@ mastery_methods(PG_FUNCTION_ARGS)
  * backend-local table in TopMemoryContext, so the pointer stays valid
  * whatever calls the aggregate: nothing depends on fn_extra or on an
  * aggregate context outliving a call.  Methods are policies, a handful per
- * session; the table refuses to grow past METHOD_INTERN_LIMIT.
+ * session; past METHOD_INTERN_LIMIT the table stops growing and returns
+ * NULL, and the caller keeps a copy in memory that lives as long as it needs.
  */
 #define METHOD_INTERN_LIMIT 65536
 
@@ -998,12 +999,9 @@ method_intern(const RollupMethod *m)
 	entry = hash_search(interned_methods, m, HASH_FIND, NULL);
 	if (entry != NULL)
 		return entry;
+	/* a query sweeping thousands of parameters: copies of its own instead */
 	if (hash_get_num_entries(interned_methods) >= METHOD_INTERN_LIMIT)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many distinct mastery methods in one session"),
-				 errdetail("A session rolls up with at most %d distinct methods.", METHOD_INTERN_LIMIT),
-				 errhint("Use a few policies, not one per row.")));
+		return NULL;
 	entry = hash_search(interned_methods, m, HASH_ENTER, &found);
 	return entry;
 }

@@ -695,8 +695,10 @@ graph_argument(FunctionCallInfo fcinfo, int argno)
 										   ALLOCSET_DEFAULT_SIZES);
 		fcinfo->flinfo->fn_extra = cache;
 	}
-	/* a different graph replaces the cached one */
+	/* a different graph replaces the cached one (nothing stale if this fails) */
 	cache->key = NULL;
+	cache->keylen = 0;
+	cache->view.leaves = NULL;
 	MemoryContextReset(cache->cxt);
 	old = MemoryContextSwitchTo(cache->cxt);
 	graph = (SkillGraph *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno));

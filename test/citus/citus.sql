@@ -7,7 +7,7 @@
 -- Aggregates that Citus runs whole on the workers (grouped by the
 -- distribution column) and internal-state aggregates (rows pulled to the
 -- coordinator) must be exact too.
-SELECT plan(19);
+SELECT plan(21);
 SET timezone = 'UTC';
 SET citus.shard_count = 32;
 SET client_min_messages = warning;
@@ -93,6 +93,22 @@ SELECT set_eq($$SELECT skill, mastery(mastery_evidence(score, 4, at), 'power_law
 SELECT set_eq($$SELECT learner % 7, skill_graph_agg('s' || skill, 's' || (skill + 1 + learner % 3))::text FROM ev GROUP BY 1$$,
               $$SELECT learner % 7, skill_graph_agg('s' || skill, 's' || (skill + 1 + learner % 3))::text FROM ev_local GROUP BY 1$$,
               'skill_graph_agg on Citus equals one node');
+
+-- instructional groups per section, the roster distributed by learner:
+-- Citus gathers the rows, the groups equal one node's
+CREATE TABLE roster AS
+SELECT learner, learner % 20 AS section,
+       learner_profile('s' || skill, mastery_evidence(score, 4, at), 'decaying_average') AS p
+FROM ev_local WHERE learner < 600 GROUP BY learner;
+CREATE TABLE roster_local AS SELECT * FROM roster;
+SELECT create_distributed_table('roster', 'learner');
+CREATE TABLE course AS SELECT skill_graph_agg('s' || k, 's' || (k + 1)) AS g FROM generate_series(0, 8) k;
+SELECT set_eq($$SELECT section, instructional_groups(learner::text, p, g, 3, 4, 6) FROM roster, course GROUP BY section$$,
+              $$SELECT section, instructional_groups(learner::text, p, g, 3, 4, 6) FROM roster_local, course GROUP BY section$$,
+              'instructional_groups on Citus equals one node');
+SELECT set_eq($$SELECT section, group_disproportionality(learner % 4, (learner % 3)::text) FROM roster GROUP BY section$$,
+              $$SELECT section, group_disproportionality(learner % 4, (learner % 3)::text) FROM roster_local GROUP BY section$$,
+              'group_disproportionality on Citus equals one node');
 
 -- one large group on one shard: time grows with the rows, not their square
 CREATE TABLE big (learner int NOT NULL, skill int NOT NULL, at timestamptz NOT NULL, score float8 NOT NULL);

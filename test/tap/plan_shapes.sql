@@ -46,6 +46,12 @@ WHERE p.ord = r.ord;
 UPDATE shape_rows r SET s = m.s
 FROM (SELECT ord / 4 AS chunk, mastery_agg(e) AS s FROM shape_rows GROUP BY ord / 4) m
 WHERE m.chunk = r.ord / 4;
+-- a profile per learner and the framework of the rows, for the grouping aggregates
+ALTER TABLE shape_rows ADD COLUMN p learner_profile, ADD COLUMN fw skill_graph;
+UPDATE shape_rows r SET p = x.p
+FROM (SELECT learner, learner_profile(skill, e, 'latest(scale=4)') AS p FROM shape_rows GROUP BY learner) x
+WHERE x.learner = r.learner;
+UPDATE shape_rows SET fw = (SELECT skill_graph_agg(prerequisite, skill) FROM shape_rows WHERE relation = 'prerequisite');
 ANALYZE shape_rows;
 
 -- The settings of one shape, local to the transaction
@@ -175,6 +181,18 @@ SELECT * FROM plan_shapes('skill_graph_agg', 'prerequisite, skill', 'md5(%s::tex
 SELECT * FROM plan_shapes('skill_graph_agg', 'prerequisite, skill, relation', 'md5(%s::text)');
 SELECT * FROM plan_shapes('learner_profile', 'skill, e, ''decaying_average''', 'md5(%s::text)');
 SELECT * FROM plan_shapes('learner_profile', 'skill, s, ''mean_recent(n=4)''', 'md5(%s::text)');
+-- the grouping aggregates group one section at a time (at most 2,000
+-- learners): the same shapes over the first 400 rows, which a schema put
+-- first on the search path shows the function under the same name
+CREATE SCHEMA sections;
+CREATE TABLE sections.shape_rows AS SELECT * FROM public.shape_rows WHERE ord <= 400;
+ANALYZE sections.shape_rows;
+SET LOCAL search_path = sections, public;
+SELECT * FROM plan_shapes('instructional_groups', '''row '' || ord, p, fw, 3, 2, 5', 'md5(%s::text)');
+SELECT * FROM plan_shapes('instructional_groups', '''row '' || ord, p, fw, 3, 3, 6, ''similar''', 'md5(%s::text)');
+SELECT * FROM plan_shapes('instructional_groups', '''row '' || ord, p, fw, 3, 3, 6, ''mixed''', 'md5(%s::text)');
+SELECT * FROM plan_shapes('group_disproportionality', '(ord % 4)::int, learner', 'md5(%s::text)');
+RESET search_path;
 
 SELECT * FROM finish();
 ROLLBACK;

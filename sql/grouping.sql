@@ -1,0 +1,113 @@
+-- Instructional groups within a section, and the audit, on sections
+-- checked by hand.
+SET timezone = 'UTC';
+SET extra_float_digits = 0;
+
+-- Two chains: x1 -> x2 and y1 -> y2
+CREATE TABLE chains AS
+SELECT skill_graph_agg(p, s) AS g FROM (VALUES ('x1', 'x2'), ('y1', 'y2')) v(p, s);
+CREATE TABLE roster (section int, learner text, subgroup text, p learner_profile);
+INSERT INTO roster VALUES
+	-- A, B, C mastered x1: ready for x2 and y1
+	(1, 'A', 'ELL', '{"x1": {"mastery": 4, "out_of": 4}}'),
+	(1, 'B', 'ELL', '{"x1": {"mastery": 3.5, "out_of": 4}}'),
+	(1, 'C', 'ELL', '{"x1": {"mastery": 3, "out_of": 4}}'),
+	-- D, E mastered y1: ready for x1 and y2
+	(1, 'D', NULL, '{"y1": {"mastery": 4, "out_of": 4}}'),
+	(1, 'E', NULL, '{"y1": {"mastery": 3, "out_of": 4}}'),
+	-- F mastered nothing: ready for x1 and y1
+	(1, 'F', NULL, '{"x1": {"mastery": 1, "out_of": 4}}'),
+	-- G mastered everything: ready for nothing
+	(1, 'G', NULL, '{"x1": {"mastery": 4, "out_of": 4}, "x2": {"mastery": 4, "out_of": 4},
+	                 "y1": {"mastery": 4, "out_of": 4}, "y2": {"mastery": 4, "out_of": 4}}');
+
+-- readiness, groups of 2 to 3: y1 has the most ready learners (A B C F), but
+-- the fewest groups that cover everyone ready are x2 (A B C) and x1 (D E F);
+-- G, ready for nothing, joins the nearest group with room
+SELECT (x).* FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 2, 4)) x
+                   FROM roster, chains GROUP BY section) y ORDER BY 2, 1;
+-- the same in any input order
+SELECT a = b AS same_in_any_order FROM
+	(SELECT instructional_groups(learner, p, g, 3, 2, 4) a FROM (SELECT * FROM roster ORDER BY learner DESC) r, chains) x,
+	(SELECT instructional_groups(learner, p, g, 3, 2, 4 ORDER BY learner) b FROM roster, chains) y;
+
+-- similar: closest profiles (D E G, who mastered y1 or everything, and
+-- A B C F); focus the group's most common need: the lowest skill below 3,
+-- else the first ready skill (x1 for D and E; x2 for A, B and C)
+SELECT (x).* FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 3, 4, 'similar')) x
+                   FROM roster, chains GROUP BY section) y ORDER BY 2, 1;
+-- mixed: strong and weak learners in every group, group means close
+-- (overall mastery A D G 1, B 0.875, C E 0.75, F 0.25: means 0.81 and 0.79)
+SELECT (x).* FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 3, 4, 'mixed')) x
+                   FROM roster, chains GROUP BY section) y ORDER BY 2, 1;
+
+-- sizes at their edges: fewer learners than min_size make one group; an
+-- exact multiple splits evenly; one learner is one group; when no count of
+-- groups fits (7 learners in groups of 4 to 5) max_size wins
+SELECT n, mode, (SELECT array_agg(c ORDER BY c) FROM (SELECT count(*) c FROM unnest(gs) x GROUP BY x.group_no) z) AS sizes
+FROM (SELECT n, mode, instructional_groups(learner, p, g, 3, mn, mx, mode) gs
+      FROM (VALUES (2, 3, 4), (8, 2, 4), (1, 2, 3), (7, 4, 5), (9, 3, 3)) s(n, mn, mx),
+           (VALUES ('readiness'), ('similar'), ('mixed')) m(mode), chains,
+           LATERAL (SELECT 'L' || i AS learner,
+                           ('{"x1": {"mastery": ' || (i % 5) || ', "out_of": 4}}')::learner_profile AS p
+                    FROM generate_series(1, s.n) i) l
+      GROUP BY n, mn, mx, mode) r
+ORDER BY n, mode;
+
+-- every learner exactly once
+SELECT count(*) = count(DISTINCT (x).learner) AS each_once, count(*) AS learners
+FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 2, 3, 'similar')) x FROM roster, chains) y;
+
+-- errors
+SELECT instructional_groups(learner, p, g, 3, 4, 2) FROM roster, chains;
+SELECT instructional_groups(learner, p, g, 3, 2, 4, 'alphabetical') FROM roster, chains;
+SELECT instructional_groups(learner, p, g, NULL, 2, 4) FROM roster, chains;
+SELECT instructional_groups(l, p, g, 3, 2, 4) FROM (SELECT 'same' AS l, p FROM roster) r, chains;
+
+-- The audit: a grouping that puts all four ELL learners of 12 in one group
+-- of four is flagged (random grouping does that with p = 1/495 = 0.002;
+-- 0.012 after Holm's correction over the 6 cells); a grouping that spreads
+-- them is not
+CREATE TABLE audit_case (grouping text, group_no int, subgroup text);
+INSERT INTO audit_case
+SELECT 'tracked', CASE WHEN i <= 4 THEN 1 WHEN i <= 8 THEN 2 ELSE 3 END, CASE WHEN i <= 4 THEN 'ELL' ELSE 'non-ELL' END
+FROM generate_series(1, 12) i;
+INSERT INTO audit_case
+SELECT 'spread', 1 + i % 3, CASE WHEN i <= 4 THEN 'ELL' ELSE 'non-ELL' END
+FROM generate_series(1, 12) i;
+SELECT grouping, (d).group_no, (d).subgroup, (d).learners, round((d).share::numeric, 3) AS share,
+       round((d).ratio::numeric, 3) AS ratio, (d).flagged
+FROM (SELECT grouping, unnest(group_disproportionality(group_no, subgroup)) d FROM audit_case GROUP BY grouping) x
+ORDER BY grouping, 2, 3;
+-- a NULL subgroup is its own row; rows without a group are left out
+SELECT (d).* FROM (SELECT unnest(group_disproportionality(g, s)) d
+                   FROM (VALUES (1, 'a'), (1, NULL), (2, 'a'), (NULL, 'b')) v(g, s)) x;
+-- a learner without a profile (no evidence yet, an outer join) is grouped
+-- as having mastered nothing; a row without a learner adds nothing
+SELECT (x).* FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 1, 2)) x
+                   FROM (VALUES ('A', '{"x1": {"mastery": 4, "out_of": 4}}'::learner_profile), ('N', NULL), (NULL, '{}')) r(learner, p),
+                        chains) y ORDER BY 2, 1;
+-- the settings are constants of a section
+SELECT instructional_groups(learner, p, g, CASE WHEN learner = 'A' THEN 3 ELSE 2 END, 2, 4) FROM roster, chains;
+
+-- Readiness keeps max_size: 30 learners, 5 of them ready for one skill and
+-- the rest ready for nothing (everything mastered), groups of 3 to 6
+SELECT count(*) AS groups, max(c) AS largest, min(c) AS smallest, sum(c) AS learners
+FROM (SELECT (x).group_no, count(*) AS c
+      FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 3, 6)) x
+            FROM (SELECT 'L' || lpad(i::text, 2, '0') AS learner,
+                         CASE WHEN i <= 5 THEN '{"x1": {"mastery": 4, "out_of": 4}, "y1": {"mastery": 4, "out_of": 4}, "y2": {"mastery": 4, "out_of": 4}}'
+                              ELSE '{"x1": {"mastery": 4, "out_of": 4}, "x2": {"mastery": 4, "out_of": 4}, "y1": {"mastery": 4, "out_of": 4}, "y2": {"mastery": 4, "out_of": 4}}'
+                         END::learner_profile AS p
+                  FROM generate_series(1, 30) i) r, chains) y
+      GROUP BY 1) z;
+-- a random grouping of many groups is rarely flagged anywhere: 200 random
+-- groupings of 60 learners into 10 groups, 2 subgroups
+SELECT count(*) FILTER (WHERE any_flag) AS groupings_with_a_flag, count(*) AS groupings
+FROM (SELECT rep, bool_or((d).flagged) AS any_flag
+      FROM (SELECT rep, unnest(group_disproportionality(group_no, subgroup)) d
+            FROM (SELECT rep, (1 + (row_number() OVER (PARTITION BY rep ORDER BY md5(rep || '/' || i)) - 1) % 10)::int AS group_no,
+                         CASE WHEN i % 3 = 0 THEN 'a' ELSE 'b' END AS subgroup
+                  FROM generate_series(1, 200) rep, generate_series(1, 60) i) r
+            GROUP BY rep) x
+      GROUP BY rep) y;

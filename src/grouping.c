@@ -1,0 +1,2025 @@
+/*
+ * grouping.c
+ *		Flexible instructional groups within a section, and an equity audit
+ *		of any grouping.
+ *
+ * instructional_groups(learner, profile, g, threshold, min_size, max_size,
+ * mode) collects one row per learner: the profile, and (computed once per
+ * row with the graph cached for the query) the learner's ready skills.  The
+ * final function sorts the learners by code, so the result depends on the
+ * input only, never on its order or the plan, and groups them:
+ *
+ *   readiness  learners ready for the same skill grouped on it; focus
+ *              skills chosen to cover every learner with as few groups as
+ *              the sizes allow; then exhaustive improvement passes
+ *   similar    capacity-constrained k-medoids on profile_distance, then
+ *              exhaustive swap passes; focus the group's most common need
+ *   mixed      a serpentine draft by overall mastery, then exhaustive swap
+ *              passes that make the group means as equal as possible
+ *
+ * A section of 30 is small: the improvement passes try every move and
+ * every swap until none helps (O(n^2) per pass), which finds a local
+ * optimum no single exchange can improve.
+ *
+ * group_disproportionality(group_no, subgroup) counts every subgroup in
+ * every group and flags a count that random grouping of the same sizes
+ * would make unlikely (two-sided exact hypergeometric p < 0.05).
+ */
+#include "learner_profile.h"
+#include "skill_graph.h"
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/typcache.h"
+
+#include <limits.h>
+
+/* an n x n distance matrix per section: 2,000 learners take 32 MB */
+#define GROUPING_MAX_LEARNERS 2000
+#define GROUPING_MAX_PASSES 200
+
+typedef enum GroupingMode
+{
+	MODE_READINESS,
+	MODE_SIMILAR,
+	MODE_MIXED
+} GroupingMode;
+
+static const char *const mode_names[] = {"readiness", "similar", "mixed"};
+
+/* ---------- the aggregate state ---------- */
+
+typedef struct GroupLearner
+{
+	char	   *code;
+	LearnerProfile *profile;
+	int32		nready;
+	char	  **ready;			/* ready skill codes, in topological order */
+} GroupLearner;
+
+typedef struct GroupingState
+{
+	int32		mode;
+	int32		min_size;
+	int32		max_size;
+	double		threshold;
+	int32		n,
+				capacity;
+	GroupLearner *learners;
+} GroupingState;
+
+static GroupingMode
+mode_argument(FunctionCallInfo fcinfo, int argno)
+{
+	char	   *name;
+
+	if (PG_NARGS() <= argno)
+		return MODE_READINESS;
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("grouping mode must not be null"),
+				 errdetail("Valid modes are: readiness, similar, mixed.")));
+	name = text_to_cstring(PG_GETARG_TEXT_PP(argno));
+	for (int m = 0; m < (int) lengthof(mode_names); m++)
+		if (strcmp(name, mode_names[m]) == 0)
+			return (GroupingMode) m;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown grouping mode \"%s\"", name),
+			 errdetail("Valid modes are: readiness, similar, mixed.")));
+	pg_unreachable();
+}
+
+static void
+check_sizes(int min_size, int max_size)
+{
+	if (min_size < 1 || max_size < min_size || max_size > GROUPING_MAX_LEARNERS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("group sizes must satisfy 1 <= min_size <= max_size <= %d", GROUPING_MAX_LEARNERS),
+				 errdetail("min_size is %d and max_size is %d.", min_size, max_size)));
+}
+
+static void
+add_learner(GroupingState *st, GroupLearner *l)
+{
+	if (st->n >= GROUPING_MAX_LEARNERS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("instructional_groups groups at most %d learners at once", GROUPING_MAX_LEARNERS),
+				 errhint("Group by section: groups are formed within one section.")));
+	if (st->n >= st->capacity)
+	{
+		st->capacity = Max(32, st->capacity * 2);
+		st->learners = st->learners ? repalloc(st->learners, sizeof(GroupLearner) * st->capacity) :
+			palloc(sizeof(GroupLearner) * st->capacity);
+	}
+	st->learners[st->n++] = *l;
+}
+
+static GroupingState *
+grouping_state(FunctionCallInfo fcinfo, MemoryContext *aggcontext)
+{
+	if (!AggCheckCallContext(fcinfo, aggcontext))
+		elog(ERROR, "instructional_groups called in non-aggregate context");
+	if (PG_ARGISNULL(0))
+	{
+		GroupingState *st = MemoryContextAllocZero(*aggcontext, sizeof(GroupingState));
+
+		st->mode = -1;
+		return st;
+	}
+	return (GroupingState *) PG_GETARG_POINTER(0);
+}
+
+/*
+ * The mode, sizes and threshold of a section are constants of the call: a
+ * section grouped under two settings has no single answer.
+ */
+static void
+state_settings(GroupingState *st, int mode, int min_size, int max_size, double threshold)
+{
+	if (st->mode < 0)
+	{
+		st->mode = mode;
+		st->min_size = min_size;
+		st->max_size = max_size;
+		st->threshold = threshold;
+	}
+	else if (st->mode != mode || st->min_size != min_size || st->max_size != max_size ||
+			 st->threshold != threshold)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("grouping settings change within one section"),
+				 errdetail("The section started with mode %s, sizes %d to %d and threshold %g, then got mode %s, sizes %d to %d and threshold %g.",
+						   mode_names[st->mode], st->min_size, st->max_size, st->threshold,
+						   mode_names[mode], min_size, max_size, threshold),
+				 errhint("Pass the mode, sizes and threshold as constants, or the same value for every row of a section.")));
+}
+
+/*
+ * instructional_groups(learner, profile, g, threshold, min_size, max_size
+ * [, mode]): transition.  A row without a learner adds nothing; a learner
+ * without a profile (an outer join: no evidence yet) has mastered nothing
+ * and is grouped like everyone else.
+ */
+PG_FUNCTION_INFO_V1(instructional_groups_transfn);
+Datum
+instructional_groups_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	GroupingState *st = grouping_state(fcinfo, &aggcontext);
+	GraphView  *g;
+	const LearnerProfile *p;
+	double		threshold;
+	int			mode;
+	GroupLearner l;
+	int32	   *ready;
+	MemoryContext old;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(st);
+	for (int a = 3; a <= 6; a++)
+		if (PG_ARGISNULL(a))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("the skill graph, threshold and group sizes of instructional_groups must not be null")));
+	threshold = PG_GETARG_FLOAT8(4);
+	if (!isfinite(threshold))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("mastery threshold must be a finite number")));
+	check_sizes(PG_GETARG_INT32(5), PG_GETARG_INT32(6));
+	mode = mode_argument(fcinfo, 7);
+	state_settings(st, mode, PG_GETARG_INT32(5), PG_GETARG_INT32(6), threshold);
+
+	g = graph_argument(fcinfo, 3);
+	p = PG_ARGISNULL(2) ? profile_build(NULL, 0) : PG_GETARG_PROFILE(2);
+	ready = palloc(sizeof(int32) * Max(g->n, 1));
+	l.nready = profile_ready_skills(g, p, threshold, ready);
+
+	old = MemoryContextSwitchTo(aggcontext);
+	l.code = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	l.profile = palloc(VARSIZE(p));
+	memcpy(l.profile, p, VARSIZE(p));
+	l.ready = palloc(sizeof(char *) * Max(l.nready, 1));
+	for (int i = 0; i < l.nready; i++)
+		l.ready[i] = pstrdup(skill_code(g, ready[i]));
+	add_learner(st, &l);
+	MemoryContextSwitchTo(old);
+	pfree(ready);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(instructional_groups_combinefn);
+Datum
+instructional_groups_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	GroupingState *a = grouping_state(fcinfo, &aggcontext);
+	GroupingState *b = PG_ARGISNULL(1) ? NULL : (GroupingState *) PG_GETARG_POINTER(1);
+	MemoryContext old;
+
+	if (b == NULL || b->mode < 0)
+		PG_RETURN_POINTER(a);
+	state_settings(a, b->mode, b->min_size, b->max_size, b->threshold);
+	old = MemoryContextSwitchTo(aggcontext);
+	for (int i = 0; i < b->n; i++)
+	{
+		GroupLearner l = b->learners[i];
+
+		l.code = pstrdup(l.code);
+		l.profile = palloc(VARSIZE(b->learners[i].profile));
+		memcpy(l.profile, b->learners[i].profile, VARSIZE(b->learners[i].profile));
+		l.ready = palloc(sizeof(char *) * Max(l.nready, 1));
+		for (int k = 0; k < l.nready; k++)
+			l.ready[k] = pstrdup(b->learners[i].ready[k]);
+		add_learner(a, &l);
+	}
+	MemoryContextSwitchTo(old);
+	PG_RETURN_POINTER(a);
+}
+
+/*
+ * Serialized: format byte, mode, sizes, count, then per learner its code,
+ * its profile's bytes and its ready skills, each length-prefixed (bytes,
+ * never converted: independent of client_encoding).
+ */
+#define GROUPING_STATE_FORMAT 1
+
+static void
+send_string(StringInfo buf, const char *s)
+{
+	int			len = strlen(s);
+
+	pq_sendint32(buf, len);
+	pq_sendbytes(buf, s, len);
+}
+
+pg_attribute_noreturn()
+static void
+corrupt_grouping_state(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("invalid serialized instructional_groups state"),
+			 errdetail("%s", detail)));
+}
+
+/* A skill code (1 to SKILL_CODE_MAX_LENGTH bytes) or a learner (any text) */
+static char *
+receive_string(StringInfo msg, bool skill)
+{
+	int			len = pq_getmsgint(msg, 4);
+	char	   *s;
+
+	if (len < (skill ? 1 : 0) || (skill && len > SKILL_CODE_MAX_LENGTH) || len > msg->len - msg->cursor)
+		corrupt_grouping_state("A code has an invalid length.");
+	s = pnstrdup(pq_getmsgbytes(msg, len), len);
+	if (strlen(s) != (size_t) len || !pg_verifymbstr(s, len, true))
+		corrupt_grouping_state("A code is not valid text.");
+	return s;
+}
+
+PG_FUNCTION_INFO_V1(instructional_groups_serializefn);
+Datum
+instructional_groups_serializefn(PG_FUNCTION_ARGS)
+{
+	GroupingState *st = (GroupingState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, GROUPING_STATE_FORMAT);
+	pq_sendint32(&buf, st->mode);
+	pq_sendint32(&buf, st->min_size);
+	pq_sendint32(&buf, st->max_size);
+	pq_sendfloat8(&buf, st->threshold);
+	pq_sendint32(&buf, st->n);
+	for (int i = 0; i < st->n; i++)
+	{
+		GroupLearner *l = &st->learners[i];
+
+		send_string(&buf, l->code);
+		pq_sendint32(&buf, VARSIZE(l->profile));
+		pq_sendbytes(&buf, (char *) l->profile, VARSIZE(l->profile));
+		pq_sendint32(&buf, l->nready);
+		for (int k = 0; k < l->nready; k++)
+			send_string(&buf, l->ready[k]);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(instructional_groups_deserializefn);
+Datum
+instructional_groups_deserializefn(PG_FUNCTION_ARGS)
+{
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	StringInfoData msg;
+	GroupingState *st = palloc0(sizeof(GroupingState));
+	int			n;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "instructional_groups_deserializefn called in non-aggregate context");
+	msg.data = VARDATA_ANY(in);
+	msg.len = VARSIZE_ANY_EXHDR(in);
+	msg.maxlen = msg.len;
+	msg.cursor = 0;
+	if (msg.len < 25 || pq_getmsgbyte(&msg) != GROUPING_STATE_FORMAT)
+		corrupt_grouping_state("Its header is missing or has an unknown format.");
+	st->mode = pq_getmsgint(&msg, 4);
+	st->min_size = pq_getmsgint(&msg, 4);
+	st->max_size = pq_getmsgint(&msg, 4);
+	st->threshold = pq_getmsgfloat8(&msg);
+	n = pq_getmsgint(&msg, 4);
+	if (st->mode < -1 || st->mode > MODE_MIXED || (st->mode < 0 && n != 0) ||
+		(st->mode >= 0 && (st->min_size < 1 || st->max_size < st->min_size ||
+						   st->max_size > GROUPING_MAX_LEARNERS || !isfinite(st->threshold))))
+		corrupt_grouping_state("Its settings are out of range.");
+	/* each learner takes at least 13 bytes: check before allocating */
+	if (n < 0 || n > GROUPING_MAX_LEARNERS || (int64) n * 13 > msg.len - msg.cursor)
+		corrupt_grouping_state("Its learner count does not match its size.");
+	for (int i = 0; i < n; i++)
+	{
+		GroupLearner l;
+		int			size;
+
+		l.code = receive_string(&msg, false);
+		size = pq_getmsgint(&msg, 4);
+		if (size < (int) offsetof(LearnerProfile, entries) || size > msg.len - msg.cursor)
+			corrupt_grouping_state("A profile has an invalid length.");
+		l.profile = palloc(size);
+		memcpy(l.profile, pq_getmsgbytes(&msg, size), size);
+		if ((int) VARSIZE(l.profile) != size)
+			corrupt_grouping_state("A profile has an invalid length.");
+		profile_check(l.profile);
+		l.nready = pq_getmsgint(&msg, 4);
+		if (l.nready < 0 || (int64) l.nready * 5 > msg.len - msg.cursor)
+			corrupt_grouping_state("A ready skill count does not match the size.");
+		l.ready = palloc(sizeof(char *) * Max(l.nready, 1));
+		for (int k = 0; k < l.nready; k++)
+			l.ready[k] = receive_string(&msg, true);
+		add_learner(st, &l);
+		CHECK_FOR_INTERRUPTS();
+	}
+	pq_getmsgend(&msg);
+	PG_RETURN_POINTER(st);
+}
+
+/* ---------- grouping a section ---------- */
+
+typedef struct Section
+{
+	int			n;
+	GroupLearner **learners;	/* sorted by code */
+	double	   *overall;		/* mean mastery share of each learner */
+	const char **need;			/* each learner's need (see learner_need) */
+	double	   *distance;		/* n x n profile distances */
+	/* the skills learners are ready for, by index */
+	int			nskills;
+	char	  **skills;			/* sorted by code */
+	bool	   *ready;			/* n x nskills */
+	int32	   *group;			/* the group of each learner */
+	int			ngroups;
+	int32	   *focus;			/* per group: a skill index, or -1 */
+	int32	   *size;			/* per group */
+	int			min_size,
+				max_size;
+} Section;
+
+static int
+compare_learner_pointers(const void *a, const void *b)
+{
+	return strcmp((*(GroupLearner *const *) a)->code, (*(GroupLearner *const *) b)->code);
+}
+
+static int
+compare_ints_asc(const void *a, const void *b)
+{
+	return *(const int *) a - *(const int *) b;
+}
+
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static double
+overall_mastery(const LearnerProfile *p)
+{
+	double		sum = 0.0;
+	int			n = 0;
+
+	for (int i = 0; i < p->nentries; i++)
+		if (p->entries[i].flags & ENTRY_HAS_MASTERY)
+		{
+			sum += p->entries[i].mastery / p->entries[i].out_of;
+			n++;
+		}
+	return n > 0 ? sum / n : 0.0;
+}
+
+/*
+ * A learner's need: the lowest of their skills below the threshold (ties by
+ * code); with none below it, the first skill they are ready for; else none.
+ */
+static const char *
+learner_need(const GroupLearner *l, double threshold)
+{
+	const LearnerProfile *p = l->profile;
+	int			best = -1;
+
+	for (int i = 0; i < p->nentries; i++)
+		if ((p->entries[i].flags & ENTRY_HAS_MASTERY) && p->entries[i].mastery < threshold &&
+			(best < 0 || entry_proportion(&p->entries[i]) < entry_proportion(&p->entries[best])))
+			best = i;
+	if (best >= 0)
+		return profile_code(p, best);
+	return l->nready > 0 ? l->ready[0] : NULL;
+}
+
+static int
+skill_index(const Section *s, const char *code)
+{
+	int			lo = 0,
+				hi = s->nskills - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int			c = strcmp(s->skills[mid], code);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+#define DIST(s, i, j) ((s)->distance[(size_t) (i) * (s)->n + (j)])
+#define READY(s, i, k) ((s)->ready[(size_t) (i) * (s)->nskills + (k)])
+
+static void
+section_prepare(Section *s, const GroupingState *st)
+{
+	int			nall = 0;
+	char	  **all;
+
+	s->n = st->n;
+	s->min_size = st->min_size;
+	s->max_size = st->max_size;
+	s->learners = palloc(sizeof(GroupLearner *) * Max(s->n, 1));
+	for (int i = 0; i < s->n; i++)
+		s->learners[i] = &st->learners[i];
+	qsort(s->learners, s->n, sizeof(GroupLearner *), compare_learner_pointers);
+	for (int i = 1; i < s->n; i++)
+		if (strcmp(s->learners[i - 1]->code, s->learners[i]->code) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("learner \"%s\" appears twice in one section", s->learners[i]->code),
+					 errhint("Give instructional_groups one row per learner: their profile.")));
+	s->overall = palloc(sizeof(double) * Max(s->n, 1));
+	s->need = palloc(sizeof(char *) * Max(s->n, 1));
+	for (int i = 0; i < s->n; i++)
+	{
+		s->overall[i] = overall_mastery(s->learners[i]->profile);
+		s->need[i] = learner_need(s->learners[i], st->threshold);
+	}
+	/* mixed groups never look at how alike two learners are */
+	s->distance = NULL;
+	if (st->mode != MODE_MIXED)
+	{
+		s->distance = palloc_extended(sizeof(double) * Max((Size) s->n * s->n, 1), MCXT_ALLOC_HUGE);
+		for (int i = 0; i < s->n; i++)
+		{
+			DIST(s, i, i) = 0.0;
+			for (int j = i + 1; j < s->n; j++)
+				DIST(s, i, j) = DIST(s, j, i) =
+					profile_distance_between(s->learners[i]->profile, s->learners[j]->profile);
+			CHECK_FOR_INTERRUPTS();
+		}
+	}
+	/* the skill dictionary */
+	for (int i = 0; i < s->n; i++)
+		nall += s->learners[i]->nready;
+	all = palloc(sizeof(char *) * Max(nall, 1));
+	nall = 0;
+	for (int i = 0; i < s->n; i++)
+		for (int k = 0; k < s->learners[i]->nready; k++)
+			all[nall++] = s->learners[i]->ready[k];
+	qsort(all, nall, sizeof(char *), compare_strings);
+	s->skills = palloc(sizeof(char *) * Max(nall, 1));
+	s->nskills = 0;
+	for (int i = 0; i < nall; i++)
+		if (s->nskills == 0 || strcmp(s->skills[s->nskills - 1], all[i]) != 0)
+			s->skills[s->nskills++] = all[i];
+	if ((Size) s->n * Max(s->nskills, 1) > 100 * 1000 * 1000)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many learners and ready skills in one section"),
+				 errdetail("%d learners are ready for %d different skills.", s->n, s->nskills),
+				 errhint("Group one section at a time, on the skill graph of its course.")));
+	s->ready = palloc_extended(sizeof(bool) * Max((Size) s->n * s->nskills, 1),
+							   MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	for (int i = 0; i < s->n; i++)
+		for (int k = 0; k < s->learners[i]->nready; k++)
+			READY(s, i, skill_index(s, s->learners[i]->ready[k])) = true;
+	s->group = palloc(sizeof(int32) * Max(s->n, 1));
+	s->focus = palloc(sizeof(int32) * Max(s->n, 1));
+	s->size = palloc0(sizeof(int32) * Max(s->n, 1));
+	s->ngroups = 0;
+}
+
+/*
+ * How many groups: the fewest that keep every group at most max_size, if
+ * their even sizes are at least min_size; when no count satisfies both
+ * (7 learners in groups of 4 to 5), max_size wins and a group is smaller
+ * than min_size; fewer learners than min_size make one group.
+ */
+static int
+group_count(int n, int min_size, int max_size)
+{
+	int			k = (n + max_size - 1) / max_size;
+
+	return Max(k, 1);
+}
+
+/* Even sizes for k groups of n: the first n % k get one more */
+static int
+even_size(int n, int k, int g)
+{
+	return n / k + (g < n % k ? 1 : 0);
+}
+
+/* ---------- mixed: balanced on overall mastery ---------- */
+
+typedef struct Ranked
+{
+	double		key;
+	int			index;
+} Ranked;
+
+/* ascending by key, ties by index: a deterministic order */
+static int
+compare_ranked_asc(const void *a, const void *b)
+{
+	const Ranked *x = a;
+	const Ranked *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->index - y->index;
+}
+
+static int
+compare_ranked_desc(const void *a, const void *b)
+{
+	const Ranked *x = a;
+	const Ranked *y = b;
+
+	if (x->key != y->key)
+		return x->key > y->key ? -1 : 1;
+	return x->index - y->index;
+}
+
+static void
+group_mixed(Section *s)
+{
+	int			k = group_count(s->n, s->min_size, s->max_size);
+	Ranked	   *order = palloc(sizeof(Ranked) * Max(s->n, 1));
+	double	   *sum = palloc0(sizeof(double) * k);
+	double		mean = 0.0;
+	int			g = 0,
+				direction = 1;
+
+	s->ngroups = k;
+	for (int i = 0; i < s->n; i++)
+	{
+		order[i].key = s->overall[i];
+		order[i].index = i;
+		mean += s->overall[i];
+	}
+	mean /= Max(s->n, 1);
+	qsort(order, s->n, sizeof(Ranked), compare_ranked_desc);
+	/* a serpentine draft: every group gets strong and weak learners */
+	for (int r = 0; r < s->n; r++)
+	{
+		while (s->size[g] >= even_size(s->n, k, g))
+		{
+			g += direction;
+			if (g < 0 || g >= k)
+			{
+				direction = -direction;
+				g += direction;
+			}
+		}
+		s->group[order[r].index] = g;
+		s->size[g]++;
+		sum[g] += order[r].key;
+		g += direction;
+		if (g < 0 || g >= k)
+		{
+			direction = -direction;
+			g += direction;
+		}
+	}
+	/* swaps that bring group means closer to the section's mean */
+	for (int pass = 0; pass < GROUPING_MAX_PASSES; pass++)
+	{
+		bool		improved = false;
+
+		for (int i = 0; i < s->n; i++)
+			for (int j = i + 1; j < s->n; j++)
+			{
+				int			a = s->group[i],
+							b = s->group[j];
+				double		before,
+							after,
+							sa,
+							sb;
+
+				if (a == b)
+					continue;
+				sa = sum[a] - s->overall[i] + s->overall[j];
+				sb = sum[b] - s->overall[j] + s->overall[i];
+				before = pow(sum[a] / s->size[a] - mean, 2) + pow(sum[b] / s->size[b] - mean, 2);
+				after = pow(sa / s->size[a] - mean, 2) + pow(sb / s->size[b] - mean, 2);
+				if (after < before - 1e-12)
+				{
+					s->group[i] = b;
+					s->group[j] = a;
+					sum[a] = sa;
+					sum[b] = sb;
+					improved = true;
+				}
+			}
+		CHECK_FOR_INTERRUPTS();
+		if (!improved)
+			break;
+	}
+	for (int h = 0; h < k; h++)
+		s->focus[h] = -1;
+}
+
+/* ---------- similar: capacity-constrained k-medoids ---------- */
+
+typedef struct Pair
+{
+	double		d;
+	int			learner;
+	int			group;
+} Pair;
+
+static int
+compare_pairs(const void *a, const void *b)
+{
+	const Pair *x = a;
+	const Pair *y = b;
+
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	if (x->learner != y->learner)
+		return x->learner - y->learner;
+	return x->group - y->group;
+}
+
+/* Every learner to its nearest medoid with room (sizes even), nearest pairs first */
+static bool
+assign_to_medoids(Section *s, int k, const int *medoid, Pair *pairs, int32 *next)
+{
+	int			np = 0;
+	bool		changed = false;
+
+	for (int i = 0; i < s->n; i++)
+		for (int g = 0; g < k; g++)
+		{
+			pairs[np].d = DIST(s, i, medoid[g]);
+			pairs[np].learner = i;
+			pairs[np].group = g;
+			np++;
+		}
+	qsort(pairs, np, sizeof(Pair), compare_pairs);
+	for (int g = 0; g < k; g++)
+		s->size[g] = 0;
+	for (int i = 0; i < s->n; i++)
+		next[i] = -1;
+	for (int p = 0; p < np; p++)
+	{
+		Pair	   *pr = &pairs[p];
+
+		if (next[pr->learner] >= 0 || s->size[pr->group] >= even_size(s->n, k, pr->group))
+			continue;
+		next[pr->learner] = pr->group;
+		s->size[pr->group]++;
+	}
+	for (int i = 0; i < s->n; i++)
+	{
+		if (s->group[i] != next[i])
+			changed = true;
+		s->group[i] = next[i];
+	}
+	return changed;
+}
+
+/* The distance of learner i to the members of group g (i excluded) */
+/*
+ * sums[i * k + g]: the summed distance from learner i to the members of
+ * group g.  Kept up to date move by move, so a swap is judged in O(1) and
+ * a pass over all pairs costs O(n^2).
+ */
+static double *
+group_sums(const Section *s, int k)
+{
+	double	   *sums = palloc_extended(sizeof(double) * Max((Size) s->n * k, 1),
+									   MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+
+	for (int i = 0; i < s->n; i++)
+	{
+		for (int j = 0; j < s->n; j++)
+			if (s->group[j] >= 0)
+				sums[(Size) i * k + s->group[j]] += DIST(s, i, j);
+		if ((i & 63) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return sums;
+}
+
+#define SUM(sums, k, i, g) ((sums)[(Size) (i) * (k) + (g)])
+
+/* Learner x moves from group from to group to */
+static void
+sums_move(const Section *s, double *sums, int k, int x, int from, int to)
+{
+	for (int i = 0; i < s->n; i++)
+	{
+		double		d = DIST(s, i, x);
+
+		SUM(sums, k, i, from) -= d;
+		SUM(sums, k, i, to) += d;
+	}
+}
+
+/*
+ * Swaps of two learners between groups while one lowers the summed
+ * distance within groups, until none does: a local optimum no single
+ * exchange improves.
+ */
+static void
+improve_by_swaps(Section *s)
+{
+	int			k = s->ngroups;
+	double	   *sums = group_sums(s, k);
+
+	for (int pass = 0; pass < GROUPING_MAX_PASSES; pass++)
+	{
+		bool		improved = false;
+
+		for (int i = 0; i < s->n; i++)
+		{
+			for (int j = i + 1; j < s->n; j++)
+			{
+				int			a = s->group[i],
+							b = s->group[j];
+				double		gain;
+
+				if (a == b)
+					continue;
+				/* i leaves a for b, j leaves b for a */
+				gain = SUM(sums, k, i, a) + SUM(sums, k, j, b)
+					- (SUM(sums, k, i, b) - DIST(s, i, j))
+					- (SUM(sums, k, j, a) - DIST(s, i, j));
+				if (gain > 1e-12)
+				{
+					s->group[i] = b;
+					s->group[j] = a;
+					sums_move(s, sums, k, i, a, b);
+					sums_move(s, sums, k, j, b, a);
+					improved = true;
+				}
+			}
+			CHECK_FOR_INTERRUPTS();
+		}
+		if (!improved)
+			break;
+	}
+	pfree(sums);
+}
+
+static void
+group_similar(Section *s)
+{
+	int			k = group_count(s->n, s->min_size, s->max_size);
+	int		   *medoid = palloc(sizeof(int) * k);
+	bool	   *is_seed = palloc0(sizeof(bool) * Max(s->n, 1));
+	Pair	   *pairs = palloc_extended(sizeof(Pair) * Max((Size) s->n * k, 1), MCXT_ALLOC_HUGE);
+	int32	   *next = palloc(sizeof(int32) * Max(s->n, 1));
+	double	   *nearest = palloc(sizeof(double) * Max(s->n, 1));
+
+	s->ngroups = k;
+	for (int i = 0; i < s->n; i++)
+		s->group[i] = -1;
+	/* seeds far apart: the weakest learner, then whoever is farthest from all seeds */
+	medoid[0] = 0;
+	for (int i = 1; i < s->n; i++)
+		if (s->overall[i] < s->overall[medoid[0]])
+			medoid[0] = i;
+	is_seed[medoid[0]] = true;
+	for (int i = 0; i < s->n; i++)
+		nearest[i] = DIST(s, i, medoid[0]);
+	for (int g = 1; g < k; g++)
+	{
+		int			far = -1;
+
+		for (int i = 0; i < s->n; i++)
+			if (!is_seed[i] && (far < 0 || nearest[i] > nearest[far]))
+				far = i;
+		medoid[g] = far;
+		is_seed[far] = true;
+		for (int i = 0; i < s->n; i++)
+			nearest[i] = Min(nearest[i], DIST(s, i, far));
+		if ((g & 63) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	/* assign, move each medoid to its group's center, again until stable */
+	for (int iteration = 0; iteration < 50; iteration++)
+	{
+		bool		moved = false;
+		double	   *sums;
+
+		if (!assign_to_medoids(s, k, medoid, pairs, next) && iteration > 0)
+			break;
+		sums = group_sums(s, k);
+		for (int i = 0; i < s->n; i++)
+		{
+			int			g = s->group[i];
+			int			best = medoid[g];
+			double		d = SUM(sums, k, i, g);
+			double		best_sum = SUM(sums, k, best, g);
+
+			if (s->group[best] != g || d < best_sum - 1e-12 || (fabs(d - best_sum) <= 1e-12 && i < best))
+			{
+				medoid[g] = i;
+				moved = true;
+			}
+		}
+		pfree(sums);
+		CHECK_FOR_INTERRUPTS();
+		if (!moved)
+			break;
+	}
+	improve_by_swaps(s);
+}
+
+/* ---------- readiness: groups on a shared ready skill ---------- */
+
+static int
+ready_count(const Section *s, int i)
+{
+	int			c = 0;
+
+	for (int k = 0; k < s->nskills; k++)
+		c += READY(s, i, k);
+	return c;
+}
+
+static int
+compare_by_options(const void *a, const void *b, void *arg)
+{
+	const int  *options = arg;
+	int			x = *(const int *) a;
+	int			y = *(const int *) b;
+
+	if (options[x] != options[y])
+		return options[x] - options[y];
+	return x - y;
+}
+
+/*
+ * Exact readiness groups for small sections: for k = the fewest groups the
+ * sizes allow, then k + 1, ..., every multiset of k focus skills (in code
+ * order, so the first found is deterministic) is tried, and a flow with
+ * lower bounds decides whether every learner with a ready skill can sit in
+ * a group on one of them with every group between min_size and max_size.
+ * The search stops past READINESS_EXACT_COMBINATIONS multisets or
+ * READINESS_EXACT_WORK steps of the flows (large sections); then the
+ * greedy choice stands.
+ */
+#define READINESS_EXACT_COMBINATIONS 20000
+#define READINESS_EXACT_WORK 100000000L
+
+typedef struct FlowEdge
+{
+	int			to;
+	int			cap;
+	int			rev;			/* index of the reverse edge in to's list */
+} FlowEdge;
+
+typedef struct FlowGraph
+{
+	int			n;
+	int		   *nedges;
+	int		   *capacity;
+	FlowEdge  **edges;
+	bool	   *seen;
+	long		work;			/* edges looked at */
+} FlowGraph;
+
+static void
+flow_init(FlowGraph *f, int n)
+{
+	f->n = n;
+	f->nedges = palloc0(sizeof(int) * n);
+	f->capacity = palloc0(sizeof(int) * n);
+	f->edges = palloc0(sizeof(FlowEdge *) * n);
+	f->seen = palloc(sizeof(bool) * n);
+	f->work = 0;
+}
+
+static void
+flow_push_edge(FlowGraph *f, int u, FlowEdge e)
+{
+	if (f->nedges[u] >= f->capacity[u])
+	{
+		f->capacity[u] = Max(4, f->capacity[u] * 2);
+		f->edges[u] = f->edges[u] ? repalloc(f->edges[u], sizeof(FlowEdge) * f->capacity[u]) :
+			palloc(sizeof(FlowEdge) * f->capacity[u]);
+	}
+	f->edges[u][f->nedges[u]++] = e;
+}
+
+static void
+flow_add(FlowGraph *f, int u, int v, int cap)
+{
+	FlowEdge	a = {v, cap, f->nedges[v] + (u == v ? 1 : 0)};
+	FlowEdge	b = {u, 0, f->nedges[u]};
+
+	flow_push_edge(f, u, a);
+	flow_push_edge(f, v, b);
+}
+
+static int
+flow_augment(FlowGraph *f, int u, int t, int limit)
+{
+	/* a path can pass every learner: deep recursion on large sections */
+	check_stack_depth();
+	if (u == t)
+		return limit;
+	f->seen[u] = true;
+	f->work += f->nedges[u];
+	for (int k = 0; k < f->nedges[u]; k++)
+	{
+		FlowEdge   *e = &f->edges[u][k];
+
+		if (e->cap > 0 && !f->seen[e->to])
+		{
+			int			pushed = flow_augment(f, e->to, t, Min(limit, e->cap));
+
+			if (pushed > 0)
+			{
+				e->cap -= pushed;
+				f->edges[e->to][e->rev].cap += pushed;
+				return pushed;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+flow_max(FlowGraph *f, int s, int t)
+{
+	int			total = 0;
+
+	for (;;)
+	{
+		int			pushed;
+
+		memset(f->seen, 0, sizeof(bool) * f->n);
+		pushed = flow_augment(f, s, t, INT_MAX);
+		if (pushed == 0)
+			return total;
+		total += pushed;
+	}
+}
+
+/*
+ * Can the learners in cover[] all sit in groups on these focus skills
+ * (count[k] groups on skill k)?  A circulation with lower bounds: learner
+ * exactly 1, skill k between count[k] * min and count[k] * max.  On
+ * success, chosen[i] is learner i's skill.
+ */
+static bool
+readiness_feasible(Section *s, const int *cover, int ncover, const int *skill, const int *count,
+				   int nchosen, int *chosen, long *work)
+{
+	/* nodes: 0 source, 1 sink, learners, skills, 2 + ncover + nchosen: S*, T* */
+	int			S = 0,
+				T = 1,
+				base_l = 2,
+				base_s = 2 + ncover,
+				SS = 2 + ncover + nchosen,
+				TT = SS + 1;
+	FlowGraph	f;
+	int		   *excess;
+	int			need = 0;
+
+	flow_init(&f, TT + 1);
+	excess = palloc0(sizeof(int) * (TT + 1));
+	for (int a = 0; a < ncover; a++)
+	{
+		/* S -> learner with lower bound 1 and capacity 1: only the demand */
+		excess[base_l + a] += 1;
+		excess[S] -= 1;
+		for (int k = 0; k < nchosen; k++)
+			if (READY(s, cover[a], skill[k]))
+				flow_add(&f, base_l + a, base_s + k, 1);
+	}
+	for (int k = 0; k < nchosen; k++)
+	{
+		int			lo = count[k] * s->min_size,
+					hi = count[k] * s->max_size;
+
+		flow_add(&f, base_s + k, T, hi - lo);
+		excess[T] += lo;
+		excess[base_s + k] -= lo;
+	}
+	flow_add(&f, T, S, INT_MAX / 2);
+	for (int v = 0; v < SS; v++)
+	{
+		if (excess[v] > 0)
+		{
+			flow_add(&f, SS, v, excess[v]);
+			need += excess[v];
+		}
+		else if (excess[v] < 0)
+			flow_add(&f, v, TT, -excess[v]);
+	}
+	if (flow_max(&f, SS, TT) != need)
+	{
+		*work += f.work;
+		return false;
+	}
+	*work += f.work;
+	for (int a = 0; a < ncover; a++)
+	{
+		chosen[a] = -1;
+		for (int e = 0; e < f.nedges[base_l + a]; e++)
+		{
+			FlowEdge   *edge = &f.edges[base_l + a][e];
+
+			if (edge->to >= base_s && edge->to < base_s + nchosen && edge->cap == 0)
+				chosen[a] = skill[edge->to - base_s];
+		}
+		if (chosen[a] < 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The exact search; true when it found groups for everyone in cover[]
+ * (then s->group, focus, size and ngroups are set for them).
+ */
+static bool
+readiness_exact(Section *s, const int *cover, int ncover, int kmax)
+{
+	int			kmin = (ncover + s->max_size - 1) / s->max_size;
+	int		   *candidates = palloc(sizeof(int) * Max(s->nskills, 1));
+	int			m = 0;
+	int		   *pick = palloc(sizeof(int) * Max(kmax, 1));
+	int		   *skill = palloc(sizeof(int) * Max(kmax, 1));
+	int		   *count = palloc(sizeof(int) * Max(kmax, 1));
+	int		   *chosen = palloc(sizeof(int) * Max(ncover, 1));
+	int		   *readers = palloc0(sizeof(int) * Max(s->nskills, 1));
+	long		tried = 0;
+	long		work = 0;
+	bool		found = false;
+	MemoryContext attempt_cxt = AllocSetContextCreate(CurrentMemoryContext,
+													  "readiness search", ALLOCSET_DEFAULT_SIZES);
+
+	for (int k = 0; k < s->nskills; k++)
+	{
+		for (int a = 0; a < ncover; a++)
+			readers[k] += READY(s, cover[a], k);
+		if (readers[k] >= s->min_size)
+			candidates[m++] = k;
+	}
+	if (m == 0 || ncover == 0)
+		kmax = 0;
+	for (int k = Max(kmin, 1); k <= kmax && !found; k++)
+	{
+		/* multisets of k candidates: pick[0] <= pick[1] <= ... */
+		for (int i = 0; i < k; i++)
+			pick[i] = 0;
+		for (;;)
+		{
+			int			nchosen = 0;
+			bool		possible = true;
+
+			/* group the picks by skill, and prune what cannot fill */
+			for (int i = 0; i < k; i++)
+			{
+				if (nchosen > 0 && skill[nchosen - 1] == candidates[pick[i]])
+					count[nchosen - 1]++;
+				else
+				{
+					skill[nchosen] = candidates[pick[i]];
+					count[nchosen++] = 1;
+				}
+			}
+			for (int c = 0; c < nchosen && possible; c++)
+				possible = readers[skill[c]] >= count[c] * s->min_size;
+			if (possible)
+			{
+				MemoryContext old = MemoryContextSwitchTo(attempt_cxt);
+
+				possible = readiness_feasible(s, cover, ncover, skill, count, nchosen, chosen, &work);
+				MemoryContextSwitchTo(old);
+				MemoryContextReset(attempt_cxt);
+			}
+			if (possible)
+			{
+				/* learners of one skill into its groups, in code order, evenly */
+				int			g0 = s->ngroups;
+
+				for (int c = 0; c < nchosen; c++)
+				{
+					int			total = 0,
+								seen = 0;
+
+					for (int a = 0; a < ncover; a++)
+						total += chosen[a] == skill[c];
+					for (int a = 0; a < ncover; a++)
+					{
+						int			g = 0,
+									edge = 0;
+
+						if (chosen[a] != skill[c])
+							continue;
+						while (seen >= edge + even_size(total, count[c], g))
+							edge += even_size(total, count[c], g++);
+						s->group[cover[a]] = g0 + g;
+						seen++;
+					}
+					for (int g = 0; g < count[c]; g++)
+					{
+						s->focus[g0 + g] = skill[c];
+						s->size[g0 + g] = even_size(total, count[c], g);
+					}
+					g0 += count[c];
+				}
+				s->ngroups = g0;
+				found = true;
+				break;
+			}
+			if (++tried > READINESS_EXACT_COMBINATIONS || work > READINESS_EXACT_WORK)
+			{
+				kmax = 0;		/* give up: the greedy groups stand */
+				break;
+			}
+			CHECK_FOR_INTERRUPTS();
+			/* the next multiset */
+			{
+				int			i = k - 1;
+
+				while (i >= 0 && pick[i] == m - 1)
+					i--;
+				if (i < 0)
+					break;
+				pick[i]++;
+				for (int j = i + 1; j < k; j++)
+					pick[j] = pick[i];
+			}
+		}
+	}
+	MemoryContextDelete(attempt_cxt);
+	return found;
+}
+
+/*
+ * Learners without a group (ready for nothing, or for nothing the groups
+ * work on) join the nearest group, by mean profile distance, that has
+ * room.  When every group is full, the rest make new groups of their own
+ * (sorted by overall mastery, cut evenly): max_size holds.  A new group
+ * smaller than min_size takes the nearest learners who are not ready for
+ * their own group's focus from groups that can spare them.
+ */
+static void
+place_the_rest(Section *s)
+{
+	double	   *sums = palloc(sizeof(double) * Max(s->n, 1));
+	Ranked	   *rest = palloc(sizeof(Ranked) * Max(s->n, 1));
+	int			nrest = 0;
+	int			first_new = s->ngroups;
+
+	for (int i = 0; i < s->n; i++)
+	{
+		int			best = -1;
+		double		best_d = 0.0;
+
+		if (s->group[i] >= 0)
+			continue;
+		memset(sums, 0, sizeof(double) * s->ngroups);
+		for (int j = 0; j < s->n; j++)
+			if (s->group[j] >= 0 && s->group[j] < first_new)
+				sums[s->group[j]] += DIST(s, i, j);
+		for (int g = 0; g < first_new; g++)
+		{
+			double		d = sums[g] / Max(s->size[g], 1);
+
+			if (s->size[g] < s->max_size && (best < 0 || d < best_d - 1e-12))
+			{
+				best = g;
+				best_d = d;
+			}
+		}
+		if (best >= 0)
+		{
+			s->group[i] = best;
+			s->size[best]++;
+		}
+		else
+		{
+			rest[nrest].key = s->overall[i];
+			rest[nrest].index = i;
+			nrest++;
+		}
+		if ((i & 63) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (nrest > 0)
+	{
+		int			k = (nrest + s->max_size - 1) / s->max_size;
+
+		qsort(rest, nrest, sizeof(Ranked), compare_ranked_desc);
+		for (int r = 0, g = 0, filled = 0; r < nrest; r++)
+		{
+			if (filled >= even_size(nrest, k, g))
+			{
+				g++;
+				filled = 0;
+			}
+			s->group[rest[r].index] = first_new + g;
+			filled++;
+		}
+		for (int g = 0; g < k; g++)
+		{
+			int			best_count = 0;
+
+			/* the skill most of them are ready for, ties by code */
+			s->focus[first_new + g] = -1;
+			s->size[first_new + g] = even_size(nrest, k, g);
+			for (int sk = 0; sk < s->nskills; sk++)
+			{
+				int			c = 0;
+
+				for (int r = 0; r < nrest; r++)
+					c += s->group[rest[r].index] == first_new + g && READY(s, rest[r].index, sk);
+				if (c > best_count)
+				{
+					s->focus[first_new + g] = sk;
+					best_count = c;
+				}
+			}
+		}
+		s->ngroups += k;
+	}
+	/*
+	 * A new group below min_size takes the nearest learners a group can
+	 * spare: one not ready for their own group's focus, or one ready for
+	 * the new group's focus as well.
+	 */
+	for (int g = first_new; g < s->ngroups; g++)
+		while (s->size[g] < s->min_size)
+		{
+			int			best = -1;
+			double		best_d = 0.0;
+
+			for (int i = 0; i < s->n; i++)
+			{
+				int			a = s->group[i];
+				double		d = 0.0;
+
+				if (a >= first_new || s->size[a] <= s->min_size ||
+					(s->focus[a] >= 0 && READY(s, i, s->focus[a]) &&
+					 !(s->focus[g] >= 0 && READY(s, i, s->focus[g]))))
+					continue;
+				for (int j = 0; j < s->n; j++)
+					if (s->group[j] == g)
+						d += DIST(s, i, j);
+				if (best < 0 || d < best_d - 1e-12)
+				{
+					best = i;
+					best_d = d;
+				}
+			}
+			if (best < 0)
+				break;
+			s->size[s->group[best]]--;
+			s->group[best] = g;
+			s->size[g]++;
+			CHECK_FOR_INTERRUPTS();
+		}
+	pfree(sums);
+	pfree(rest);
+}
+
+static void
+group_readiness(Section *s)
+{
+	int		   *options = palloc(sizeof(int) * Max(s->n, 1));
+	int		   *take = palloc(sizeof(int) * Max(s->n, 1));
+	bool	   *assigned = palloc0(sizeof(bool) * Max(s->n, 1));
+
+	for (int i = 0; i < s->n; i++)
+	{
+		s->group[i] = -1;
+		options[i] = ready_count(s, i);
+	}
+	/* the skill most unassigned learners are ready for, while it can fill a group */
+	for (;;)
+	{
+		int			best = -1,
+					best_count = 0,
+					ntake = 0,
+					k;
+
+		for (int sk = 0; sk < s->nskills; sk++)
+		{
+			int			c = 0;
+
+			for (int i = 0; i < s->n; i++)
+				c += !assigned[i] && READY(s, i, sk);
+			if (c > best_count)
+			{
+				best = sk;
+				best_count = c;
+			}
+		}
+		if (best < 0 || best_count < s->min_size)
+			break;
+		k = (best_count + s->max_size - 1) / s->max_size;
+		while (k > 1 && best_count / k < s->min_size)
+			k--;
+		/* those with the fewest other options first: they complete this group */
+		for (int i = 0; i < s->n; i++)
+			if (!assigned[i] && READY(s, i, best))
+				take[ntake++] = i;
+		qsort_arg(take, ntake, sizeof(int), compare_by_options, options);
+		ntake = Min(ntake, k * s->max_size);
+		/* in code order into k groups of even size */
+		qsort(take, ntake, sizeof(int), compare_ints_asc);
+		for (int t = 0, g = 0, filled = 0; t < ntake; t++)
+		{
+			if (filled >= even_size(ntake, k, g))
+			{
+				g++;
+				filled = 0;
+			}
+			s->group[take[t]] = s->ngroups + g;
+			assigned[take[t]] = true;
+			filled++;
+		}
+		for (int g = 0; g < k; g++)
+		{
+			s->focus[s->ngroups + g] = best;
+			s->size[s->ngroups + g] = even_size(ntake, k, g);
+		}
+		s->ngroups += k;
+		CHECK_FOR_INTERRUPTS();
+	}
+	/*
+	 * The greedy choice covers who it can; an exact search may cover every
+	 * learner with a ready skill in no more groups.  Keep the exact answer
+	 * when it exists.
+	 */
+	{
+		int		   *cover = palloc(sizeof(int) * Max(s->n, 1));
+		int			ncover = 0;
+		int			greedy_groups = s->ngroups;
+		int32	   *saved_group = palloc(sizeof(int32) * Max(s->n, 1));
+		bool		greedy_covers_all = true;
+
+		for (int i = 0; i < s->n; i++)
+		{
+			if (options[i] > 0)
+				cover[ncover++] = i;
+			if (options[i] > 0 && !assigned[i])
+				greedy_covers_all = false;
+			saved_group[i] = s->group[i];
+		}
+		if (ncover > 0)
+		{
+			int			kmax = greedy_covers_all ? greedy_groups :
+				Max(greedy_groups + 1, (ncover + s->min_size - 1) / s->min_size);
+
+			for (int i = 0; i < s->n; i++)
+				s->group[i] = -1;
+			s->ngroups = 0;
+			if (readiness_exact(s, cover, ncover, Min(kmax, ncover / s->min_size)))
+			{
+				for (int i = 0; i < s->n; i++)
+					assigned[i] = s->group[i] >= 0;
+			}
+			else
+			{
+				/* the greedy groups stand */
+				memcpy(s->group, saved_group, sizeof(int32) * s->n);
+				s->ngroups = greedy_groups;
+				for (int g = 0; g < s->ngroups; g++)
+				{
+					s->size[g] = 0;
+					for (int i = 0; i < s->n; i++)
+						s->size[g] += s->group[i] == g;
+				}
+				/* focus was overwritten only for groups the search built */
+			}
+		}
+	}
+	if (s->ngroups == 0)
+	{
+		/* no skill has enough ready learners for a group: group by profile */
+		group_similar(s);
+		for (int g = 0; g < s->ngroups; g++)
+			s->focus[g] = -1;
+		return;
+	}
+	place_the_rest(s);
+	/* moves and swaps that put more learners in a group on a skill they are ready for */
+	for (int pass = 0; pass < GROUPING_MAX_PASSES; pass++)
+	{
+		bool		improved = false;
+
+		for (int i = 0; i < s->n; i++)
+		{
+			int			a = s->group[i];
+
+			if (s->focus[a] >= 0 && READY(s, i, s->focus[a]))
+				continue;
+			for (int b = 0; b < s->ngroups; b++)
+				if (b != a && s->focus[b] >= 0 && READY(s, i, s->focus[b]) &&
+					s->size[a] > s->min_size && s->size[b] < s->max_size)
+				{
+					s->group[i] = b;
+					s->size[a]--;
+					s->size[b]++;
+					improved = true;
+					break;
+				}
+			if (s->group[i] != a)
+				continue;
+			for (int j = 0; j < s->n; j++)
+			{
+				int			b = s->group[j];
+				int			gain;
+
+				if (b == a || s->focus[b] < 0)
+					continue;
+				gain = READY(s, i, s->focus[b]) + (s->focus[a] >= 0 && READY(s, j, s->focus[a])) -
+					READY(s, j, s->focus[b]);
+				if (gain > 0)
+				{
+					s->group[i] = b;
+					s->group[j] = a;
+					improved = true;
+					break;
+				}
+			}
+		}
+		CHECK_FOR_INTERRUPTS();
+		if (!improved)
+			break;
+	}
+}
+
+/* ---------- focus skills, numbering, the result ---------- */
+
+/* The lowest mastery share of a profile (its first need), ties by code */
+/*
+ * The code most members of group g share: a skill they are ready for
+ * (ready) or their need; ties by code.  O(members^2) per group.
+ */
+static const char *
+most_common(Section *s, int g, bool ready)
+{
+	const char *best = NULL;
+	int			best_count = 0;
+	int			nmembers = 0;
+	int		   *members = palloc(sizeof(int) * Max(s->n, 1));
+
+	for (int i = 0; i < s->n; i++)
+		if (s->group[i] == g)
+			members[nmembers++] = i;
+	if (ready)
+	{
+		for (int k = 0; k < s->nskills; k++)
+		{
+			int			c = 0;
+
+			for (int m = 0; m < nmembers; m++)
+				c += READY(s, members[m], k);
+			if (c > best_count)
+			{
+				best = s->skills[k];
+				best_count = c;
+			}
+		}
+	}
+	else
+	{
+		for (int m = 0; m < nmembers; m++)
+		{
+			const char *need = s->need[members[m]];
+			int			c = 0;
+
+			if (need == NULL)
+				continue;
+			for (int o = 0; o < nmembers; o++)
+				c += s->need[members[o]] != NULL && strcmp(s->need[members[o]], need) == 0;
+			if (c > best_count || (c == best_count && strcmp(need, best) < 0))
+			{
+				best = need;
+				best_count = c;
+			}
+		}
+	}
+	pfree(members);
+	return best;
+}
+
+typedef struct NumberedGroup
+{
+	int			group;
+	const char *focus;
+	const char *first;			/* its first learner's code */
+} NumberedGroup;
+
+static int
+compare_numbered(const void *a, const void *b)
+{
+	const NumberedGroup *x = a;
+	const NumberedGroup *y = b;
+
+	if ((x->focus == NULL) != (y->focus == NULL))
+		return x->focus == NULL ? 1 : -1;
+	if (x->focus != NULL)
+	{
+		int			c = strcmp(x->focus, y->focus);
+
+		if (c != 0)
+			return c;
+	}
+	return strcmp(x->first, y->first);
+}
+
+PG_FUNCTION_INFO_V1(instructional_groups_finalfn);
+Datum
+instructional_groups_finalfn(PG_FUNCTION_ARGS)
+{
+	GroupingState *st;
+	Section		s;
+	NumberedGroup *numbered;
+	int		   *number;
+	int			ngroups = 0;
+	Oid			array_type = get_fn_expr_rettype(fcinfo->flinfo);
+	Oid			element_type;
+	TupleDesc	desc;
+	Datum	   *rows;
+	int			nrows = 0;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (GroupingState *) PG_GETARG_POINTER(0);
+	if (st->n == 0)
+		PG_RETURN_NULL();
+	if (!OidIsValid(array_type) || !OidIsValid(element_type = get_element_type(array_type)))
+		elog(ERROR, "instructional_groups could not determine its result type");
+	section_prepare(&s, st);
+	switch ((GroupingMode) st->mode)
+	{
+		case MODE_READINESS:
+			group_readiness(&s);
+			break;
+		case MODE_SIMILAR:
+			group_similar(&s);
+			break;
+		case MODE_MIXED:
+			group_mixed(&s);
+			break;
+	}
+
+	/* focus skills, then groups numbered by focus and first learner */
+	numbered = palloc(sizeof(NumberedGroup) * Max(s.ngroups, 1));
+	for (int g = 0; g < s.ngroups; g++)
+	{
+		const char *first = NULL;
+
+		for (int i = 0; i < s.n && first == NULL; i++)
+			if (s.group[i] == g)
+				first = s.learners[i]->code;
+		if (first == NULL)
+			continue;			/* emptied by the improvement passes */
+		numbered[ngroups].group = g;
+		numbered[ngroups].first = first;
+		if (st->mode == MODE_READINESS)
+			numbered[ngroups].focus = s.focus[g] >= 0 ? s.skills[s.focus[g]] : most_common(&s, g, true);
+		else if (st->mode == MODE_SIMILAR)
+			numbered[ngroups].focus = most_common(&s, g, false);
+		else
+			numbered[ngroups].focus = NULL;
+		ngroups++;
+	}
+	qsort(numbered, ngroups, sizeof(NumberedGroup), compare_numbered);
+	number = palloc(sizeof(int) * Max(s.ngroups, 1));
+	for (int k = 0; k < ngroups; k++)
+		number[numbered[k].group] = k;
+
+	desc = lookup_rowtype_tupdesc(element_type, -1);
+	rows = palloc(sizeof(Datum) * s.n);
+	for (int k = 0; k < ngroups; k++)
+		for (int i = 0; i < s.n; i++)
+		{
+			Datum		values[3];
+			bool		nulls[3] = {false};
+
+			if (s.group[i] != numbered[k].group)
+				continue;
+			values[0] = CStringGetTextDatum(s.learners[i]->code);
+			values[1] = Int32GetDatum(k + 1);
+			if (numbered[k].focus)
+				values[2] = CStringGetTextDatum(numbered[k].focus);
+			else
+				nulls[2] = true;
+			rows[nrows++] = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+		}
+	ReleaseTupleDesc(desc);
+	PG_RETURN_ARRAYTYPE_P(construct_array(rows, nrows, element_type, -1, false, TYPALIGN_DOUBLE));
+}
+
+/* ---------- the audit: group_disproportionality(group_no, subgroup) ---------- */
+
+pg_attribute_noreturn()
+static void
+corrupt_audit_state(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("invalid serialized group_disproportionality state"),
+			 errdetail("%s", detail)));
+}
+
+typedef struct AuditRow
+{
+	int32		group_no;
+	char	   *subgroup;		/* NULL: no subgroup recorded */
+} AuditRow;
+
+typedef struct AuditState
+{
+	int			n,
+				capacity;
+	AuditRow   *rows;
+} AuditState;
+
+#define AUDIT_MAX_ROWS 10000000
+#define AUDIT_MAX_CELLS 1000000
+
+static AuditState *
+audit_state(FunctionCallInfo fcinfo, MemoryContext *aggcontext)
+{
+	if (!AggCheckCallContext(fcinfo, aggcontext))
+		elog(ERROR, "group_disproportionality called in non-aggregate context");
+	if (PG_ARGISNULL(0))
+		return MemoryContextAllocZero(*aggcontext, sizeof(AuditState));
+	return (AuditState *) PG_GETARG_POINTER(0);
+}
+
+static void
+audit_add(AuditState *st, int32 group_no, char *subgroup)
+{
+	if (st->n >= AUDIT_MAX_ROWS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("group_disproportionality audits at most %d learners at once", AUDIT_MAX_ROWS)));
+	if (st->n >= st->capacity)
+	{
+		st->capacity = Max(64, st->capacity * 2);
+		st->rows = st->rows ? repalloc_huge(st->rows, sizeof(AuditRow) * st->capacity) :
+			palloc_extended(sizeof(AuditRow) * st->capacity, MCXT_ALLOC_HUGE);
+	}
+	st->rows[st->n].group_no = group_no;
+	st->rows[st->n].subgroup = subgroup;
+	st->n++;
+}
+
+/* Rows without a group number are not grouped learners: left out */
+PG_FUNCTION_INFO_V1(group_disproportionality_transfn);
+Datum
+group_disproportionality_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	AuditState *st = audit_state(fcinfo, &aggcontext);
+	MemoryContext old;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(st);
+	old = MemoryContextSwitchTo(aggcontext);
+	audit_add(st, PG_GETARG_INT32(1), PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2)));
+	MemoryContextSwitchTo(old);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(group_disproportionality_combinefn);
+Datum
+group_disproportionality_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	AuditState *a = audit_state(fcinfo, &aggcontext);
+	AuditState *b = PG_ARGISNULL(1) ? NULL : (AuditState *) PG_GETARG_POINTER(1);
+	MemoryContext old;
+
+	if (b == NULL)
+		PG_RETURN_POINTER(a);
+	old = MemoryContextSwitchTo(aggcontext);
+	for (int i = 0; i < b->n; i++)
+		audit_add(a, b->rows[i].group_no, b->rows[i].subgroup ? pstrdup(b->rows[i].subgroup) : NULL);
+	MemoryContextSwitchTo(old);
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(group_disproportionality_serializefn);
+Datum
+group_disproportionality_serializefn(PG_FUNCTION_ARGS)
+{
+	AuditState *st = (AuditState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, GROUPING_STATE_FORMAT);
+	pq_sendint32(&buf, st->n);
+	for (int i = 0; i < st->n; i++)
+	{
+		int			len = st->rows[i].subgroup ? (int) strlen(st->rows[i].subgroup) : -1;
+
+		pq_sendint32(&buf, st->rows[i].group_no);
+		pq_sendint32(&buf, len);
+		if (len > 0)
+			pq_sendbytes(&buf, st->rows[i].subgroup, len);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(group_disproportionality_deserializefn);
+Datum
+group_disproportionality_deserializefn(PG_FUNCTION_ARGS)
+{
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	StringInfoData msg;
+	AuditState *st = palloc0(sizeof(AuditState));
+	int			n;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "group_disproportionality_deserializefn called in non-aggregate context");
+	msg.data = VARDATA_ANY(in);
+	msg.len = VARSIZE_ANY_EXHDR(in);
+	msg.maxlen = msg.len;
+	msg.cursor = 0;
+	if (msg.len < 5 || pq_getmsgbyte(&msg) != GROUPING_STATE_FORMAT)
+		corrupt_audit_state("Its header is missing or has an unknown format.");
+	n = pq_getmsgint(&msg, 4);
+	if (n < 0 || n > AUDIT_MAX_ROWS || (int64) n * 8 > msg.len - msg.cursor)
+		corrupt_audit_state("Its row count does not match its size.");
+	for (int i = 0; i < n; i++)
+	{
+		int32		group_no = pq_getmsgint(&msg, 4);
+		int			len = pq_getmsgint(&msg, 4);
+		char	   *subgroup = NULL;
+
+		if (len < -1 || len > msg.len - msg.cursor)
+			corrupt_audit_state("A subgroup has an invalid length.");
+		if (len >= 0)
+		{
+			subgroup = pnstrdup(len > 0 ? pq_getmsgbytes(&msg, len) : "", len);
+			if (strlen(subgroup) != (size_t) len || !pg_verifymbstr(subgroup, len, true))
+				corrupt_audit_state("A subgroup is not valid text.");
+		}
+		audit_add(st, group_no, subgroup);
+		if ((i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	pq_getmsgend(&msg);
+	PG_RETURN_POINTER(st);
+}
+
+static int
+compare_audit_rows(const void *a, const void *b)
+{
+	const AuditRow *x = a;
+	const AuditRow *y = b;
+
+	if (x->group_no != y->group_no)
+		return x->group_no < y->group_no ? -1 : 1;
+	if ((x->subgroup == NULL) != (y->subgroup == NULL))
+		return x->subgroup == NULL ? 1 : -1;
+	return x->subgroup ? strcmp(x->subgroup, y->subgroup) : 0;
+}
+
+static int
+compare_subgroups(const char *a, const char *b)
+{
+	if ((a == NULL) != (b == NULL))
+		return a == NULL ? 1 : -1;
+	return a ? strcmp(a, b) : 0;
+}
+
+static int
+compare_subgroup_pointers(const void *a, const void *b)
+{
+	return compare_subgroups(*(char *const *) a, *(char *const *) b);
+}
+
+/* ln C(n, k) */
+static double
+log_choose(int n, int k)
+{
+	return lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0);
+}
+
+/*
+ * Two-sided exact p-value of seeing x members of a subgroup (K of N in
+ * all) in a group of m learners drawn at random: the summed probability of
+ * every count no more likely than x (hypergeometric, as Fisher's exact
+ * test sums it).
+ */
+static double
+hypergeometric_two_sided(int x, int m, int K, int N)
+{
+	int			lo = Max(0, m - (N - K)),
+				hi = Min(m, K);
+	double		log_total = log_choose(N, m);
+	double		px = exp(log_choose(K, x) + log_choose(N - K, m - x) - log_total);
+	double		p = 0.0;
+
+	for (int k = lo; k <= hi; k++)
+	{
+		double		pk = exp(log_choose(K, k) + log_choose(N - K, m - k) - log_total);
+
+		if (pk <= px * (1.0 + 1e-7))
+			p += pk;
+	}
+	return Min(p, 1.0);
+}
+
+/*
+ * Per group and subgroup: learners, share of the group, ratio of that share
+ * to the subgroup's share of everyone, and flagged when random grouping of
+ * the same sizes would make a count this far from the expected one unlikely
+ * (two-sided exact p < 0.05).  Subgroups absent from a group get a row with
+ * 0 learners: under-representation to zero is what tracking looks like.
+ */
+PG_FUNCTION_INFO_V1(group_disproportionality_finalfn);
+Datum
+group_disproportionality_finalfn(PG_FUNCTION_ARGS)
+{
+	AuditState *st;
+	AuditRow   *rows;
+	Oid			array_type = get_fn_expr_rettype(fcinfo->flinfo);
+	Oid			element_type;
+	TupleDesc	desc;
+	int			ngroups = 0,
+				nsub = 0;
+	int32	   *group_nos;
+	int		   *group_sizes;
+	char	  **subgroups;
+	int		   *sub_totals;
+	Datum	   *out;
+	int			nout = 0;
+	int			ncells;
+	int		   *counts;
+	double	   *pvalues;
+	Ranked	   *holm;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (AuditState *) PG_GETARG_POINTER(0);
+	if (st->n == 0)
+		PG_RETURN_NULL();
+	if (!OidIsValid(array_type) || !OidIsValid(element_type = get_element_type(array_type)))
+		elog(ERROR, "group_disproportionality could not determine its result type");
+	rows = palloc_extended(sizeof(AuditRow) * st->n, MCXT_ALLOC_HUGE);
+	memcpy(rows, st->rows, sizeof(AuditRow) * st->n);
+	qsort(rows, st->n, sizeof(AuditRow), compare_audit_rows);
+
+	group_nos = palloc(sizeof(int32) * st->n);
+	group_sizes = palloc0(sizeof(int) * st->n);
+	for (int i = 0; i < st->n; i++)
+	{
+		if (ngroups == 0 || group_nos[ngroups - 1] != rows[i].group_no)
+			group_nos[ngroups++] = rows[i].group_no;
+		group_sizes[ngroups - 1]++;
+	}
+	/* the distinct subgroups, sorted (NULL last) */
+	subgroups = palloc(sizeof(char *) * st->n);
+	for (int i = 0; i < st->n; i++)
+		subgroups[i] = rows[i].subgroup;
+	qsort(subgroups, st->n, sizeof(char *), compare_subgroup_pointers);
+	for (int i = 0; i < st->n; i++)
+		if (nsub == 0 || compare_subgroups(subgroups[nsub - 1], subgroups[i]) != 0)
+			subgroups[nsub++] = subgroups[i];
+	sub_totals = palloc0(sizeof(int) * Max(nsub, 1));
+	for (int i = 0; i < st->n; i++)
+	{
+		int			lo = 0,
+					hi = nsub - 1;
+
+		while (lo < hi)
+		{
+			int			mid = (lo + hi) / 2;
+
+			if (compare_subgroups(subgroups[mid], rows[i].subgroup) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		sub_totals[lo]++;
+	}
+
+	if ((Size) ngroups * nsub > AUDIT_MAX_CELLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("group_disproportionality reports at most %d groups times subgroups", AUDIT_MAX_CELLS),
+				 errdetail("This audit has %d groups and %d subgroups.", ngroups, nsub),
+				 errhint("Audit one section at a time, by a subgroup with few values (not a learner id).")));
+
+	/* every cell's count and exact p-value, then Holm's step-down across them */
+	ncells = ngroups * nsub;
+	counts = palloc0(sizeof(int) * Max(ncells, 1));
+	pvalues = palloc(sizeof(double) * Max(ncells, 1));
+	for (int g = 0, r = 0; g < ngroups; g++)
+		for (int k = 0; k < nsub; k++)
+			while (r < st->n && rows[r].group_no == group_nos[g] &&
+				   compare_subgroups(rows[r].subgroup, subgroups[k]) == 0)
+			{
+				counts[g * nsub + k]++;
+				r++;
+			}
+	holm = palloc(sizeof(Ranked) * Max(ncells, 1));
+	for (int c = 0; c < ncells; c++)
+	{
+		pvalues[c] = hypergeometric_two_sided(counts[c], group_sizes[c / nsub], sub_totals[c % nsub], st->n);
+		holm[c].key = pvalues[c];
+		holm[c].index = c;
+		if ((c & 255) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	qsort(holm, ncells, sizeof(Ranked), compare_ranked_asc);
+	{
+		double		running = 0.0;
+
+		for (int r = 0; r < ncells; r++)
+		{
+			running = Max(running, Min(1.0, (double) (ncells - r) * holm[r].key));
+			pvalues[holm[r].index] = running;
+		}
+	}
+
+	desc = lookup_rowtype_tupdesc(element_type, -1);
+	out = palloc_extended(sizeof(Datum) * Max((Size) ncells, 1), MCXT_ALLOC_HUGE);
+	for (int g = 0; g < ngroups; g++)
+	{
+		for (int k = 0; k < nsub; k++)
+		{
+			int			x = counts[g * nsub + k];
+			double		share,
+						overall = (double) sub_totals[k] / st->n;
+			Datum		values[6];
+			bool		nulls[6] = {false};
+
+			share = (double) x / group_sizes[g];
+			values[0] = Int32GetDatum(group_nos[g]);
+			if (subgroups[k])
+				values[1] = CStringGetTextDatum(subgroups[k]);
+			else
+				nulls[1] = true;
+			values[2] = Int32GetDatum(x);
+			values[3] = Float8GetDatum(share);
+			values[4] = Float8GetDatum(share / overall);
+			values[5] = BoolGetDatum(pvalues[g * nsub + k] < 0.05);
+			out[nout++] = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+	ReleaseTupleDesc(desc);
+	PG_RETURN_ARRAYTYPE_P(construct_array(out, nout, element_type, -1, false, TYPALIGN_DOUBLE));
+}
