@@ -32,6 +32,7 @@ FROM generate_series(1, 30000) l, course c, skills(c.g) k
 GROUP BY l;
 CREATE TEMP TABLE learner_ready AS
 SELECT learner, r AS skill FROM grouping_learner, course, ready_skills(g, p, 3) r;
+CREATE INDEX ON learner_ready (learner, skill);
 CREATE TEMP TABLE learner_overall AS
 SELECT learner, section, (SELECT avg(x.mastery / x.out_of) FROM profile_entries(p) x) AS overall
 FROM grouping_learner;
@@ -59,16 +60,21 @@ FROM (SELECT m.mode, section, unnest(instructional_groups(learner, p, g, 3, 4, 6
       GROUP BY m.mode, section) s;
 INSERT INTO grouped
 SELECT 'baseline', section, learner, group_no, NULL
-FROM (SELECT section, learner,
-             1 + (row_number() OVER (PARTITION BY section ORDER BY overall, learner) - 1)
-                 * (SELECT count(DISTINCT group_no) FROM grouped g WHERE g.mode = 'readiness' AND g.section = o.section)
-                 / count(*) OVER (PARTITION BY section) AS group_no
-      FROM learner_overall o) b;
-UPDATE grouped b SET focus_skill = (
-	SELECT r.skill FROM grouped m JOIN learner_ready r USING (learner)
-	WHERE m.mode = 'baseline' AND m.section = b.section AND m.group_no = b.group_no
-	GROUP BY r.skill ORDER BY count(*) DESC, r.skill LIMIT 1)
-WHERE mode = 'baseline';
+FROM (SELECT o.section, o.learner,
+             1 + (row_number() OVER (PARTITION BY o.section ORDER BY o.overall, o.learner) - 1)
+                 * k.groups / count(*) OVER (PARTITION BY o.section) AS group_no
+      FROM learner_overall o
+           JOIN (SELECT section, count(DISTINCT group_no) AS groups FROM grouped
+                 WHERE mode = 'readiness' GROUP BY section) k USING (section)) b;
+UPDATE grouped b SET focus_skill = f.skill
+FROM (SELECT DISTINCT ON (m.section, m.group_no) m.section, m.group_no, r.skill
+      FROM grouped m JOIN learner_ready r USING (learner)
+      WHERE m.mode = 'baseline'
+      GROUP BY m.section, m.group_no, r.skill
+      ORDER BY m.section, m.group_no, count(*) DESC, r.skill) f
+WHERE b.mode = 'baseline' AND b.section = f.section AND b.group_no = f.group_no;
+CREATE INDEX ON grouped (mode, section, group_no);
+ANALYZE grouped;
 
 CREATE TEMP TABLE quality AS
 SELECT mode,

@@ -111,3 +111,18 @@ FROM (SELECT rep, bool_or((d).flagged) AS any_flag
                   FROM generate_series(1, 200) rep, generate_series(1, 60) i) r
             GROUP BY rep) x
       GROUP BY rep) y;
+
+-- Learners ready for nothing make up min_size: A B C are ready for x2 (and
+-- y1), D E F for y2 (and x1), G H have mastered everything; in groups of
+-- exactly 4, each trio works on a skill all three are ready for, with one of G and H
+SELECT (x).* FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 4, 4)) x
+                   FROM (SELECT learner, p FROM roster WHERE learner <> 'F'
+                         UNION ALL SELECT 'F', '{"y1": {"mastery": 3.2, "out_of": 4}}'
+                         UNION ALL SELECT 'H', p FROM roster WHERE learner = 'G') r, chains) y
+ORDER BY 2, 1;
+-- the need of a similar group is a skill of the graph: a behavior skill the
+-- graph does not hold is not a focus
+SELECT DISTINCT (x).focus_skill FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 1, 10, 'similar')) x
+                   FROM (VALUES ('A', '{"x1": {"mastery": 2, "out_of": 4}, "SEL.persistence": {"mastery": 1, "out_of": 4}}'::learner_profile),
+                                ('B', '{"x1": {"mastery": 2.5, "out_of": 4}, "SEL.persistence": {"mastery": 0.5, "out_of": 4}}')) r(learner, p),
+                        chains) y;

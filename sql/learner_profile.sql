@@ -163,3 +163,12 @@ INSERT INTO profile_payload SELECT substring(learner_profile_send('{"abc": {"mas
 \copy profile_copy FROM 'results/profile_short.bin' WITH (FORMAT binary)
 -- a negative mastery is not a mastery
 SELECT '{"a": {"mastery": -1, "out_of": 4}}'::learner_profile;
+
+-- Wholes computed by profile_rollup say so ("rolled_up"); rolling up again
+-- computes them again rather than keeping them
+SELECT profile_rollup('{"s1": {"mastery": 4, "out_of": 4}, "s3": {"mastery": 1, "out_of": 4}}', g)::text
+FROM dag_framework;
+SELECT profile_rollup(profile_rollup('{"s1": {"mastery": 4, "out_of": 4}}', g), g)
+     = profile_rollup('{"s1": {"mastery": 4, "out_of": 4}}', g) AS rollup_is_idempotent
+FROM dag_framework;
+SELECT '{"C1": {"mastery": 3, "out_of": 4, "rolled_up": "yes"}}'::learner_profile;

@@ -81,3 +81,12 @@ SELECT count(*) FROM arithmetic_graph, ready_skills(g, NULL, 3);
 SELECT * FROM learning_path(NULL, '{}', 'add', 3);
 SELECT * FROM arithmetic_graph, learning_path(g, '{}', NULL::text, 3);
 SELECT * FROM arithmetic_graph, learning_path(g, '{}', 'add', NULL);
+
+-- A rolled-up whole summarizes; it does not cover unassessed standards. RP.A
+-- averages 4 from RP.A.1 alone, yet RP.A.2 and RP.A.3's parts stay on the path
+SELECT p.* FROM cluster_graph,
+	learning_path(g, profile_rollup(learner('{"NS.A.1": {"mastery": 4, "out_of": 4}, "RP.A.1": {"mastery": 4, "out_of": 4}}'), g),
+	              'RP.A', 3) p;
+-- thresholds from 0 up, on the profile's scale; at least one target
+SELECT * FROM arithmetic_graph, ready_skills(g, '{}', -1);
+SELECT * FROM arithmetic_graph, learning_path(g, '{}', '{}'::text[], 3);

@@ -62,7 +62,31 @@ typedef struct GroupLearner
 	LearnerProfile *profile;
 	int32		nready;
 	char	  **ready;			/* ready skill codes, in topological order */
+	char	   *need;			/* see learner_need; NULL for none */
 } GroupLearner;
+
+/*
+ * A learner's need: the lowest of their skills in the graph below the
+ * threshold (as assessed, not rolled up; ties by code); with none, the
+ * first skill they are ready for; else none.
+ */
+static const char *
+learner_need(GraphView *g, const LearnerProfile *p, double threshold, const char *first_ready)
+{
+	int			best = -1;
+
+	for (int i = 0; i < p->nentries; i++)
+	{
+		const ProfileEntry *e = &p->entries[i];
+
+		if ((e->flags & (ENTRY_HAS_MASTERY | ENTRY_ROLLED_UP)) == ENTRY_HAS_MASTERY &&
+			e->mastery < threshold &&
+			(best < 0 || entry_proportion(e) < entry_proportion(&p->entries[best])) &&
+			graph_find(g, profile_code(p, i)) >= 0)
+			best = i;
+	}
+	return best >= 0 ? profile_code(p, best) : first_ready;
+}
 
 typedef struct GroupingState
 {
@@ -193,10 +217,11 @@ instructional_groups_transfn(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("the skill graph, threshold and group sizes of instructional_groups must not be null")));
 	threshold = PG_GETARG_FLOAT8(4);
-	if (!isfinite(threshold))
+	if (!isfinite(threshold) || threshold < 0.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("mastery threshold must be a finite number")));
+				 errmsg("mastery threshold must be a finite number, 0 or more"),
+				 errhint("Give it on the scale of the profile's values (for example 3 of 4).")));
 	check_sizes(PG_GETARG_INT32(5), PG_GETARG_INT32(6));
 	mode = mode_argument(fcinfo, 7);
 	state_settings(st, mode, PG_GETARG_INT32(5), PG_GETARG_INT32(6), threshold);
@@ -213,6 +238,11 @@ instructional_groups_transfn(PG_FUNCTION_ARGS)
 	l.ready = palloc(sizeof(char *) * Max(l.nready, 1));
 	for (int i = 0; i < l.nready; i++)
 		l.ready[i] = pstrdup(skill_code(g, ready[i]));
+	{
+		const char *need = learner_need(g, p, threshold, l.nready > 0 ? l.ready[0] : NULL);
+
+		l.need = need ? pstrdup(need) : NULL;
+	}
 	add_learner(st, &l);
 	MemoryContextSwitchTo(old);
 	pfree(ready);
@@ -242,6 +272,7 @@ instructional_groups_combinefn(PG_FUNCTION_ARGS)
 		l.ready = palloc(sizeof(char *) * Max(l.nready, 1));
 		for (int k = 0; k < l.nready; k++)
 			l.ready[k] = pstrdup(b->learners[i].ready[k]);
+		l.need = l.need ? pstrdup(l.need) : NULL;
 		add_learner(a, &l);
 	}
 	MemoryContextSwitchTo(old);
@@ -313,6 +344,10 @@ instructional_groups_serializefn(PG_FUNCTION_ARGS)
 		pq_sendint32(&buf, l->nready);
 		for (int k = 0; k < l->nready; k++)
 			send_string(&buf, l->ready[k]);
+		if (l->need)
+			send_string(&buf, l->need);
+		else
+			pq_sendint32(&buf, 0);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -366,6 +401,15 @@ instructional_groups_deserializefn(PG_FUNCTION_ARGS)
 		l.ready = palloc(sizeof(char *) * Max(l.nready, 1));
 		for (int k = 0; k < l.nready; k++)
 			l.ready[k] = receive_string(&msg, true);
+		if (msg.len - msg.cursor < 4)
+			corrupt_grouping_state("A learner is cut short.");
+		if (*(const uint32 *) (msg.data + msg.cursor) == 0)
+		{
+			(void) pq_getmsgint(&msg, 4);
+			l.need = NULL;
+		}
+		else
+			l.need = receive_string(&msg, true);
 		add_learner(st, &l);
 		CHECK_FOR_INTERRUPTS();
 	}
@@ -418,32 +462,14 @@ overall_mastery(const LearnerProfile *p)
 	double		sum = 0.0;
 	int			n = 0;
 
+	/* the skills as assessed: rolled-up wholes would count them twice */
 	for (int i = 0; i < p->nentries; i++)
-		if (p->entries[i].flags & ENTRY_HAS_MASTERY)
+		if ((p->entries[i].flags & (ENTRY_HAS_MASTERY | ENTRY_ROLLED_UP)) == ENTRY_HAS_MASTERY)
 		{
 			sum += p->entries[i].mastery / p->entries[i].out_of;
 			n++;
 		}
 	return n > 0 ? sum / n : 0.0;
-}
-
-/*
- * A learner's need: the lowest of their skills below the threshold (ties by
- * code); with none below it, the first skill they are ready for; else none.
- */
-static const char *
-learner_need(const GroupLearner *l, double threshold)
-{
-	const LearnerProfile *p = l->profile;
-	int			best = -1;
-
-	for (int i = 0; i < p->nentries; i++)
-		if ((p->entries[i].flags & ENTRY_HAS_MASTERY) && p->entries[i].mastery < threshold &&
-			(best < 0 || entry_proportion(&p->entries[i]) < entry_proportion(&p->entries[best])))
-			best = i;
-	if (best >= 0)
-		return profile_code(p, best);
-	return l->nready > 0 ? l->ready[0] : NULL;
 }
 
 static int
@@ -488,13 +514,13 @@ section_prepare(Section *s, const GroupingState *st)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("learner \"%s\" appears twice in one section", s->learners[i]->code),
-					 errhint("Give instructional_groups one row per learner: their profile.")));
+					 errhint("Give instructional_groups one row per learner of a section. A ROLLUP or CUBE total over several sections meets a learner of two sections twice: group by section alone.")));
 	s->overall = palloc(sizeof(double) * Max(s->n, 1));
 	s->need = palloc(sizeof(char *) * Max(s->n, 1));
 	for (int i = 0; i < s->n; i++)
 	{
 		s->overall[i] = overall_mastery(s->learners[i]->profile);
-		s->need[i] = learner_need(s->learners[i], st->threshold);
+		s->need[i] = s->learners[i]->need;
 	}
 	/* mixed groups never look at how alike two learners are */
 	s->distance = NULL;
@@ -1016,19 +1042,21 @@ flow_max(FlowGraph *f, int s, int t)
 /*
  * Can the learners in cover[] all sit in groups on these focus skills
  * (count[k] groups on skill k)?  A circulation with lower bounds: learner
- * exactly 1, skill k between count[k] * min and count[k] * max.  On
- * success, chosen[i] is learner i's skill.
+ * exactly 1, skill k between count[k] * min and count[k] * max, and up to
+ * nfill learners ready for nothing who may join any group to make up
+ * min_size.  On success, chosen[i] is learner i's skill.
  */
 static bool
-readiness_feasible(Section *s, const int *cover, int ncover, const int *skill, const int *count,
-				   int nchosen, int *chosen, long *work)
+readiness_feasible(Section *s, const int *cover, int ncover, int nfill, const int *skill,
+				   const int *count, int nchosen, int *chosen, long *work)
 {
-	/* nodes: 0 source, 1 sink, learners, skills, 2 + ncover + nchosen: S*, T* */
+	/* nodes: 0 source, 1 sink, learners, skills, the fillers, S*, T* */
 	int			S = 0,
 				T = 1,
 				base_l = 2,
 				base_s = 2 + ncover,
-				SS = 2 + ncover + nchosen,
+				FILL = 2 + ncover + nchosen,
+				SS = FILL + 1,
 				TT = SS + 1;
 	FlowGraph	f;
 	int		   *excess;
@@ -1053,7 +1081,11 @@ readiness_feasible(Section *s, const int *cover, int ncover, const int *skill, c
 		flow_add(&f, base_s + k, T, hi - lo);
 		excess[T] += lo;
 		excess[base_s + k] -= lo;
+		if (nfill > 0)
+			flow_add(&f, FILL, base_s + k, nfill);
 	}
+	if (nfill > 0)
+		flow_add(&f, S, FILL, nfill);
 	flow_add(&f, T, S, INT_MAX / 2);
 	for (int v = 0; v < SS; v++)
 	{
@@ -1092,7 +1124,7 @@ readiness_feasible(Section *s, const int *cover, int ncover, const int *skill, c
  * (then s->group, focus, size and ngroups are set for them).
  */
 static bool
-readiness_exact(Section *s, const int *cover, int ncover, int kmax)
+readiness_exact(Section *s, const int *cover, int ncover, int nfill, int kmax)
 {
 	int			kmin = (ncover + s->max_size - 1) / s->max_size;
 	int		   *candidates = palloc(sizeof(int) * Max(s->nskills, 1));
@@ -1112,7 +1144,7 @@ readiness_exact(Section *s, const int *cover, int ncover, int kmax)
 	{
 		for (int a = 0; a < ncover; a++)
 			readers[k] += READY(s, cover[a], k);
-		if (readers[k] >= s->min_size)
+		if (readers[k] + nfill >= s->min_size)
 			candidates[m++] = k;
 	}
 	if (m == 0 || ncover == 0)
@@ -1139,12 +1171,13 @@ readiness_exact(Section *s, const int *cover, int ncover, int kmax)
 				}
 			}
 			for (int c = 0; c < nchosen && possible; c++)
-				possible = readers[skill[c]] >= count[c] * s->min_size;
+				possible = readers[skill[c]] + nfill >= count[c] * s->min_size &&
+					readers[skill[c]] >= count[c];	/* someone ready in every group */
 			if (possible)
 			{
 				MemoryContext old = MemoryContextSwitchTo(attempt_cxt);
 
-				possible = readiness_feasible(s, cover, ncover, skill, count, nchosen, chosen, &work);
+				possible = readiness_feasible(s, cover, ncover, nfill, skill, count, nchosen, chosen, &work);
 				MemoryContextSwitchTo(old);
 				MemoryContextReset(attempt_cxt);
 			}
@@ -1223,6 +1256,43 @@ place_the_rest(Section *s)
 	int			nrest = 0;
 	int			first_new = s->ngroups;
 
+	/*
+	 * First the groups below min_size (the exact search counts on these
+	 * learners to make them up), the one short of most first, each taking
+	 * its nearest learner.
+	 */
+	for (;;)
+	{
+		int			g = -1,
+					best = -1;
+		double		best_d = 0.0;
+
+		for (int h = 0; h < first_new; h++)
+			if (s->size[h] < s->min_size && (g < 0 || s->size[h] < s->size[g]))
+				g = h;
+		if (g < 0)
+			break;
+		for (int i = 0; i < s->n; i++)
+		{
+			double		d = 0.0;
+
+			if (s->group[i] >= 0)
+				continue;
+			for (int j = 0; j < s->n; j++)
+				if (s->group[j] == g)
+					d += DIST(s, i, j);
+			if (best < 0 || d < best_d - 1e-12)
+			{
+				best = i;
+				best_d = d;
+			}
+		}
+		if (best < 0)
+			break;
+		s->group[best] = g;
+		s->size[g]++;
+		CHECK_FOR_INTERRUPTS();
+	}
 	for (int i = 0; i < s->n; i++)
 	{
 		int			best = -1;
@@ -1421,13 +1491,14 @@ group_readiness(Section *s)
 		}
 		if (ncover > 0)
 		{
+			int			nfill = s->n - ncover;
 			int			kmax = greedy_covers_all ? greedy_groups :
 				Max(greedy_groups + 1, (ncover + s->min_size - 1) / s->min_size);
 
 			for (int i = 0; i < s->n; i++)
 				s->group[i] = -1;
 			s->ngroups = 0;
-			if (readiness_exact(s, cover, ncover, Min(kmax, ncover / s->min_size)))
+			if (readiness_exact(s, cover, ncover, nfill, Min(kmax, (ncover + nfill) / s->min_size)))
 			{
 				for (int i = 0; i < s->n; i++)
 					assigned[i] = s->group[i] >= 0;

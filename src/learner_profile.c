@@ -293,6 +293,8 @@ profile_json(const LearnerProfile *p)
 			appendStringInfoString(&buf, "null");
 		appendStringInfoString(&buf, ", \"kinds\": ");
 		append_kinds(&buf, e->kinds);
+		if (e->flags & ENTRY_ROLLED_UP)
+			appendStringInfoString(&buf, ", \"rolled_up\": true");
 		appendStringInfoChar(&buf, '}');
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -383,6 +385,15 @@ entry_from_json(JsonbContainer *obj, const char *code, ProfileEntry *e)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("\"last_observed\" of skill \"%s\" in a learner profile must be a timestamp string or null", code)));
 		}
+		else if (strcmp(key, "rolled_up") == 0)
+		{
+			if (v.type != jbvBool)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("\"rolled_up\" of skill \"%s\" in a learner profile must be true or false", code)));
+			if (v.val.boolean)
+				e->flags |= ENTRY_ROLLED_UP;
+		}
 		else if (strcmp(key, "kinds") == 0)
 		{
 			JsonbIterator *kit;
@@ -409,7 +420,7 @@ entry_from_json(JsonbContainer *obj, const char *code, ProfileEntry *e)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown key \"%s\" for skill \"%s\" in a learner profile", key, code),
-					 errdetail("Valid keys are: mastery, out_of, evidence_count, last_observed, trend, kinds.")));
+					 errdetail("Valid keys are: mastery, out_of, evidence_count, last_observed, trend, kinds, rolled_up.")));
 	}
 	if (!have_mastery || !have_out_of)
 		ereport(ERROR,
@@ -1694,7 +1705,7 @@ parse_rollup_rule(const char *text, double *threshold)
 						 errmsg("invalid rollup rule \"%s\"", text),
 						 errhint("Write it as %s(threshold=3).", name)));
 			*threshold = strtod(p, &end);
-			if (end == p || !isfinite(*threshold))
+			if (end == p || !isfinite(*threshold) || *threshold < 0.0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("invalid threshold in rollup rule \"%s\"", text)));
@@ -1766,6 +1777,9 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 	{
 		int			v = graph_find(g, profile_code(p, i));
 
+		/* an earlier rollup's wholes are computed again, not kept */
+		if (v >= 0 && (p->entries[i].flags & ENTRY_ROLLED_UP))
+			continue;
 		specs[nspecs].code = (char *) profile_code(p, i);
 		specs[nspecs].entry = p->entries[i];
 		if (v >= 0)
@@ -1885,7 +1899,7 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 				mine->mastery = rule == RULE_SHARE_MASTERED ? (double) leaves_mastered[w] / leaves[w] :
 					(leaves_mastered[w] == leaves[w] ? 1.0 : 0.0);
 				mine->out_of = 1.0;
-				mine->flags |= ENTRY_HAS_MASTERY;
+				mine->flags |= ENTRY_HAS_MASTERY | ENTRY_ROLLED_UP;
 				mine->flags &= ~ENTRY_HAS_TREND;
 				mine->trend = 0.0;
 			}
@@ -1895,6 +1909,7 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 		if (e.evidence_count == 0 && nvalues == 0 && ntrends == 0 && TIMESTAMP_IS_NOBEGIN(e.last_observed))
 			continue;			/* nothing below this whole is known */
 		e.out_of = 1.0;
+		e.flags |= ENTRY_ROLLED_UP;
 		switch (rule)
 		{
 			case RULE_AVERAGE:

@@ -15,7 +15,8 @@
 /* ProfileEntry.flags */
 #define ENTRY_HAS_MASTERY		0x01
 #define ENTRY_HAS_TREND			0x02
-#define ENTRY_FLAGS				(ENTRY_HAS_MASTERY | ENTRY_HAS_TREND)
+#define ENTRY_ROLLED_UP			0x04	/* a whole's value computed by profile_rollup */
+#define ENTRY_FLAGS				(ENTRY_HAS_MASTERY | ENTRY_HAS_TREND | ENTRY_ROLLED_UP)
 
 /*
  * One skill of a profile.  mastery is on the scale out_of (the method's

@@ -320,7 +320,8 @@ path_graph_argument(FunctionCallInfo fcinfo, int argno)
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("skill graph must not be null")));
+				 errmsg("skill graph must not be null"),
+				 errhint("A null graph usually means the join with the framework table found no row.")));
 	return graph_argument(fcinfo, argno);
 }
 
@@ -344,10 +345,11 @@ threshold_argument(FunctionCallInfo fcinfo, int argno)
 				 errmsg("mastery threshold must not be null"),
 				 errhint("Give the value at which a skill counts as mastered, on the scale of the profile (for example 3 of 4).")));
 	threshold = PG_GETARG_FLOAT8(argno);
-	if (!isfinite(threshold))
+	if (!isfinite(threshold) || threshold < 0.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("mastery threshold must be a finite number")));
+				 errmsg("mastery threshold must be a finite number, 0 or more"),
+				 errhint("Give it on the scale of the profile's values (for example 3 of 4).")));
 	return threshold;
 }
 
@@ -376,7 +378,9 @@ place_profile(LeafGraph *lg, GraphView *g, const LearnerProfile *p, double thres
 		lg->seen[v] = lg->stamp;
 		lg->value[v] = (e->flags & ENTRY_HAS_MASTERY) ? e->mastery : get_float8_nan();
 		lg->share[v] = entry_proportion(e);
-		if (!lg->is_leaf[v] && (e->flags & ENTRY_HAS_MASTERY) && e->mastery >= threshold)
+		/* a whole assessed as such covers its standards; a rolled-up one does not */
+		if (!lg->is_leaf[v] && (e->flags & ENTRY_HAS_MASTERY) && !(e->flags & ENTRY_ROLLED_UP) &&
+			e->mastery >= threshold)
 		{
 			int			nbelow = graph_reach(g, v, g->parts_start, g->parts, true);
 
@@ -519,6 +523,11 @@ collect_targets(GraphView *g, LeafGraph *lg, Datum *codes, bool *nulls, int ncod
 {
 	int			top = 0;
 
+	if (ncodes == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a learning path needs at least one target skill"),
+				 errdetail("The array of targets is empty.")));
 	for (int i = 0; i < ncodes; i++)
 	{
 		char	   *code;
