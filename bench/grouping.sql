@@ -20,16 +20,23 @@ CREATE TEMP TABLE course AS
 SELECT subgraph(g, ARRAY(SELECT k.code FROM skills(g) k
                          WHERE k.level IN ('05', '06', '07') AND NOT EXISTS (SELECT 1 FROM parts(g, k.code)))) AS g
 FROM common_core;
--- 30,000 learners in 1,000 sections: grade 5 mostly mastered, grade 6 in
--- progress, grade 7 mostly not; values on a 4-point scale, mastered at 3
+-- 30,000 learners in 1,000 sections of mixed ability: a learner of
+-- ability a has mastered a skill of difficulty d (grade 5 about 0.25, grade
+-- 6 about 0.5, grade 7 about 0.75, each skill its own) with probability
+-- 1 / (1 + exp(-10 (a - d))); values on a 4-point scale, mastered at 3
+CREATE TEMP TABLE course_skill AS
+SELECT k.code, CASE k.level WHEN '05' THEN 0.25 WHEN '06' THEN 0.5 ELSE 0.75 END + (random() - 0.5) * 0.3 AS difficulty
+FROM course c, skills(c.g) k WHERE NOT EXISTS (SELECT 1 FROM parts(c.g, k.code));
+CREATE TEMP TABLE learner_ability AS
+SELECT l, 'L' || lpad(l::text, 5, '0') AS learner, random() AS ability FROM generate_series(1, 30000) l;
 CREATE TEMP TABLE grouping_learner AS
-SELECT l AS learner_no, 'L' || lpad(l::text, 5, '0') AS learner, 1 + (l - 1) / 30 AS section,
-       jsonb_object_agg(k.code, jsonb_build_object(
-           'mastery', CASE WHEN random() < CASE k.level WHEN '05' THEN 0.85 WHEN '06' THEN 0.45 ELSE 0.1 END
-                           THEN 3 + round(random()::numeric, 2) ELSE round((random() * 2.9)::numeric, 2) END,
-           'out_of', 4))::learner_profile AS p
-FROM generate_series(1, 30000) l, course c, skills(c.g) k
-GROUP BY l;
+SELECT learner, 1 + (row_number() OVER (ORDER BY md5(learner)) - 1) / 30 AS section, p
+FROM (SELECT a.learner,
+             jsonb_object_agg(k.code, jsonb_build_object(
+                 'mastery', CASE WHEN random() < 1 / (1 + exp(-10 * (a.ability - k.difficulty)))
+                                 THEN 3 + round(random()::numeric, 2) ELSE round((random() * 2.9)::numeric, 2) END,
+                 'out_of', 4))::learner_profile AS p
+      FROM learner_ability a, course_skill k GROUP BY a.learner) x;
 CREATE TEMP TABLE learner_ready AS
 SELECT learner, r AS skill FROM grouping_learner, course, ready_skills(g, p, 3) r;
 CREATE INDEX ON learner_ready (learner, skill);

@@ -21,9 +21,9 @@ INSERT INTO roster VALUES
 	(1, 'G', NULL, '{"x1": {"mastery": 4, "out_of": 4}, "x2": {"mastery": 4, "out_of": 4},
 	                 "y1": {"mastery": 4, "out_of": 4}, "y2": {"mastery": 4, "out_of": 4}}');
 
--- readiness, groups of 2 to 3: y1 has the most ready learners (A B C F), but
--- the fewest groups that cover everyone ready are x2 (A B C) and x1 (D E F);
--- G, ready for nothing, joins the nearest group with room
+-- readiness, groups of 2 to 4: two groups cover everyone ready; the search
+-- tries the skill most learners are ready for first: y1 (A B C F), then x1
+-- for D and E; G, ready for nothing, joins the nearest group with room
 SELECT (x).* FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 2, 4)) x
                    FROM roster, chains GROUP BY section) y ORDER BY 2, 1;
 -- the same in any input order

@@ -932,16 +932,21 @@ compare_by_options(const void *a, const void *b, void *arg)
 }
 
 /*
- * Exact readiness groups for small sections: for k = the fewest groups the
- * sizes allow, then k + 1, ..., every multiset of k focus skills (in code
- * order, so the first found is deterministic) is tried, and a flow with
- * lower bounds decides whether every learner with a ready skill can sit in
- * a group on one of them with every group between min_size and max_size.
- * The search stops past READINESS_EXACT_COMBINATIONS multisets or
+ * Exact readiness groups: for k = the fewest groups the sizes allow, then
+ * k + 1, ..., a search over sets of focus skills that cover every learner
+ * with a ready skill (branching on the uncovered learner with the fewest
+ * options, each skill tried once per branch, the skills more learners are
+ * ready for first), and for each covering set every way of giving its
+ * skills k groups; a flow with lower bounds then decides whether every
+ * learner can sit in a group on a skill they are ready for with every
+ * group between min_size and max_size.  The first answer found is kept, so
+ * the result is deterministic.  The search stops past
+ * READINESS_EXACT_ATTEMPTS flows, READINESS_EXACT_NODES search steps or
  * READINESS_EXACT_WORK steps of the flows (large sections); then the
  * greedy choice stands.
  */
-#define READINESS_EXACT_COMBINATIONS 20000
+#define READINESS_EXACT_ATTEMPTS 20000
+#define READINESS_EXACT_NODES 1000000L
 #define READINESS_EXACT_WORK 100000000L
 
 typedef struct FlowEdge
@@ -1119,6 +1124,209 @@ readiness_feasible(Section *s, const int *cover, int ncover, int nfill, const in
 	return true;
 }
 
+typedef struct ExactSearch
+{
+	Section    *s;
+	const int  *cover;
+	int			ncover;
+	int			nfill;
+	int			k;				/* groups to make */
+	int			m;				/* candidate skills */
+	int		   *candidates;		/* skill indexes, most readers first */
+	int		   *readers;		/* per skill: learners of cover ready for it */
+	int		   *chosen_set;		/* the covering set being built */
+	int			nset;
+	int		   *covered;		/* per cover learner: chosen skills it is ready for */
+	bool	   *excluded;		/* per candidate: tried already in this branch */
+	int		   *skill;			/* the set with its group counts, for the flow */
+	int		   *count;
+	int		   *chosen;			/* per cover learner: its skill, from the flow */
+	long		attempts;
+	long		nodes;
+	long		work;
+	bool		gave_up;
+	MemoryContext attempt_cxt;
+} ExactSearch;
+
+/* The groups of a feasible answer: learners of one skill into its groups, evenly */
+static void
+exact_apply(ExactSearch *x, int nchosen)
+{
+	Section    *s = x->s;
+	int			g0 = 0;
+
+	s->ngroups = 0;
+	for (int c = 0; c < nchosen; c++)
+	{
+		int			total = 0,
+					seen = 0;
+
+		for (int a = 0; a < x->ncover; a++)
+			total += x->chosen[a] == x->skill[c];
+		for (int a = 0; a < x->ncover; a++)
+		{
+			int			g = 0,
+						edge = 0;
+
+			if (x->chosen[a] != x->skill[c])
+				continue;
+			while (seen >= edge + even_size(total, x->count[c], g))
+				edge += even_size(total, x->count[c], g++);
+			s->group[x->cover[a]] = g0 + g;
+			seen++;
+		}
+		for (int g = 0; g < x->count[c]; g++)
+		{
+			s->focus[g0 + g] = x->skill[c];
+			s->size[g0 + g] = even_size(total, x->count[c], g);
+		}
+		g0 += x->count[c];
+	}
+	s->ngroups = g0;
+}
+
+/* Every way of giving the set's skills k groups (at least one each), tried in turn */
+static bool
+exact_counts(ExactSearch *x, int c, int left)
+{
+	Section    *s = x->s;
+	int			sk = x->chosen_set[c];
+
+	if (c == x->nset - 1)
+	{
+		bool		feasible;
+		MemoryContext old;
+
+		if (x->readers[sk] + x->nfill < left * s->min_size || x->readers[sk] < left)
+			return false;
+		x->count[c] = left;
+		for (int i = 0; i < x->nset; i++)
+			x->skill[i] = x->chosen_set[i];
+		if (++x->attempts > READINESS_EXACT_ATTEMPTS || x->work > READINESS_EXACT_WORK)
+		{
+			x->gave_up = true;
+			return false;
+		}
+		old = MemoryContextSwitchTo(x->attempt_cxt);
+		feasible = readiness_feasible(s, x->cover, x->ncover, x->nfill, x->skill, x->count,
+									  x->nset, x->chosen, &x->work);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(x->attempt_cxt);
+		CHECK_FOR_INTERRUPTS();
+		if (feasible)
+			exact_apply(x, x->nset);
+		return feasible;
+	}
+	/* the skills more learners are ready for may take more groups: try those first */
+	for (int n = left - (x->nset - 1 - c); n >= 1 && !x->gave_up; n--)
+	{
+		/* someone ready in every group, and enough learners to fill them */
+		if (x->readers[sk] < n || x->readers[sk] + x->nfill < n * s->min_size)
+			continue;
+		x->count[c] = n;
+		if (exact_counts(x, c + 1, left - n))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A covering set whose skills cannot take the k groups may do with one
+ * more skill (learners split over more skills): add skills in candidate
+ * order after `after`, so that each extension is tried once.
+ */
+static bool
+exact_extend(ExactSearch *x, int after)
+{
+	if (exact_counts(x, 0, x->k))
+		return true;
+	for (int c = after + 1; c < x->m && x->nset < x->k && !x->gave_up; c++)
+	{
+		bool		in_set = false;
+
+		for (int i = 0; i < x->nset; i++)
+			in_set |= x->chosen_set[i] == x->candidates[c];
+		if (in_set || x->excluded[c])
+			continue;
+		if (++x->nodes > READINESS_EXACT_NODES)
+			x->gave_up = true;
+		x->chosen_set[x->nset++] = x->candidates[c];
+		if (exact_extend(x, c))
+			return true;
+		x->nset--;
+	}
+	return false;
+}
+
+static bool
+exact_cover(ExactSearch *x)
+{
+	int			pick = -1,
+				pick_options = INT_MAX;
+	bool		found = false;
+	int		   *tried;
+	int			ntried = 0;
+
+	check_stack_depth();
+	if (++x->nodes > READINESS_EXACT_NODES)
+		x->gave_up = true;
+	if (x->gave_up)
+		return false;
+	/* the uncovered learner with the fewest options left */
+	for (int a = 0; a < x->ncover; a++)
+	{
+		int			options = 0;
+
+		if (x->covered[a] > 0)
+			continue;
+		for (int c = 0; c < x->m; c++)
+			options += !x->excluded[c] && READY(x->s, x->cover[a], x->candidates[c]);
+		if (options < pick_options)
+		{
+			pick = a;
+			pick_options = options;
+		}
+	}
+	if (pick < 0)
+		return exact_extend(x, -1);
+	if (x->nset == x->k || pick_options == 0)
+		return false;
+	tried = palloc(sizeof(int) * x->m);
+	for (int c = 0; c < x->m && !found && !x->gave_up; c++)
+	{
+		int			sk = x->candidates[c];
+
+		if (x->excluded[c] || !READY(x->s, x->cover[pick], sk))
+			continue;
+		x->chosen_set[x->nset++] = sk;
+		for (int a = 0; a < x->ncover; a++)
+			x->covered[a] += READY(x->s, x->cover[a], sk);
+		found = exact_cover(x);
+		for (int a = 0; a < x->ncover; a++)
+			x->covered[a] -= READY(x->s, x->cover[a], sk);
+		x->nset--;
+		/* every covering set with this skill is behind us: not again in this branch */
+		x->excluded[c] = true;
+		tried[ntried++] = c;
+	}
+	for (int t = 0; t < ntried; t++)
+		x->excluded[tried[t]] = false;
+	pfree(tried);
+	return found;
+}
+
+static int
+compare_by_readers(const void *a, const void *b, void *arg)
+{
+	const int  *readers = arg;
+	int			x = *(const int *) a;
+	int			y = *(const int *) b;
+
+	if (readers[x] != readers[y])
+		return readers[y] - readers[x];
+	return x - y;
+}
+
 /*
  * The exact search; true when it found groups for everyone in cover[]
  * (then s->group, focus, size and ngroups are set for them).
@@ -1126,119 +1334,44 @@ readiness_feasible(Section *s, const int *cover, int ncover, int nfill, const in
 static bool
 readiness_exact(Section *s, const int *cover, int ncover, int nfill, int kmax)
 {
+	ExactSearch x;
 	int			kmin = (ncover + s->max_size - 1) / s->max_size;
-	int		   *candidates = palloc(sizeof(int) * Max(s->nskills, 1));
-	int			m = 0;
-	int		   *pick = palloc(sizeof(int) * Max(kmax, 1));
-	int		   *skill = palloc(sizeof(int) * Max(kmax, 1));
-	int		   *count = palloc(sizeof(int) * Max(kmax, 1));
-	int		   *chosen = palloc(sizeof(int) * Max(ncover, 1));
-	int		   *readers = palloc0(sizeof(int) * Max(s->nskills, 1));
-	long		tried = 0;
-	long		work = 0;
 	bool		found = false;
-	MemoryContext attempt_cxt = AllocSetContextCreate(CurrentMemoryContext,
-													  "readiness search", ALLOCSET_DEFAULT_SIZES);
 
+	memset(&x, 0, sizeof(x));
+	x.s = s;
+	x.cover = cover;
+	x.ncover = ncover;
+	x.nfill = nfill;
+	x.readers = palloc0(sizeof(int) * Max(s->nskills, 1));
+	x.candidates = palloc(sizeof(int) * Max(s->nskills, 1));
 	for (int k = 0; k < s->nskills; k++)
 	{
 		for (int a = 0; a < ncover; a++)
-			readers[k] += READY(s, cover[a], k);
-		if (readers[k] + nfill >= s->min_size)
-			candidates[m++] = k;
+			x.readers[k] += READY(s, cover[a], k);
+		if (x.readers[k] > 0 && x.readers[k] + nfill >= s->min_size)
+			x.candidates[x.m++] = k;
 	}
-	if (m == 0 || ncover == 0)
-		kmax = 0;
-	for (int k = Max(kmin, 1); k <= kmax && !found; k++)
+	if (x.m == 0 || ncover == 0)
+		return false;
+	qsort_arg(x.candidates, x.m, sizeof(int), compare_by_readers, x.readers);
+	x.chosen_set = palloc(sizeof(int) * Max(kmax, 1));
+	x.skill = palloc(sizeof(int) * Max(kmax, 1));
+	x.count = palloc(sizeof(int) * Max(kmax, 1));
+	x.covered = palloc0(sizeof(int) * ncover);
+	x.excluded = palloc0(sizeof(bool) * x.m);
+	x.chosen = palloc(sizeof(int) * ncover);
+	x.attempt_cxt = AllocSetContextCreate(CurrentMemoryContext, "readiness search",
+										  ALLOCSET_DEFAULT_SIZES);
+	for (int k = Max(kmin, 1); k <= kmax && !found && !x.gave_up; k++)
 	{
-		/* multisets of k candidates: pick[0] <= pick[1] <= ... */
-		for (int i = 0; i < k; i++)
-			pick[i] = 0;
-		for (;;)
-		{
-			int			nchosen = 0;
-			bool		possible = true;
-
-			/* group the picks by skill, and prune what cannot fill */
-			for (int i = 0; i < k; i++)
-			{
-				if (nchosen > 0 && skill[nchosen - 1] == candidates[pick[i]])
-					count[nchosen - 1]++;
-				else
-				{
-					skill[nchosen] = candidates[pick[i]];
-					count[nchosen++] = 1;
-				}
-			}
-			for (int c = 0; c < nchosen && possible; c++)
-				possible = readers[skill[c]] + nfill >= count[c] * s->min_size &&
-					readers[skill[c]] >= count[c];	/* someone ready in every group */
-			if (possible)
-			{
-				MemoryContext old = MemoryContextSwitchTo(attempt_cxt);
-
-				possible = readiness_feasible(s, cover, ncover, nfill, skill, count, nchosen, chosen, &work);
-				MemoryContextSwitchTo(old);
-				MemoryContextReset(attempt_cxt);
-			}
-			if (possible)
-			{
-				/* learners of one skill into its groups, in code order, evenly */
-				int			g0 = s->ngroups;
-
-				for (int c = 0; c < nchosen; c++)
-				{
-					int			total = 0,
-								seen = 0;
-
-					for (int a = 0; a < ncover; a++)
-						total += chosen[a] == skill[c];
-					for (int a = 0; a < ncover; a++)
-					{
-						int			g = 0,
-									edge = 0;
-
-						if (chosen[a] != skill[c])
-							continue;
-						while (seen >= edge + even_size(total, count[c], g))
-							edge += even_size(total, count[c], g++);
-						s->group[cover[a]] = g0 + g;
-						seen++;
-					}
-					for (int g = 0; g < count[c]; g++)
-					{
-						s->focus[g0 + g] = skill[c];
-						s->size[g0 + g] = even_size(total, count[c], g);
-					}
-					g0 += count[c];
-				}
-				s->ngroups = g0;
-				found = true;
-				break;
-			}
-			if (++tried > READINESS_EXACT_COMBINATIONS || work > READINESS_EXACT_WORK)
-			{
-				kmax = 0;		/* give up: the greedy groups stand */
-				break;
-			}
-			CHECK_FOR_INTERRUPTS();
-			/* the next multiset */
-			{
-				int			i = k - 1;
-
-				while (i >= 0 && pick[i] == m - 1)
-					i--;
-				if (i < 0)
-					break;
-				pick[i]++;
-				for (int j = i + 1; j < k; j++)
-					pick[j] = pick[i];
-			}
-		}
+		x.k = k;
+		found = exact_cover(&x);
 	}
-	MemoryContextDelete(attempt_cxt);
+	MemoryContextDelete(x.attempt_cxt);
 	return found;
 }
+
 
 /*
  * Learners without a group (ready for nothing, or for nothing the groups
