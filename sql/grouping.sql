@@ -22,8 +22,9 @@ INSERT INTO roster VALUES
 	                 "y1": {"mastery": 4, "out_of": 4}, "y2": {"mastery": 4, "out_of": 4}}');
 
 -- readiness, groups of 2 to 4: two groups cover everyone ready; the search
--- tries the skill most learners are ready for first: y1 (A B C F), then x1
--- for D and E; G, ready for nothing, joins the nearest group with room
+-- tries the skill most learners are ready for first (y1: A B C F) with x1
+-- for D and E, and the flow seats F on x1 so that G, ready for nothing,
+-- fits in a group of 4
 SELECT (x).* FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 2, 4)) x
                    FROM roster, chains GROUP BY section) y ORDER BY 2, 1;
 -- the same in any input order
@@ -126,3 +127,14 @@ SELECT DISTINCT (x).focus_skill FROM (SELECT unnest(instructional_groups(learner
                    FROM (VALUES ('A', '{"x1": {"mastery": 2, "out_of": 4}, "SEL.persistence": {"mastery": 1, "out_of": 4}}'::learner_profile),
                                 ('B', '{"x1": {"mastery": 2.5, "out_of": 4}, "SEL.persistence": {"mastery": 0.5, "out_of": 4}}')) r(learner, p),
                         chains) y;
+-- no group below min_size when the sizes allow: 28 learners ready for x2
+-- and 2 ready for nothing, groups of 3 to 4, make 8 groups (6 of 4, 2 of 3)
+SELECT array_agg(c ORDER BY c) AS sizes
+FROM (SELECT (x).group_no, count(*) AS c
+      FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 3, 4)) x
+            FROM (SELECT 'L' || lpad(i::text, 2, '0') AS learner,
+                         CASE WHEN i <= 28 THEN '{"x1": {"mastery": 4, "out_of": 4}, "y1": {"mastery": 4, "out_of": 4}, "y2": {"mastery": 4, "out_of": 4}}'
+                              ELSE '{"x1": {"mastery": 4, "out_of": 4}, "x2": {"mastery": 4, "out_of": 4}, "y1": {"mastery": 4, "out_of": 4}, "y2": {"mastery": 4, "out_of": 4}}'
+                         END::learner_profile AS p
+                  FROM generate_series(1, 30) i) r, chains) y
+      GROUP BY 1) z;

@@ -172,3 +172,10 @@ SELECT profile_rollup(profile_rollup('{"s1": {"mastery": 4, "out_of": 4}}', g), 
      = profile_rollup('{"s1": {"mastery": 4, "out_of": 4}}', g) AS rollup_is_idempotent
 FROM dag_framework;
 SELECT '{"C1": {"mastery": 3, "out_of": 4, "rolled_up": "yes"}}'::learner_profile;
+-- a whole rated from its own evidence keeps its entry, so rolling up twice
+-- changes nothing under any rule
+SELECT rule, profile_rollup(profile_rollup(p, g, rule), g, rule) = profile_rollup(p, g, rule) AS idempotent
+FROM dag_framework,
+     (VALUES ('{"s1": {"mastery": 1, "out_of": 4, "evidence_count": 2}, "C2": {"mastery": 3.5, "out_of": 4, "evidence_count": 3}}'::learner_profile)) v(p),
+     (VALUES ('average'), ('minimum'), ('share_mastered(threshold=3)'), ('all_mastered(threshold=3)')) r(rule)
+ORDER BY rule;

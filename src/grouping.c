@@ -65,10 +65,28 @@ typedef struct GroupLearner
 	char	   *need;			/* see learner_need; NULL for none */
 } GroupLearner;
 
+/* Is skill v under a whole the profile rates (as assessed) at or above the threshold? */
+static bool
+covered_by_whole(GraphView *g, const LearnerProfile *p, int v, double threshold)
+{
+	int			nabove = graph_reach(g, v, g->wholes_start, g->wholes, true);
+
+	for (int a = 0; a < nabove; a++)
+	{
+		int			i = profile_find(p, skill_code(g, g->found[a]));
+
+		if (i >= 0 && (p->entries[i].flags & (ENTRY_HAS_MASTERY | ENTRY_ROLLED_UP)) == ENTRY_HAS_MASTERY &&
+			p->entries[i].mastery >= threshold)
+			return true;
+	}
+	return false;
+}
+
 /*
  * A learner's need: the lowest of their skills in the graph below the
- * threshold (as assessed, not rolled up; ties by code); with none, the
- * first skill they are ready for; else none.
+ * threshold (as assessed, not rolled up, and not covered by a whole
+ * mastered as such; ties by code); with none, the first skill they are
+ * ready for; else none.
  */
 static const char *
 learner_need(GraphView *g, const LearnerProfile *p, double threshold, const char *first_ready)
@@ -78,11 +96,13 @@ learner_need(GraphView *g, const LearnerProfile *p, double threshold, const char
 	for (int i = 0; i < p->nentries; i++)
 	{
 		const ProfileEntry *e = &p->entries[i];
+		int			v;
 
 		if ((e->flags & (ENTRY_HAS_MASTERY | ENTRY_ROLLED_UP)) == ENTRY_HAS_MASTERY &&
 			e->mastery < threshold &&
 			(best < 0 || entry_proportion(e) < entry_proportion(&p->entries[best])) &&
-			graph_find(g, profile_code(p, i)) >= 0)
+			(v = graph_find(g, profile_code(p, i))) >= 0 &&
+			!covered_by_whole(g, p, v, threshold))
 			best = i;
 	}
 	return best >= 0 ? profile_code(p, best) : first_ready;
@@ -280,11 +300,12 @@ instructional_groups_combinefn(PG_FUNCTION_ARGS)
 }
 
 /*
- * Serialized: format byte, mode, sizes, count, then per learner its code,
- * its profile's bytes and its ready skills, each length-prefixed (bytes,
- * never converted: independent of client_encoding).
+ * Serialized: format byte, mode, sizes, threshold, count, then per learner
+ * its code, its profile's bytes, its ready skills and its need (length 0:
+ * none), each length-prefixed (bytes, never converted: independent of
+ * client_encoding).
  */
-#define GROUPING_STATE_FORMAT 1
+#define GROUPING_STATE_FORMAT 2
 
 static void
 send_string(StringInfo buf, const char *s)
@@ -376,7 +397,8 @@ instructional_groups_deserializefn(PG_FUNCTION_ARGS)
 	n = pq_getmsgint(&msg, 4);
 	if (st->mode < -1 || st->mode > MODE_MIXED || (st->mode < 0 && n != 0) ||
 		(st->mode >= 0 && (st->min_size < 1 || st->max_size < st->min_size ||
-						   st->max_size > GROUPING_MAX_LEARNERS || !isfinite(st->threshold))))
+						   st->max_size > GROUPING_MAX_LEARNERS || !isfinite(st->threshold) ||
+						   st->threshold < 0.0)))
 		corrupt_grouping_state("Its settings are out of range.");
 	/* each learner takes at least 13 bytes: check before allocating */
 	if (n < 0 || n > GROUPING_MAX_LEARNERS || (int64) n * 13 > msg.len - msg.cursor)
@@ -403,13 +425,18 @@ instructional_groups_deserializefn(PG_FUNCTION_ARGS)
 			l.ready[k] = receive_string(&msg, true);
 		if (msg.len - msg.cursor < 4)
 			corrupt_grouping_state("A learner is cut short.");
-		if (*(const uint32 *) (msg.data + msg.cursor) == 0)
 		{
-			(void) pq_getmsgint(&msg, 4);
-			l.need = NULL;
+			uint32		need_len;
+
+			memcpy(&need_len, msg.data + msg.cursor, 4);
+			if (need_len == 0)
+			{
+				(void) pq_getmsgint(&msg, 4);
+				l.need = NULL;
+			}
+			else
+				l.need = receive_string(&msg, true);
 		}
-		else
-			l.need = receive_string(&msg, true);
 		add_learner(st, &l);
 		CHECK_FOR_INTERRUPTS();
 	}
@@ -1089,8 +1116,12 @@ readiness_feasible(Section *s, const int *cover, int ncover, int nfill, const in
 		if (nfill > 0)
 			flow_add(&f, FILL, base_s + k, nfill);
 	}
+	/* every filler placed: k groups hold everyone (see readiness_exact) */
 	if (nfill > 0)
-		flow_add(&f, S, FILL, nfill);
+	{
+		excess[FILL] += nfill;
+		excess[S] -= nfill;
+	}
 	flow_add(&f, T, S, INT_MAX / 2);
 	for (int v = 0; v < SS; v++)
 	{
@@ -1248,7 +1279,9 @@ exact_extend(ExactSearch *x, int after)
 			in_set |= x->chosen_set[i] == x->candidates[c];
 		if (in_set || x->excluded[c])
 			continue;
-		if (++x->nodes > READINESS_EXACT_NODES)
+		CHECK_FOR_INTERRUPTS();
+		x->work += x->nset;
+		if (++x->nodes > READINESS_EXACT_NODES || x->work > READINESS_EXACT_WORK)
 			x->gave_up = true;
 		x->chosen_set[x->nset++] = x->candidates[c];
 		if (exact_extend(x, c))
@@ -1267,8 +1300,12 @@ exact_cover(ExactSearch *x)
 	int		   *tried;
 	int			ntried = 0;
 
+	int			uncovered = 0;
+
 	check_stack_depth();
-	if (++x->nodes > READINESS_EXACT_NODES)
+	CHECK_FOR_INTERRUPTS();
+	x->work += (long) x->ncover * x->m;
+	if (++x->nodes > READINESS_EXACT_NODES || x->work > READINESS_EXACT_WORK)
 		x->gave_up = true;
 	if (x->gave_up)
 		return false;
@@ -1279,6 +1316,7 @@ exact_cover(ExactSearch *x)
 
 		if (x->covered[a] > 0)
 			continue;
+		uncovered++;
 		for (int c = 0; c < x->m; c++)
 			options += !x->excluded[c] && READY(x->s, x->cover[a], x->candidates[c]);
 		if (options < pick_options)
@@ -1289,7 +1327,8 @@ exact_cover(ExactSearch *x)
 	}
 	if (pick < 0)
 		return exact_extend(x, -1);
-	if (x->nset == x->k || pick_options == 0)
+	/* the skills left cannot reach them all */
+	if (x->nset == x->k || pick_options == 0 || uncovered > (x->k - x->nset) * x->s->max_size)
 		return false;
 	tried = palloc(sizeof(int) * x->m);
 	for (int c = 0; c < x->m && !found && !x->gave_up; c++)
@@ -1335,23 +1374,56 @@ static bool
 readiness_exact(Section *s, const int *cover, int ncover, int nfill, int kmax)
 {
 	ExactSearch x;
-	int			kmin = (ncover + s->max_size - 1) / s->max_size;
+	/* every learner, fillers included, in the k groups: no group left over */
+	int			kmin = (ncover + nfill + s->max_size - 1) / s->max_size;
 	bool		found = false;
+	bool	   *candidate = palloc0(sizeof(bool) * Max(s->nskills, 1));
+	int		   *kept = palloc(sizeof(int) * Max(ncover, 1));
+	int			nkept = 0;
 
 	memset(&x, 0, sizeof(x));
 	x.s = s;
-	x.cover = cover;
-	x.ncover = ncover;
-	x.nfill = nfill;
 	x.readers = palloc0(sizeof(int) * Max(s->nskills, 1));
 	x.candidates = palloc(sizeof(int) * Max(s->nskills, 1));
 	for (int k = 0; k < s->nskills; k++)
 	{
 		for (int a = 0; a < ncover; a++)
 			x.readers[k] += READY(s, cover[a], k);
-		if (x.readers[k] > 0 && x.readers[k] + nfill >= s->min_size)
-			x.candidates[x.m++] = k;
+		candidate[k] = x.readers[k] > 0 && x.readers[k] + nfill >= s->min_size;
 	}
+	/*
+	 * A learner ready only for skills too few share to make a group cannot
+	 * be covered: the search takes them as learners who fill groups up.
+	 */
+	for (int a = 0; a < ncover; a++)
+	{
+		bool		coverable = false;
+
+		for (int k = 0; k < s->nskills && !coverable; k++)
+			coverable = candidate[k] && READY(s, cover[a], k);
+		if (coverable)
+			kept[nkept++] = cover[a];
+		else
+			nfill++;
+	}
+	if (nkept < ncover)
+	{
+		memset(x.readers, 0, sizeof(int) * Max(s->nskills, 1));
+		for (int k = 0; k < s->nskills; k++)
+		{
+			for (int a = 0; a < nkept; a++)
+				x.readers[k] += READY(s, kept[a], k);
+			candidate[k] = x.readers[k] > 0 && x.readers[k] + nfill >= s->min_size;
+		}
+	}
+	for (int k = 0; k < s->nskills; k++)
+		if (candidate[k])
+			x.candidates[x.m++] = k;
+	cover = kept;
+	ncover = nkept;
+	x.cover = cover;
+	x.ncover = ncover;
+	x.nfill = nfill;
 	if (x.m == 0 || ncover == 0)
 		return false;
 	qsort_arg(x.candidates, x.m, sizeof(int), compare_by_readers, x.readers);
@@ -1391,40 +1463,55 @@ place_the_rest(Section *s)
 
 	/*
 	 * First the groups below min_size (the exact search counts on these
-	 * learners to make them up), the one short of most first, each taking
-	 * its nearest learner.
+	 * learners to make them up), the one short of most first, each filled
+	 * to min_size with its nearest learners: sums[] holds each learner's
+	 * distance to the group's members, kept up to date as it grows.
 	 */
-	for (;;)
 	{
-		int			g = -1,
-					best = -1;
-		double		best_d = 0.0;
+		int		   *members = palloc(sizeof(int) * Max(s->n, 1));
+		bool		open = true;
 
-		for (int h = 0; h < first_new; h++)
-			if (s->size[h] < s->min_size && (g < 0 || s->size[h] < s->size[g]))
-				g = h;
-		if (g < 0)
-			break;
-		for (int i = 0; i < s->n; i++)
+		while (open)
 		{
-			double		d = 0.0;
+			int			g = -1,
+						nmembers = 0;
 
-			if (s->group[i] >= 0)
-				continue;
+			for (int h = 0; h < first_new; h++)
+				if (s->size[h] < s->min_size && (g < 0 || s->size[h] < s->size[g]))
+					g = h;
+			if (g < 0)
+				break;
 			for (int j = 0; j < s->n; j++)
 				if (s->group[j] == g)
-					d += DIST(s, i, j);
-			if (best < 0 || d < best_d - 1e-12)
+					members[nmembers++] = j;
+			for (int i = 0; i < s->n; i++)
 			{
-				best = i;
-				best_d = d;
+				sums[i] = 0.0;
+				if (s->group[i] < 0)
+					for (int m = 0; m < nmembers; m++)
+						sums[i] += DIST(s, i, members[m]);
+			}
+			while (s->size[g] < s->min_size)
+			{
+				int			best = -1;
+
+				for (int i = 0; i < s->n; i++)
+					if (s->group[i] < 0 && (best < 0 || sums[i] < sums[best] - 1e-12))
+						best = i;
+				if (best < 0)
+				{
+					open = false;	/* nobody left to place */
+					break;
+				}
+				s->group[best] = g;
+				s->size[g]++;
+				for (int i = 0; i < s->n; i++)
+					if (s->group[i] < 0)
+						sums[i] += DIST(s, i, best);
+				CHECK_FOR_INTERRUPTS();
 			}
 		}
-		if (best < 0)
-			break;
-		s->group[best] = g;
-		s->size[g]++;
-		CHECK_FOR_INTERRUPTS();
+		pfree(members);
 	}
 	for (int i = 0; i < s->n; i++)
 	{
@@ -1476,25 +1563,32 @@ place_the_rest(Section *s)
 			s->group[rest[r].index] = first_new + g;
 			filled++;
 		}
-		for (int g = 0; g < k; g++)
+		/*
+		 * Each new group's focus: the skill most of them are ready for,
+		 * ties by code.  The groups are consecutive runs of rest[].
+		 */
 		{
-			int			best_count = 0;
+			int		   *counts = palloc(sizeof(int) * Max(s->nskills, 1));
 
-			/* the skill most of them are ready for, ties by code */
-			s->focus[first_new + g] = -1;
-			s->size[first_new + g] = even_size(nrest, k, g);
-			for (int sk = 0; sk < s->nskills; sk++)
+			for (int g = 0, r = 0; g < k; g++)
 			{
-				int			c = 0;
+				int			best_count = 0;
 
-				for (int r = 0; r < nrest; r++)
-					c += s->group[rest[r].index] == first_new + g && READY(s, rest[r].index, sk);
-				if (c > best_count)
-				{
-					s->focus[first_new + g] = sk;
-					best_count = c;
-				}
+				memset(counts, 0, sizeof(int) * Max(s->nskills, 1));
+				for (; r < nrest && s->group[rest[r].index] == first_new + g; r++)
+					for (int sk = 0; sk < s->nskills; sk++)
+						counts[sk] += READY(s, rest[r].index, sk);
+				s->focus[first_new + g] = -1;
+				s->size[first_new + g] = even_size(nrest, k, g);
+				for (int sk = 0; sk < s->nskills; sk++)
+					if (counts[sk] > best_count)
+					{
+						s->focus[first_new + g] = sk;
+						best_count = counts[sk];
+					}
+				CHECK_FOR_INTERRUPTS();
 			}
+			pfree(counts);
 		}
 		s->ngroups += k;
 	}
@@ -1544,11 +1638,14 @@ group_readiness(Section *s)
 	int		   *options = palloc(sizeof(int) * Max(s->n, 1));
 	int		   *take = palloc(sizeof(int) * Max(s->n, 1));
 	bool	   *assigned = palloc0(sizeof(bool) * Max(s->n, 1));
+	int		   *unassigned_ready = palloc0(sizeof(int) * Max(s->nskills, 1));
 
 	for (int i = 0; i < s->n; i++)
 	{
 		s->group[i] = -1;
 		options[i] = ready_count(s, i);
+		for (int sk = 0; sk < s->nskills; sk++)
+			unassigned_ready[sk] += READY(s, i, sk);
 	}
 	/* the skill most unassigned learners are ready for, while it can fill a group */
 	for (;;)
@@ -1559,17 +1656,11 @@ group_readiness(Section *s)
 					k;
 
 		for (int sk = 0; sk < s->nskills; sk++)
-		{
-			int			c = 0;
-
-			for (int i = 0; i < s->n; i++)
-				c += !assigned[i] && READY(s, i, sk);
-			if (c > best_count)
+			if (unassigned_ready[sk] > best_count)
 			{
 				best = sk;
-				best_count = c;
+				best_count = unassigned_ready[sk];
 			}
-		}
 		if (best < 0 || best_count < s->min_size)
 			break;
 		k = (best_count + s->max_size - 1) / s->max_size;
@@ -1592,6 +1683,8 @@ group_readiness(Section *s)
 			}
 			s->group[take[t]] = s->ngroups + g;
 			assigned[take[t]] = true;
+			for (int sk = 0; sk < s->nskills; sk++)
+				unassigned_ready[sk] -= READY(s, take[t], sk);
 			filled++;
 		}
 		for (int g = 0; g < k; g++)
@@ -1627,6 +1720,9 @@ group_readiness(Section *s)
 			int			nfill = s->n - ncover;
 			int			kmax = greedy_covers_all ? greedy_groups :
 				Max(greedy_groups + 1, (ncover + s->min_size - 1) / s->min_size);
+
+			/* at least as many groups as hold everyone */
+			kmax = Max(kmax, (s->n + s->max_size - 1) / s->max_size);
 
 			for (int i = 0; i < s->n; i++)
 				s->group[i] = -1;

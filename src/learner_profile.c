@@ -168,7 +168,7 @@ profile_check(const LearnerProfile *p)
 	/* the alignment padding before the entries: equal values, equal bytes */
 	for (Size b = offsetof(LearnerProfile, reserved2) + sizeof(int32); b < offsetof(LearnerProfile, entries); b++)
 		if (((const char *) p)[b] != 0)
-			corrupt_profile("Unknown flags are set.");
+			corrupt_profile("Its padding is not zero.");
 	if (p->nentries < 0 || p->nentries > PROFILE_MAX_SKILLS || p->nstrings < 0 ||
 		size != offsetof(LearnerProfile, entries) + sizeof(ProfileEntry) * (Size) p->nentries +
 		(Size) p->nstrings)
@@ -1886,24 +1886,11 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 		e.last_observed = below_last[w];
 		if (own[w])
 		{
-			/* a rated whole: its own evidence and value, plus what is under it */
-			ProfileEntry *mine = &specs[spec_of[w]].entry;
-
-			mine->evidence_count = (int32) Min((int64) mine->evidence_count + e.evidence_count, PG_INT32_MAX);
-			mine->kinds |= e.kinds;
-			if (!TIMESTAMP_IS_NOBEGIN(e.last_observed) &&
-				(TIMESTAMP_IS_NOBEGIN(mine->last_observed) || e.last_observed > mine->last_observed))
-				mine->last_observed = e.last_observed;
-			if (share_rule)
-			{
-				mine->mastery = rule == RULE_SHARE_MASTERED ? (double) leaves_mastered[w] / leaves[w] :
-					(leaves_mastered[w] == leaves[w] ? 1.0 : 0.0);
-				mine->out_of = 1.0;
-				mine->flags |= ENTRY_HAS_MASTERY | ENTRY_ROLLED_UP;
-				mine->flags &= ~ENTRY_HAS_TREND;
-				mine->trend = 0.0;
-			}
-			value[w] = *mine;
+			/*
+			 * A whole the profile rates from its own evidence keeps its own
+			 * entry as it is: rolling up again gives the same profile.
+			 */
+			value[w] = specs[spec_of[w]].entry;
 			continue;
 		}
 		if (e.evidence_count == 0 && nvalues == 0 && ntrends == 0 && TIMESTAMP_IS_NOBEGIN(e.last_observed))

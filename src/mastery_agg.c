@@ -169,16 +169,20 @@ method_argument(FunctionCallInfo fcinfo, int argno, MasteryAggState *state)
 			methods_differ(state->method, &cache->last);
 		return state->method;
 	}
-	return lasting_method(fcinfo, cache);
+	/* for this call only: new_state makes the copy a state keeps */
+	return &cache->last;
 }
 
 static MasteryAggState *
-new_state(MemoryContext aggcontext, const RollupMethod *method,
+new_state(FunctionCallInfo fcinfo, MemoryContext aggcontext, const RollupMethod *method,
 		  const EvidenceTerms *first)
 {
 	MasteryAggState *state = MemoryContextAlloc(aggcontext, sizeof(MasteryAggState));
+	MethodCache *cache = (MethodCache *) fcinfo->flinfo->fn_extra;
 
-	state->method = method;
+	/* the interned copy when the method is the cached one, else a lasting copy */
+	state->method = cache != NULL && method == &cache->last ? lasting_method(fcinfo, cache) :
+		lasting_copy(fcinfo, method);
 	stream_init(&state->stream, first, state->inline_items, STATE_INLINE_ITEMS);
 	return state;
 }
@@ -213,7 +217,7 @@ mastery_score_transfn(PG_FUNCTION_ARGS)
 	check_observed_at(observed_at);
 
 	if (state == NULL)
-		state = new_state(aggcontext, method, &score_only_terms);
+		state = new_state(fcinfo, aggcontext, method, &score_only_terms);
 	{
 		MemoryContext old = MemoryContextSwitchTo(aggcontext);
 
@@ -245,7 +249,7 @@ mastery_evidence_transfn(PG_FUNCTION_ARGS)
 	terms = evidence_terms(e);
 
 	if (state == NULL)
-		state = new_state(aggcontext, method, &terms);
+		state = new_state(fcinfo, aggcontext, method, &terms);
 	old = MemoryContextSwitchTo(aggcontext);
 	stream_append(&state->stream, e->observed_at, e->score, &terms);
 	MemoryContextSwitchTo(old);
@@ -268,7 +272,7 @@ mastery_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	}
 	if (a == NULL)
-		a = new_state(aggcontext, lasting_copy(fcinfo, b->method), &b->stream.common);
+		a = new_state(fcinfo, aggcontext, b->method, &b->stream.common);
 	else if (memcmp(a->method, b->method, sizeof(RollupMethod)) != 0)
 		methods_differ(a->method, b->method);
 	old = MemoryContextSwitchTo(aggcontext);
