@@ -181,7 +181,7 @@ ORDER BY array_position(ARRAY['readiness', 'similar', 'mixed'], g.mode), g.group
 \echo
 \echo 'The audit: are students absent 4 or more days (16 of the 82) spread over the readiness groups'
 \echo 'as random grouping would spread them?  group_disproportionality flags a count that random'
-\echo 'grouping of the same sizes would make unlikely (two-sided exact test, p < 0.05).'
+\echo 'grouping of the same sizes would make unlikely (two-sided exact test, Holm-corrected, 0.05).'
 \echo
 CREATE TABLE absence_subgroup AS
 SELECT student, CASE WHEN (SELECT count(*) FROM attendance_event a
