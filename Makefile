@@ -8,10 +8,10 @@ MODULE_big  = competency
 OBJS        = src/competency.o src/evidence.o src/method.o src/rollup.o src/evidence_stream.o \
               src/mastery_state.o src/skill_graph.o src/case_import.o src/graph_queries.o \
               src/mastery_agg.o src/proficiency.o src/learner_profile.o src/learning_path.o \
-              src/grouping.o
+              src/grouping.o src/knowledge_tracing.o
 DATA_built  = competency--$(EXTVERSION).sql
-DATA        = src/competency--0.1.0.sql $(wildcard src/competency--*--*.sql)
-REGRESS     = evidence method rollup mastery_agg proficiency mastery_state skill_graph plan_shapes corrections learner_profile learning_path grouping
+DATA        = src/competency--0.1.0.sql src/competency--0.2.0.sql $(wildcard src/competency--*--*.sql)
+REGRESS     = evidence method rollup mastery_agg proficiency mastery_state skill_graph plan_shapes corrections learner_profile learning_path grouping knowledge_tracing
 REGRESS_OPTS = --inputdir=. --load-extension=competency
 EXTRA_CLEAN = results/ regression.diffs regression.out test/fuzz/fuzz_stream
 

@@ -165,6 +165,7 @@ typedef struct MasteryMethod
 
 extern void method_check(const RollupMethod *m);
 extern const RollupMethod *checked_method(const MasteryMethod *mm);
+extern Datum mastery_method_in(PG_FUNCTION_ARGS);
 extern void method_parse(const char *text, RollupMethod *m);
 extern const RollupMethod *method_intern(const RollupMethod *m);
 extern const char *method_name(int id);

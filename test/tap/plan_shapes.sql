@@ -181,6 +181,8 @@ SELECT * FROM plan_shapes('skill_graph_agg', 'prerequisite, skill', 'md5(%s::tex
 SELECT * FROM plan_shapes('skill_graph_agg', 'prerequisite, skill, relation', 'md5(%s::text)');
 SELECT * FROM plan_shapes('learner_profile', 'skill, e, ''decaying_average''', 'md5(%s::text)');
 SELECT * FROM plan_shapes('learner_profile', 'skill, s, ''mean_recent(n=4)''', 'md5(%s::text)');
+SELECT * FROM plan_shapes('bkt_fit', 'learner, at, correct, ''restarts=2''', '%s::text');
+SELECT * FROM plan_shapes('bkt_fit', 'learner, ord::bigint, correct', '%s::text');
 -- the grouping aggregates group one section at a time (at most 2,000
 -- learners): the same shapes over the first 400 rows, which a schema put
 -- first on the search path shows the function under the same name

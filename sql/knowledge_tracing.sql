@@ -1,0 +1,69 @@
+-- Knowledge tracing: bkt_fit, the per-row predictions bkt_state and
+-- bkt_correct, the bkt method of fitted parameters, and their errors.
+SET extra_float_digits = 0;
+
+-- A hand-checked sequence: p_init 0.4, p_learn 0.2, p_guess 0.2, p_slip 0.1.
+-- Row 1 predicts 0.4; a wrong answer gives P(known) = 0.04 / 0.52, then
+-- learning: 0.0769 + 0.9231 * 0.2 = 0.261538; a right answer gives
+-- 0.235385 / 0.383077 = 0.614458, then 0.691566; a missing answer only
+-- learns: 0.691566 + 0.308434 * 0.2 = 0.753253.
+CREATE TEMP TABLE responses (learner text, seq bigint, correct boolean);
+INSERT INTO responses VALUES ('ana', 1, false), ('ana', 2, true), ('ana', 3, NULL), ('ana', 4, true),
+                             ('ben', 1, true);
+SELECT learner, seq, correct,
+       round(bkt_state(correct, (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params) OVER w::numeric, 6) AS state,
+       round(bkt_correct(correct, (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params) OVER w::numeric, 6) AS predicted
+FROM responses WINDOW w AS (PARTITION BY learner ORDER BY seq)
+ORDER BY learner, seq;
+-- forgetting: a known skill may be lost between rows
+SELECT seq, round(bkt_state(correct, (0.9, 0, 0.2, 0.1, 0.5, NULL, NULL, NULL)::bkt_params)
+                  OVER (ORDER BY seq)::numeric, 6) AS state
+FROM responses WHERE learner = 'ana' ORDER BY seq;
+-- NULL parameters give NULL; a NULL field or a value outside [0, 1] is an error
+SELECT bkt_state(correct, NULL) OVER (ORDER BY seq) FROM responses WHERE learner = 'ben';
+SELECT bkt_state(correct, (0.4, NULL, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params) OVER (ORDER BY seq) FROM responses;
+SELECT bkt_correct(correct, (0.4, 0.2, 1.5, 0.1, 0, NULL, NULL, NULL)::bkt_params) OVER (ORDER BY seq) FROM responses;
+
+-- The fitted parameters as the bkt method (exact numbers); a p_slip of 0
+-- moves inside (0, 1), where the method's formula needs it
+SELECT (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params::mastery_method;
+SELECT mastery_method((0.123456789012345, 0.2, 0.58, 0, 0, -10, 5, true)::bkt_params);
+SELECT mastery_method((NULL, 0.2, 0.58, 0, 0, -10, 5, true)::bkt_params);
+-- mastery() with that method after ana's answers: wrong, right, right
+SELECT round(mastery(score, timestamptz '2026-01-01' + seq * interval '1 day',
+                     (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params::mastery_method)::numeric, 6)
+FROM (VALUES (1, 0.0), (2, 1.0), (4, 1.0)) v(seq, score);
+
+-- bkt_fit: no rows give NULL; rows without a learner or key add nothing
+SELECT bkt_fit(learner, seq, correct) FROM responses WHERE false;
+SELECT bkt_fit(NULL::text, seq, correct) IS NULL AS no_learner FROM responses;
+-- ben's single response and ana's four: a fit from a fixed start, pyBKT's rule
+SELECT (b).iterations, (b).p_forget, (b).degenerate, round((b).log_likelihood::numeric, 6) AS ll,
+       round((b).p_init::numeric, 6) AS p_init, round((b).p_learn::numeric, 6) AS p_learn,
+       round((b).p_guess::numeric, 6) AS p_guess, round((b).p_slip::numeric, 6) AS p_slip
+FROM (SELECT bkt_fit(learner, seq, correct, 'init=(0.4, 0.2, 0.2, 0.1), pybkt_compat') AS b FROM responses) x;
+-- all wrong: a likelihood of 1 once p_guess is 0 (and p_slip 1 or p_init 0)
+SELECT (b).p_guess, round((b).log_likelihood::numeric, 9) AS ll
+FROM (SELECT bkt_fit('l' || g % 7, g, false, 'restarts=2') AS b FROM generate_series(1, 50) g) x;
+-- the type as text
+SELECT bkt_fit(learner, seq, correct, 'init=(0.4, 0.2, 0.2, 0.1), max_iter=1')::text FROM responses;
+
+-- Options: each mistake named
+SELECT bkt_fit(learner, seq, correct, 'restarts=0') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'restarts=2.5') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'init=(0.5, 0.1)') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'init=(0.5, 0.1, 1.2, 0.1)') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'tol=0') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'tol=nan') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'seed=-1') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'max_guess=0') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'max_iter') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'pybkt_compat=maybe') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'restarts=3,') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'restarts=3 seed=2') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'learn_rate=0.1') FROM responses;
+SELECT bkt_fit(learner, seq, correct, CASE WHEN seq = 1 THEN 'restarts=2' ELSE 'restarts=3' END) FROM responses;
+-- options that are fine: flags, spaces, upper case, NULL for the defaults
+SELECT (bkt_fit(learner, seq, correct, ' FORGETS = false ,pybkt_compat=TRUE, restarts = 1 , seed=7 ')).iterations > 0 AS ok
+FROM responses;
+SELECT (bkt_fit(learner, seq, correct, NULL)).iterations > 0 AS ok FROM responses;

@@ -1,0 +1,1198 @@
+/*
+ * knowledge_tracing.c
+ *		Bayesian Knowledge Tracing fitted in SQL: the bkt_fit aggregates
+ *		(expectation maximization per skill, the model and fitting rules of
+ *		pyBKT), the per-row predictions bkt_state and bkt_correct (window
+ *		functions), and the bkt mastery method of a fitted bkt_params.
+ *
+ * The model: a learner either knows the skill or not.  Before the first
+ * response P(known) = p_init; a response is correct with probability p_guess
+ * when unknown and 1 - p_slip when known; after each response an unknown
+ * skill is learned with probability p_learn and a known one forgotten with
+ * p_forget (0 unless the forgets option asks for it).
+ *
+ * The aggregate only collects (learner, order key, response) triples; the
+ * final function sorts them into one sequence per learner and runs EM, so
+ * partial states from parallel workers merge by concatenation and the fit
+ * does not depend on the order rows arrive in.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "competency.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "windowapi.h"
+
+/* Response codes in a sequence */
+#define BKT_WRONG		0
+#define BKT_RIGHT		1
+#define BKT_MISSING		2
+
+#define BKT_STATE_FORMAT	1
+/* 16 bytes a response: 50 million stay well inside a huge allocation */
+#define BKT_MAX_RESPONSES	50000000
+#define BKT_MAX_NAMES		((Size) 1 << 30)
+#define BKT_MAX_RESTARTS	1000
+#define BKT_MAX_ITER		100000
+
+/* p_guess or p_slip of exactly 0 or 1 move this far inside for the method */
+#define BKT_METHOD_EPSILON	1e-9
+
+typedef struct BktResponse
+{
+	int64		key;			/* observed_at or seq */
+	uint32		learner;		/* index into learners */
+	uint8		code;			/* BKT_WRONG, BKT_RIGHT or BKT_MISSING */
+} BktResponse;
+
+typedef struct BktLearner
+{
+	uint32		off;			/* name bytes in names */
+	uint32		len;
+} BktLearner;
+
+typedef struct BktFitState
+{
+	char	   *options;		/* as given ("" for NULL), NUL-terminated */
+	char	   *names;
+	Size		names_len;
+	Size		names_cap;
+	BktLearner *learners;
+	uint32		nlearners;
+	uint32		learners_cap;
+	BktResponse *responses;
+	Size		nresponses;
+	Size		responses_cap;
+} BktFitState;
+
+typedef struct BktModel
+{
+	double		prior;
+	double		learn;
+	double		forget;
+	double		guess;
+	double		slip;
+} BktModel;
+
+typedef struct BktOptions
+{
+	int			restarts;
+	uint64		seed;
+	bool		has_init;
+	BktModel	init;
+	bool		forgets;
+	double		tol;
+	int			max_iter;
+	bool		pybkt_compat;
+	double		max_guess;
+	double		max_slip;
+} BktOptions;
+
+/* Sequences of a skill, one per learner, responses back to back */
+typedef struct BktData
+{
+	uint8	   *code;
+	int64	   *start;			/* nseq + 1 offsets into code */
+	int64		nseq;
+	int64		maxlen;
+} BktData;
+
+/* Expected counts of one E-step */
+typedef struct BktCounts
+{
+	double		trans[2][2];	/* [from][to] */
+	double		emit[2][2];		/* [state][response] */
+	double		init[2];
+} BktCounts;
+
+/* ---------- options ---------- */
+
+pg_attribute_noreturn()
+static void
+options_error(const char *options, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid bkt_fit options: \"%s\"", options),
+			 errdetail("%s", detail),
+			 errhint("Write options as key=value pairs separated by commas, for example "
+					 "'restarts=10, seed=7' or 'init=(0.5, 0.1, 0.2, 0.1), pybkt_compat'; "
+					 "the keys are restarts, seed, init, forgets, tol, max_iter, pybkt_compat, "
+					 "max_guess and max_slip.")));
+}
+
+static void
+skip_blanks(const char **p)
+{
+	while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
+		(*p)++;
+}
+
+/* A number, finite; the error names the key */
+static double
+option_number(const char *options, const char **p, const char *key)
+{
+	char	   *end;
+	double		v;
+
+	skip_blanks(p);
+	/* strtod also reads "nan" and "inf"; numbers start like this */
+	if (!(isdigit((unsigned char) **p) || **p == '.' || **p == '-' || **p == '+'))
+		options_error(options, psprintf("Option \"%s\" needs a number.", key));
+	errno = 0;
+	v = strtod(*p, &end);
+	if (end == *p || errno == ERANGE || !isfinite(v))
+		options_error(options, psprintf("Option \"%s\" needs a finite number.", key));
+	*p = end;
+	return v;
+}
+
+static bool
+option_flag(const char *options, const char **p, const char *key, bool has_value)
+{
+	const char *start;
+
+	if (!has_value)
+		return true;
+	skip_blanks(p);
+	start = *p;
+	while (isalpha((unsigned char) **p))
+		(*p)++;
+	if (*p - start == 4 && pg_strncasecmp(start, "true", 4) == 0)
+		return true;
+	if (*p - start == 5 && pg_strncasecmp(start, "false", 5) == 0)
+		return false;
+	options_error(options, psprintf("Option \"%s\" is true or false.", key));
+}
+
+static void
+check_probability(const char *options, const char *what, double v, bool open)
+{
+	if (v < 0.0 || v > 1.0 || (open && (v == 0.0 || v == 1.0)))
+		options_error(options, psprintf("%s must lie %s 0 and 1; %s was given.",
+										what, open ? "strictly between" : "between",
+										exact_float8(v)));
+}
+
+static void
+parse_options(const char *options, BktOptions *o)
+{
+	const char *p = options;
+	bool		restarts_given = false;
+
+	o->restarts = 5;
+	o->seed = 42;
+	o->has_init = false;
+	memset(&o->init, 0, sizeof(BktModel));
+	o->forgets = false;
+	o->tol = -1.0;				/* set below: it depends on the stop rule */
+	o->max_iter = 100;
+	o->pybkt_compat = false;
+	o->max_guess = 1.0;
+	o->max_slip = 1.0;
+
+	skip_blanks(&p);
+	while (*p)
+	{
+		const char *start = p;
+		char	   *key;
+		bool		has_value;
+
+		while (isalnum((unsigned char) *p) || *p == '_')
+			p++;
+		if (p == start)
+			options_error(options, psprintf("Expected an option name at character %d.",
+											(int) (start - options) + 1));
+		key = pnstrdup(start, p - start);
+		for (char *c = key; *c; c++)
+			*c = pg_ascii_tolower((unsigned char) *c);
+		skip_blanks(&p);
+		has_value = (*p == '=');
+		if (has_value)
+			p++;
+
+		if (strcmp(key, "forgets") == 0)
+			o->forgets = option_flag(options, &p, key, has_value);
+		else if (strcmp(key, "pybkt_compat") == 0)
+			o->pybkt_compat = option_flag(options, &p, key, has_value);
+		else if (!has_value)
+			options_error(options, psprintf("Option \"%s\" needs a value (%s=...).", key, key));
+		else if (strcmp(key, "restarts") == 0)
+		{
+			double		v = option_number(options, &p, key);
+
+			if (v != floor(v) || v < 0 || v > BKT_MAX_RESTARTS)
+				options_error(options, psprintf("Option \"restarts\" is a whole number from 0 to %d.",
+												BKT_MAX_RESTARTS));
+			o->restarts = (int) v;
+			restarts_given = true;
+		}
+		else if (strcmp(key, "seed") == 0)
+		{
+			char	   *end;
+			long long	v;
+
+			skip_blanks(&p);
+			errno = 0;
+			v = strtoll(p, &end, 10);
+			if (end == p || errno == ERANGE || v < 0)
+				options_error(options, "Option \"seed\" is a whole number from 0 to 9223372036854775807.");
+			p = end;
+			o->seed = (uint64) v;
+		}
+		else if (strcmp(key, "init") == 0)
+		{
+			double		v[4];
+
+			skip_blanks(&p);
+			if (*p != '(')
+				options_error(options, "Option \"init\" is a list of four probabilities: init=(p_init, p_learn, p_guess, p_slip).");
+			p++;
+			for (int i = 0; i < 4; i++)
+			{
+				v[i] = option_number(options, &p, key);
+				skip_blanks(&p);
+				if (*p != (i < 3 ? ',' : ')'))
+					options_error(options, "Option \"init\" is a list of four probabilities: init=(p_init, p_learn, p_guess, p_slip).");
+				p++;
+			}
+			check_probability(options, "p_init of option \"init\"", v[0], false);
+			check_probability(options, "p_learn of option \"init\"", v[1], false);
+			check_probability(options, "p_guess of option \"init\"", v[2], false);
+			check_probability(options, "p_slip of option \"init\"", v[3], false);
+			o->has_init = true;
+			o->init.prior = v[0];
+			o->init.learn = v[1];
+			o->init.guess = v[2];
+			o->init.slip = v[3];
+			o->init.forget = 0.0;
+		}
+		else if (strcmp(key, "tol") == 0)
+		{
+			o->tol = option_number(options, &p, key);
+			if (o->tol <= 0.0)
+				options_error(options, "Option \"tol\" must be greater than 0.");
+		}
+		else if (strcmp(key, "max_iter") == 0)
+		{
+			double		v = option_number(options, &p, key);
+
+			if (v != floor(v) || v < 1 || v > BKT_MAX_ITER)
+				options_error(options, psprintf("Option \"max_iter\" is a whole number from 1 to %d.",
+												BKT_MAX_ITER));
+			o->max_iter = (int) v;
+		}
+		else if (strcmp(key, "max_guess") == 0 || strcmp(key, "max_slip") == 0)
+		{
+			double		v = option_number(options, &p, key);
+
+			if (v <= 0.0 || v > 1.0)
+				options_error(options, psprintf("Option \"%s\" lies above 0 and at most 1.", key));
+			if (key[4] == 'g')
+				o->max_guess = v;
+			else
+				o->max_slip = v;
+		}
+		else
+			options_error(options, psprintf("Option \"%s\" is not known.", key));
+
+		skip_blanks(&p);
+		if (*p == ',')
+		{
+			p++;
+			skip_blanks(&p);
+			if (*p == '\0')
+				options_error(options, "An option name must follow the last comma.");
+		}
+		else if (*p != '\0')
+			options_error(options, psprintf("Expected a comma at character %d.",
+											(int) (p - options) + 1));
+	}
+
+	/* with a start of one's own, restarts add to it only when asked */
+	if (o->has_init && !restarts_given)
+		o->restarts = 0;
+	if (!o->has_init && o->restarts == 0)
+		options_error(options, "With restarts=0 there is nothing to fit from; give init=(...) or restarts of 1 or more.");
+	/*
+	 * pyBKT stops when the log-likelihood, truncated to an integer, changes
+	 * by less than 1e-3.  Our float rule needs a finer step to get as far.
+	 */
+	if (o->tol < 0.0)
+		o->tol = o->pybkt_compat ? 1e-3 : 1e-6;
+	if (o->has_init)
+	{
+		o->init.guess = Min(o->init.guess, o->max_guess);
+		o->init.slip = Min(o->init.slip, o->max_slip);
+	}
+}
+
+/* ---------- the aggregate state ---------- */
+
+static BktFitState *
+new_state(MemoryContext cxt, const char *options)
+{
+	BktFitState *st = MemoryContextAllocZero(cxt, sizeof(BktFitState));
+
+	st->options = MemoryContextStrdup(cxt, options);
+	return st;
+}
+
+static void
+check_same_options(const BktFitState *st, const char *options)
+{
+	if (strcmp(st->options, options) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bkt_fit options differ between rows of one group"),
+				 errdetail("One row gives \"%s\" and another \"%s\".", st->options, options),
+				 errhint("Pass the same options to every row of a group, usually a constant.")));
+}
+
+static void
+too_many_responses(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("bkt_fit takes at most %d responses in one group", BKT_MAX_RESPONSES),
+			 errhint("Fit on a sample of learners, or group by a finer key such as skill and school year.")));
+}
+
+/* A new learner entry (a name may have several: see learner_index) */
+static uint32
+add_learner(MemoryContext cxt, BktFitState *st, const char *name, uint32 len)
+{
+	if (st->names_len + len > BKT_MAX_NAMES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("bkt_fit takes at most 1 GB of learner identifiers in one group"),
+				 errhint("Use shorter learner identifiers, such as student numbers.")));
+	if (st->names_len + len > st->names_cap)
+	{
+		Size		cap = Max(st->names_cap * 2, Max((Size) 1024, st->names_len + len));
+
+		cap = Min(cap, BKT_MAX_NAMES);
+		st->names = st->names == NULL ? MemoryContextAllocHuge(cxt, cap)
+			: repalloc_huge(st->names, cap);
+		st->names_cap = cap;
+	}
+	if (st->nlearners == st->learners_cap)
+	{
+		uint32		cap = Max(st->learners_cap * 2, 64);
+
+		/* never more entries than responses, and those are limited */
+		if (st->learners_cap > BKT_MAX_RESPONSES)
+			too_many_responses();
+		st->learners = st->learners == NULL
+			? MemoryContextAllocHuge(cxt, cap * sizeof(BktLearner))
+			: repalloc_huge(st->learners, cap * sizeof(BktLearner));
+		st->learners_cap = cap;
+	}
+	if (len > 0)
+		memcpy(st->names + st->names_len, name, len);
+	st->learners[st->nlearners].off = (uint32) st->names_len;
+	st->learners[st->nlearners].len = len;
+	st->names_len += len;
+	return st->nlearners++;
+}
+
+/*
+ * The learner of the next response: the last one again, or a new entry.
+ * Rows usually come a learner at a time, so this keeps one entry a run; a
+ * learner met again later gets another entry, and the sort before the fit
+ * joins them by name.
+ */
+static uint32
+learner_index(MemoryContext cxt, BktFitState *st, const char *name, uint32 len)
+{
+	if (st->nlearners > 0)
+	{
+		BktLearner *last = &st->learners[st->nlearners - 1];
+
+		if (last->len == len && memcmp(st->names + last->off, name, len) == 0)
+			return st->nlearners - 1;
+	}
+	return add_learner(cxt, st, name, len);
+}
+
+static void
+add_response(MemoryContext cxt, BktFitState *st, uint32 learner, int64 key, uint8 code)
+{
+	if (st->nresponses == st->responses_cap)
+	{
+		Size		cap = Max(st->responses_cap * 2, 256);
+
+		if (st->nresponses >= BKT_MAX_RESPONSES)
+			too_many_responses();
+		cap = Min(cap, BKT_MAX_RESPONSES);
+		st->responses = st->responses == NULL
+			? MemoryContextAllocHuge(cxt, cap * sizeof(BktResponse))
+			: repalloc_huge(st->responses, cap * sizeof(BktResponse));
+		st->responses_cap = cap;
+	}
+	st->responses[st->nresponses].key = key;
+	st->responses[st->nresponses].learner = learner;
+	st->responses[st->nresponses].code = code;
+	st->nresponses++;
+}
+
+/* Everything of src appended to dst (combine, deserialize) */
+static void
+append_state(MemoryContext cxt, BktFitState *dst, const BktFitState *src)
+{
+	uint32		prev = UINT32_MAX;
+	uint32		mapped = 0;
+
+	for (Size i = 0; i < src->nresponses; i++)
+	{
+		const BktResponse *r = &src->responses[i];
+
+		if (r->learner != prev)
+		{
+			const BktLearner *l = &src->learners[r->learner];
+
+			mapped = learner_index(cxt, dst, src->names + l->off, l->len);
+			prev = r->learner;
+		}
+		add_response(cxt, dst, mapped, r->key, r->code);
+		if ((i & 65535) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+static const char *
+options_argument(FunctionCallInfo fcinfo)
+{
+	if (PG_NARGS() < 5 || PG_ARGISNULL(4))
+		return "";
+	return text_to_cstring(PG_GETARG_TEXT_PP(4));
+}
+
+/*
+ * bkt_fit(learner, observed_at | seq, correct [, options]): rows without a
+ * learner or an order key add nothing; a NULL correct is a missing response
+ * (the skill may still be learned at that step, as in pyBKT).
+ */
+PG_FUNCTION_INFO_V1(bkt_fit_transfn);
+Datum
+bkt_fit_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	BktFitState *st = PG_ARGISNULL(0) ? NULL : (BktFitState *) PG_GETARG_POINTER(0);
+	const char *options;
+	text	   *learner;
+	uint32		idx;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "bkt_fit_transfn called in non-aggregate context");
+	options = options_argument(fcinfo);
+	if (st == NULL)
+	{
+		BktOptions o;
+
+		/* bad options fail on the first row, not after the scan */
+		parse_options(options, &o);
+		st = new_state(aggcontext, options);
+	}
+	else
+		check_same_options(st, options);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(st);
+
+	learner = PG_GETARG_TEXT_PP(1);
+	idx = learner_index(aggcontext, st, VARDATA_ANY(learner), VARSIZE_ANY_EXHDR(learner));
+	add_response(aggcontext, st, idx, PG_GETARG_INT64(2),
+				 PG_ARGISNULL(3) ? BKT_MISSING : PG_GETARG_BOOL(3) ? BKT_RIGHT : BKT_WRONG);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(bkt_fit_combinefn);
+Datum
+bkt_fit_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	BktFitState *a = PG_ARGISNULL(0) ? NULL : (BktFitState *) PG_GETARG_POINTER(0);
+	BktFitState *b = PG_ARGISNULL(1) ? NULL : (BktFitState *) PG_GETARG_POINTER(1);
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "bkt_fit_combinefn called in non-aggregate context");
+	if (b == NULL)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	if (a == NULL)
+		a = new_state(aggcontext, b->options);
+	else
+		check_same_options(a, b->options);
+	append_state(aggcontext, a, b);
+	PG_RETURN_POINTER(a);
+}
+
+/*
+ * Partial states in bytes that depend on nothing of the session: a format
+ * byte, the options, the learners' identifiers as raw bytes, then the
+ * responses (learner index, key, code), integers in network order.
+ */
+PG_FUNCTION_INFO_V1(bkt_fit_serializefn);
+Datum
+bkt_fit_serializefn(PG_FUNCTION_ARGS)
+{
+	BktFitState *st = (BktFitState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+	Size		olen = strlen(st->options);
+	Size		size = 1 + 4 + olen + 4 + (Size) st->nlearners * 4 + st->names_len +
+		8 + st->nresponses * 13;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "bkt_fit_serializefn called in non-aggregate context");
+	if (size > MaxAllocSize - VARHDRSZ - 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("bkt_fit partial state of %zu bytes is too large to pass between processes", size),
+				 errhint("Set max_parallel_workers_per_gather = 0 for this query, or fit fewer responses per group.")));
+	pq_begintypsend(&buf);
+	enlargeStringInfo(&buf, (int) size);
+	pq_sendbyte(&buf, BKT_STATE_FORMAT);
+	pq_sendint32(&buf, (uint32) olen);
+	pq_sendbytes(&buf, st->options, (int) olen);
+	pq_sendint32(&buf, st->nlearners);
+	for (uint32 i = 0; i < st->nlearners; i++)
+	{
+		pq_sendint32(&buf, st->learners[i].len);
+		pq_sendbytes(&buf, st->names + st->learners[i].off, (int) st->learners[i].len);
+	}
+	pq_sendint64(&buf, (uint64) st->nresponses);
+	for (Size i = 0; i < st->nresponses; i++)
+	{
+		pq_sendint32(&buf, st->responses[i].learner);
+		pq_sendint64(&buf, (uint64) st->responses[i].key);
+		pq_sendbyte(&buf, st->responses[i].code);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+pg_attribute_noreturn()
+static void
+corrupt_state(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("invalid bkt_fit partial state"),
+			 errdetail("%s", detail)));
+}
+
+PG_FUNCTION_INFO_V1(bkt_fit_deserializefn);
+Datum
+bkt_fit_deserializefn(PG_FUNCTION_ARGS)
+{
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	MemoryContext cxt = CurrentMemoryContext;
+	StringInfoData msg;
+	BktFitState *st;
+	uint32		olen,
+				nlearners;
+	uint64		nresponses;
+	char	   *options;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "bkt_fit_deserializefn called in non-aggregate context");
+	msg.data = VARDATA_ANY(in);
+	msg.len = VARSIZE_ANY_EXHDR(in);
+	msg.maxlen = msg.len;
+	msg.cursor = 0;
+	if (msg.len < 17 || pq_getmsgbyte(&msg) != BKT_STATE_FORMAT)
+		corrupt_state("Its header is missing or has an unknown format.");
+	olen = pq_getmsgint(&msg, 4);
+	if (olen > (uint32) (msg.len - msg.cursor))
+		corrupt_state("Its options run past its end.");
+	options = palloc(olen + 1);
+	pq_copymsgbytes(&msg, options, (int) olen);
+	options[olen] = '\0';
+	if (strlen(options) != olen)
+		corrupt_state("Its options hold a zero byte.");
+	st = new_state(cxt, options);
+
+	nlearners = pq_getmsgint(&msg, 4);
+	if ((uint64) nlearners * 4 > (uint64) (msg.len - msg.cursor))
+		corrupt_state("Its learner count does not match its size.");
+	for (uint32 i = 0; i < nlearners; i++)
+	{
+		uint32		len = pq_getmsgint(&msg, 4);
+		const char *name;
+
+		if (len > (uint32) (msg.len - msg.cursor))
+			corrupt_state("A learner identifier runs past its end.");
+		name = pq_getmsgbytes(&msg, (int) len);
+		/* every entry kept, even a repeat: responses refer to it by index */
+		add_learner(cxt, st, name, len);
+		if ((i & 65535) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	nresponses = pq_getmsgint64(&msg);
+	if (nresponses > BKT_MAX_RESPONSES ||
+		nresponses * 13 != (uint64) (msg.len - msg.cursor))
+		corrupt_state("Its response count does not match its size.");
+	for (uint64 i = 0; i < nresponses; i++)
+	{
+		uint32		learner = pq_getmsgint(&msg, 4);
+		int64		key = (int64) pq_getmsgint64(&msg);
+		int			code = pq_getmsgbyte(&msg);
+
+		if (learner >= st->nlearners)
+			corrupt_state("A response refers to a learner it does not hold.");
+		if (code != BKT_WRONG && code != BKT_RIGHT && code != BKT_MISSING)
+			corrupt_state("A response has an unknown code.");
+		add_response(cxt, st, learner, key, (uint8) code);
+		if ((i & 65535) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	pq_getmsgend(&msg);
+	PG_RETURN_POINTER(st);
+}
+
+/* ---------- sequences ---------- */
+
+static int
+cmp_learner_names(const void *a, const void *b, void *arg)
+{
+	const BktFitState *st = (const BktFitState *) arg;
+	const BktLearner *x = &st->learners[*(const uint32 *) a];
+	const BktLearner *y = &st->learners[*(const uint32 *) b];
+	int			c = memcmp(st->names + x->off, st->names + y->off, Min(x->len, y->len));
+
+	if (c != 0)
+		return c;
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+/* Responses in sequence order: learner (rank), key, then wrong, right, missing */
+static int
+cmp_responses(const void *a, const void *b, void *arg)
+{
+	const uint32 *rank = (const uint32 *) arg;
+	const BktResponse *x = (const BktResponse *) a;
+	const BktResponse *y = (const BktResponse *) b;
+	uint32		rx = rank[x->learner],
+				ry = rank[y->learner];
+
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (int) x->code - (int) y->code;
+}
+
+/*
+ * One sequence per learner, ordered by key with ties broken by the
+ * response (wrong before right before missing), learners in byte order of
+ * their identifiers: the same sequences, summed in the same order, however
+ * the rows arrived.
+ */
+static void
+build_sequences(BktFitState *st, BktData *d)
+{
+	uint32	   *order = palloc_extended(Max(st->nlearners, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
+	uint32	   *rank = palloc_extended(Max(st->nlearners, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
+	int64		n = (int64) st->nresponses;
+	int64		seq = 0;
+
+	for (uint32 i = 0; i < st->nlearners; i++)
+		order[i] = i;
+	qsort_arg(order, st->nlearners, sizeof(uint32), cmp_learner_names, st);
+	for (uint32 i = 0; i < st->nlearners; i++)
+		rank[order[i]] = (i > 0 && cmp_learner_names(&order[i - 1], &order[i], st) == 0)
+			? rank[order[i - 1]] : i;
+	CHECK_FOR_INTERRUPTS();
+	qsort_arg(st->responses, n, sizeof(BktResponse), cmp_responses, rank);
+	CHECK_FOR_INTERRUPTS();
+
+	d->code = palloc_extended(Max(n, 1), MCXT_ALLOC_HUGE);
+	d->start = palloc_extended((n + 1) * sizeof(int64), MCXT_ALLOC_HUGE);
+	d->maxlen = 0;
+	for (int64 i = 0; i < n; i++)
+	{
+		d->code[i] = st->responses[i].code;
+		if (i == 0 || rank[st->responses[i].learner] != rank[st->responses[i - 1].learner])
+		{
+			if (seq > 0)
+				d->maxlen = Max(d->maxlen, i - d->start[seq - 1]);
+			d->start[seq++] = i;
+		}
+	}
+	if (seq > 0)
+		d->maxlen = Max(d->maxlen, n - d->start[seq - 1]);
+	d->start[seq] = n;
+	d->nseq = seq;
+	pfree(order);
+	pfree(rank);
+}
+
+/* ---------- EM ---------- */
+
+/*
+ * P(response | state), in pyBKT's form: an emission probability of exactly
+ * 0 leaves the likelihood at 1 (so a fit that reached slip = 0 never sees an
+ * impossible sequence).
+ */
+static inline void
+likelihoods(const BktModel *m, uint8 code, double *l0, double *l1)
+{
+	if (code == BKT_RIGHT)
+	{
+		*l0 = m->guess != 0.0 ? m->guess : 1.0;
+		*l1 = (1.0 - m->slip) != 0.0 ? 1.0 - m->slip : 1.0;
+	}
+	else if (code == BKT_WRONG)
+	{
+		*l0 = (1.0 - m->guess) != 0.0 ? 1.0 - m->guess : 1.0;
+		*l1 = m->slip != 0.0 ? m->slip : 1.0;
+	}
+	else
+	{
+		*l0 = 1.0;
+		*l1 = 1.0;
+	}
+}
+
+/*
+ * The log-likelihood of every sequence at m, and when c is given the
+ * expected counts (scaled forward pass, then the backward smoother).  alpha
+ * holds 2 * maxlen doubles.
+ */
+static double
+e_step(const BktData *d, const BktModel *m, BktCounts *c, double *alpha)
+{
+	double		ll = 0.0;
+	double		prod = 1.0;
+	double		a00 = 1.0 - m->learn,
+				a01 = m->forget,
+				a10 = m->learn,
+				a11 = 1.0 - m->forget;
+
+	if (c)
+		memset(c, 0, sizeof(BktCounts));
+	for (int64 s = 0; s < d->nseq; s++)
+	{
+		const uint8 *code = d->code + d->start[s];
+		int64		len = d->start[s + 1] - d->start[s];
+		double		l0,
+					l1,
+					x0,
+					x1,
+					norm;
+
+		if ((s & 4095) == 4095)
+			CHECK_FOR_INTERRUPTS();
+
+		/* forward, normalized at each step; log-likelihood = sum log(norm) */
+		likelihoods(m, code[0], &l0, &l1);
+		x0 = (1.0 - m->prior) * l0;
+		x1 = m->prior * l1;
+		for (int64 t = 0;;)
+		{
+			norm = x0 + x1;
+			alpha[2 * t] = x0 / norm;
+			alpha[2 * t + 1] = x1 / norm;
+			/* one log per ~200 orders of magnitude instead of one a row */
+			if (norm < 1e-100)
+				ll += log(norm);
+			else
+			{
+				prod *= norm;
+				if (prod < 1e-200)
+				{
+					ll += log(prod);
+					prod = 1.0;
+				}
+			}
+			if (++t == len)
+				break;
+			likelihoods(m, code[t], &l0, &l1);
+			x0 = (a00 * alpha[2 * t - 2] + a01 * alpha[2 * t - 1]) * l0;
+			x1 = (a10 * alpha[2 * t - 2] + a11 * alpha[2 * t - 1]) * l1;
+		}
+		if (c == NULL)
+			continue;
+
+		/* backward: gamma(t) from gamma(t + 1) and the forward message */
+		{
+			double		g0 = alpha[2 * (len - 1)],
+						g1 = alpha[2 * (len - 1) + 1];
+
+			if (code[len - 1] != BKT_MISSING)
+			{
+				c->emit[0][code[len - 1]] += g0;
+				c->emit[1][code[len - 1]] += g1;
+			}
+			for (int64 t = len - 2; t >= 0; t--)
+			{
+				double		f0 = alpha[2 * t],
+							f1 = alpha[2 * t + 1];
+				double		p0 = a00 * f0 + a01 * f1;	/* P(state at t + 1) */
+				double		p1 = a10 * f0 + a11 * f1;
+				double		r0 = p0 != 0.0 ? g0 / p0 : 0.0;
+				double		r1 = p1 != 0.0 ? g1 / p1 : 0.0;
+				double		n00 = a00 * f0 * r0,	/* from 0 to 0 */
+							n01 = a10 * f0 * r1,	/* from 0 to 1 */
+							n10 = a01 * f1 * r0,	/* from 1 to 0 */
+							n11 = a11 * f1 * r1;	/* from 1 to 1 */
+
+				c->trans[0][0] += n00;
+				c->trans[0][1] += n01;
+				c->trans[1][0] += n10;
+				c->trans[1][1] += n11;
+				g0 = n00 + n01;
+				g1 = n10 + n11;
+				if (code[t] != BKT_MISSING)
+				{
+					c->emit[0][code[t]] += g0;
+					c->emit[1][code[t]] += g1;
+				}
+			}
+			c->init[0] += g0;
+			c->init[1] += g1;
+		}
+	}
+	return ll + log(prod);
+}
+
+/*
+ * The M-step, pyBKT's rules: a state never left takes its transitions to
+ * "known"; a state with no responses emits right and wrong equally.
+ */
+static BktModel
+m_step(const BktCounts *c, const BktOptions *o)
+{
+	BktModel	m;
+	double		out0 = c->trans[0][0] + c->trans[0][1];
+	double		out1 = c->trans[1][0] + c->trans[1][1];
+	double		e0 = c->emit[0][0] + c->emit[0][1];
+	double		e1 = c->emit[1][0] + c->emit[1][1];
+
+	m.learn = out0 == 0.0 ? 1.0 : c->trans[0][1] / out0;
+	m.forget = (!o->forgets || out1 == 0.0) ? 0.0 : c->trans[1][0] / out1;
+	m.guess = e0 == 0.0 ? 0.5 : c->emit[0][BKT_RIGHT] / e0;
+	m.slip = e1 == 0.0 ? 0.5 : c->emit[1][BKT_WRONG] / e1;
+	m.prior = c->init[1] / (c->init[0] + c->init[1]);
+	/* bounded EM: the bound holds at every step, not only at the end */
+	m.guess = Min(m.guess, o->max_guess);
+	m.slip = Min(m.slip, o->max_slip);
+	return m;
+}
+
+typedef struct BktFit
+{
+	BktModel	m;
+	double		ll;
+	int			iterations;		/* E-steps */
+} BktFit;
+
+/*
+ * EM from one start.  The stop rule: after at least three E-steps, the
+ * log-likelihood changed by less than tol since the previous one (with
+ * pybkt_compat, both truncated to integers first).  The parameters returned
+ * are those of the last E-step, whose log-likelihood is exact; if max_iter
+ * runs out, those of the last M-step, with one more pass for theirs.
+ */
+static BktFit
+fit_from(const BktData *d, BktModel m, const BktOptions *o, double *alpha)
+{
+	BktFit		f;
+	BktCounts	c;
+	double		prev = 0.0;
+
+	for (int i = 0; i < o->max_iter; i++)
+	{
+		double		ll,
+					cmp;
+
+		CHECK_FOR_INTERRUPTS();
+		ll = e_step(d, &m, &c, alpha);
+		cmp = o->pybkt_compat ? trunc(ll) : ll;
+		if (i > 1 && fabs(cmp - prev) < o->tol)
+		{
+			f.m = m;
+			f.ll = ll;
+			f.iterations = i + 1;
+			return f;
+		}
+		prev = cmp;
+		m = m_step(&c, o);
+	}
+	f.m = m;
+	f.ll = e_step(d, &m, NULL, alpha);
+	f.iterations = o->max_iter;
+	return f;
+}
+
+/* splitmix64: a small generator whose stream is the same on every platform */
+static inline uint64
+next_random(uint64 *s)
+{
+	uint64		z = (*s += UINT64CONST(0x9E3779B97F4A7C15));
+
+	z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+static inline double
+uniform(uint64 *s, double high)
+{
+	return (double) (next_random(s) >> 11) * (1.0 / 9007199254740992.0) * high;
+}
+
+static bool
+better(const BktFit *a, const BktFit *b)
+{
+	if (isnan(b->ll))
+		return !isnan(a->ll);
+	return a->ll > b->ll;
+}
+
+/* The given start, then the random ones (pyBKT's ranges); the best wins */
+static BktFit
+fit_skill(const BktData *d, const BktOptions *o)
+{
+	double	   *alpha = palloc_extended(2 * Max(d->maxlen, 1) * sizeof(double), MCXT_ALLOC_HUGE);
+	uint64		rng = o->seed;
+	BktFit		best = {{0}, NAN, 0};
+
+	if (o->has_init)
+	{
+		BktModel	m = o->init;
+
+		best = fit_from(d, m, o, alpha);
+	}
+	for (int r = 0; r < o->restarts; r++)
+	{
+		BktModel	m;
+		BktFit		f;
+
+		m.prior = uniform(&rng, 1.0);
+		m.learn = uniform(&rng, 0.4);
+		m.guess = Min(uniform(&rng, 0.4), o->max_guess);
+		m.slip = Min(uniform(&rng, 0.3), o->max_slip);
+		m.forget = o->forgets ? uniform(&rng, 1.0) : 0.0;
+		f = fit_from(d, m, o, alpha);
+		if (best.iterations == 0 || better(&f, &best))
+			best = f;
+	}
+	pfree(alpha);
+	return best;
+}
+
+PG_FUNCTION_INFO_V1(bkt_fit_finalfn);
+Datum
+bkt_fit_finalfn(PG_FUNCTION_ARGS)
+{
+	BktFitState *st;
+	BktOptions	o;
+	BktData		d;
+	BktFit		f;
+	TupleDesc	desc;
+	Datum		values[8];
+	bool		nulls[8] = {false};
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "bkt_fit_finalfn called in non-aggregate context");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (BktFitState *) PG_GETARG_POINTER(0);
+	if (st->nresponses == 0)
+		PG_RETURN_NULL();
+	parse_options(st->options, &o);
+
+	/* the state may be final-called again (window frames): sort a copy */
+	{
+		BktFitState copy = *st;
+
+		copy.responses = palloc_extended(st->nresponses * sizeof(BktResponse), MCXT_ALLOC_HUGE);
+		memcpy(copy.responses, st->responses, st->nresponses * sizeof(BktResponse));
+		build_sequences(&copy, &d);
+		pfree(copy.responses);
+	}
+	f = fit_skill(&d, &o);
+	pfree(d.code);
+	pfree(d.start);
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "bkt_fit_finalfn must return the composite type bkt_params");
+	desc = BlessTupleDesc(desc);
+	values[0] = Float8GetDatum(f.m.prior);
+	values[1] = Float8GetDatum(f.m.learn);
+	values[2] = Float8GetDatum(f.m.guess);
+	values[3] = Float8GetDatum(f.m.slip);
+	values[4] = Float8GetDatum(f.m.forget);
+	values[5] = Float8GetDatum(f.ll);
+	values[6] = Int32GetDatum(f.iterations);
+	/* degenerate: a wrong answer says "knows it" more than a right one does */
+	values[7] = BoolGetDatum(f.m.guess > 1.0 - f.m.slip || f.m.guess > 0.5 || f.m.slip > 0.5);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+/* ---------- bkt_params as input ---------- */
+
+static double
+params_field(HeapTupleHeader t, int attno, const char *name)
+{
+	bool		isnull;
+	Datum		d = GetAttributeByNum(t, attno, &isnull);
+	double		v;
+
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s of bkt_params is NULL", name),
+				 errhint("Give every probability of the model: p_init, p_learn, p_guess, p_slip and p_forget.")));
+	v = DatumGetFloat8(d);
+	if (!(v >= 0.0 && v <= 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s of bkt_params must lie between 0 and 1", name),
+				 errdetail("The value given was %s.", exact_float8(v))));
+	return v;
+}
+
+static void
+params_from_datum(Datum d, BktModel *m)
+{
+	HeapTupleHeader t = DatumGetHeapTupleHeader(d);
+
+	m->prior = params_field(t, 1, "p_init");
+	m->learn = params_field(t, 2, "p_learn");
+	m->guess = params_field(t, 3, "p_guess");
+	m->slip = params_field(t, 4, "p_slip");
+	m->forget = params_field(t, 5, "p_forget");
+}
+
+/* P(known) before the response, to P(known) before the next one */
+static inline double
+trace_step(const BktModel *m, double known, uint8 code)
+{
+	double		l0,
+				l1,
+				post;
+
+	likelihoods(m, code, &l0, &l1);
+	post = known * l1 / ((1.0 - known) * l0 + known * l1);
+	return post * (1.0 - m->forget) + (1.0 - post) * m->learn;
+}
+
+typedef struct BktWindowState
+{
+	bool		started;
+	int64		next;			/* the row whose prediction `known` is */
+	double		known;
+	BktModel	m;
+} BktWindowState;
+
+static uint8
+response_code(bool isnull, Datum d)
+{
+	return isnull ? BKT_MISSING : DatumGetBool(d) ? BKT_RIGHT : BKT_WRONG;
+}
+
+/*
+ * P(known) before the current row, given the rows before it in the
+ * partition: rows are met in order, so each call takes one step; a call out
+ * of order, or new parameters, starts again from the head of the partition.
+ */
+static bool
+window_known(FunctionCallInfo fcinfo, double *known, BktModel *m)
+{
+	WindowObject win = PG_WINDOW_OBJECT();
+	BktWindowState *ws = WinGetPartitionLocalMemory(win, sizeof(BktWindowState));
+	int64		pos = WinGetCurrentPosition(win);
+	bool		isnull;
+	Datum		d;
+
+	d = WinGetFuncArgCurrent(win, 1, &isnull);
+	if (isnull)
+		return false;
+	params_from_datum(d, m);
+	if (!ws->started || ws->next != pos || memcmp(&ws->m, m, sizeof(BktModel)) != 0)
+	{
+		double		k = m->prior;
+
+		for (int64 r = 0; r < pos; r++)
+		{
+			bool		out;
+			Datum		c = WinGetFuncArgInPartition(win, 0, (int) r, WINDOW_SEEK_HEAD,
+													 false, &isnull, &out);
+
+			if ((r & 4095) == 4095)
+				CHECK_FOR_INTERRUPTS();
+			k = trace_step(m, k, response_code(isnull, c));
+		}
+		ws->known = k;
+		ws->m = *m;
+		ws->started = true;
+	}
+	*known = ws->known;
+	d = WinGetFuncArgCurrent(win, 0, &isnull);
+	ws->known = trace_step(m, ws->known, response_code(isnull, d));
+	ws->next = pos + 1;
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(bkt_state);
+Datum
+bkt_state(PG_FUNCTION_ARGS)
+{
+	double		known;
+	BktModel	m;
+
+	if (!window_known(fcinfo, &known, &m))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(known);
+}
+
+PG_FUNCTION_INFO_V1(bkt_correct);
+Datum
+bkt_correct(PG_FUNCTION_ARGS)
+{
+	double		known;
+	BktModel	m;
+
+	if (!window_known(fcinfo, &known, &m))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(m.guess * (1.0 - known) + (1.0 - m.slip) * known);
+}
+
+/*
+ * The bkt mastery method of fitted parameters.  The method's formula
+ * divides by p_guess and p_slip, so a fitted 0 or 1 (a skill nobody ever
+ * got wrong) moves 1e-9 inside.
+ */
+PG_FUNCTION_INFO_V1(bkt_params_to_method);
+Datum
+bkt_params_to_method(PG_FUNCTION_ARGS)
+{
+	BktModel	m;
+	StringInfoData buf;
+
+	params_from_datum(PG_GETARG_DATUM(0), &m);
+	m.guess = Min(Max(m.guess, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
+	m.slip = Min(Max(m.slip, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "bkt(p_init=");
+	append_exact_float8(&buf, m.prior);
+	appendStringInfoString(&buf, ", p_learn=");
+	append_exact_float8(&buf, m.learn);
+	appendStringInfoString(&buf, ", p_guess=");
+	append_exact_float8(&buf, m.guess);
+	appendStringInfoString(&buf, ", p_slip=");
+	append_exact_float8(&buf, m.slip);
+	appendStringInfoString(&buf, ", p_forget=");
+	append_exact_float8(&buf, m.forget);
+	appendStringInfoChar(&buf, ')');
+	PG_RETURN_DATUM(DirectFunctionCall1(mastery_method_in, CStringGetDatum(buf.data)));
+}
