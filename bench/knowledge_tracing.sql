@@ -1,0 +1,90 @@
+-- Knowledge tracing: fitting every skill of a dataset in one query.
+-- pyBKT (C++ back end, 5 restarts) fits the whole ASSISTments 2009 skill
+-- builder, 525,534 rows in 124 skills, in 3.3 s on this 2-core machine.
+-- The data here has that shape: 124 skills, 525,534 responses, sequence
+-- lengths drawn from the real ones of test/fixtures/assistments (five
+-- skills of the same data), responses simulated from BKT with parameters
+-- of the real fits' range.  Baseline in the same run: avg(correct) per skill.
+SET work_mem = '256MB';
+SET jit = off;
+SELECT setseed(0.31);
+
+CREATE TEMP TABLE assist (user_id bigint, skill_id int, skill_name text, correct int, order_id bigint, split text);
+\copy assist FROM 'test/fixtures/assistments/assist2009_5skills.csv' WITH (FORMAT csv, HEADER true)
+CREATE TEMP TABLE real_length AS
+SELECT row_number() OVER (ORDER BY skill_id, user_id) AS id, count(*) AS len FROM assist GROUP BY skill_id, user_id;
+SELECT count(*) AS real_sequences FROM real_length \gset
+
+-- per skill a model: p_init 0.1-0.9, p_learn 0.01-0.2, p_guess 0.05-0.35, p_slip 0.02-0.25
+CREATE TEMP TABLE skill_model AS
+SELECT s AS skill, 0.1 + 0.8 * random() AS p_init, 0.01 + 0.19 * random() AS p_learn,
+       0.05 + 0.3 * random() AS p_guess, 0.02 + 0.23 * random() AS p_slip
+FROM generate_series(1, 124) s;
+-- sequences, skills in turn, each with a length drawn from the real ones,
+-- until 525,534 responses
+CREATE TEMP TABLE sequence AS
+SELECT q, 1 + q % 124 AS skill, 'S' || (q / 124) AS learner, r.len,
+       (sum(r.len) OVER (ORDER BY q))::bigint AS upto
+FROM (SELECT q, 1 + floor(random() * :real_sequences)::bigint AS id FROM generate_series(0, 60000) q) d
+JOIN real_length r USING (id);
+DELETE FROM sequence WHERE upto - len >= 525534;
+-- a learner knows the skill from the start (p_init) or from a row drawn
+-- from the geometric law of p_learn (one chance between two rows); then
+-- right with 1 - p_slip, else with p_guess
+ALTER TABLE sequence ADD COLUMN known_from int;
+UPDATE sequence s SET known_from = CASE WHEN random() < m.p_init THEN 1
+                                        ELSE 1 + ceil(ln(1 - random()) / ln(1 - m.p_learn)) END
+FROM skill_model m WHERE m.skill = s.skill;
+CREATE TABLE bkt_rows AS
+SELECT s.skill, s.learner, t AS seq,
+       CASE WHEN s.known_from <= t THEN random() >= m.p_slip ELSE random() < m.p_guess END AS correct
+FROM sequence s JOIN skill_model m USING (skill),
+     LATERAL generate_series(1, least(s.len, 525534 - (s.upto - s.len))) t;
+VACUUM ANALYZE bkt_rows;
+
+\set q_fit 'SELECT sum((b).log_likelihood) FROM (SELECT skill, bkt_fit(learner, seq, correct) AS b FROM bkt_rows GROUP BY skill) x'
+\set q_fit1 'SELECT sum((b).log_likelihood) FROM (SELECT skill, bkt_fit(learner, seq, correct, ''restarts=1'') AS b FROM bkt_rows GROUP BY skill) x'
+\set q_compat 'SELECT sum((b).log_likelihood) FROM (SELECT skill, bkt_fit(learner, seq, correct, ''restarts=5, pybkt_compat'') AS b FROM bkt_rows GROUP BY skill) x'
+\set q_avg 'SELECT sum(m) FROM (SELECT avg(correct::int) AS m FROM bkt_rows GROUP BY skill) x'
+-- the planner keeps the aggregate: its value feeds sum()
+EXPLAIN (VERBOSE, COSTS OFF) :q_fit;
+CREATE TEMP TABLE kt_timings AS
+SELECT 'bkt_fit, 5 restarts (the default), GROUP BY skill' AS query, b.* FROM bench(:'q_fit', :reps) b;
+INSERT INTO kt_timings SELECT 'bkt_fit, 5 restarts, pybkt_compat stop rule', b.* FROM bench(:'q_compat', :reps) b;
+INSERT INTO kt_timings SELECT 'bkt_fit, 1 start', b.* FROM bench(:'q_fit1', :reps) b;
+INSERT INTO kt_timings SELECT 'bkt_fit, 5 restarts, the real five skills (89,727 responses)', b.*
+FROM bench('SELECT sum((b).log_likelihood) FROM (SELECT skill_id, bkt_fit(user_id::text, order_id, correct = 1) AS b FROM assist GROUP BY skill_id) x', :reps) b;
+INSERT INTO kt_timings SELECT 'avg(correct::int) GROUP BY skill (baseline scan)', b.* FROM bench(:'q_avg', :reps) b;
+
+-- how close the fits come to the parameters that made the data
+CREATE TEMP TABLE recovered AS
+SELECT f.skill, (f.b).p_init - m.p_init AS d_init, (f.b).p_learn - m.p_learn AS d_learn,
+       (f.b).p_guess - m.p_guess AS d_guess, (f.b).p_slip - m.p_slip AS d_slip
+FROM (SELECT skill, bkt_fit(learner, seq, correct) AS b FROM bkt_rows GROUP BY skill) f JOIN skill_model m USING (skill);
+
+\pset tuples_only on
+\pset format unaligned
+\echo
+\echo '### Knowledge tracing: bkt_fit over every skill of an ASSISTments-2009-shaped dataset'
+\echo
+SELECT format('%s responses, %s skills, %s sequences (lengths drawn from the real ones: median %s, max %s)',
+              count(*), count(DISTINCT skill), count(DISTINCT (skill, learner)),
+              (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY len) FROM real_length),
+              (SELECT max(len) FROM real_length))
+FROM bkt_rows;
+\echo
+\echo '| query | median ms | responses/s | x avg() |'
+\echo '|---|---:|---:|---:|'
+SELECT format('| %s | %s | %s | %s |', query, median_ms,
+              to_char(round(CASE WHEN query LIKE '%real five%' THEN 89727 ELSE (SELECT count(*) FROM bkt_rows) END
+                            / (median_ms / 1000.0)), 'FM999,999,999'),
+              CASE WHEN query LIKE '%real five%' THEN '' ELSE round(median_ms / (SELECT median_ms FROM kt_timings WHERE query LIKE 'avg%'), 1)::text END)
+FROM kt_timings;
+\echo
+SELECT format('pyBKT 1.4.2 (C++, 5 restarts) on the real 525,534 rows: 3.3 s = %s responses/s; bkt_fit with 5 restarts: %s x faster',
+              to_char(round(525534 / 3.3), 'FM999,999,999'),
+              round(3300 / (SELECT median_ms FROM kt_timings WHERE query LIKE 'bkt_fit, 5 restarts (the default)%'), 1));
+SELECT format('recovered parameters, mean absolute error over the 124 skills: p_init %s, p_learn %s, p_guess %s, p_slip %s',
+              round(avg(abs(d_init))::numeric, 3), round(avg(abs(d_learn))::numeric, 3),
+              round(avg(abs(d_guess))::numeric, 3), round(avg(abs(d_slip))::numeric, 3))
+FROM recovered;
