@@ -199,3 +199,35 @@ SELECT count(*) FILTER (WHERE (d).flagged) AS "flagged cells", count(*) AS cells
 FROM (SELECT unnest(group_disproportionality(group_no, subgroup)) d
       FROM section_groups JOIN absence_subgroup USING (student)
       WHERE mode = 'readiness' GROUP BY section) x;
+\echo
+\echo '## 9. Knowledge tracing: BKT fitted per standard from the item responses'
+\echo
+\echo 'bkt_fit fits Bayesian Knowledge Tracing to every student''s answers on a standard''s items, in'
+\echo 'the order of the test (item code), one GROUP BY for all 11 standards; degenerate marks a fit'
+\echo 'where guessing explains the answers better than knowing (p_guess > 1 - p_slip, or either above 0.5).'
+\echo 'The fitted parameters become a mastery method: P(known) after each student''s last item.'
+\echo 'A standard with one item per student shows nothing of learning: its p_learn is NULL, no P(known).'
+\echo
+CREATE TABLE item_response AS
+SELECT r.student, i.standard, r.administered_at, r.item,
+       row_number() OVER (PARTITION BY r.student, i.standard ORDER BY r.administered_at, r.item) AS seq,
+       r.result = 'Correct' AS correct
+FROM item_result r JOIN assessment_item i USING (item);
+CREATE TABLE standard_bkt AS
+SELECT standard, bkt_fit(student, seq, correct) AS params FROM item_response GROUP BY standard;
+SELECT b.standard, n.items AS "items each",
+       round((params).p_init::numeric, 2) AS p_init, round((params).p_learn::numeric, 2) AS p_learn,
+       round((params).p_guess::numeric, 2) AS p_guess, round((params).p_slip::numeric, 2) AS p_slip,
+       (params).degenerate,
+       k.likely AS "P(known) >= 0.8", k.students
+FROM standard_bkt b
+JOIN (SELECT standard, max(seq) AS items FROM item_response GROUP BY standard) n USING (standard)
+LEFT JOIN (SELECT standard, count(*) FILTER (WHERE p >= 0.8) AS likely, count(*) AS students
+      FROM (SELECT r.student, r.standard,
+                   mastery(r.correct::int::float8, r.administered_at + r.seq * interval '1 second',
+                           b.params::mastery_method) AS p
+            FROM item_response r JOIN standard_bkt b USING (standard)
+            WHERE (b.params).p_learn IS NOT NULL
+            GROUP BY r.student, r.standard, b.params) m
+      GROUP BY standard) k USING (standard)
+ORDER BY n.items DESC, b.standard;

@@ -42,6 +42,11 @@ SELECT (b).iterations, (b).p_forget, (b).degenerate, round((b).log_likelihood::n
        round((b).p_init::numeric, 6) AS p_init, round((b).p_learn::numeric, 6) AS p_learn,
        round((b).p_guess::numeric, 6) AS p_guess, round((b).p_slip::numeric, 6) AS p_slip
 FROM (SELECT bkt_fit(learner, seq, correct, 'init=(0.4, 0.2, 0.2, 0.1), pybkt_compat') AS b FROM responses) x;
+-- no learner answered twice: p_learn cannot be fitted (NULL), and the
+-- method refuses it rather than call everyone's skill known
+SELECT (b).p_learn IS NULL AS no_learn, (b).p_init IS NOT NULL AS has_init
+FROM (SELECT bkt_fit(learner, 1, correct) AS b FROM responses WHERE seq = 1) x;
+SELECT bkt_fit(learner, 1, correct)::mastery_method FROM responses WHERE seq = 1;
 -- all wrong: a likelihood of 1 once p_guess is 0 (and p_slip 1 or p_init 0)
 SELECT (b).p_guess, round((b).log_likelihood::numeric, 9) AS ll
 FROM (SELECT bkt_fit('l' || g % 7, g, false, 'restarts=2') AS b FROM generate_series(1, 50) g) x;

@@ -1000,6 +1000,7 @@ bkt_fit_finalfn(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	Datum		values[8];
 	bool		nulls[8] = {false};
+	bool		no_steps;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "bkt_fit_finalfn called in non-aggregate context");
@@ -1020,6 +1021,8 @@ bkt_fit_finalfn(PG_FUNCTION_ARGS)
 		pfree(copy.responses);
 	}
 	f = fit_skill(&d, &o);
+	/* no learner answered twice: nothing says how learning goes */
+	no_steps = (d.nseq == (int64) st->nresponses);
 	pfree(d.code);
 	pfree(d.start);
 
@@ -1027,7 +1030,14 @@ bkt_fit_finalfn(PG_FUNCTION_ARGS)
 		elog(ERROR, "bkt_fit_finalfn must return the composite type bkt_params");
 	desc = BlessTupleDesc(desc);
 	values[0] = Float8GetDatum(f.m.prior);
+	/*
+	 * pyBKT reports p_learn 1 then (a state never left learns for sure), and
+	 * the bkt method would call every learner's skill known after one
+	 * answer; NULL says it cannot be fitted, and the method refuses it
+	 */
 	values[1] = Float8GetDatum(f.m.learn);
+	nulls[1] = no_steps;
+	nulls[4] = no_steps && o.forgets;
 	values[2] = Float8GetDatum(f.m.guess);
 	values[3] = Float8GetDatum(f.m.slip);
 	values[4] = Float8GetDatum(f.m.forget);
@@ -1051,6 +1061,7 @@ params_field(HeapTupleHeader t, int attno, const char *name)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s of bkt_params is NULL", name),
+				 attno == 2 ? errdetail("bkt_fit leaves p_learn NULL when no learner answered twice: nothing shows how learning goes.") : 0,
 				 errhint("Give every probability of the model: p_init, p_learn, p_guess, p_slip and p_forget.")));
 	v = DatumGetFloat8(d);
 	if (!(v >= 0.0 && v <= 1.0))
