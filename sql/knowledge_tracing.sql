@@ -19,6 +19,11 @@ ORDER BY learner, seq;
 SELECT seq, round(bkt_state(correct, (0.9, 0, 0.2, 0.1, 0.5, NULL, NULL, NULL)::bkt_params)
                   OVER (ORDER BY seq)::numeric, 6) AS state
 FROM responses WHERE learner = 'ana' ORDER BY seq;
+-- parameters that change within a partition: a forgotten PARTITION BY skill
+SELECT bkt_state(correct, CASE WHEN seq < 3 THEN (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params
+                               ELSE (0.5, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params END)
+       OVER (PARTITION BY learner ORDER BY seq)
+FROM responses;
 -- NULL parameters give NULL; a NULL field or a value outside [0, 1] is an error
 SELECT bkt_state(correct, NULL) OVER (ORDER BY seq) FROM responses WHERE learner = 'ben';
 SELECT bkt_state(correct, (0.4, NULL, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params) OVER (ORDER BY seq) FROM responses;
@@ -37,6 +42,8 @@ FROM (VALUES (1, 0.0), (2, 1.0), (4, 1.0)) v(seq, score);
 -- bkt_fit: no rows give NULL; rows without a learner or key add nothing
 SELECT bkt_fit(learner, seq, correct) FROM responses WHERE false;
 SELECT bkt_fit(NULL::text, seq, correct) IS NULL AS no_learner FROM responses;
+-- only missing answers: nothing to fit
+SELECT bkt_fit(learner, seq, NULL::boolean) IS NULL AS all_missing FROM responses;
 -- ben's single response and ana's four: a fit from a fixed start, pyBKT's rule
 SELECT (b).iterations, (b).p_forget, (b).degenerate, round((b).log_likelihood::numeric, 6) AS ll,
        round((b).p_init::numeric, 6) AS p_init, round((b).p_learn::numeric, 6) AS p_learn,
@@ -67,6 +74,7 @@ SELECT bkt_fit(learner, seq, correct, 'pybkt_compat=maybe') FROM responses;
 SELECT bkt_fit(learner, seq, correct, 'restarts=3,') FROM responses;
 SELECT bkt_fit(learner, seq, correct, 'restarts=3 seed=2') FROM responses;
 SELECT bkt_fit(learner, seq, correct, 'learn_rate=0.1') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'seed=7, Seed=8') FROM responses;
 SELECT bkt_fit(learner, seq, correct, CASE WHEN seq = 1 THEN 'restarts=2' ELSE 'restarts=3' END) FROM responses;
 -- options that are fine: flags, spaces, upper case, NULL for the defaults
 SELECT (bkt_fit(learner, seq, correct, ' FORGETS = false ,pybkt_compat=TRUE, restarts = 1 , seed=7 ')).iterations > 0 AS ok

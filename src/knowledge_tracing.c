@@ -182,8 +182,12 @@ check_probability(const char *options, const char *what, double v, bool open)
 static void
 parse_options(const char *options, BktOptions *o)
 {
+	static const char *const option_names[] = {
+		"restarts", "seed", "init", "forgets", "tol", "max_iter", "pybkt_compat", "max_guess", "max_slip"
+	};
 	const char *p = options;
 	bool		restarts_given = false;
+	int			seen = 0;
 
 	o->restarts = 5;
 	o->seed = 42;
@@ -215,6 +219,13 @@ parse_options(const char *options, BktOptions *o)
 		has_value = (*p == '=');
 		if (has_value)
 			p++;
+		for (int i = 0; i < (int) lengthof(option_names); i++)
+			if (strcmp(key, option_names[i]) == 0)
+			{
+				if (seen & (1 << i))
+					options_error(options, psprintf("Option \"%s\" is given twice.", key));
+				seen |= 1 << i;
+			}
 
 		if (strcmp(key, "forgets") == 0)
 			o->forgets = option_flag(options, &p, key, has_value);
@@ -1009,6 +1020,15 @@ bkt_fit_finalfn(PG_FUNCTION_ARGS)
 	st = (BktFitState *) PG_GETARG_POINTER(0);
 	if (st->nresponses == 0)
 		PG_RETURN_NULL();
+	/* only missing answers: nothing to fit */
+	{
+		bool		answered = false;
+
+		for (Size i = 0; i < st->nresponses && !answered; i++)
+			answered = st->responses[i].code != BKT_MISSING;
+		if (!answered)
+			PG_RETURN_NULL();
+	}
 	parse_options(st->options, &o);
 
 	/* the state may be final-called again (window frames): sort a copy */
@@ -1041,7 +1061,8 @@ bkt_fit_finalfn(PG_FUNCTION_ARGS)
 	values[2] = Float8GetDatum(f.m.guess);
 	values[3] = Float8GetDatum(f.m.slip);
 	values[4] = Float8GetDatum(f.m.forget);
-	values[5] = Float8GetDatum(f.ll);
+	/* a likelihood of 1 may sum to a rounding error above 0 */
+	values[5] = Float8GetDatum(Min(f.ll, 0.0));
 	values[6] = Int32GetDatum(f.iterations);
 	/* degenerate: a wrong answer says "knows it" more than a right one does */
 	values[7] = BoolGetDatum(f.m.guess > 1.0 - f.m.slip || f.m.guess > 0.5 || f.m.slip > 0.5);
@@ -1129,7 +1150,13 @@ window_known(FunctionCallInfo fcinfo, double *known, BktModel *m)
 	if (isnull)
 		return false;
 	params_from_datum(d, m);
-	if (!ws->started || ws->next != pos || memcmp(&ws->m, m, sizeof(BktModel)) != 0)
+	if (ws->started && memcmp(&ws->m, m, sizeof(BktModel)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bkt_params change within one window partition"),
+				 errdetail("P(known) follows one learner on one skill, under one skill's parameters."),
+				 errhint("Partition by learner and skill, for example OVER (PARTITION BY student, skill ORDER BY answered_at).")));
+	if (!ws->started || ws->next != pos)
 	{
 		double		k = m->prior;
 
