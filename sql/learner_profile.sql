@@ -72,8 +72,24 @@ SELECT '{"x": {"mastery": 3, "out_of": 4, "colour": "red"}}'::learner_profile;
 SELECT '{"x": {"mastery": 3, "out_of": 4, "kinds": ["homework"]}}'::learner_profile;
 SELECT '["x"]'::learner_profile;
 SELECT '{"": {"mastery": 3, "out_of": 4}}'::learner_profile;
+-- each skill its own method (each skill's fitted BKT, say); one skill, one method
 SELECT learner_profile(skill, e, m::mastery_method) FROM (VALUES ('a', '1/4 @ 2024-09-01'::mastery_evidence, 'latest'),
-	('b', '1/4 @ 2024-09-01'::mastery_evidence, 'average')) v(skill, e, m);
+	('a', '3/4 @ 2024-09-02'::mastery_evidence, 'latest'),
+	('b', '1/4 @ 2024-09-01'::mastery_evidence, 'highest'),
+	('b', '3/4 @ 2024-09-02'::mastery_evidence, 'highest'),
+	('c', '2/4 @ 2024-09-01'::mastery_evidence, 'bkt(p_init=0.4, p_learn=0.2, p_guess=0.2, p_slip=0.1)')) v(skill, e, m);
+SELECT learner_profile(skill, e, m::mastery_method) FROM (VALUES ('a', '1/4 @ 2024-09-01'::mastery_evidence, 'latest'),
+	('b', '1/4 @ 2024-09-01'::mastery_evidence, 'average'),
+	('b', '2/4 @ 2024-09-02'::mastery_evidence, 'latest')) v(skill, e, m);
+-- the state keeps each skill's method (a "methods" object in its text form,
+-- which reads back); rolled up, each skill by its own
+SELECT '{"method": "latest", "skills": {"a": "[1/4 @ 2024-09-01 00:00:00+00; 3/4 @ 2024-09-02 00:00:00+00]",
+  "b": "[1/4 @ 2024-09-01 00:00:00+00; 3/4 @ 2024-09-02 00:00:00+00]"}, "methods": {"b": "average"}}'::learner_profile_state AS s \gset
+SELECT :'s'::learner_profile_state;
+SELECT :'s'::learner_profile_state::text::learner_profile_state::text = :'s'::learner_profile_state::text AS round_trip;
+SELECT skill, mastery FROM profile_entries(learner_profile(:'s'::learner_profile_state));
+SELECT '{"method": "latest", "skills": {"a": "[1/4 @ 2024-09-01 00:00:00+00]"}, "methods": {"a": "average"}}'::learner_profile_state;
+SELECT '{"method": "latest", "skills": {"a": "[1/4 @ 2024-09-01 00:00:00+00]"}, "methods": ["average"]}'::learner_profile_state;
 SELECT learner_profile(skill, e, NULL) FROM profile_evidence;
 SELECT * FROM needs((SELECT p FROM profiles LIMIT 1), -1);
 

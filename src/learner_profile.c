@@ -757,6 +757,7 @@ typedef struct ProfileSkill
 	int32		len;
 	uint32		hash;
 	uint8		kinds;
+	RollupMethod *own_method;	/* NULL: the state's method */
 	EvidenceStream stream;
 	TimedScore	inline_items[SKILL_INLINE_ITEMS];
 	char		code_inline[SKILL_INLINE_CODE];
@@ -897,6 +898,7 @@ state_skill(ExpandedProfileState *ps, const char *code, int len)
 	sk->len = len;
 	sk->hash = hash;
 	sk->kinds = 0;
+	sk->own_method = NULL;
 	{
 		static const EvidenceTerms none = {0};
 
@@ -912,15 +914,37 @@ state_skill(ExpandedProfileState *ps, const char *code, int len)
 	return sk;
 }
 
-static void
-methods_differ(const RollupMethod *a, const RollupMethod *b)
+static inline const RollupMethod *
+skill_method(const ExpandedProfileState *ps, const ProfileSkill *sk)
 {
+	return sk->own_method ? sk->own_method : &ps->method;
+}
+
+/*
+ * Skills of one profile may each have their own method (each skill's
+ * fitted BKT parameters, say), but one skill keeps one: the method of its
+ * first evidence; the state's method is the first row's, and a skill
+ * stores its own only when it differs.
+ */
+static void
+skill_use_method(ExpandedProfileState *ps, ProfileSkill *sk, const RollupMethod *m)
+{
+	const RollupMethod *current = skill_method(ps, sk);
+
+	if (memcmp(current, m, sizeof(RollupMethod)) == 0)
+		return;
+	if (sk->stream.n == 0 && sk->own_method == NULL)
+	{
+		sk->own_method = MemoryContextAlloc(ps->hdr.eoh_context, sizeof(RollupMethod));
+		*sk->own_method = *m;
+		return;
+	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("mastery method changes within one learner profile"),
-			 errdetail("The profile started with %s and then got %s.",
-					   method_to_text(a), method_to_text(b)),
-			 errhint("Use one method per learner_profile call.")));
+			 errmsg("mastery method changes within one skill of a learner profile"),
+			 errdetail("Skill \"%s\" started with %s and then got %s.",
+					   sk->code, method_to_text(current), method_to_text(m)),
+			 errhint("Use one method per skill: skills may differ (each skill's fitted bkt_params, for example), the rows of one skill may not.")));
 }
 
 static uint8
@@ -952,10 +976,12 @@ skill_add_stream(ExpandedProfileState *ps, ProfileSkill *sk, const EvidenceStrea
 
 /*
  * Format byte, three zero bytes, the method, the skill count, then per
- * skill: int32 code length, the code, padding to 4 bytes, int32 length of
- * the stream encoding, the encoding (evidence_stream.c), padding to 4.
+ * skill: int32 code length, the code, padding to 4 bytes, int32 1 when the
+ * skill has a method of its own, which follows (0: the state's method),
+ * int32 length of the stream encoding, the encoding (evidence_stream.c),
+ * padding to 4.  Format 1 (release 0.2.0) had no per-skill method.
  */
-#define PROFILE_STATE_FORMAT 1
+#define PROFILE_STATE_FORMAT 2
 
 typedef struct ProfileStateHeader
 {
@@ -995,6 +1021,10 @@ expanded_profile_flat_size(ExpandedObjectHeader *eohptr)
 		appendBinaryStringInfo(&buf, (char *) &n32, 4);
 		appendBinaryStringInfo(&buf, sk->code, sk->len);
 		appendBinaryStringInfo(&buf, zeros, (4 - (sk->len & 3)) & 3);
+		n32 = sk->own_method != NULL;
+		appendBinaryStringInfo(&buf, (char *) &n32, 4);
+		if (sk->own_method)
+			appendBinaryStringInfo(&buf, (char *) sk->own_method, sizeof(RollupMethod));
 		n32 = (int32) len;
 		appendBinaryStringInfo(&buf, (char *) &n32, 4);
 		appendBinaryStringInfo(&buf, enc, len);
@@ -1047,8 +1077,8 @@ profile_state_read(const char *data, Size size, MemoryContext parent)
 	if (size < sizeof(ProfileStateHeader))
 		corrupt_profile_state("The value is shorter than its header.");
 	memcpy(&h, data, sizeof(h));
-	if (h.format != PROFILE_STATE_FORMAT || h.pad[0] || h.pad[1] || h.pad[2])
-		corrupt_profile_state(psprintf("Format %d is not known; this version reads format %d.",
+	if (h.format < 1 || h.format > PROFILE_STATE_FORMAT || h.pad[0] || h.pad[1] || h.pad[2])
+		corrupt_profile_state(psprintf("Format %d is not known; this version reads formats 1 to %d.",
 									   h.format, PROFILE_STATE_FORMAT));
 	if (h.nskills < 0 || h.nskills > PROFILE_MAX_SKILLS ||
 		(Size) h.nskills * 8 > size - pos)
@@ -1079,13 +1109,35 @@ profile_state_read(const char *data, Size size, MemoryContext parent)
 		pos += len + ((4 - (len & 3)) & 3);
 		if (pos > size || size - pos < 4)
 			corrupt_profile_state("A skill is cut short.");
+		sk = state_skill(ps, code, len);
+		if (sk->stream.n > 0 || sk->own_method != NULL)
+			corrupt_profile_state("A skill appears twice.");
+		if (h.format >= 2)
+		{
+			int32		own;
+
+			memcpy(&own, data + pos, 4);
+			pos += 4;
+			if (own != 0 && own != 1)
+				corrupt_profile_state("A skill's method flag is neither 0 nor 1.");
+			if (own)
+			{
+				RollupMethod m;
+
+				if (size - pos < sizeof(RollupMethod))
+					corrupt_profile_state("A skill's method is cut short.");
+				memcpy(&m, data + pos, sizeof(RollupMethod));
+				pos += sizeof(RollupMethod);
+				method_check(&m);
+				skill_use_method(ps, sk, &m);
+			}
+			if (size - pos < 4)
+				corrupt_profile_state("A skill is cut short.");
+		}
 		memcpy(&enclen, data + pos, 4);
 		pos += 4;
 		if (enclen < 0 || (Size) enclen > size - pos)
 			corrupt_profile_state("An evidence stream has an invalid length.");
-		sk = state_skill(ps, code, len);
-		if (sk->stream.n > 0)
-			corrupt_profile_state("A skill appears twice.");
 		old = MemoryContextSwitchTo(ps->hdr.eoh_context);
 		stream_decode(&s, data + pos, enclen, false);
 		MemoryContextSwitchTo(old);
@@ -1142,7 +1194,24 @@ learner_profile_state_out(PG_FUNCTION_ARGS)
 		escape_json(&buf, stream.data);
 		CHECK_FOR_INTERRUPTS();
 	}
-	appendStringInfoString(&buf, "}}");
+	appendStringInfoChar(&buf, '}');
+	/* the skills with a method of their own, when there are any */
+	{
+		int			n = 0;
+
+		for (int i = 0; i < ps->nskills; i++)
+		{
+			if (ps->skills[i]->own_method == NULL)
+				continue;
+			appendStringInfoString(&buf, n++ == 0 ? ", \"methods\": {" : ", ");
+			escape_json(&buf, ps->skills[i]->code);
+			appendStringInfoString(&buf, ": ");
+			escape_json(&buf, method_to_text(ps->skills[i]->own_method));
+		}
+		if (n > 0)
+			appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoChar(&buf, '}');
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -1154,6 +1223,7 @@ learner_profile_state_in(PG_FUNCTION_ARGS)
 	Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
 	JsonbValue *method;
 	JsonbValue *skills;
+	JsonbValue *methods;
 	ExpandedProfileState *ps;
 	RollupMethod m;
 	JsonbIterator *it;
@@ -1166,13 +1236,38 @@ learner_profile_state_in(PG_FUNCTION_ARGS)
 		method->type != jbvString ||
 		(skills = getKeyJsonValueFromContainer(&jb->root, "skills", 6, NULL)) == NULL ||
 		skills->type != jbvBinary || !JsonContainerIsObject(skills->val.binary.data) ||
-		JB_ROOT_COUNT(jb) != 2)
+		((methods = getKeyJsonValueFromContainer(&jb->root, "methods", 7, NULL)) != NULL &&
+		 (methods->type != jbvBinary || !JsonContainerIsObject(methods->val.binary.data))) ||
+		JB_ROOT_COUNT(jb) != (methods ? 3 : 2))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type learner_profile_state"),
-				 errdetail("A learner_profile_state is {\"method\": \"...\", \"skills\": {\"code\": \"[evidence; ...]\", ...}}.")));
+				 errdetail("A learner_profile_state is {\"method\": \"...\", \"skills\": {\"code\": \"[evidence; ...]\", ...}}, with \"methods\": {\"code\": \"method\", ...} for skills with a method of their own.")));
 	method_parse(json_text(method), &m);
 	ps = new_profile_state(CurrentMemoryContext, &m);
+	/* the skills' own methods first: a skill takes its method before evidence */
+	if (methods)
+	{
+		it = JsonbIteratorInit(methods->val.binary.data);
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			if (tok == WJB_KEY)
+				code = json_text(&v);
+			else if (tok == WJB_VALUE)
+			{
+				RollupMethod own;
+				ProfileSkill *sk;
+
+				if (v.type != jbvString)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+							 errmsg("the method of skill \"%s\" in a learner_profile_state must be a string", code)));
+				method_parse(json_text(&v), &own);
+				sk = state_skill(ps, code, strlen(code));
+				skill_use_method(ps, sk, &own);
+			}
+		}
+	}
 	it = JsonbIteratorInit(skills->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
@@ -1249,7 +1344,7 @@ learner_profile_state_recv(PG_FUNCTION_ARGS)
 	ExpandedProfileState *ps;
 	Size		size;
 
-	if (format != PROFILE_STATE_FORMAT)
+	if (format < 1 || format > PROFILE_STATE_FORMAT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported binary format version %d for learner_profile_state", format)));
@@ -1285,22 +1380,19 @@ profile_target(FunctionCallInfo fcinfo, const RollupMethod *method)
 		Datum		d = PG_GETARG_DATUM(0);
 
 		if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) && is_expanded_profile_state(d))
-		{
-			ps = (ExpandedProfileState *) DatumGetEOHP(d);
-			if (method && memcmp(&ps->method, method, sizeof(RollupMethod)) != 0)
-				methods_differ(&ps->method, method);
-			return ps;
-		}
+			return (ExpandedProfileState *) DatumGetEOHP(d);
 		/* a flat state (from a worker or a table): a copy of our own to change */
 		{
 			ExpandedProfileState *from = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
 
 			ps = new_profile_state(aggregate_states_context(aggcontext), &from->method);
 			for (int i = 0; i < from->nskills; i++)
-				skill_add_stream(ps, state_skill(ps, from->skills[i]->code, from->skills[i]->len),
-								 &from->skills[i]->stream);
-			if (method && memcmp(&ps->method, method, sizeof(RollupMethod)) != 0)
-				methods_differ(&ps->method, method);
+			{
+				ProfileSkill *sk = state_skill(ps, from->skills[i]->code, from->skills[i]->len);
+
+				skill_use_method(ps, sk, skill_method(from, from->skills[i]));
+				skill_add_stream(ps, sk, &from->skills[i]->stream);
+			}
 			return ps;
 		}
 	}
@@ -1342,6 +1434,7 @@ Datum
 learner_profile_evidence_transfn(PG_FUNCTION_ARGS)
 {
 	ExpandedProfileState *ps;
+	const RollupMethod *method;
 	const MasteryEvidence *e;
 	text	   *skill;
 	ProfileSkill *sk;
@@ -1355,10 +1448,12 @@ learner_profile_evidence_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
 	}
-	ps = profile_target(fcinfo, profile_method_argument(fcinfo, 3));
+	method = profile_method_argument(fcinfo, 3);
+	ps = profile_target(fcinfo, method);
 	skill = PG_GETARG_TEXT_PP(1);
 	e = PG_GETARG_CHECKED_EVIDENCE(2);
 	sk = state_skill(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill));
+	skill_use_method(ps, sk, method);
 	terms = evidence_terms(e);
 	old = MemoryContextSwitchTo(ps->hdr.eoh_context);
 	stream_append(&sk->stream, e->observed_at, e->score, &terms);
@@ -1374,7 +1469,9 @@ Datum
 learner_profile_state_transfn(PG_FUNCTION_ARGS)
 {
 	ExpandedProfileState *ps;
+	const RollupMethod *method;
 	text	   *skill;
+	ProfileSkill *sk;
 	EvidenceStream buf;
 	struct varlena *st;
 
@@ -1384,12 +1481,15 @@ learner_profile_state_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
 	}
-	ps = profile_target(fcinfo, profile_method_argument(fcinfo, 3));
+	method = profile_method_argument(fcinfo, 3);
+	ps = profile_target(fcinfo, method);
 	skill = PG_GETARG_TEXT_PP(1);
 	/* the stored state's own checks (stream_decode; an expanded one is flattened) */
 	st = PG_DETOAST_DATUM(PG_GETARG_DATUM(2));
 	stream_decode(&buf, VARDATA(st), VARSIZE(st) - VARHDRSZ, true);
-	skill_add_stream(ps, state_skill(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill)), &buf);
+	sk = state_skill(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill));
+	skill_use_method(ps, sk, method);
+	skill_add_stream(ps, sk, &buf);
 	profile_state_changed(ps);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
 }
@@ -1413,8 +1513,12 @@ learner_profile_combinefn(PG_FUNCTION_ARGS)
 	if (a == b)
 		elog(ERROR, "learner_profile state combined with itself");
 	for (int i = 0; i < b->nskills; i++)
-		skill_add_stream(a, state_skill(a, b->skills[i]->code, b->skills[i]->len),
-						 &b->skills[i]->stream);
+	{
+		ProfileSkill *sk = state_skill(a, b->skills[i]->code, b->skills[i]->len);
+
+		skill_use_method(a, sk, skill_method(b, b->skills[i]));
+		skill_add_stream(a, sk, &b->skills[i]->stream);
+	}
 	profile_state_changed(a);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&a->hdr));
 }
@@ -1434,8 +1538,8 @@ learner_profile_finalfn(PG_FUNCTION_ARGS)
 	for (int i = 0; i < ps->nskills; i++)
 	{
 		specs[i].code = ps->skills[i]->code;
-		entry_from_stream(&ps->method, &ps->skills[i]->stream, ps->skills[i]->kinds,
-						  &specs[i].entry);
+		entry_from_stream(skill_method(ps, ps->skills[i]), &ps->skills[i]->stream,
+						  ps->skills[i]->kinds, &specs[i].entry);
 		if ((i & 255) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}

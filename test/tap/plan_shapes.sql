@@ -181,6 +181,8 @@ SELECT * FROM plan_shapes('skill_graph_agg', 'prerequisite, skill', 'md5(%s::tex
 SELECT * FROM plan_shapes('skill_graph_agg', 'prerequisite, skill, relation', 'md5(%s::text)');
 SELECT * FROM plan_shapes('learner_profile', 'skill, e, ''decaying_average''', 'md5(%s::text)');
 SELECT * FROM plan_shapes('learner_profile', 'skill, s, ''mean_recent(n=4)''', 'md5(%s::text)');
+-- a method per skill (each skill's fitted BKT, say)
+SELECT * FROM plan_shapes('learner_profile', 'skill, e, (CASE WHEN skill < ''Matemáticas_3'' THEN ''latest'' ELSE ''bkt(p_init=0.3, p_learn=0.1, p_guess=0.2, p_slip=0.1)'' END)::mastery_method', 'md5(%s::text)');
 SELECT * FROM plan_shapes('bkt_fit', 'learner, at, correct, ''restarts=2''', '%s::text');
 SELECT * FROM plan_shapes('bkt_fit', 'learner, ord::bigint, correct', '%s::text');
 -- the grouping aggregates group one section at a time (at most 2,000
