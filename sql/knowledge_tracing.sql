@@ -24,6 +24,15 @@ SELECT bkt_state(correct, CASE WHEN seq < 3 THEN (0.4, 0.2, 0.2, 0.1, 0, NULL, N
                                ELSE (0.5, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params END)
        OVER (PARTITION BY learner ORDER BY seq)
 FROM responses;
+-- p_slip 0: wrong answers still lower P(known) (moved 1e-9 inside, as in the
+-- method); -0 is 0; a row without parameters gives NULL but its answer counts
+SELECT seq, correct,
+       round(bkt_state(correct, (0.5, 0.1, 0.2, 0, 0, NULL, NULL, NULL)::bkt_params) OVER w::numeric, 6) AS slip_0,
+       round(bkt_state(correct, CASE WHEN seq = 2 THEN (0.5, 0.1, 0.2, -0.0, 0, NULL, NULL, NULL)::bkt_params
+                                     ELSE (0.5, 0.1, 0.2, 0, 0, NULL, NULL, NULL)::bkt_params END) OVER w::numeric, 6) AS minus_0,
+       round(bkt_state(correct, CASE WHEN seq <> 2 THEN (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params END)
+             OVER w::numeric, 6) AS null_params_on_2
+FROM responses WHERE learner = 'ana' WINDOW w AS (ORDER BY seq) ORDER BY seq;
 -- NULL parameters give NULL; a NULL field or a value outside [0, 1] is an error
 SELECT bkt_state(correct, NULL) OVER (ORDER BY seq) FROM responses WHERE learner = 'ben';
 SELECT bkt_state(correct, (0.4, NULL, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params) OVER (ORDER BY seq) FROM responses;
@@ -75,6 +84,12 @@ SELECT bkt_fit(learner, seq, correct, 'restarts=3,') FROM responses;
 SELECT bkt_fit(learner, seq, correct, 'restarts=3 seed=2') FROM responses;
 SELECT bkt_fit(learner, seq, correct, 'learn_rate=0.1') FROM responses;
 SELECT bkt_fit(learner, seq, correct, 'seed=7, Seed=8') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'max_iter=0x2') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'tol=1e-400') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'init=(0.5, 0.1, 0.2, 0.1, 0.05)') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'init=(0.5, 0.1, 0.2, 0.1, 0.05, 0.1)') FROM responses;
+SELECT (bkt_fit(learner, seq, correct, 'forgets, init=(0.5, 0.1, 0.2, 0.1, 0.05), max_iter=1')).p_forget > 0 AS fits_forget
+FROM responses;
 SELECT bkt_fit(learner, seq, correct, CASE WHEN seq = 1 THEN 'restarts=2' ELSE 'restarts=3' END) FROM responses;
 -- options that are fine: flags, spaces, upper case, NULL for the defaults
 SELECT (bkt_fit(learner, seq, correct, ' FORGETS = false ,pybkt_compat=TRUE, restarts = 1 , seed=7 ')).iterations > 0 AS ok

@@ -21,6 +21,7 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "competency.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -54,6 +55,7 @@ typedef struct BktLearner
 {
 	uint32		off;			/* name bytes in names */
 	uint32		len;
+	uint32		hash;
 } BktLearner;
 
 typedef struct BktFitState
@@ -62,9 +64,11 @@ typedef struct BktFitState
 	char	   *names;
 	Size		names_len;
 	Size		names_cap;
-	BktLearner *learners;
+	BktLearner *learners;		/* one entry per distinct identifier */
 	uint32		nlearners;
 	uint32		learners_cap;
+	uint32	   *slots;			/* open addressing on the hash: index or UINT32_MAX */
+	uint32		nslots;			/* a power of two, at least twice nlearners */
 	BktResponse *responses;
 	Size		nresponses;
 	Size		responses_cap;
@@ -85,6 +89,7 @@ typedef struct BktOptions
 	uint64		seed;
 	bool		has_init;
 	BktModel	init;
+	bool		init_forget_given;
 	bool		forgets;
 	double		tol;
 	int			max_iter;
@@ -141,13 +146,21 @@ option_number(const char *options, const char **p, const char *key)
 	double		v;
 
 	skip_blanks(p);
-	/* strtod also reads "nan" and "inf"; numbers start like this */
+	/* strtod also reads "nan", "inf" and hexadecimal; decimals start like this */
 	if (!(isdigit((unsigned char) **p) || **p == '.' || **p == '-' || **p == '+'))
 		options_error(options, psprintf("Option \"%s\" needs a number.", key));
+	{
+		const char *digits = *p + (**p == '-' || **p == '+');
+
+		if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+			options_error(options, psprintf("Option \"%s\" needs a decimal number.", key));
+	}
 	errno = 0;
 	v = strtod(*p, &end);
-	if (end == *p || errno == ERANGE || !isfinite(v))
-		options_error(options, psprintf("Option \"%s\" needs a finite number.", key));
+	if (end == *p)
+		options_error(options, psprintf("Option \"%s\" needs a number.", key));
+	if (errno == ERANGE || !isfinite(v))
+		options_error(options, psprintf("Option \"%s\" is out of range.", key));
 	*p = end;
 	return v;
 }
@@ -192,6 +205,7 @@ parse_options(const char *options, BktOptions *o)
 	o->restarts = 5;
 	o->seed = 42;
 	o->has_init = false;
+	o->init_forget_given = false;
 	memset(&o->init, 0, sizeof(BktModel));
 	o->forgets = false;
 	o->tol = -1.0;				/* set below: it depends on the stop rule */
@@ -258,20 +272,32 @@ parse_options(const char *options, BktOptions *o)
 		}
 		else if (strcmp(key, "init") == 0)
 		{
-			double		v[4];
+			double		v[5];
+			int			n = 0;
+			const char *usage = "Option \"init\" is a list of four probabilities, init=(p_init, p_learn, p_guess, p_slip), or five with p_forget.";
 
 			skip_blanks(&p);
 			if (*p != '(')
-				options_error(options, "Option \"init\" is a list of four probabilities: init=(p_init, p_learn, p_guess, p_slip).");
+				options_error(options, usage);
 			p++;
-			for (int i = 0; i < 4; i++)
+			for (;;)
 			{
-				v[i] = option_number(options, &p, key);
+				if (n == 5)
+					options_error(options, usage);
+				v[n++] = option_number(options, &p, key);
 				skip_blanks(&p);
-				if (*p != (i < 3 ? ',' : ')'))
-					options_error(options, "Option \"init\" is a list of four probabilities: init=(p_init, p_learn, p_guess, p_slip).");
+				if (*p == ')')
+					break;
+				if (*p != ',')
+					options_error(options, usage);
 				p++;
 			}
+			p++;
+			if (n < 4)
+				options_error(options, usage);
+			if (n == 5)
+				check_probability(options, "p_forget of option \"init\"", v[4], false);
+			o->init_forget_given = (n == 5);
 			check_probability(options, "p_init of option \"init\"", v[0], false);
 			check_probability(options, "p_learn of option \"init\"", v[1], false);
 			check_probability(options, "p_guess of option \"init\"", v[2], false);
@@ -281,7 +307,7 @@ parse_options(const char *options, BktOptions *o)
 			o->init.learn = v[1];
 			o->init.guess = v[2];
 			o->init.slip = v[3];
-			o->init.forget = 0.0;
+			o->init.forget = n == 5 ? v[4] : 0.0;
 		}
 		else if (strcmp(key, "tol") == 0)
 		{
@@ -336,6 +362,8 @@ parse_options(const char *options, BktOptions *o)
 	 */
 	if (o->tol < 0.0)
 		o->tol = o->pybkt_compat ? 1e-3 : 1e-6;
+	if (o->init_forget_given && !o->forgets && o->init.forget != 0.0)
+		options_error(options, "A p_forget in option \"init\" needs the option \"forgets\"; without it p_forget is 0.");
 	if (o->has_init)
 	{
 		o->init.guess = Min(o->init.guess, o->max_guess);
@@ -374,9 +402,9 @@ too_many_responses(void)
 			 errhint("Fit on a sample of learners, or group by a finer key such as skill and school year.")));
 }
 
-/* A new learner entry (a name may have several: see learner_index) */
+/* A new learner entry */
 static uint32
-add_learner(MemoryContext cxt, BktFitState *st, const char *name, uint32 len)
+add_learner(MemoryContext cxt, BktFitState *st, const char *name, uint32 len, uint32 hash)
 {
 	if (st->names_len + len > BKT_MAX_NAMES)
 		ereport(ERROR,
@@ -396,8 +424,8 @@ add_learner(MemoryContext cxt, BktFitState *st, const char *name, uint32 len)
 	{
 		uint32		cap = Max(st->learners_cap * 2, 64);
 
-		/* never more entries than responses, and those are limited */
-		if (st->learners_cap > BKT_MAX_RESPONSES)
+		/* never more learners than responses, and those are limited */
+		if (st->nlearners >= BKT_MAX_RESPONSES)
 			too_many_responses();
 		st->learners = st->learners == NULL
 			? MemoryContextAllocHuge(cxt, cap * sizeof(BktLearner))
@@ -408,19 +436,33 @@ add_learner(MemoryContext cxt, BktFitState *st, const char *name, uint32 len)
 		memcpy(st->names + st->names_len, name, len);
 	st->learners[st->nlearners].off = (uint32) st->names_len;
 	st->learners[st->nlearners].len = len;
+	st->learners[st->nlearners].hash = hash;
 	st->names_len += len;
 	return st->nlearners++;
 }
 
+static void
+place_learner(BktFitState *st, uint32 idx)
+{
+	uint32		mask = st->nslots - 1;
+	uint32		slot = st->learners[idx].hash & mask;
+
+	while (st->slots[slot] != UINT32_MAX)
+		slot = (slot + 1) & mask;
+	st->slots[slot] = idx;
+}
+
 /*
- * The learner of the next response: the last one again, or a new entry.
- * Rows usually come a learner at a time, so this keeps one entry a run; a
- * learner met again later gets another entry, and the sort before the fit
- * joins them by name.
+ * The learner of the next response: one entry per distinct identifier, so
+ * memory and the limits do not depend on the order rows arrive in.  Rows
+ * usually come a learner at a time: the previous learner is tried first.
  */
 static uint32
 learner_index(MemoryContext cxt, BktFitState *st, const char *name, uint32 len)
 {
+	uint32		hash;
+	uint32		idx;
+
 	if (st->nlearners > 0)
 	{
 		BktLearner *last = &st->learners[st->nlearners - 1];
@@ -428,7 +470,35 @@ learner_index(MemoryContext cxt, BktFitState *st, const char *name, uint32 len)
 		if (last->len == len && memcmp(st->names + last->off, name, len) == 0)
 			return st->nlearners - 1;
 	}
-	return add_learner(cxt, st, name, len);
+	hash = hash_bytes((const unsigned char *) name, (int) len);
+	if (st->nslots > 0)
+	{
+		uint32		mask = st->nslots - 1;
+
+		for (uint32 slot = hash & mask; (idx = st->slots[slot]) != UINT32_MAX; slot = (slot + 1) & mask)
+		{
+			BktLearner *l = &st->learners[idx];
+
+			if (l->hash == hash && l->len == len && memcmp(st->names + l->off, name, len) == 0)
+				return idx;
+		}
+	}
+	idx = add_learner(cxt, st, name, len, hash);
+	if ((Size) st->nlearners * 2 > st->nslots)
+	{
+		uint32		nslots = Max(st->nslots * 2, 128);
+
+		if (st->slots)
+			pfree(st->slots);
+		st->slots = MemoryContextAllocHuge(cxt, (Size) nslots * sizeof(uint32));
+		memset(st->slots, 0xFF, (Size) nslots * sizeof(uint32));
+		st->nslots = nslots;
+		for (uint32 i = 0; i < st->nlearners; i++)
+			place_learner(st, i);
+	}
+	else
+		place_learner(st, idx);
+	return idx;
 }
 
 static void
@@ -611,6 +681,7 @@ bkt_fit_deserializefn(PG_FUNCTION_ARGS)
 				nlearners;
 	uint64		nresponses;
 	char	   *options;
+	uint32	   *remap;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "bkt_fit_deserializefn called in non-aggregate context");
@@ -631,8 +702,10 @@ bkt_fit_deserializefn(PG_FUNCTION_ARGS)
 	st = new_state(cxt, options);
 
 	nlearners = pq_getmsgint(&msg, 4);
-	if ((uint64) nlearners * 4 > (uint64) (msg.len - msg.cursor))
+	if (nlearners > BKT_MAX_RESPONSES ||
+		(uint64) nlearners * 4 > (uint64) (msg.len - msg.cursor))
 		corrupt_state("Its learner count does not match its size.");
+	remap = palloc(Max(nlearners, 1) * sizeof(uint32));
 	for (uint32 i = 0; i < nlearners; i++)
 	{
 		uint32		len = pq_getmsgint(&msg, 4);
@@ -641,8 +714,7 @@ bkt_fit_deserializefn(PG_FUNCTION_ARGS)
 		if (len > (uint32) (msg.len - msg.cursor))
 			corrupt_state("A learner identifier runs past its end.");
 		name = pq_getmsgbytes(&msg, (int) len);
-		/* every entry kept, even a repeat: responses refer to it by index */
-		add_learner(cxt, st, name, len);
+		remap[i] = learner_index(cxt, st, name, len);
 		if ((i & 65535) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -656,11 +728,11 @@ bkt_fit_deserializefn(PG_FUNCTION_ARGS)
 		int64		key = (int64) pq_getmsgint64(&msg);
 		int			code = pq_getmsgbyte(&msg);
 
-		if (learner >= st->nlearners)
+		if (learner >= nlearners)
 			corrupt_state("A response refers to a learner it does not hold.");
 		if (code != BKT_WRONG && code != BKT_RIGHT && code != BKT_MISSING)
 			corrupt_state("A response has an unknown code.");
-		add_response(cxt, st, learner, key, (uint8) code);
+		add_response(cxt, st, remap[learner], key, (uint8) code);
 		if ((i & 65535) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -670,14 +742,31 @@ bkt_fit_deserializefn(PG_FUNCTION_ARGS)
 
 /* ---------- sequences ---------- */
 
+/* What the sorts compare with, and a count to check for interrupts by */
+typedef struct SortContext
+{
+	const BktFitState *st;
+	const uint32 *rank;
+	uint32		calls;
+} SortContext;
+
+static inline void
+sort_progress(SortContext *sc)
+{
+	if ((++sc->calls & 0xFFFFF) == 0)
+		CHECK_FOR_INTERRUPTS();
+}
+
 static int
 cmp_learner_names(const void *a, const void *b, void *arg)
 {
-	const BktFitState *st = (const BktFitState *) arg;
-	const BktLearner *x = &st->learners[*(const uint32 *) a];
-	const BktLearner *y = &st->learners[*(const uint32 *) b];
-	int			c = memcmp(st->names + x->off, st->names + y->off, Min(x->len, y->len));
+	SortContext *sc = (SortContext *) arg;
+	const BktLearner *x = &sc->st->learners[*(const uint32 *) a];
+	const BktLearner *y = &sc->st->learners[*(const uint32 *) b];
+	int			c;
 
+	sort_progress(sc);
+	c = memcmp(sc->st->names + x->off, sc->st->names + y->off, Min(x->len, y->len));
 	if (c != 0)
 		return c;
 	return (x->len > y->len) - (x->len < y->len);
@@ -687,12 +776,13 @@ cmp_learner_names(const void *a, const void *b, void *arg)
 static int
 cmp_responses(const void *a, const void *b, void *arg)
 {
-	const uint32 *rank = (const uint32 *) arg;
+	SortContext *sc = (SortContext *) arg;
 	const BktResponse *x = (const BktResponse *) a;
 	const BktResponse *y = (const BktResponse *) b;
-	uint32		rx = rank[x->learner],
-				ry = rank[y->learner];
+	uint32		rx = sc->rank[x->learner],
+				ry = sc->rank[y->learner];
 
+	sort_progress(sc);
 	if (rx != ry)
 		return rx < ry ? -1 : 1;
 	if (x->key != y->key)
@@ -704,7 +794,10 @@ cmp_responses(const void *a, const void *b, void *arg)
  * One sequence per learner, ordered by key with ties broken by the
  * response (wrong before right before missing), learners in byte order of
  * their identifiers: the same sequences, summed in the same order, however
- * the rows arrived.
+ * the rows arrived.  The responses are sorted in place: that changes no
+ * content of the state (a multiset of responses whose learner entries stay
+ * put), so a final call of a window frame, or of another aggregate sharing
+ * the state, sees the same state.
  */
 static void
 build_sequences(BktFitState *st, BktData *d)
@@ -713,27 +806,29 @@ build_sequences(BktFitState *st, BktData *d)
 	uint32	   *rank = palloc_extended(Max(st->nlearners, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
 	int64		n = (int64) st->nresponses;
 	int64		seq = 0;
+	SortContext sc = {st, rank, 0};
 
+	/* learner entries are distinct identifiers: their order is their rank */
 	for (uint32 i = 0; i < st->nlearners; i++)
 		order[i] = i;
-	qsort_arg(order, st->nlearners, sizeof(uint32), cmp_learner_names, st);
+	qsort_arg(order, st->nlearners, sizeof(uint32), cmp_learner_names, &sc);
 	for (uint32 i = 0; i < st->nlearners; i++)
-		rank[order[i]] = (i > 0 && cmp_learner_names(&order[i - 1], &order[i], st) == 0)
-			? rank[order[i - 1]] : i;
+		rank[order[i]] = i;
 	CHECK_FOR_INTERRUPTS();
-	qsort_arg(st->responses, n, sizeof(BktResponse), cmp_responses, rank);
+	qsort_arg(st->responses, n, sizeof(BktResponse), cmp_responses, &sc);
 	CHECK_FOR_INTERRUPTS();
 
 	d->code = palloc_extended(Max(n, 1), MCXT_ALLOC_HUGE);
-	d->start = palloc_extended((n + 1) * sizeof(int64), MCXT_ALLOC_HUGE);
+	d->start = palloc_extended(((Size) st->nlearners + 1) * sizeof(int64), MCXT_ALLOC_HUGE);
 	d->maxlen = 0;
 	for (int64 i = 0; i < n; i++)
 	{
 		d->code[i] = st->responses[i].code;
-		if (i == 0 || rank[st->responses[i].learner] != rank[st->responses[i - 1].learner])
+		if (i == 0 || st->responses[i].learner != st->responses[i - 1].learner)
 		{
 			if (seq > 0)
 				d->maxlen = Max(d->maxlen, i - d->start[seq - 1]);
+			Assert(seq < (int64) st->nlearners);
 			d->start[seq++] = i;
 		}
 	}
@@ -960,11 +1055,14 @@ uniform(uint64 *s, double high)
 	return (double) (next_random(s) >> 11) * (1.0 / 9007199254740992.0) * high;
 }
 
+/* Strictly better, so the first of equals wins; pyBKT compares integers */
 static bool
-better(const BktFit *a, const BktFit *b)
+better(const BktFit *a, const BktFit *b, bool pybkt_compat)
 {
 	if (isnan(b->ll))
 		return !isnan(a->ll);
+	if (pybkt_compat)
+		return trunc(a->ll) > trunc(b->ll);
 	return a->ll > b->ll;
 }
 
@@ -980,6 +1078,9 @@ fit_skill(const BktData *d, const BktOptions *o)
 	{
 		BktModel	m = o->init;
 
+		/* EM never moves a p_forget of 0: draw one, as pyBKT does */
+		if (o->forgets && !o->init_forget_given)
+			m.forget = uniform(&rng, 1.0);
 		best = fit_from(d, m, o, alpha);
 	}
 	for (int r = 0; r < o->restarts; r++)
@@ -993,7 +1094,7 @@ fit_skill(const BktData *d, const BktOptions *o)
 		m.slip = Min(uniform(&rng, 0.3), o->max_slip);
 		m.forget = o->forgets ? uniform(&rng, 1.0) : 0.0;
 		f = fit_from(d, m, o, alpha);
-		if (best.iterations == 0 || better(&f, &best))
+		if (best.iterations == 0 || better(&f, &best, o->pybkt_compat))
 			best = f;
 	}
 	pfree(alpha);
@@ -1031,15 +1132,7 @@ bkt_fit_finalfn(PG_FUNCTION_ARGS)
 	}
 	parse_options(st->options, &o);
 
-	/* the state may be final-called again (window frames): sort a copy */
-	{
-		BktFitState copy = *st;
-
-		copy.responses = palloc_extended(st->nresponses * sizeof(BktResponse), MCXT_ALLOC_HUGE);
-		memcpy(copy.responses, st->responses, st->nresponses * sizeof(BktResponse));
-		build_sequences(&copy, &d);
-		pfree(copy.responses);
-	}
+	build_sequences(st, &d);
 	f = fit_skill(&d, &o);
 	/* no learner answered twice: nothing says how learning goes */
 	no_steps = (d.nseq == (int64) st->nresponses);
@@ -1132,10 +1225,21 @@ response_code(bool isnull, Datum d)
 	return isnull ? BKT_MISSING : DatumGetBool(d) ? BKT_RIGHT : BKT_WRONG;
 }
 
+static bool
+same_model(const BktModel *a, const BktModel *b)
+{
+	/* by value: -0 and 0 are the same probability */
+	return a->prior == b->prior && a->learn == b->learn && a->guess == b->guess &&
+		a->slip == b->slip && a->forget == b->forget;
+}
+
 /*
  * P(known) before the current row, given the rows before it in the
- * partition: rows are met in order, so each call takes one step; a call out
- * of order, or new parameters, starts again from the head of the partition.
+ * partition.  Rows are met in order, so each call takes one step; the first
+ * row with parameters reads the rows before it once.  A row without
+ * parameters (NULL) gives NULL but its answer still counts for the rows
+ * after it.  p_guess and p_slip move 1e-9 inside (0, 1), as in the method:
+ * with exactly 0 one answer would prove the opposite of what it shows.
  */
 static bool
 window_known(FunctionCallInfo fcinfo, double *known, BktModel *m)
@@ -1144,22 +1248,31 @@ window_known(FunctionCallInfo fcinfo, double *known, BktModel *m)
 	BktWindowState *ws = WinGetPartitionLocalMemory(win, sizeof(BktWindowState));
 	int64		pos = WinGetCurrentPosition(win);
 	bool		isnull;
+	bool		has_params;
 	Datum		d;
 
 	d = WinGetFuncArgCurrent(win, 1, &isnull);
-	if (isnull)
-		return false;
-	params_from_datum(d, m);
-	if (ws->started && memcmp(&ws->m, m, sizeof(BktModel)) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("bkt_params change within one window partition"),
-				 errdetail("P(known) follows one learner on one skill, under one skill's parameters."),
-				 errhint("Partition by learner and skill, for example OVER (PARTITION BY student, skill ORDER BY answered_at).")));
+	has_params = !isnull;
+	if (has_params)
+	{
+		params_from_datum(d, m);
+		m->guess = Min(Max(m->guess, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
+		m->slip = Min(Max(m->slip, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
+		if (ws->started && !same_model(&ws->m, m))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("bkt_params change within one window partition"),
+					 errdetail("P(known) follows one learner on one skill, under one skill's parameters."),
+					 errhint("Partition by learner and skill, for example OVER (PARTITION BY student, skill ORDER BY answered_at).")));
+	}
+	else if (!ws->started)
+		return false;			/* no parameters yet: the first that come read back */
+
 	if (!ws->started || ws->next != pos)
 	{
 		double		k = m->prior;
 
+		/* the first parameters of the partition (or a call out of order) */
 		for (int64 r = 0; r < pos; r++)
 		{
 			bool		out;
@@ -1174,11 +1287,14 @@ window_known(FunctionCallInfo fcinfo, double *known, BktModel *m)
 		ws->m = *m;
 		ws->started = true;
 	}
+	*m = ws->m;
 	*known = ws->known;
 	d = WinGetFuncArgCurrent(win, 0, &isnull);
-	ws->known = trace_step(m, ws->known, response_code(isnull, d));
+	ws->known = trace_step(&ws->m, ws->known, response_code(isnull, d));
 	ws->next = pos + 1;
-	return true;
+	/* later calls read only this row and on: let the tuplestore drop the rest */
+	WinSetMarkPosition(win, pos);
+	return has_params;
 }
 
 PG_FUNCTION_INFO_V1(bkt_state);
