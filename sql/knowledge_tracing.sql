@@ -33,6 +33,11 @@ SELECT seq, correct,
        round(bkt_state(correct, CASE WHEN seq <> 2 THEN (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params END)
              OVER w::numeric, 6) AS null_params_on_2
 FROM responses WHERE learner = 'ana' WINDOW w AS (ORDER BY seq) ORDER BY seq;
+-- parameters are compared as given, before they move inside (0, 1)
+SELECT bkt_state(correct, CASE WHEN seq < 3 THEN (0.4, 0.2, 0, 0.1, 0, NULL, NULL, NULL)::bkt_params
+                               ELSE (0.4, 0.2, 1e-12, 0.1, 0, NULL, NULL, NULL)::bkt_params END)
+       OVER (PARTITION BY learner ORDER BY seq)
+FROM responses;
 -- NULL parameters give NULL; a NULL field or a value outside [0, 1] is an error
 SELECT bkt_state(correct, NULL) OVER (ORDER BY seq) FROM responses WHERE learner = 'ben';
 SELECT bkt_state(correct, (0.4, NULL, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params) OVER (ORDER BY seq) FROM responses;
@@ -88,6 +93,7 @@ SELECT bkt_fit(learner, seq, correct, 'max_iter=0x2') FROM responses;
 SELECT bkt_fit(learner, seq, correct, 'tol=1e-400') FROM responses;
 SELECT bkt_fit(learner, seq, correct, 'init=(0.5, 0.1, 0.2, 0.1, 0.05)') FROM responses;
 SELECT bkt_fit(learner, seq, correct, 'init=(0.5, 0.1, 0.2, 0.1, 0.05, 0.1)') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'forgets, init=(0.5, 0.1, 0.2, 0.1, 0)') FROM responses;
 SELECT (bkt_fit(learner, seq, correct, 'forgets, init=(0.5, 0.1, 0.2, 0.1, 0.05), max_iter=1')).p_forget > 0 AS fits_forget
 FROM responses;
 SELECT bkt_fit(learner, seq, correct, CASE WHEN seq = 1 THEN 'restarts=2' ELSE 'restarts=3' END) FROM responses;

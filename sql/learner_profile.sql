@@ -90,6 +90,13 @@ SELECT :'s'::learner_profile_state::text::learner_profile_state::text = :'s'::le
 SELECT skill, mastery FROM profile_entries(learner_profile(:'s'::learner_profile_state));
 SELECT '{"method": "latest", "skills": {"a": "[1/4 @ 2024-09-01 00:00:00+00]"}, "methods": {"a": "average"}}'::learner_profile_state;
 SELECT '{"method": "latest", "skills": {"a": "[1/4 @ 2024-09-01 00:00:00+00]"}, "methods": ["average"]}'::learner_profile_state;
+SELECT '{"method": "latest", "skills": {}, "methods": {"z": "average"}}'::learner_profile_state;
+-- a skill without evidence yet takes the method of the rows that bring it,
+-- whatever the order of rows that bring nothing (an empty stored state)
+SELECT skill, mastery FROM profile_entries((SELECT learner_profile(skill, st, m::mastery_method ORDER BY o)
+  FROM (VALUES (1, 'b', '[1/4 @ 2024-09-01 00:00:00+00]'::mastery_state, 'highest'),
+               (2, 'a', '[]'::mastery_state, 'latest'),
+               (3, 'a', '[1/4 @ 2024-09-01 00:00:00+00; 3/4 @ 2024-09-02 00:00:00+00]'::mastery_state, 'average')) v(o, skill, st, m)));
 SELECT learner_profile(skill, e, NULL) FROM profile_evidence;
 SELECT * FROM needs((SELECT p FROM profiles LIMIT 1), -1);
 

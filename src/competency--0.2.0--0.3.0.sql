@@ -101,3 +101,11 @@ COMMENT ON FUNCTION mastery_method(bkt_params) IS
 CREATE CAST (bkt_params AS mastery_method) WITH FUNCTION mastery_method(bkt_params);
 COMMENT ON CAST (bkt_params AS mastery_method) IS
 	'the bkt mastery method with fitted parameters, for mastery(), profiles and paths';
+
+-- Learner profiles: a method per skill (state format 2)
+COMMENT ON FUNCTION learner_profile_state_in(cstring) IS
+	'text input of learner_profile_state: {"method": ..., "skills": {"code": "[evidence; ...]"}, "methods": {"code": method of its own}}';
+COMMENT ON TYPE learner_profile_state IS
+	'a learner profile being built: per skill its evidence and method (state of learner_profile)';
+COMMENT ON AGGREGATE learner_profile(text, mastery_evidence, mastery_method) IS
+	'one learner''s profile from (skill, evidence) rows, each skill rolled up with its method (one per skill)';

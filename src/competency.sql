@@ -1007,7 +1007,7 @@ CREATE TYPE learner_profile_state;
 CREATE FUNCTION learner_profile_state_in(cstring) RETURNS learner_profile_state
 	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION learner_profile_state_in(cstring) IS
-	'text input of learner_profile_state: {"method": ..., "skills": {"code": "[evidence; ...]"}}';
+	'text input of learner_profile_state: {"method": ..., "skills": {"code": "[evidence; ...]"}, "methods": {"code": method of its own}}';
 CREATE FUNCTION learner_profile_state_out(learner_profile_state) RETURNS cstring
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION learner_profile_state_out(learner_profile_state) IS
@@ -1030,7 +1030,7 @@ CREATE TYPE learner_profile_state (
 	STORAGE = extended
 );
 COMMENT ON TYPE learner_profile_state IS
-	'a learner profile being built: per skill its evidence, and the method (state of learner_profile)';
+	'a learner profile being built: per skill its evidence and method (state of learner_profile)';
 
 -- Not STRICT: rows without a skill or evidence add nothing
 CREATE FUNCTION learner_profile_evidence_transfn(learner_profile_state, text, mastery_evidence, mastery_method)
@@ -1065,7 +1065,7 @@ CREATE AGGREGATE learner_profile(skill text, e mastery_evidence, method mastery_
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE learner_profile(text, mastery_evidence, mastery_method) IS
-	'one learner''s profile from (skill, evidence) rows, every skill rolled up with the method';
+	'one learner''s profile from (skill, evidence) rows, each skill rolled up with its method (one per skill)';
 CREATE AGGREGATE learner_profile(skill text, state mastery_state, method mastery_method) (
 	SFUNC = learner_profile_state_transfn,
 	STYPE = learner_profile_state,

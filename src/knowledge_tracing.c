@@ -364,6 +364,8 @@ parse_options(const char *options, BktOptions *o)
 		o->tol = o->pybkt_compat ? 1e-3 : 1e-6;
 	if (o->init_forget_given && !o->forgets && o->init.forget != 0.0)
 		options_error(options, "A p_forget in option \"init\" needs the option \"forgets\"; without it p_forget is 0.");
+	if (o->init_forget_given && o->forgets && o->init.forget == 0.0)
+		options_error(options, "With \"forgets\", the p_forget of option \"init\" must be above 0: EM never moves a p_forget of 0.");
 	if (o->has_init)
 	{
 		o->init.guess = Min(o->init.guess, o->max_guess);
@@ -1216,7 +1218,8 @@ typedef struct BktWindowState
 	bool		started;
 	int64		next;			/* the row whose prediction `known` is */
 	double		known;
-	BktModel	m;
+	BktModel	m;				/* in use: p_guess and p_slip inside (0, 1) */
+	BktModel	given;			/* as the rows give them */
 } BktWindowState;
 
 static uint8
@@ -1256,9 +1259,8 @@ window_known(FunctionCallInfo fcinfo, double *known, BktModel *m)
 	if (has_params)
 	{
 		params_from_datum(d, m);
-		m->guess = Min(Max(m->guess, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
-		m->slip = Min(Max(m->slip, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
-		if (ws->started && !same_model(&ws->m, m))
+		/* compared as given; clamped below for use */
+		if (ws->started && !same_model(&ws->given, m))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("bkt_params change within one window partition"),
@@ -1270,7 +1272,12 @@ window_known(FunctionCallInfo fcinfo, double *known, BktModel *m)
 
 	if (!ws->started || ws->next != pos)
 	{
-		double		k = m->prior;
+		double		k;
+
+		ws->given = *m;
+		m->guess = Min(Max(m->guess, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
+		m->slip = Min(Max(m->slip, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
+		k = m->prior;
 
 		/* the first parameters of the partition (or a call out of order) */
 		for (int64 r = 0; r < pos; r++)

@@ -920,11 +920,28 @@ skill_method(const ExpandedProfileState *ps, const ProfileSkill *sk)
 	return sk->own_method ? sk->own_method : &ps->method;
 }
 
+/* The skill's method is m: its own copy only when it differs from the state's */
+static void
+skill_set_method(ExpandedProfileState *ps, ProfileSkill *sk, const RollupMethod *m)
+{
+	if (memcmp(&ps->method, m, sizeof(RollupMethod)) == 0)
+	{
+		if (sk->own_method)
+			pfree(sk->own_method);
+		sk->own_method = NULL;
+		return;
+	}
+	if (sk->own_method == NULL)
+		sk->own_method = MemoryContextAlloc(ps->hdr.eoh_context, sizeof(RollupMethod));
+	*sk->own_method = *m;
+}
+
 /*
  * Skills of one profile may each have their own method (each skill's
- * fitted BKT parameters, say), but one skill keeps one: the method of its
- * first evidence; the state's method is the first row's, and a skill
- * stores its own only when it differs.
+ * fitted BKT parameters, say), but one skill keeps one: the method of the
+ * rows that give it evidence.  A skill without evidence yet takes the
+ * method it is given, so rows that add nothing (an empty stored state) do
+ * not decide it, whatever their order.
  */
 static void
 skill_use_method(ExpandedProfileState *ps, ProfileSkill *sk, const RollupMethod *m)
@@ -933,10 +950,9 @@ skill_use_method(ExpandedProfileState *ps, ProfileSkill *sk, const RollupMethod 
 
 	if (memcmp(current, m, sizeof(RollupMethod)) == 0)
 		return;
-	if (sk->stream.n == 0 && sk->own_method == NULL)
+	if (sk->stream.n == 0)
 	{
-		sk->own_method = MemoryContextAlloc(ps->hdr.eoh_context, sizeof(RollupMethod));
-		*sk->own_method = *m;
+		skill_set_method(ps, sk, m);
 		return;
 	}
 	ereport(ERROR,
@@ -989,8 +1005,11 @@ typedef struct ProfileStateHeader
 	uint8		format;
 	uint8		pad[3];
 	int32		nskills;
+	int32		pad2;			/* zero; the method is 8-byte aligned */
 	RollupMethod method;
 } ProfileStateHeader;
+
+StaticAssertDecl(offsetof(ProfileStateHeader, method) == 16, "no implicit padding in a flat state header");
 
 static Size
 expanded_profile_flat_size(ExpandedObjectHeader *eohptr)
@@ -1077,7 +1096,7 @@ profile_state_read(const char *data, Size size, MemoryContext parent)
 	if (size < sizeof(ProfileStateHeader))
 		corrupt_profile_state("The value is shorter than its header.");
 	memcpy(&h, data, sizeof(h));
-	if (h.format < 1 || h.format > PROFILE_STATE_FORMAT || h.pad[0] || h.pad[1] || h.pad[2])
+	if (h.format < 1 || h.format > PROFILE_STATE_FORMAT || h.pad[0] || h.pad[1] || h.pad[2] || h.pad2)
 		corrupt_profile_state(psprintf("Format %d is not known; this version reads formats 1 to %d.",
 									   h.format, PROFILE_STATE_FORMAT));
 	if (h.nskills < 0 || h.nskills > PROFILE_MAX_SKILLS ||
@@ -1245,29 +1264,6 @@ learner_profile_state_in(PG_FUNCTION_ARGS)
 				 errdetail("A learner_profile_state is {\"method\": \"...\", \"skills\": {\"code\": \"[evidence; ...]\", ...}}, with \"methods\": {\"code\": \"method\", ...} for skills with a method of their own.")));
 	method_parse(json_text(method), &m);
 	ps = new_profile_state(CurrentMemoryContext, &m);
-	/* the skills' own methods first: a skill takes its method before evidence */
-	if (methods)
-	{
-		it = JsonbIteratorInit(methods->val.binary.data);
-		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-		{
-			if (tok == WJB_KEY)
-				code = json_text(&v);
-			else if (tok == WJB_VALUE)
-			{
-				RollupMethod own;
-				ProfileSkill *sk;
-
-				if (v.type != jbvString)
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-							 errmsg("the method of skill \"%s\" in a learner_profile_state must be a string", code)));
-				method_parse(json_text(&v), &own);
-				sk = state_skill(ps, code, strlen(code));
-				skill_use_method(ps, sk, &own);
-			}
-		}
-	}
 	it = JsonbIteratorInit(skills->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
@@ -1301,6 +1297,35 @@ learner_profile_state_in(PG_FUNCTION_ARGS)
 						 errmsg("invalid evidence of skill \"%s\" in a learner_profile_state", code),
 						 errdetail("Unexpected text after \"]\".")));
 			sk->kinds = stream_kinds(&sk->stream);
+		}
+	}
+	/* then the skills' own methods, each naming a skill of "skills" */
+	if (methods)
+	{
+		it = JsonbIteratorInit(methods->val.binary.data);
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			if (tok == WJB_KEY)
+				code = json_text(&v);
+			else if (tok == WJB_VALUE)
+			{
+				RollupMethod own;
+				ProfileSkill *sk;
+				int			before = ps->nskills;
+
+				if (v.type != jbvString)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+							 errmsg("the method of skill \"%s\" in a learner_profile_state must be a string", code)));
+				method_parse(json_text(&v), &own);
+				sk = state_skill(ps, code, strlen(code));
+				if (ps->nskills != before)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+							 errmsg("skill \"%s\" has a method but no evidence in a learner_profile_state", code),
+							 errhint("Every key of \"methods\" names a skill of \"skills\".")));
+				skill_set_method(ps, sk, &own);
+			}
 		}
 	}
 	/* a stored value is flat */
@@ -1352,6 +1377,10 @@ learner_profile_state_recv(PG_FUNCTION_ARGS)
 	SET_VARSIZE(flat, VARHDRSZ + len);
 	memcpy(flat + VARHDRSZ, pq_getmsgbytes(msg, len), len);
 	pq_getmsgend(msg);
+	if (len < 1 || (uint8) flat[VARHDRSZ] != format)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("learner_profile_state binary format %d does not match the format of its value", format)));
 	ps = profile_state_read(flat, VARHDRSZ + len, CurrentMemoryContext);
 	size = expanded_profile_flat_size(&ps->hdr);
 	flat = palloc(size);

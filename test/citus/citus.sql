@@ -7,7 +7,7 @@
 -- Aggregates that Citus runs whole on the workers (grouped by the
 -- distribution column) and internal-state aggregates (rows pulled to the
 -- coordinator) must be exact too.
-SELECT plan(21);
+SELECT plan(24);
 SET timezone = 'UTC';
 SET citus.shard_count = 32;
 SET client_min_messages = warning;
@@ -86,7 +86,18 @@ SELECT set_eq($$SELECT learner, learner_profile('s' || skill, mastery_evidence(s
               $$SELECT learner, learner_profile('s' || skill, mastery_evidence(score, 4, at), 'latest') FROM ev_local GROUP BY learner$$,
               'learner_profile grouped by the distribution column equals one node');
 
+-- a method per skill: the state's text form carries each skill's method
+SELECT matches(plan_of($$SELECT learner, learner_profile('s' || skill, mastery_evidence(score, 4, at), (CASE WHEN skill < 10 THEN 'latest' ELSE 'decaying_average' END)::mastery_method) FROM ev_by_skill GROUP BY learner$$),
+               'worker_partial_agg.*coord_combine_agg|coord_combine_agg.*worker_partial_agg',
+               'learner_profile with a method per skill runs in two steps');
+SELECT set_eq($$SELECT learner, learner_profile('s' || skill, mastery_evidence(score, 4, at), (CASE WHEN skill < 10 THEN 'latest' ELSE 'decaying_average' END)::mastery_method) FROM ev_by_skill GROUP BY learner$$,
+              $$SELECT learner, learner_profile('s' || skill, mastery_evidence(score, 4, at), (CASE WHEN skill < 10 THEN 'latest' ELSE 'decaying_average' END)::mastery_method) FROM ev_local WHERE learner < 2000 GROUP BY learner$$,
+              'learner_profile with a method per skill in two steps equals one node');
+
 -- internal-state aggregates: Citus pulls the rows, the answer stays exact
+SELECT set_eq($$SELECT skill, bkt_fit(learner::text, at, score >= 3, 'restarts=2') FROM ev GROUP BY skill$$,
+              $$SELECT skill, bkt_fit(learner::text, at, score >= 3, 'restarts=2') FROM ev_local GROUP BY skill$$,
+              'bkt_fit on Citus equals one node');
 SELECT set_eq($$SELECT skill, mastery(mastery_evidence(score, 4, at), 'power_law') FROM ev GROUP BY skill$$,
               $$SELECT skill, mastery(mastery_evidence(score, 4, at), 'power_law') FROM ev_local GROUP BY skill$$,
               'mastery(evidence, method) on Citus equals one node');
