@@ -11,46 +11,46 @@ CREATE TEMP TABLE responses (learner text, seq bigint, correct boolean);
 INSERT INTO responses VALUES ('ana', 1, false), ('ana', 2, true), ('ana', 3, NULL), ('ana', 4, true),
                              ('ben', 1, true);
 SELECT learner, seq, correct,
-       round(bkt_state(correct, (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params) OVER w::numeric, 6) AS state,
-       round(bkt_correct(correct, (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params) OVER w::numeric, 6) AS predicted
+       round(bkt_state(correct, (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params) OVER w::numeric, 6) AS state,
+       round(bkt_correct(correct, (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params) OVER w::numeric, 6) AS predicted
 FROM responses WINDOW w AS (PARTITION BY learner ORDER BY seq)
 ORDER BY learner, seq;
 -- forgetting: a known skill may be lost between rows
-SELECT seq, round(bkt_state(correct, (0.9, 0, 0.2, 0.1, 0.5, NULL, NULL, NULL)::bkt_params)
+SELECT seq, round(bkt_state(correct, (0.9, 0, 0.2, 0.1, 0.5, NULL, NULL, NULL, NULL)::bkt_params)
                   OVER (ORDER BY seq)::numeric, 6) AS state
 FROM responses WHERE learner = 'ana' ORDER BY seq;
 -- parameters that change within a partition: a forgotten PARTITION BY skill
-SELECT bkt_state(correct, CASE WHEN seq < 3 THEN (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params
-                               ELSE (0.5, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params END)
+SELECT bkt_state(correct, CASE WHEN seq < 3 THEN (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params
+                               ELSE (0.5, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params END)
        OVER (PARTITION BY learner ORDER BY seq)
 FROM responses;
 -- p_slip 0: wrong answers still lower P(known) (moved 1e-9 inside, as in the
 -- method); -0 is 0; a row without parameters gives NULL but its answer counts
 SELECT seq, correct,
-       round(bkt_state(correct, (0.5, 0.1, 0.2, 0, 0, NULL, NULL, NULL)::bkt_params) OVER w::numeric, 6) AS slip_0,
-       round(bkt_state(correct, CASE WHEN seq = 2 THEN (0.5, 0.1, 0.2, -0.0, 0, NULL, NULL, NULL)::bkt_params
-                                     ELSE (0.5, 0.1, 0.2, 0, 0, NULL, NULL, NULL)::bkt_params END) OVER w::numeric, 6) AS minus_0,
-       round(bkt_state(correct, CASE WHEN seq <> 2 THEN (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params END)
+       round(bkt_state(correct, (0.5, 0.1, 0.2, 0, 0, NULL, NULL, NULL, NULL)::bkt_params) OVER w::numeric, 6) AS slip_0,
+       round(bkt_state(correct, CASE WHEN seq = 2 THEN (0.5, 0.1, 0.2, -0.0, 0, NULL, NULL, NULL, NULL)::bkt_params
+                                     ELSE (0.5, 0.1, 0.2, 0, 0, NULL, NULL, NULL, NULL)::bkt_params END) OVER w::numeric, 6) AS minus_0,
+       round(bkt_state(correct, CASE WHEN seq <> 2 THEN (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params END)
              OVER w::numeric, 6) AS null_params_on_2
 FROM responses WHERE learner = 'ana' WINDOW w AS (ORDER BY seq) ORDER BY seq;
 -- parameters are compared as given, before they move inside (0, 1)
-SELECT bkt_state(correct, CASE WHEN seq < 3 THEN (0.4, 0.2, 0, 0.1, 0, NULL, NULL, NULL)::bkt_params
-                               ELSE (0.4, 0.2, 1e-12, 0.1, 0, NULL, NULL, NULL)::bkt_params END)
+SELECT bkt_state(correct, CASE WHEN seq < 3 THEN (0.4, 0.2, 0, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params
+                               ELSE (0.4, 0.2, 1e-12, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params END)
        OVER (PARTITION BY learner ORDER BY seq)
 FROM responses;
 -- NULL parameters give NULL; a NULL field or a value outside [0, 1] is an error
 SELECT bkt_state(correct, NULL) OVER (ORDER BY seq) FROM responses WHERE learner = 'ben';
-SELECT bkt_state(correct, (0.4, NULL, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params) OVER (ORDER BY seq) FROM responses;
-SELECT bkt_correct(correct, (0.4, 0.2, 1.5, 0.1, 0, NULL, NULL, NULL)::bkt_params) OVER (ORDER BY seq) FROM responses;
+SELECT bkt_state(correct, (0.4, NULL, 0.2, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params) OVER (ORDER BY seq) FROM responses;
+SELECT bkt_correct(correct, (0.4, 0.2, 1.5, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params) OVER (ORDER BY seq) FROM responses;
 
 -- The fitted parameters as the bkt method (exact numbers); a p_slip of 0
 -- moves inside (0, 1), where the method's formula needs it
-SELECT (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params::mastery_method;
-SELECT mastery_method((0.123456789012345, 0.2, 0.58, 0, 0, -10, 5, true)::bkt_params);
-SELECT mastery_method((NULL, 0.2, 0.58, 0, 0, -10, 5, true)::bkt_params);
+SELECT (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params::mastery_method;
+SELECT mastery_method((0.123456789012345, 0.2, 0.58, 0, 0, -10, 5, true, true)::bkt_params);
+SELECT mastery_method((NULL, 0.2, 0.58, 0, 0, -10, 5, true, true)::bkt_params);
 -- mastery() with that method after ana's answers: wrong, right, right
 SELECT round(mastery(score, timestamptz '2026-01-01' + seq * interval '1 day',
-                     (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL)::bkt_params::mastery_method)::numeric, 6)
+                     (0.4, 0.2, 0.2, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params::mastery_method)::numeric, 6)
 FROM (VALUES (1, 0.0), (2, 1.0), (4, 1.0)) v(seq, score);
 
 -- bkt_fit: no rows give NULL; rows without a learner or key add nothing

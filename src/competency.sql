@@ -1258,10 +1258,11 @@ CREATE TYPE bkt_params AS (
 	p_forget float8,
 	log_likelihood float8,
 	iterations int,
-	degenerate boolean
+	degenerate boolean,
+	converged boolean
 );
 COMMENT ON TYPE bkt_params IS
-	'fitted BKT parameters of a skill: p_init, p_learn, p_guess, p_slip, p_forget, the log-likelihood at them, EM iterations, and whether the fit is degenerate (guess > 1 - slip, or guess or slip above 0.5)';
+	'fitted BKT parameters of a skill: p_init, p_learn, p_guess, p_slip, p_forget, the log-likelihood at them, EM iterations, whether the fit is degenerate (guess > 1 - slip, or guess or slip above 0.5), and whether EM met its stop rule before max_iter';
 
 -- Not STRICT: a NULL correct is a missing response (the step still
 -- happens); rows without a learner or an order key add nothing

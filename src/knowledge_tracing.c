@@ -1000,6 +1000,7 @@ typedef struct BktFit
 	BktModel	m;
 	double		ll;
 	int			iterations;		/* E-steps */
+	bool		converged;		/* the stop rule held before max_iter */
 } BktFit;
 
 /*
@@ -1029,6 +1030,7 @@ fit_from(const BktData *d, BktModel m, const BktOptions *o, double *alpha)
 			f.m = m;
 			f.ll = ll;
 			f.iterations = i + 1;
+			f.converged = true;
 			return f;
 		}
 		prev = cmp;
@@ -1037,6 +1039,7 @@ fit_from(const BktData *d, BktModel m, const BktOptions *o, double *alpha)
 	f.m = m;
 	f.ll = e_step(d, &m, NULL, alpha);
 	f.iterations = o->max_iter;
+	f.converged = false;
 	return f;
 }
 
@@ -1074,7 +1077,7 @@ fit_skill(const BktData *d, const BktOptions *o)
 {
 	double	   *alpha = palloc_extended(2 * Max(d->maxlen, 1) * sizeof(double), MCXT_ALLOC_HUGE);
 	uint64		rng = o->seed;
-	BktFit		best = {{0}, NAN, 0};
+	BktFit		best = {{0}, NAN, 0, false};
 
 	if (o->has_init)
 	{
@@ -1112,8 +1115,8 @@ bkt_fit_finalfn(PG_FUNCTION_ARGS)
 	BktData		d;
 	BktFit		f;
 	TupleDesc	desc;
-	Datum		values[8];
-	bool		nulls[8] = {false};
+	Datum		values[9];
+	bool		nulls[9] = {false};
 	bool		no_steps;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
@@ -1161,6 +1164,7 @@ bkt_fit_finalfn(PG_FUNCTION_ARGS)
 	values[6] = Int32GetDatum(f.iterations);
 	/* degenerate: a wrong answer says "knows it" more than a right one does */
 	values[7] = BoolGetDatum(f.m.guess > 1.0 - f.m.slip || f.m.guess > 0.5 || f.m.slip > 0.5);
+	values[8] = BoolGetDatum(f.converged);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 

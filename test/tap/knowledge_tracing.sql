@@ -7,7 +7,7 @@
 -- least pyBKT's best of five random starts.  Then the per-row predictions
 -- against the formula written in SQL, and the fitted method in mastery().
 BEGIN;
-SELECT plan(25);
+SELECT plan(26);
 SET LOCAL client_min_messages = warning;
 
 CREATE FUNCTION pg_temp.explain_lines(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
@@ -172,6 +172,23 @@ SELECT is((WITH ext AS (
            SELECT count(*) FROM m JOIN after_last a USING (user_id) WHERE abs(m.m - a.s) < 1e-9),
           (SELECT count(DISTINCT user_id) FROM traced),
           'mastery() with the fitted method equals bkt_state after the last response');
+
+-- Profiles on fitted BKT: every skill rolled up with its own fitted
+-- parameters equals mastery() with that skill's method
+CREATE TEMP TABLE fitted_profile AS
+SELECT s.user_id, learner_profile(f.skill_id::text, mastery_evidence(s.correct, 1, timestamptz '2009-09-01' + s.t * interval '1 second'),
+                                  f.fit::mastery_method) AS p
+FROM seqs s JOIN fits f USING (skill_id)
+WHERE s.user_id % 10 = 0
+GROUP BY s.user_id;
+SELECT is((SELECT count(*) FROM (
+               SELECT s.user_id, s.skill_id,
+                      mastery(mastery_evidence(s.correct, 1, timestamptz '2009-09-01' + s.t * interval '1 second'), f.fit::mastery_method) AS m
+               FROM seqs s JOIN fits f USING (skill_id) WHERE s.user_id % 10 = 0 GROUP BY s.user_id, s.skill_id, f.fit) x
+           JOIN fitted_profile fp USING (user_id)
+           WHERE fp.p -> x.skill_id::text = x.m),
+          (SELECT count(*) FROM (SELECT DISTINCT user_id, skill_id FROM seqs WHERE user_id % 10 = 0) d),
+          'a profile on fitted BKT rolls each skill up with its own parameters, as mastery() does');
 
 -- Parallel partial states (several workers, sequences split between them)
 -- give the serial fit
