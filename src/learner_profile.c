@@ -757,6 +757,7 @@ typedef struct ProfileSkill
 	int32		len;
 	uint32		hash;
 	uint8		kinds;
+	uint32		read_mark;		/* the last flat read that brought this skill */
 	RollupMethod *own_method;	/* NULL: the state's method */
 	EvidenceStream stream;
 	TimedScore	inline_items[SKILL_INLINE_ITEMS];
@@ -775,6 +776,7 @@ typedef struct ExpandedProfileState
 	int32		nslots;			/* a power of two, at least twice nskills */
 	int32	   *slots;			/* index into skills[], or -1 */
 	int32		last;			/* the skill of the previous row, or -1 */
+	uint32		reads;			/* flat states read into this one */
 	char	   *flat;			/* encoding cached by get_flat_size */
 	Size		flat_size;
 } ExpandedProfileState;
@@ -899,6 +901,7 @@ state_skill(ExpandedProfileState *ps, const char *code, int len)
 	sk->hash = hash;
 	sk->kinds = 0;
 	sk->own_method = NULL;
+	sk->read_mark = 0;
 	{
 		static const EvidenceTerms none = {0};
 
@@ -1082,29 +1085,35 @@ corrupt_profile_state(const char *detail)
 			 errdetail("%s", detail)));
 }
 
-/*
- * Reads a flat state into ps (every byte checked: it may come from another
- * node); with ps NULL, into a new state under parent.
- */
-static ExpandedProfileState *
-profile_state_read(const char *data, Size size, MemoryContext parent)
+static void
+profile_state_read_header(const char *data, Size size, ProfileStateHeader *h)
 {
-	ProfileStateHeader h;
-	ExpandedProfileState *ps;
-	Size		pos = sizeof(ProfileStateHeader);
-
 	if (size < sizeof(ProfileStateHeader))
 		corrupt_profile_state("The value is shorter than its header.");
-	memcpy(&h, data, sizeof(h));
-	if (h.format < 1 || h.format > PROFILE_STATE_FORMAT || h.pad[0] || h.pad[1] || h.pad[2] || h.pad2)
+	memcpy(h, data, sizeof(ProfileStateHeader));
+	if (h->format < 1 || h->format > PROFILE_STATE_FORMAT || h->pad[0] || h->pad[1] || h->pad[2] || h->pad2)
 		corrupt_profile_state(psprintf("Format %d is not known; this version reads formats 1 to %d.",
-									   h.format, PROFILE_STATE_FORMAT));
-	if (h.nskills < 0 || h.nskills > PROFILE_MAX_SKILLS ||
-		(Size) h.nskills * 8 > size - pos)
+									   h->format, PROFILE_STATE_FORMAT));
+	if (h->nskills < 0 || h->nskills > PROFILE_MAX_SKILLS ||
+		(Size) h->nskills * 8 > size - sizeof(ProfileStateHeader))
 		corrupt_profile_state("The skill count does not match the size.");
-	method_check(&h.method);
-	ps = new_profile_state(AllocSetContextCreate(parent, "learner_profile_state",
-												 ALLOCSET_SMALL_SIZES), &h.method);
+	method_check(&h->method);
+}
+
+/*
+ * Adds every skill of a flat state to ps: a state of its own, or the
+ * combine target, so that each piece of evidence is copied once, from the
+ * flat bytes straight into its skill.  Every byte is checked: it may come
+ * from another node.
+ */
+static void
+profile_state_read_into(ExpandedProfileState *ps, const char *data, Size size)
+{
+	ProfileStateHeader h;
+	Size		pos = sizeof(ProfileStateHeader);
+	uint32		generation = ++ps->reads;
+
+	profile_state_read_header(data, size, &h);
 	for (int i = 0; i < h.nskills; i++)
 	{
 		int32		len;
@@ -1112,7 +1121,8 @@ profile_state_read(const char *data, Size size, MemoryContext parent)
 		const char *code;
 		ProfileSkill *sk;
 		EvidenceStream s;
-		MemoryContext old;
+		RollupMethod own;
+		const RollupMethod *method = &h.method;
 
 		if (size - pos < 4)
 			corrupt_profile_state("A skill is cut short.");
@@ -1128,27 +1138,22 @@ profile_state_read(const char *data, Size size, MemoryContext parent)
 		pos += len + ((4 - (len & 3)) & 3);
 		if (pos > size || size - pos < 4)
 			corrupt_profile_state("A skill is cut short.");
-		sk = state_skill(ps, code, len);
-		if (sk->stream.n > 0 || sk->own_method != NULL)
-			corrupt_profile_state("A skill appears twice.");
 		if (h.format >= 2)
 		{
-			int32		own;
+			int32		flag;
 
-			memcpy(&own, data + pos, 4);
+			memcpy(&flag, data + pos, 4);
 			pos += 4;
-			if (own != 0 && own != 1)
+			if (flag != 0 && flag != 1)
 				corrupt_profile_state("A skill's method flag is neither 0 nor 1.");
-			if (own)
+			if (flag)
 			{
-				RollupMethod m;
-
 				if (size - pos < sizeof(RollupMethod))
 					corrupt_profile_state("A skill's method is cut short.");
-				memcpy(&m, data + pos, sizeof(RollupMethod));
+				memcpy(&own, data + pos, sizeof(RollupMethod));
 				pos += sizeof(RollupMethod);
-				method_check(&m);
-				skill_use_method(ps, sk, &m);
+				method_check(&own);
+				method = &own;
 			}
 			if (size - pos < 4)
 				corrupt_profile_state("A skill is cut short.");
@@ -1157,9 +1162,13 @@ profile_state_read(const char *data, Size size, MemoryContext parent)
 		pos += 4;
 		if (enclen < 0 || (Size) enclen > size - pos)
 			corrupt_profile_state("An evidence stream has an invalid length.");
-		old = MemoryContextSwitchTo(ps->hdr.eoh_context);
-		stream_decode(&s, data + pos, enclen, false);
-		MemoryContextSwitchTo(old);
+		sk = state_skill(ps, code, len);
+		if (sk->read_mark == generation)
+			corrupt_profile_state("A skill appears twice.");
+		sk->read_mark = generation;
+		skill_use_method(ps, sk, method);
+		/* borrowed: the evidence is copied once, into the skill */
+		stream_decode(&s, data + pos, enclen, true);
 		skill_add_stream(ps, sk, &s);
 		pos += enclen + ((4 - (enclen & 3)) & 3);
 		if (pos > size)
@@ -1168,6 +1177,19 @@ profile_state_read(const char *data, Size size, MemoryContext parent)
 	}
 	if (pos != size)
 		corrupt_profile_state("There are bytes after the last skill.");
+}
+
+/* A flat state read into a new state under parent */
+static ExpandedProfileState *
+profile_state_read(const char *data, Size size, MemoryContext parent)
+{
+	ProfileStateHeader h;
+	ExpandedProfileState *ps;
+
+	profile_state_read_header(data, size, &h);
+	ps = new_profile_state(AllocSetContextCreate(parent, "learner_profile_state",
+												 ALLOCSET_SMALL_SIZES), &h.method);
+	profile_state_read_into(ps, data, size);
 	return ps;
 }
 
@@ -1410,7 +1432,18 @@ profile_target(FunctionCallInfo fcinfo, const RollupMethod *method)
 
 		if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) && is_expanded_profile_state(d))
 			return (ExpandedProfileState *) DatumGetEOHP(d);
-		/* a flat state (from a worker or a table): a copy of our own to change */
+		/* a flat state (from a worker or a table): read into a state of our own */
+		if (!is_expanded_profile_state(d))
+		{
+			struct varlena *flat = PG_DETOAST_DATUM(d);
+			ProfileStateHeader h;
+
+			profile_state_read_header((const char *) flat, VARSIZE(flat), &h);
+			ps = new_profile_state(aggregate_states_context(aggcontext), &h.method);
+			profile_state_read_into(ps, (const char *) flat, VARSIZE(flat));
+			return ps;
+		}
+		/* a read-only expanded state: a copy of our own to change */
 		{
 			ExpandedProfileState *from = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
 
@@ -1537,7 +1570,19 @@ learner_profile_combinefn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
 	}
-	b = profile_state_argument(fcinfo, 1, CurrentMemoryContext);
+	if (!is_expanded_profile_state(PG_GETARG_DATUM(1)))
+	{
+		/* a partial state from a worker: its evidence copied once, into a */
+		struct varlena *flat = PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
+		ProfileStateHeader h;
+
+		profile_state_read_header((const char *) flat, VARSIZE(flat), &h);
+		a = profile_target(fcinfo, &h.method);
+		profile_state_read_into(a, (const char *) flat, VARSIZE(flat));
+		profile_state_changed(a);
+		PG_RETURN_DATUM(EOHPGetRWDatum(&a->hdr));
+	}
+	b = (ExpandedProfileState *) DatumGetEOHP(PG_GETARG_DATUM(1));
 	a = profile_target(fcinfo, &b->method);
 	if (a == b)
 		elog(ERROR, "learner_profile state combined with itself");
