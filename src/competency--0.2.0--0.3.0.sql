@@ -110,3 +110,7 @@ COMMENT ON TYPE learner_profile_state IS
 	'a learner profile being built: per skill its evidence and method (state of learner_profile)';
 COMMENT ON AGGREGATE learner_profile(text, mastery_evidence, mastery_method) IS
 	'one learner''s profile from (skill, evidence) rows, each skill rolled up with its method (one per skill)';
+
+-- Partial profiles hold all their evidence: price the combine so that the
+-- planner does not pick partial plans that run slower than serial ones
+ALTER FUNCTION learner_profile_combinefn(learner_profile_state, learner_profile_state) COST 1000;
