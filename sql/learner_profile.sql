@@ -97,6 +97,10 @@ SELECT skill, mastery FROM profile_entries((SELECT learner_profile(skill, st, m:
   FROM (VALUES (1, 'b', '[1/4 @ 2024-09-01 00:00:00+00]'::mastery_state, 'highest'),
                (2, 'a', '[]'::mastery_state, 'latest'),
                (3, 'a', '[1/4 @ 2024-09-01 00:00:00+00; 3/4 @ 2024-09-02 00:00:00+00]'::mastery_state, 'average')) v(o, skill, st, m)));
+-- and an empty state after the evidence has no say either
+SELECT skill, mastery FROM profile_entries((SELECT learner_profile(skill, st, m::mastery_method ORDER BY o)
+  FROM (VALUES (1, 'a', '[1/4 @ 2024-09-01 00:00:00+00; 3/4 @ 2024-09-02 00:00:00+00]'::mastery_state, 'average'),
+               (2, 'a', '[]'::mastery_state, 'latest')) v(o, skill, st, m)));
 SELECT learner_profile(skill, e, NULL) FROM profile_evidence;
 SELECT * FROM needs((SELECT p FROM profiles LIMIT 1), -1);
 

@@ -1111,7 +1111,12 @@ profile_state_read_into(ExpandedProfileState *ps, const char *data, Size size)
 {
 	ProfileStateHeader h;
 	Size		pos = sizeof(ProfileStateHeader);
-	uint32		generation = ++ps->reads;
+	uint32		generation;
+
+	/* 0 marks a skill no read has brought yet */
+	if (++ps->reads == 0)
+		ps->reads = 1;
+	generation = ps->reads;
 
 	profile_state_read_header(data, size, &h);
 	for (int i = 0; i < h.nskills; i++)
@@ -1166,9 +1171,11 @@ profile_state_read_into(ExpandedProfileState *ps, const char *data, Size size)
 		if (sk->read_mark == generation)
 			corrupt_profile_state("A skill appears twice.");
 		sk->read_mark = generation;
-		skill_use_method(ps, sk, method);
 		/* borrowed: the evidence is copied once, into the skill */
 		stream_decode(&s, data + pos, enclen, true);
+		/* no evidence, no say in the skill's method (whatever the order) */
+		if (s.n > 0)
+			skill_use_method(ps, sk, method);
 		skill_add_stream(ps, sk, &s);
 		pos += enclen + ((4 - (enclen & 3)) & 3);
 		if (pos > size)
@@ -1452,7 +1459,8 @@ profile_target(FunctionCallInfo fcinfo, const RollupMethod *method)
 			{
 				ProfileSkill *sk = state_skill(ps, from->skills[i]->code, from->skills[i]->len);
 
-				skill_use_method(ps, sk, skill_method(from, from->skills[i]));
+				if (from->skills[i]->stream.n > 0)
+					skill_use_method(ps, sk, skill_method(from, from->skills[i]));
 				skill_add_stream(ps, sk, &from->skills[i]->stream);
 			}
 			return ps;
@@ -1550,7 +1558,8 @@ learner_profile_state_transfn(PG_FUNCTION_ARGS)
 	st = PG_DETOAST_DATUM(PG_GETARG_DATUM(2));
 	stream_decode(&buf, VARDATA(st), VARSIZE(st) - VARHDRSZ, true);
 	sk = state_skill(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill));
-	skill_use_method(ps, sk, method);
+	if (buf.n > 0)
+		skill_use_method(ps, sk, method);
 	skill_add_stream(ps, sk, &buf);
 	profile_state_changed(ps);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
@@ -1590,7 +1599,8 @@ learner_profile_combinefn(PG_FUNCTION_ARGS)
 	{
 		ProfileSkill *sk = state_skill(a, b->skills[i]->code, b->skills[i]->len);
 
-		skill_use_method(a, sk, skill_method(b, b->skills[i]));
+		if (b->skills[i]->stream.n > 0)
+			skill_use_method(a, sk, skill_method(b, b->skills[i]));
 		skill_add_stream(a, sk, &b->skills[i]->stream);
 	}
 	profile_state_changed(a);

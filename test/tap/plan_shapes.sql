@@ -179,6 +179,11 @@ SELECT * FROM plan_shapes('mastery_agg', 'e', '%s::text');
 SELECT * FROM plan_shapes('mastery_state_union', 's', '%s::text');
 SELECT * FROM plan_shapes('skill_graph_agg', 'prerequisite, skill', 'md5(%s::text)');
 SELECT * FROM plan_shapes('skill_graph_agg', 'prerequisite, skill, relation', 'md5(%s::text)');
+-- the shipped price: grouped by learner, profiles stay serial even when
+-- parallel plans cost nothing else
+SELECT shape_settings(true, true, true);
+SELECT doesnt_match(plan_of('SELECT learner, learner_profile(skill, e, ''latest'') FROM shape_rows GROUP BY learner'),
+                    'Partial', 'learner_profile grouped by learner plans no partial aggregation (its combine is priced dear)');
 -- a profile's combine is priced dear (partial profiles hold all their
 -- evidence), which keeps the planner from the partial plans this test must
 -- try: priced as cheap here, inside the test's transaction
