@@ -16,6 +16,13 @@ EXPLAIN (VERBOSE, COSTS OFF) :q_profile;
 INSERT INTO profile_timings SELECT 'avg(score) GROUP BY learner', b.*, plan_memory_kb(:'q_avg') FROM bench(:'q_avg', :reps) b;
 INSERT INTO profile_timings SELECT 'learner_profile(skill, evidence, decaying_average) GROUP BY learner', b.*, plan_memory_kb(:'q_profile') FROM bench(:'q_profile', :reps) b;
 INSERT INTO profile_timings SELECT 'mastery() GROUP BY learner, skill, then jsonb_object_agg per learner', b.*, plan_memory_kb(:'q_two_steps') FROM bench(:'q_two_steps', :reps) b;
+-- The partial plan the planner picks when a profile's combine is priced like
+-- any function (the reason learner_profile_combinefn is priced dear): the
+-- workers flatten every partial profile, the leader reads and merges them
+ALTER FUNCTION learner_profile_combinefn(learner_profile_state, learner_profile_state) COST 1;
+EXPLAIN (COSTS OFF) :q_profile;
+INSERT INTO profile_timings SELECT 'the same learner_profile, partial plan (combine priced like any function)', b.*, plan_memory_kb(:'q_profile') FROM bench(:'q_profile', :reps) b;
+ALTER FUNCTION learner_profile_combinefn(learner_profile_state, learner_profile_state) COST 1000;
 
 \pset tuples_only on
 \pset format unaligned

@@ -1046,7 +1046,7 @@ COMMENT ON FUNCTION learner_profile_state_transfn(learner_profile_state, text, m
 -- COST 1000: a partial profile holds all its learner's evidence, which
 -- the workers flatten, the leader reads and merges; the planner sees none
 -- of that and, grouping by learner, would pick partial plans that run
--- slower than a serial one (10M rows: 9.8 s against 6.9 s).  Priced so,
+-- slower than a serial one (bench/profiles.sql times both).  Priced so,
 -- it still scans in parallel and aggregates in the leader when few rows
 -- reach the aggregate.
 CREATE FUNCTION learner_profile_combinefn(learner_profile_state, learner_profile_state)

@@ -43,6 +43,8 @@
 
 /* p_guess or p_slip of exactly 0 or 1 move this far inside for the method */
 #define BKT_METHOD_EPSILON	1e-9
+/* bytes of a bkt_params value the window functions compare with the last */
+#define BKT_PARAMS_CACHE	128
 
 typedef struct BktResponse
 {
@@ -61,12 +63,13 @@ typedef struct BktLearner
 typedef struct BktFitState
 {
 	char	   *options;		/* as given ("" for NULL), NUL-terminated */
+	int			options_len;
 	char	   *names;
 	Size		names_len;
 	Size		names_cap;
 	BktLearner *learners;		/* one entry per distinct identifier */
 	uint32		nlearners;
-	uint32		learners_cap;
+	Size		learners_cap;
 	uint32	   *slots;			/* open addressing on the hash: index or UINT32_MAX */
 	uint32		nslots;			/* a power of two, at least twice nlearners */
 	BktResponse *responses;
@@ -165,6 +168,17 @@ option_number(const char *options, const char **p, const char *key)
 	return v;
 }
 
+/* A whole number from low to high */
+static int
+option_whole_number(const char *options, const char **p, const char *key, int low, int high)
+{
+	double		v = option_number(options, p, key);
+
+	if (v != floor(v) || v < low || v > high)
+		options_error(options, psprintf("Option \"%s\" is a whole number from %d to %d.", key, low, high));
+	return (int) v;
+}
+
 static bool
 option_flag(const char *options, const char **p, const char *key, bool has_value)
 {
@@ -249,12 +263,7 @@ parse_options(const char *options, BktOptions *o)
 			options_error(options, psprintf("Option \"%s\" needs a value (%s=...).", key, key));
 		else if (strcmp(key, "restarts") == 0)
 		{
-			double		v = option_number(options, &p, key);
-
-			if (v != floor(v) || v < 0 || v > BKT_MAX_RESTARTS)
-				options_error(options, psprintf("Option \"restarts\" is a whole number from 0 to %d.",
-												BKT_MAX_RESTARTS));
-			o->restarts = (int) v;
+			o->restarts = option_whole_number(options, &p, key, 0, BKT_MAX_RESTARTS);
 			restarts_given = true;
 		}
 		else if (strcmp(key, "seed") == 0)
@@ -316,14 +325,7 @@ parse_options(const char *options, BktOptions *o)
 				options_error(options, "Option \"tol\" must be greater than 0.");
 		}
 		else if (strcmp(key, "max_iter") == 0)
-		{
-			double		v = option_number(options, &p, key);
-
-			if (v != floor(v) || v < 1 || v > BKT_MAX_ITER)
-				options_error(options, psprintf("Option \"max_iter\" is a whole number from 1 to %d.",
-												BKT_MAX_ITER));
-			o->max_iter = (int) v;
-		}
+			o->max_iter = option_whole_number(options, &p, key, 1, BKT_MAX_ITER);
 		else if (strcmp(key, "max_guess") == 0 || strcmp(key, "max_slip") == 0)
 		{
 			double		v = option_number(options, &p, key);
@@ -376,22 +378,26 @@ parse_options(const char *options, BktOptions *o)
 /* ---------- the aggregate state ---------- */
 
 static BktFitState *
-new_state(MemoryContext cxt, const char *options)
+new_state(MemoryContext cxt, const char *options, int len)
 {
 	BktFitState *st = MemoryContextAllocZero(cxt, sizeof(BktFitState));
 
-	st->options = MemoryContextStrdup(cxt, options);
+	st->options = MemoryContextAlloc(cxt, len + 1);
+	memcpy(st->options, options, len);
+	st->options[len] = '\0';
+	st->options_len = len;
 	return st;
 }
 
+/* Options are compared as given, byte for byte: no copy per row */
 static void
-check_same_options(const BktFitState *st, const char *options)
+check_same_options(const BktFitState *st, const char *options, int len)
 {
-	if (strcmp(st->options, options) != 0)
+	if (len != st->options_len || memcmp(st->options, options, len) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("bkt_fit options differ between rows of one group"),
-				 errdetail("One row gives \"%s\" and another \"%s\".", st->options, options),
+				 errdetail("One row gives \"%s\" and another \"%s\".", st->options, pnstrdup(options, len)),
 				 errhint("Pass the same options to every row of a group, usually a constant.")));
 }
 
@@ -404,6 +410,24 @@ too_many_responses(void)
 			 errhint("Fit on a sample of learners, or group by a finer key such as skill and school year.")));
 }
 
+/*
+ * Room for need elements in one of the state's doubling arrays (huge
+ * allocations: the limits, checked by the callers, pass 1 GB).
+ */
+static void *
+ensure_room(MemoryContext cxt, void *array, Size *cap, Size need, Size elemsize, Size min_cap, Size max_cap)
+{
+	Size		newcap;
+
+	if (need <= *cap)
+		return array;
+	newcap = Min(Max(Max(*cap * 2, min_cap), need), max_cap);
+	array = array == NULL ? MemoryContextAllocHuge(cxt, newcap * elemsize)
+		: repalloc_huge(array, newcap * elemsize);
+	*cap = newcap;
+	return array;
+}
+
 /* A new learner entry */
 static uint32
 add_learner(MemoryContext cxt, BktFitState *st, const char *name, uint32 len, uint32 hash)
@@ -413,27 +437,13 @@ add_learner(MemoryContext cxt, BktFitState *st, const char *name, uint32 len, ui
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("bkt_fit takes at most 1 GB of learner identifiers in one group"),
 				 errhint("Use shorter learner identifiers, such as student numbers.")));
-	if (st->names_len + len > st->names_cap)
-	{
-		Size		cap = Max(st->names_cap * 2, Max((Size) 1024, st->names_len + len));
-
-		cap = Min(cap, BKT_MAX_NAMES);
-		st->names = st->names == NULL ? MemoryContextAllocHuge(cxt, cap)
-			: repalloc_huge(st->names, cap);
-		st->names_cap = cap;
-	}
-	if (st->nlearners == st->learners_cap)
-	{
-		uint32		cap = Max(st->learners_cap * 2, 64);
-
-		/* never more learners than responses, and those are limited */
-		if (st->nlearners >= BKT_MAX_RESPONSES)
-			too_many_responses();
-		st->learners = st->learners == NULL
-			? MemoryContextAllocHuge(cxt, cap * sizeof(BktLearner))
-			: repalloc_huge(st->learners, cap * sizeof(BktLearner));
-		st->learners_cap = cap;
-	}
+	/* never more learners than responses, and those are limited */
+	if (st->nlearners >= BKT_MAX_RESPONSES)
+		too_many_responses();
+	st->names = ensure_room(cxt, st->names, &st->names_cap, st->names_len + len, 1,
+							1024, BKT_MAX_NAMES);
+	st->learners = ensure_room(cxt, st->learners, &st->learners_cap, (Size) st->nlearners + 1,
+							   sizeof(BktLearner), 64, BKT_MAX_RESPONSES);
 	if (len > 0)
 		memcpy(st->names + st->names_len, name, len);
 	st->learners[st->nlearners].off = (uint32) st->names_len;
@@ -506,54 +516,46 @@ learner_index(MemoryContext cxt, BktFitState *st, const char *name, uint32 len)
 static void
 add_response(MemoryContext cxt, BktFitState *st, uint32 learner, int64 key, uint8 code)
 {
-	if (st->nresponses == st->responses_cap)
-	{
-		Size		cap = Max(st->responses_cap * 2, 256);
-
-		if (st->nresponses >= BKT_MAX_RESPONSES)
-			too_many_responses();
-		cap = Min(cap, BKT_MAX_RESPONSES);
-		st->responses = st->responses == NULL
-			? MemoryContextAllocHuge(cxt, cap * sizeof(BktResponse))
-			: repalloc_huge(st->responses, cap * sizeof(BktResponse));
-		st->responses_cap = cap;
-	}
+	if (st->nresponses >= BKT_MAX_RESPONSES)
+		too_many_responses();
+	st->responses = ensure_room(cxt, st->responses, &st->responses_cap, st->nresponses + 1,
+								sizeof(BktResponse), 256, BKT_MAX_RESPONSES);
 	st->responses[st->nresponses].key = key;
 	st->responses[st->nresponses].learner = learner;
 	st->responses[st->nresponses].code = code;
 	st->nresponses++;
 }
 
-/* Everything of src appended to dst (combine, deserialize) */
+/* Everything of src appended to dst (combine): its learners, then its responses */
 static void
 append_state(MemoryContext cxt, BktFitState *dst, const BktFitState *src)
 {
-	uint32		prev = UINT32_MAX;
-	uint32		mapped = 0;
+	uint32	   *map = palloc_extended(Max(src->nlearners, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
 
+	for (uint32 i = 0; i < src->nlearners; i++)
+		map[i] = learner_index(cxt, dst, src->names + src->learners[i].off, src->learners[i].len);
 	for (Size i = 0; i < src->nresponses; i++)
 	{
-		const BktResponse *r = &src->responses[i];
-
-		if (r->learner != prev)
-		{
-			const BktLearner *l = &src->learners[r->learner];
-
-			mapped = learner_index(cxt, dst, src->names + l->off, l->len);
-			prev = r->learner;
-		}
-		add_response(cxt, dst, mapped, r->key, r->code);
+		add_response(cxt, dst, map[src->responses[i].learner], src->responses[i].key,
+					 src->responses[i].code);
 		if ((i & 65535) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	pfree(map);
 }
 
+/* The options argument's bytes, read in place ("" for none or NULL) */
 static const char *
-options_argument(FunctionCallInfo fcinfo)
+options_argument(FunctionCallInfo fcinfo, int *len)
 {
+	text	   *t;
+
+	*len = 0;
 	if (PG_NARGS() < 5 || PG_ARGISNULL(4))
 		return "";
-	return text_to_cstring(PG_GETARG_TEXT_PP(4));
+	t = PG_GETARG_TEXT_PP(4);
+	*len = VARSIZE_ANY_EXHDR(t);
+	return VARDATA_ANY(t);
 }
 
 /*
@@ -568,22 +570,23 @@ bkt_fit_transfn(PG_FUNCTION_ARGS)
 	MemoryContext aggcontext;
 	BktFitState *st = PG_ARGISNULL(0) ? NULL : (BktFitState *) PG_GETARG_POINTER(0);
 	const char *options;
+	int			options_len;
 	text	   *learner;
 	uint32		idx;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "bkt_fit_transfn called in non-aggregate context");
-	options = options_argument(fcinfo);
+	options = options_argument(fcinfo, &options_len);
 	if (st == NULL)
 	{
 		BktOptions o;
 
+		st = new_state(aggcontext, options, options_len);
 		/* bad options fail on the first row, not after the scan */
-		parse_options(options, &o);
-		st = new_state(aggcontext, options);
+		parse_options(st->options, &o);
 	}
 	else
-		check_same_options(st, options);
+		check_same_options(st, options, options_len);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(st);
 
@@ -611,9 +614,9 @@ bkt_fit_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	}
 	if (a == NULL)
-		a = new_state(aggcontext, b->options);
+		a = new_state(aggcontext, b->options, b->options_len);
 	else
-		check_same_options(a, b->options);
+		check_same_options(a, b->options, b->options_len);
 	append_state(aggcontext, a, b);
 	PG_RETURN_POINTER(a);
 }
@@ -701,7 +704,7 @@ bkt_fit_deserializefn(PG_FUNCTION_ARGS)
 	options[olen] = '\0';
 	if (strlen(options) != olen)
 		corrupt_state("Its options hold a zero byte.");
-	st = new_state(cxt, options);
+	st = new_state(cxt, options, (int) olen);
 
 	nlearners = pq_getmsgint(&msg, 4);
 	if (nlearners > BKT_MAX_RESPONSES ||
@@ -1170,6 +1173,18 @@ bkt_fit_finalfn(PG_FUNCTION_ARGS)
 
 /* ---------- bkt_params as input ---------- */
 
+/*
+ * p_guess and p_slip 1e-9 inside (0, 1), for the predictions and the
+ * method: with exactly 0 or 1 one answer would prove the opposite of what
+ * it shows (or divide by zero in the method's formula).
+ */
+static void
+clamp_emissions(BktModel *m)
+{
+	m->guess = Min(Max(m->guess, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
+	m->slip = Min(Max(m->slip, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
+}
+
 static double
 params_field(HeapTupleHeader t, int attno, const char *name)
 {
@@ -1224,6 +1239,9 @@ typedef struct BktWindowState
 	double		known;
 	BktModel	m;				/* in use: p_guess and p_slip inside (0, 1) */
 	BktModel	given;			/* as the rows give them */
+	/* the last row's parameters as bytes: a repeat is not read field by field */
+	uint32		params_len;
+	char		params[BKT_PARAMS_CACHE];
 } BktWindowState;
 
 static uint8
@@ -1262,7 +1280,21 @@ window_known(FunctionCallInfo fcinfo, double *known, BktModel *m)
 	has_params = !isnull;
 	if (has_params)
 	{
-		params_from_datum(d, m);
+		HeapTupleHeader t = DatumGetHeapTupleHeader(d);
+		uint32		len = HeapTupleHeaderGetDatumLength(t);
+
+		if (ws->params_len > 0 && len == ws->params_len && memcmp(ws->params, t, len) == 0)
+			*m = ws->given;		/* the parameters of the row before */
+		else
+		{
+			params_from_datum(d, m);
+			ws->params_len = 0;
+			if (len <= BKT_PARAMS_CACHE && ws->started && same_model(&ws->given, m))
+			{
+				memcpy(ws->params, t, len);
+				ws->params_len = len;
+			}
+		}
 		/* compared as given; clamped below for use */
 		if (ws->started && !same_model(&ws->given, m))
 			ereport(ERROR,
@@ -1279,8 +1311,7 @@ window_known(FunctionCallInfo fcinfo, double *known, BktModel *m)
 		double		k;
 
 		ws->given = *m;
-		m->guess = Min(Max(m->guess, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
-		m->slip = Min(Max(m->slip, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
+		clamp_emissions(m);
 		k = m->prior;
 
 		/* the first parameters of the partition (or a call out of order) */
@@ -1345,8 +1376,7 @@ bkt_params_to_method(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	params_from_datum(PG_GETARG_DATUM(0), &m);
-	m.guess = Min(Max(m.guess, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
-	m.slip = Min(Max(m.slip, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
+	clamp_emissions(&m);
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "bkt(p_init=");
 	append_exact_float8(&buf, m.prior);

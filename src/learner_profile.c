@@ -980,15 +980,35 @@ stream_kinds(const EvidenceStream *s)
 	return kinds;
 }
 
-/* Adds all evidence of src to skill sk of ps */
+/*
+ * Adds all evidence of src, rolled up by method, to skill sk of ps.  A
+ * stream without evidence has no say in the skill's method, so rows or
+ * partial states that bring nothing cannot make the result depend on
+ * their order.
+ */
 static void
-skill_add_stream(ExpandedProfileState *ps, ProfileSkill *sk, const EvidenceStream *src)
+skill_add_stream(ExpandedProfileState *ps, ProfileSkill *sk, const EvidenceStream *src,
+				 const RollupMethod *method)
 {
-	MemoryContext old = MemoryContextSwitchTo(ps->hdr.eoh_context);
+	MemoryContext old;
+
+	if (src->n == 0)
+		return;
+	skill_use_method(ps, sk, method);
+	old = MemoryContextSwitchTo(ps->hdr.eoh_context);
 
 	stream_append_stream(&sk->stream, src);
 	sk->kinds |= stream_kinds(src);
 	MemoryContextSwitchTo(old);
+}
+
+/* Every skill of from, with its evidence and method, into ps */
+static void
+add_skills(ExpandedProfileState *ps, const ExpandedProfileState *from)
+{
+	for (int i = 0; i < from->nskills; i++)
+		skill_add_stream(ps, state_skill(ps, from->skills[i]->code, from->skills[i]->len),
+						 &from->skills[i]->stream, skill_method(from, from->skills[i]));
 }
 
 /* ---------- flat form of the state: what travels and is stored ---------- */
@@ -1173,10 +1193,7 @@ profile_state_read_into(ExpandedProfileState *ps, const char *data, Size size)
 		sk->read_mark = generation;
 		/* borrowed: the evidence is copied once, into the skill */
 		stream_decode(&s, data + pos, enclen, true);
-		/* no evidence, no say in the skill's method (whatever the order) */
-		if (s.n > 0)
-			skill_use_method(ps, sk, method);
-		skill_add_stream(ps, sk, &s);
+		skill_add_stream(ps, sk, &s, method);
 		pos += enclen + ((4 - (enclen & 3)) & 3);
 		if (pos > size)
 			corrupt_profile_state("An evidence stream is cut short.");
@@ -1455,14 +1472,7 @@ profile_target(FunctionCallInfo fcinfo, const RollupMethod *method)
 			ExpandedProfileState *from = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
 
 			ps = new_profile_state(aggregate_states_context(aggcontext), &from->method);
-			for (int i = 0; i < from->nskills; i++)
-			{
-				ProfileSkill *sk = state_skill(ps, from->skills[i]->code, from->skills[i]->len);
-
-				if (from->skills[i]->stream.n > 0)
-					skill_use_method(ps, sk, skill_method(from, from->skills[i]));
-				skill_add_stream(ps, sk, &from->skills[i]->stream);
-			}
+			add_skills(ps, from);
 			return ps;
 		}
 	}
@@ -1558,9 +1568,7 @@ learner_profile_state_transfn(PG_FUNCTION_ARGS)
 	st = PG_DETOAST_DATUM(PG_GETARG_DATUM(2));
 	stream_decode(&buf, VARDATA(st), VARSIZE(st) - VARHDRSZ, true);
 	sk = state_skill(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill));
-	if (buf.n > 0)
-		skill_use_method(ps, sk, method);
-	skill_add_stream(ps, sk, &buf);
+	skill_add_stream(ps, sk, &buf, method);
 	profile_state_changed(ps);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
 }
@@ -1595,14 +1603,7 @@ learner_profile_combinefn(PG_FUNCTION_ARGS)
 	a = profile_target(fcinfo, &b->method);
 	if (a == b)
 		elog(ERROR, "learner_profile state combined with itself");
-	for (int i = 0; i < b->nskills; i++)
-	{
-		ProfileSkill *sk = state_skill(a, b->skills[i]->code, b->skills[i]->len);
-
-		if (b->skills[i]->stream.n > 0)
-			skill_use_method(a, sk, skill_method(b, b->skills[i]));
-		skill_add_stream(a, sk, &b->skills[i]->stream);
-	}
+	add_skills(a, b);
 	profile_state_changed(a);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&a->hdr));
 }
