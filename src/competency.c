@@ -116,6 +116,7 @@ typedef struct SharedStatesEntry
 {
 	MemoryContext aggcontext;	/* hash key */
 	MemoryContext states;
+	void	   *shared;			/* what the states share, in states (or NULL) */
 } SharedStatesEntry;
 
 static HTAB *shared_states = NULL;
@@ -129,8 +130,8 @@ forget_shared_states(void *arg)
 		hash_search(shared_states, &aggcontext, HASH_REMOVE, NULL);
 }
 
-MemoryContext
-aggregate_states_context(MemoryContext aggcontext)
+static SharedStatesEntry *
+shared_states_entry(MemoryContext aggcontext)
 {
 	SharedStatesEntry *entry;
 	bool		found;
@@ -150,6 +151,7 @@ aggregate_states_context(MemoryContext aggcontext)
 	{
 		MemoryContextCallback *cb;
 
+		entry->shared = NULL;
 		PG_TRY();
 		{
 			entry->states = AllocSetContextCreate(aggcontext, "competency aggregate states",
@@ -166,7 +168,24 @@ aggregate_states_context(MemoryContext aggcontext)
 		}
 		PG_END_TRY();
 	}
-	return entry->states;
+	return entry;
+}
+
+MemoryContext
+aggregate_states_context(MemoryContext aggcontext)
+{
+	return shared_states_entry(aggcontext)->states;
+}
+
+/*
+ * A pointer the states of one aggregate context share (learner_profile's
+ * skill dictionary): whatever it points to lives in the states context, so
+ * it goes with the states it serves.
+ */
+void	  **
+aggregate_states_shared(MemoryContext aggcontext)
+{
+	return &shared_states_entry(aggcontext)->shared;
 }
 
 /* ---------- an order of bytes, for values with no meaningful order ---------- */

@@ -31,6 +31,7 @@ extern void append_exact_float8(StringInfo buf, double x);
 extern void append_exact_float4(StringInfo buf, float x);
 extern char *exact_float8(double x);
 extern MemoryContext aggregate_states_context(MemoryContext aggcontext);
+extern void **aggregate_states_shared(MemoryContext aggcontext);
 
 /* ---------- mastery_evidence (evidence.c) ---------- */
 

@@ -766,9 +766,99 @@ typedef struct ProfileSkill
 
 StaticAssertDecl(sizeof(ProfileSkill) <= 256, "a profile skill fits a 256-byte chunk");
 
+/*
+ * The codes of every skill the states of one aggregate context have seen,
+ * shared by them (competency.c, aggregate_states_shared): rows name a
+ * skill by a short string, and finding it here, in a few hot cache lines,
+ * is what lets a row go to its learner's log without touching the
+ * learner's skills.
+ */
+typedef struct SkillCode
+{
+	int32		offset;			/* in pool */
+	int32		len;
+	uint32		hash;
+	uint32		mark;			/* replay_log: skill and method are of this replay */
+	int32		method;			/* replay_log: log_methods index last applied, or -1 */
+	ProfileSkill *skill;		/* replay_log: the target's skill */
+} SkillCode;
+
+typedef struct SkillDictionary
+{
+	MemoryContext cxt;			/* the states context */
+	int32		n;
+	int32		capacity;		/* of codes[] */
+	SkillCode  *codes;
+	int32		nslots;			/* a power of two, at least twice n */
+	int32	   *slots;			/* index into codes[], or -1 */
+	int32		last;			/* the code of the previous row, or -1 */
+	uint32		replays;		/* replay_log generations */
+	char	   *pool;
+	Size		pool_len;
+	Size		pool_capacity;
+	/* where the states' log chunks are carved from, never freed one by one */
+	char	   *arena_next;
+	Size		arena_room;
+	Size		arena_slab;		/* size of the last slab */
+} SkillDictionary;
+
+/* Beyond this many distinct codes rows take the direct path */
+#define DICTIONARY_MAX_CODES (1 << 22)
+
+/*
+ * The evidence log: one learner's rows as they arrive, 24 bytes each, in
+ * chunks that are appended to and never moved.  Rows of one learner that
+ * arrive between rows of 50,000 others touch one cache line of it, where
+ * filing each row under its skill touches four.  The log is replayed into
+ * the skills (replay_log) when anything reads them: the final function
+ * (into a throwaway copy), flattening, the combine, a copy.
+ */
+typedef struct ProfileLogEntry
+{
+	int32		code;			/* in the dictionary */
+	uint8		terms;			/* in log_terms */
+	uint8		method;			/* in log_methods */
+	uint8		pad[2];
+	TimestampTz observed_at;
+	float8		score;
+} ProfileLogEntry;
+
+StaticAssertDecl(sizeof(ProfileLogEntry) == 24, "log entries are 24 bytes");
+
+typedef struct ProfileLogChunk
+{
+	struct ProfileLogChunk *next;
+	int32		capacity;		/* every chunk but the last is full */
+	int32		pad;
+	ProfileLogEntry entries[FLEXIBLE_ARRAY_MEMBER];
+} ProfileLogChunk;
+
+#define LOG_FIRST_CHUNK_ENTRIES 8
+#define LOG_LAST_CHUNK_ENTRIES	1024
+#define ARENA_FIRST_SLAB		(64 * 1024)
+#define ARENA_LAST_SLAB			(16 * 1024 * 1024)
+/* Distinct terms (out_of, weight, kind) and methods one log holds; more: the direct path */
+#define LOG_MAX_TERMS			256
+#define LOG_MAX_METHODS			32
+
 typedef struct ExpandedProfileState
 {
 	ExpandedObjectHeader hdr;
+	/* what a logged row touches, first */
+	uint64		cur_method_tag; /* profile_method_argument's tag of ... */
+	uint8		cur_method;		/* ... log_methods[cur_method] */
+	uint8		cur_terms;		/* index of cur_terms_value in log_terms */
+	int32		log_room;		/* entries left in log_tail */
+	ProfileLogEntry *log_next;	/* where the next row goes */
+	EvidenceTerms cur_terms_value;
+	SkillDictionary *dict;		/* NULL: rows take the direct path */
+	char	   *flat;			/* encoding cached by get_flat_size */
+	ProfileLogChunk *log_head;	/* NULL when the log is empty */
+	ProfileLogChunk *log_tail;
+	EvidenceTerms *log_terms;	/* see ensure_room */
+	int32		n_log_terms;
+	int32		n_log_methods;
+	RollupMethod *log_methods;	/* see ensure_room */
 	RollupMethod method;
 	int32		nskills;
 	int32		capacity;		/* of skills[] */
@@ -777,7 +867,6 @@ typedef struct ExpandedProfileState
 	int32	   *slots;			/* index into skills[], or -1 */
 	int32		last;			/* the skill of the previous row, or -1 */
 	uint32		reads;			/* flat states read into this one */
-	char	   *flat;			/* encoding cached by get_flat_size */
 	Size		flat_size;
 } ExpandedProfileState;
 
@@ -822,6 +911,21 @@ profile_state_changed(ExpandedProfileState *ps)
 	}
 }
 
+/* A skill code a row brings for the first time, checked like every code */
+static void
+check_new_code(const char *code, int len)
+{
+	if (len == 0 || len > SKILL_CODE_MAX_LENGTH || memchr(code, '\0', len) != NULL)
+	{
+		char	   *copy = pnstrdup(code, len);
+
+		check_skill_code(copy);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("skill code \"%s\" contains a zero byte", copy)));
+	}
+}
+
 /* The skill with this code, added when new; in the state's context */
 static ProfileSkill *
 state_skill(ExpandedProfileState *ps, const char *code, int len)
@@ -851,16 +955,7 @@ state_skill(ExpandedProfileState *ps, const char *code, int len)
 		}
 	}
 
-	/* a new skill: its code checked like every code */
-	if (len == 0 || len > SKILL_CODE_MAX_LENGTH || memchr(code, '\0', len) != NULL)
-	{
-		char	   *copy = pnstrdup(code, len);
-
-		check_skill_code(copy);
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("skill code \"%s\" contains a zero byte", copy)));
-	}
+	check_new_code(code, len);
 	if (ps->nskills >= PROFILE_MAX_SKILLS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -1002,13 +1097,318 @@ skill_add_stream(ExpandedProfileState *ps, ProfileSkill *sk, const EvidenceStrea
 	MemoryContextSwitchTo(old);
 }
 
-/* Every skill of from, with its evidence and method, into ps */
+/* ---------- the skill dictionary and the evidence log ---------- */
+
+/* The dictionary the states of this aggregate context share */
+static SkillDictionary *
+skill_dictionary(MemoryContext aggcontext)
+{
+	void	  **shared = aggregate_states_shared(aggcontext);
+
+	if (*shared == NULL)
+	{
+		MemoryContext cxt = aggregate_states_context(aggcontext);
+		SkillDictionary *d = MemoryContextAllocZero(cxt, sizeof(SkillDictionary));
+
+		d->cxt = cxt;
+		d->last = -1;
+		*shared = d;
+	}
+	return (SkillDictionary *) *shared;
+}
+
+static void
+dictionary_insert_slot(SkillDictionary *d, int32 index)
+{
+	int			slot;
+
+	for (slot = d->codes[index].hash & (d->nslots - 1); d->slots[slot] >= 0;
+		 slot = (slot + 1) & (d->nslots - 1))
+		;
+	d->slots[slot] = index;
+}
+
+/* The dictionary index of a code, added when new; -1 when the dictionary is full */
+static int32
+dictionary_code(SkillDictionary *d, const char *code, int len)
+{
+	uint32		hash;
+	SkillCode  *c;
+
+	if (d->last >= 0)
+	{
+		c = &d->codes[d->last];
+		if (c->len == len && memcmp(d->pool + c->offset, code, len) == 0)
+			return d->last;
+	}
+	hash = hash_bytes((const unsigned char *) code, len);
+	if (d->nslots > 0)
+	{
+		for (int slot = hash & (d->nslots - 1); d->slots[slot] >= 0; slot = (slot + 1) & (d->nslots - 1))
+		{
+			c = &d->codes[d->slots[slot]];
+			if (c->hash == hash && c->len == len && memcmp(d->pool + c->offset, code, len) == 0)
+				return d->last = d->slots[slot];
+		}
+	}
+	if (d->n >= DICTIONARY_MAX_CODES)
+		return -1;
+	check_new_code(code, len);
+	if (d->n >= d->capacity)
+	{
+		int			capacity = Max(16, d->capacity * 2);
+
+		d->codes = d->codes ? repalloc(d->codes, sizeof(SkillCode) * capacity) :
+			MemoryContextAlloc(d->cxt, sizeof(SkillCode) * capacity);
+		d->capacity = capacity;
+	}
+	if (d->pool_len + len + 1 > d->pool_capacity)
+	{
+		Size		capacity = Max(1024, d->pool_capacity * 2);
+
+		while (capacity < d->pool_len + len + 1)
+			capacity *= 2;
+		d->pool = d->pool ? repalloc_huge(d->pool, capacity) :
+			MemoryContextAllocHuge(d->cxt, capacity);
+		d->pool_capacity = capacity;
+	}
+	if (2 * (d->n + 1) > d->nslots)
+	{
+		int			nslots = Max(64, d->nslots * 2);
+
+		if (d->slots)
+			pfree(d->slots);
+		d->slots = MemoryContextAlloc(d->cxt, sizeof(int32) * nslots);
+		memset(d->slots, -1, sizeof(int32) * nslots);
+		d->nslots = nslots;
+		for (int i = 0; i < d->n; i++)
+			dictionary_insert_slot(d, i);
+	}
+	c = &d->codes[d->n];
+	memset(c, 0, sizeof(SkillCode));
+	c->offset = (int32) d->pool_len;
+	c->len = len;
+	c->hash = hash;
+	c->method = -1;
+	memcpy(d->pool + d->pool_len, code, len);
+	d->pool[d->pool_len + len] = '\0';
+	d->pool_len += len + 1;
+	dictionary_insert_slot(d, d->n);
+	return d->last = d->n++;
+}
+
+/*
+ * Room for one more in a table of the log that holds n: most learners
+ * bring one method and a few terms, so the tables start small and double
+ * (a power of two at n means the table is full).
+ */
+static void *
+ensure_room(ExpandedProfileState *ps, void *table, int n, Size width)
+{
+	if (n == 0)
+		return MemoryContextAlloc(ps->hdr.eoh_context, width * 2);
+	if (n >= 2 && (n & (n - 1)) == 0)
+		return repalloc(table, width * n * 2);
+	return table;
+}
+
+/* The log_methods index of a row's method; -1 when the table is full */
+static int
+log_method(ExpandedProfileState *ps, const RollupMethod *m, uint64 tag)
+{
+	/* tags start at 1: a new state's 0 matches none */
+	if (ps->cur_method_tag == tag)
+		return ps->cur_method;
+	for (int i = 0; i < ps->n_log_methods; i++)
+	{
+		if (memcmp(&ps->log_methods[i], m, sizeof(RollupMethod)) == 0)
+		{
+			ps->cur_method = i;
+			ps->cur_method_tag = tag;
+			return i;
+		}
+	}
+	if (ps->n_log_methods >= LOG_MAX_METHODS)
+		return -1;
+	ps->log_methods = ensure_room(ps, ps->log_methods, ps->n_log_methods, sizeof(RollupMethod));
+	ps->log_methods[ps->n_log_methods] = *m;
+	ps->cur_method = ps->n_log_methods;
+	ps->cur_method_tag = tag;
+	return ps->n_log_methods++;
+}
+
+/* The log_terms index of a row's terms; -1 when the table is full */
+static int
+log_terms(ExpandedProfileState *ps, const EvidenceTerms *terms)
+{
+	/* a state's first cur_terms_value has weight 0, which no evidence has */
+	if (memcmp(terms, &ps->cur_terms_value, sizeof(EvidenceTerms)) == 0)
+		return ps->cur_terms;
+	for (int i = 0; i < ps->n_log_terms; i++)
+	{
+		if (memcmp(&ps->log_terms[i], terms, sizeof(EvidenceTerms)) == 0)
+		{
+			ps->cur_terms = i;
+			ps->cur_terms_value = *terms;
+			return i;
+		}
+	}
+	if (ps->n_log_terms >= LOG_MAX_TERMS)
+		return -1;
+	ps->log_terms = ensure_room(ps, ps->log_terms, ps->n_log_terms, sizeof(EvidenceTerms));
+	ps->log_terms[ps->n_log_terms] = *terms;
+	ps->cur_terms = ps->n_log_terms;
+	ps->cur_terms_value = *terms;
+	return ps->n_log_terms++;
+}
+
+/*
+ * Log chunks are carved from slabs the dictionary allocates in the states
+ * context, growing to 16 MB: no chunk header or power-of-two rounding per
+ * chunk, and the chunks of many learners share pages.
+ */
+static void *
+arena_alloc(SkillDictionary *d, Size bytes)
+{
+	void	   *p;
+
+	bytes = MAXALIGN(bytes);
+	if (bytes > d->arena_room)
+	{
+		Size		slab = d->arena_slab == 0 ? ARENA_FIRST_SLAB : Min(2 * d->arena_slab, ARENA_LAST_SLAB);
+
+		while (slab < bytes)
+			slab *= 2;
+		d->arena_next = MemoryContextAlloc(d->cxt, slab);
+		d->arena_room = slab;
+		d->arena_slab = slab;
+	}
+	p = d->arena_next;
+	d->arena_next += bytes;
+	d->arena_room -= bytes;
+	return p;
+}
+
+static void
+log_add_chunk(ExpandedProfileState *ps)
+{
+	int32		capacity = ps->log_tail == NULL ? LOG_FIRST_CHUNK_ENTRIES :
+		Min(2 * ps->log_tail->capacity, LOG_LAST_CHUNK_ENTRIES);
+	ProfileLogChunk *c = arena_alloc(ps->dict, offsetof(ProfileLogChunk, entries) +
+									 sizeof(ProfileLogEntry) * capacity);
+
+	c->next = NULL;
+	c->capacity = capacity;
+	if (ps->log_tail)
+		ps->log_tail->next = c;
+	else
+		ps->log_head = c;
+	ps->log_tail = c;
+	ps->log_next = c->entries;
+	ps->log_room = c->capacity;
+}
+
+/*
+ * One row into the log; false when it must take the direct path (a table
+ * of the log is full).
+ */
+static inline bool
+log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMethod *m,
+		   uint64 method_tag, const MasteryEvidence *e)
+{
+	EvidenceTerms terms = evidence_terms(e);
+	int32		c = dictionary_code(ps->dict, code, len);
+	int			mi = log_method(ps, m, method_tag);
+	int			ti = log_terms(ps, &terms);
+	ProfileLogEntry *entry;
+
+	if (c < 0 || mi < 0 || ti < 0)
+		return false;
+	if (unlikely(ps->log_room == 0))
+		log_add_chunk(ps);
+	entry = ps->log_next++;
+	ps->log_room--;
+	entry->code = c;
+	entry->terms = (uint8) ti;
+	entry->method = (uint8) mi;
+	entry->pad[0] = entry->pad[1] = 0;
+	entry->observed_at = e->observed_at;
+	entry->score = e->score;
+	return true;
+}
+
+/*
+ * Every logged row of from into the skills of into (into is from when the
+ * log is settled), each skill's method checked as the direct path checks
+ * it.  The dictionary remembers each code's skill in into for this replay.
+ */
+static void
+replay_log(ExpandedProfileState *into, const ExpandedProfileState *from)
+{
+	SkillDictionary *d = from->dict;
+	uint32		generation;
+	MemoryContext old;
+
+	if (from->log_head == NULL)
+		return;
+	if (++d->replays == 0)
+	{
+		for (int i = 0; i < d->n; i++)
+			d->codes[i].mark = 0;
+		d->replays = 1;
+	}
+	generation = d->replays;
+	for (ProfileLogChunk *c = from->log_head; c != NULL; c = c->next)
+	{
+		int			n = c == from->log_tail ? c->capacity - from->log_room : c->capacity;
+
+		for (int i = 0; i < n; i++)
+		{
+			const ProfileLogEntry *e = &c->entries[i];
+			SkillCode  *sc = &d->codes[e->code];
+			const EvidenceTerms *terms = &from->log_terms[e->terms];
+
+			if (sc->mark != generation)
+			{
+				sc->skill = state_skill(into, d->pool + sc->offset, sc->len);
+				sc->method = -1;
+				sc->mark = generation;
+			}
+			if (sc->method != e->method)
+			{
+				skill_use_method(into, sc->skill, &from->log_methods[e->method]);
+				sc->method = e->method;
+			}
+			old = MemoryContextSwitchTo(into->hdr.eoh_context);
+			stream_append(&sc->skill->stream, e->observed_at, e->score, terms);
+			MemoryContextSwitchTo(old);
+			sc->skill->kinds |= 1 << terms->kind;
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/* The log's rows filed under their skills, and the log emptied */
+static void
+settle_log(ExpandedProfileState *ps)
+{
+	if (ps->log_head == NULL)
+		return;
+	replay_log(ps, ps);
+	/* the chunks stay in the arena until the aggregate's memory goes */
+	ps->log_head = ps->log_tail = NULL;
+	ps->log_next = NULL;
+	ps->log_room = 0;
+}
+
+/* Every skill of from, with its evidence and method, and its log, into ps */
 static void
 add_skills(ExpandedProfileState *ps, const ExpandedProfileState *from)
 {
 	for (int i = 0; i < from->nskills; i++)
 		skill_add_stream(ps, state_skill(ps, from->skills[i]->code, from->skills[i]->len),
 						 &from->skills[i]->stream, skill_method(from, from->skills[i]));
+	replay_log(ps, from);
 }
 
 /* ---------- flat form of the state: what travels and is stored ---------- */
@@ -1044,6 +1444,7 @@ expanded_profile_flat_size(ExpandedObjectHeader *eohptr)
 
 	if (ps->flat != NULL)
 		return ps->flat_size;
+	settle_log(ps);
 	old = MemoryContextSwitchTo(eohptr->eoh_context);
 	initStringInfo(&buf);
 	memset(&h, 0, sizeof(h));
@@ -1243,6 +1644,8 @@ learner_profile_state_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	StringInfoData stream;
 
+	settle_log(ps);
+
 	initStringInfo(&buf);
 	initStringInfo(&stream);
 	appendStringInfoString(&buf, "{\"method\": ");
@@ -1436,6 +1839,16 @@ learner_profile_state_recv(PG_FUNCTION_ARGS)
 
 /* ---------- the aggregates ---------- */
 
+/* A transition state: in the aggregate's shared context, with its dictionary */
+static ExpandedProfileState *
+new_aggregate_state(MemoryContext aggcontext, const RollupMethod *method)
+{
+	ExpandedProfileState *ps = new_profile_state(aggregate_states_context(aggcontext), method);
+
+	ps->dict = skill_dictionary(aggcontext);
+	return ps;
+}
+
 /*
  * The transition value to change: the read-write expanded state this
  * aggregate context holds (changed in place and returned, so nodeAgg,
@@ -1463,7 +1876,7 @@ profile_target(FunctionCallInfo fcinfo, const RollupMethod *method)
 			ProfileStateHeader h;
 
 			profile_state_read_header((const char *) flat, VARSIZE(flat), &h);
-			ps = new_profile_state(aggregate_states_context(aggcontext), &h.method);
+			ps = new_aggregate_state(aggcontext, &h.method);
 			profile_state_read_into(ps, (const char *) flat, VARSIZE(flat));
 			return ps;
 		}
@@ -1471,26 +1884,36 @@ profile_target(FunctionCallInfo fcinfo, const RollupMethod *method)
 		{
 			ExpandedProfileState *from = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
 
-			ps = new_profile_state(aggregate_states_context(aggcontext), &from->method);
+			ps = new_aggregate_state(aggcontext, &from->method);
 			add_skills(ps, from);
 			return ps;
 		}
 	}
 	if (method == NULL)
 		return NULL;
-	return new_profile_state(aggregate_states_context(aggcontext), method);
+	return new_aggregate_state(aggcontext, method);
 }
 
 /*
  * The method argument: checked once per distinct value (fn_extra only
  * remembers the last one checked; a fresh FmgrInfo per call just checks
- * again).
+ * again).  Each value checked gets a tag no other ever gets in this
+ * backend, so a state that has seen the tag knows the method without
+ * comparing its 64 bytes.
  */
+typedef struct CheckedMethod
+{
+	RollupMethod method;
+	uint64		tag;
+} CheckedMethod;
+
+static uint64 last_method_tag = 0;
+
 static const RollupMethod *
-profile_method_argument(FunctionCallInfo fcinfo, int argno)
+profile_method_argument(FunctionCallInfo fcinfo, int argno, uint64 *tag)
 {
 	const MasteryMethod *mm;
-	RollupMethod *last = fcinfo->flinfo->fn_extra;
+	CheckedMethod *last = fcinfo->flinfo->fn_extra;
 
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
@@ -1499,13 +1922,18 @@ profile_method_argument(FunctionCallInfo fcinfo, int argno)
 				 errhint("Name a method such as 'decaying_average' or 'latest'.")));
 	mm = (const MasteryMethod *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 	if (last != NULL && VARSIZE(mm) == sizeof(MasteryMethod) &&
-		memcmp(last, &mm->method, sizeof(RollupMethod)) == 0)
-		return last;
+		memcmp(&last->method, &mm->method, sizeof(RollupMethod)) == 0)
+	{
+		*tag = last->tag;
+		return &last->method;
+	}
 	if (last == NULL)
 		last = fcinfo->flinfo->fn_extra = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
-															  sizeof(RollupMethod));
-	*last = *checked_method(mm);
-	return last;
+															  sizeof(CheckedMethod));
+	last->method = *checked_method(mm);
+	last->tag = ++last_method_tag;
+	*tag = last->tag;
+	return &last->method;
 }
 
 /* learner_profile(skill, evidence, method): transition */
@@ -1520,6 +1948,7 @@ learner_profile_evidence_transfn(PG_FUNCTION_ARGS)
 	ProfileSkill *sk;
 	EvidenceTerms terms;
 	MemoryContext old;
+	uint64		tag;
 
 	/* a row without a skill or evidence adds nothing */
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
@@ -1528,10 +1957,20 @@ learner_profile_evidence_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
 	}
-	method = profile_method_argument(fcinfo, 3);
+	method = profile_method_argument(fcinfo, 3, &tag);
 	ps = profile_target(fcinfo, method);
 	skill = PG_GETARG_TEXT_PP(1);
 	e = PG_GETARG_CHECKED_EVIDENCE(2);
+	if (likely(ps->dict != NULL) &&
+		log_append(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill), method, tag, e))
+	{
+		if (unlikely(ps->flat != NULL))
+			profile_state_changed(ps);
+		PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
+	}
+
+	/* the direct path: filed under its skill at once, after the log */
+	settle_log(ps);
 	sk = state_skill(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill));
 	skill_use_method(ps, sk, method);
 	terms = evidence_terms(e);
@@ -1554,6 +1993,7 @@ learner_profile_state_transfn(PG_FUNCTION_ARGS)
 	ProfileSkill *sk;
 	EvidenceStream buf;
 	struct varlena *st;
+	uint64		tag;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 	{
@@ -1561,7 +2001,7 @@ learner_profile_state_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
 	}
-	method = profile_method_argument(fcinfo, 3);
+	method = profile_method_argument(fcinfo, 3, &tag);
 	ps = profile_target(fcinfo, method);
 	skill = PG_GETARG_TEXT_PP(1);
 	/* the stored state's own checks (stream_decode; an expanded one is flattened) */
@@ -1616,9 +2056,26 @@ learner_profile_finalfn(PG_FUNCTION_ARGS)
 	ExpandedProfileState *ps;
 	ProfileSpec *specs;
 
+	MemoryContext view = NULL;
+	LearnerProfile *result;
+
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	ps = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
+	if (ps->log_head != NULL)
+	{
+		/*
+		 * The logged rows filed under their skills in a throwaway copy: the
+		 * state is only read (a window aggregate goes on adding to it), and
+		 * the filed evidence is freed with the profile built.
+		 */
+		ExpandedProfileState *from = ps;
+
+		view = AllocSetContextCreate(CurrentMemoryContext, "learner_profile final",
+									 ALLOCSET_DEFAULT_SIZES);
+		ps = new_profile_state(view, &from->method);
+		add_skills(ps, from);
+	}
 	specs = palloc(sizeof(ProfileSpec) * Max(ps->nskills, 1));
 	for (int i = 0; i < ps->nskills; i++)
 	{
@@ -1628,7 +2085,10 @@ learner_profile_finalfn(PG_FUNCTION_ARGS)
 		if ((i & 255) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	PG_RETURN_POINTER(profile_build(specs, ps->nskills));
+	result = profile_build(specs, ps->nskills);
+	if (view != NULL)
+		MemoryContextDelete(view);
+	PG_RETURN_POINTER(result);
 }
 
 /* learner_profile(state): a stored learner_profile_state rolled up */
