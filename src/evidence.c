@@ -38,9 +38,10 @@ evidence_kind_name(int kind)
 int
 evidence_kind_from_name(const char *name, int len)
 {
+	/* per row in mastery_evidence(): the first letter rules out the others */
 	for (int k = 0; k < NUM_EVIDENCE_KINDS; k++)
-		if ((int) strlen(kind_names[k]) == len &&
-			pg_strncasecmp(name, kind_names[k], len) == 0)
+		if (len > 0 && pg_tolower((unsigned char) name[0]) == kind_names[k][0] &&
+			pg_strncasecmp(name, kind_names[k], len) == 0 && kind_names[k][len] == '\0')
 			return k;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -15,6 +15,8 @@
  * rolls each stream up once.
  */
 #include "learner_profile.h"
+
+#include <sys/mman.h>
 #include "skill_graph.h"
 
 #include "catalog/pg_type.h"
@@ -827,14 +829,16 @@ StaticAssertDecl(sizeof(ProfileLogEntry) == 24, "log entries are 24 bytes");
 
 typedef struct ProfileLogChunk
 {
-	struct ProfileLogChunk *next;
+	struct ProfileLogChunk *previous;	/* linked backwards: a new chunk
+										 * never touches the old one */
 	int32		capacity;		/* every chunk but the last is full */
 	int32		pad;
 	ProfileLogEntry entries[FLEXIBLE_ARRAY_MEMBER];
 } ProfileLogChunk;
 
+/* Chunks of 8, 16, then 32 entries: a learner's log wastes little room */
 #define LOG_FIRST_CHUNK_ENTRIES 8
-#define LOG_LAST_CHUNK_ENTRIES	1024
+#define LOG_LAST_CHUNK_ENTRIES	32
 #define ARENA_FIRST_SLAB		(64 * 1024)
 #define ARENA_LAST_SLAB			(16 * 1024 * 1024)
 /* Distinct terms (out_of, weight, kind) and methods one log holds; more: the direct path */
@@ -853,8 +857,8 @@ typedef struct ExpandedProfileState
 	EvidenceTerms cur_terms_value;
 	SkillDictionary *dict;		/* NULL: rows take the direct path */
 	char	   *flat;			/* encoding cached by get_flat_size */
-	ProfileLogChunk *log_head;	/* NULL when the log is empty */
-	ProfileLogChunk *log_tail;
+	ProfileLogChunk *log_tail;	/* the newest chunk; NULL when the log is empty */
+	int32		log_chunks;
 	EvidenceTerms *log_terms;	/* see ensure_room */
 	int32		n_log_terms;
 	int32		n_log_methods;
@@ -1282,6 +1286,17 @@ arena_alloc(SkillDictionary *d, Size bytes)
 		d->arena_next = MemoryContextAlloc(d->cxt, slab);
 		d->arena_room = slab;
 		d->arena_slab = slab;
+#ifdef MADV_POPULATE_WRITE
+		/* the slab will be filled: its pages in one call, not a fault each */
+		if (slab >= ARENA_LAST_SLAB)
+		{
+			uintptr_t	start = TYPEALIGN(4096, (uintptr_t) d->arena_next);
+			uintptr_t	end = TYPEALIGN_DOWN(4096, (uintptr_t) d->arena_next + slab);
+
+			if (end > start)
+				(void) madvise((void *) start, end - start, MADV_POPULATE_WRITE);
+		}
+#endif
 	}
 	p = d->arena_next;
 	d->arena_next += bytes;
@@ -1292,18 +1307,15 @@ arena_alloc(SkillDictionary *d, Size bytes)
 static void
 log_add_chunk(ExpandedProfileState *ps)
 {
-	int32		capacity = ps->log_tail == NULL ? LOG_FIRST_CHUNK_ENTRIES :
-		Min(2 * ps->log_tail->capacity, LOG_LAST_CHUNK_ENTRIES);
+	int32		capacity = Min(LOG_FIRST_CHUNK_ENTRIES << Min(ps->log_chunks, 8),
+							   LOG_LAST_CHUNK_ENTRIES);
 	ProfileLogChunk *c = arena_alloc(ps->dict, offsetof(ProfileLogChunk, entries) +
 									 sizeof(ProfileLogEntry) * capacity);
 
-	c->next = NULL;
+	c->previous = ps->log_tail;
 	c->capacity = capacity;
-	if (ps->log_tail)
-		ps->log_tail->next = c;
-	else
-		ps->log_head = c;
 	ps->log_tail = c;
+	ps->log_chunks++;
 	ps->log_next = c->entries;
 	ps->log_room = c->capacity;
 }
@@ -1348,9 +1360,22 @@ replay_log(ExpandedProfileState *into, const ExpandedProfileState *from)
 	SkillDictionary *d = from->dict;
 	uint32		generation;
 	MemoryContext old;
+	const ProfileLogChunk **chunks;
+	int			k;
 
-	if (from->log_head == NULL)
+	if (from->log_tail == NULL)
 		return;
+	/* the chunks oldest first, so the skills get their rows in arrival order */
+	chunks = palloc(sizeof(ProfileLogChunk *) * from->log_chunks);
+	k = from->log_chunks;
+	for (const ProfileLogChunk *c = from->log_tail; c != NULL; c = c->previous)
+	{
+		if (k == 0)
+			elog(ERROR, "learner_profile evidence log has more chunks than it counted");
+		chunks[--k] = c;
+	}
+	if (k != 0)
+		elog(ERROR, "learner_profile evidence log has fewer chunks than it counted");
 	if (++d->replays == 0)
 	{
 		for (int i = 0; i < d->n; i++)
@@ -1358,8 +1383,9 @@ replay_log(ExpandedProfileState *into, const ExpandedProfileState *from)
 		d->replays = 1;
 	}
 	generation = d->replays;
-	for (ProfileLogChunk *c = from->log_head; c != NULL; c = c->next)
+	for (k = 0; k < from->log_chunks; k++)
 	{
+		const ProfileLogChunk *c = chunks[k];
 		int			n = c == from->log_tail ? c->capacity - from->log_room : c->capacity;
 
 		for (int i = 0; i < n; i++)
@@ -1386,17 +1412,19 @@ replay_log(ExpandedProfileState *into, const ExpandedProfileState *from)
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
+	pfree(chunks);
 }
 
 /* The log's rows filed under their skills, and the log emptied */
 static void
 settle_log(ExpandedProfileState *ps)
 {
-	if (ps->log_head == NULL)
+	if (ps->log_tail == NULL)
 		return;
 	replay_log(ps, ps);
 	/* the chunks stay in the arena until the aggregate's memory goes */
-	ps->log_head = ps->log_tail = NULL;
+	ps->log_tail = NULL;
+	ps->log_chunks = 0;
 	ps->log_next = NULL;
 	ps->log_room = 0;
 }
@@ -2062,7 +2090,7 @@ learner_profile_finalfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	ps = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
-	if (ps->log_head != NULL)
+	if (ps->log_tail != NULL)
 	{
 		/*
 		 * The logged rows filed under their skills in a throwaway copy: the
