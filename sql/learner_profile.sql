@@ -206,3 +206,18 @@ FROM dag_framework,
      (VALUES ('{"s1": {"mastery": 1, "out_of": 4, "evidence_count": 2}, "C2": {"mastery": 3.5, "out_of": 4, "evidence_count": 3}}'::learner_profile)) v(p),
      (VALUES ('average'), ('minimum'), ('share_mastered(threshold=3)'), ('all_mastered(threshold=3)')) r(rule)
 ORDER BY rule;
+
+-- An empty stored state (every piece of evidence corrected away) is no
+-- evidence: no entry, so a profile from states equals one from evidence
+SELECT learner_profile(s, st, 'decaying_average(scale=4)')
+FROM (VALUES ('A', '[3/4 @ 2024-09-05 00:00:00+00]'::mastery_state), ('B', '[]')) v(s, st);
+SELECT learner_profile(s, st, 'latest') = learner_profile(s, e, 'latest') AS same
+FROM (VALUES ('A', '[3/4 @ 2024-09-05 00:00:00+00]'::mastery_state, '3/4 @ 2024-09-05'::mastery_evidence),
+             ('B', '[2/4 @ 2024-09-06 00:00:00+00]'::mastery_state - '[2/4 @ 2024-09-06 00:00:00+00]'::mastery_state, NULL)) v(s, st, e);
+SELECT learner_profile(s, '[]'::mastery_state, 'latest') FROM (VALUES ('')) v(s);
+-- The method is checked on every row, as mastery() checks it, even where
+-- the evidence or state is NULL
+SELECT learner_profile(s, e, m) FROM (VALUES ('A', '3/4 @ 2024-09-05'::mastery_evidence, 'latest'::mastery_method), ('A', NULL, NULL)) v(s, e, m);
+SELECT learner_profile(s, st, m) FROM (VALUES ('A', '[3/4 @ 2024-09-05 00:00:00+00]'::mastery_state, 'latest'::mastery_method), ('A', NULL, NULL)) v(s, st, m);
+-- a row with evidence but no skill adds nothing
+SELECT learner_profile(s, e, 'latest') FROM (VALUES ('A', '3/4 @ 2024-09-05'::mastery_evidence), (NULL, '1/4 @ 2024-09-06')) v(s, e);

@@ -12,7 +12,11 @@
  * a concrete type (so Citus can push the aggregate down) held as an
  * expanded object in the aggregate's shared context (competency.c): per
  * skill the stream of evidence, as mastery() keeps it, and the method.  The final function
- * rolls each stream up once.
+ * rolls each stream up once.  Rows of evidence first go to the learner's
+ * evidence log, one append each, and reach their skills' streams when
+ * something reads the state (see "the skill dictionary and the evidence
+ * log" below): every piece of evidence is still kept, so a profile is
+ * exact whatever order rows arrive in and whatever the plan.
  */
 #include "learner_profile.h"
 
@@ -30,6 +34,7 @@
 #include "utils/expandeddatum.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/memdebug.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -777,11 +782,10 @@ StaticAssertDecl(sizeof(ProfileSkill) <= 256, "a profile skill fits a 256-byte c
  */
 typedef struct SkillCode
 {
-	int32		offset;			/* in pool */
+	Size		offset;			/* in pool */
 	int32		len;
 	uint32		hash;
-	uint32		mark;			/* replay_log: skill and method are of this replay */
-	int32		method;			/* replay_log: log_methods index last applied, or -1 */
+	uint32		mark;			/* replay_log: skill is of this replay */
 	ProfileSkill *skill;		/* replay_log: the target's skill */
 } SkillCode;
 
@@ -804,23 +808,33 @@ typedef struct SkillDictionary
 	Size		arena_slab;		/* size of the last slab */
 } SkillDictionary;
 
-/* Beyond this many distinct codes rows take the direct path */
-#define DICTIONARY_MAX_CODES (1 << 22)
+/*
+ * Beyond this many distinct codes, or bytes of them, rows take the direct
+ * path: no state's log can then name more skills than a profile holds, so
+ * "too many skills" is raised at the row that brings one too many, and
+ * the dictionary stays small whatever the input.
+ */
+#define DICTIONARY_MAX_CODES PROFILE_MAX_SKILLS
+#define DICTIONARY_MAX_BYTES (64 * 1024 * 1024)
 
 /*
  * The evidence log: one learner's rows as they arrive, 24 bytes each, in
  * chunks that are appended to and never moved.  Rows of one learner that
  * arrive between rows of 50,000 others touch one cache line of it, where
  * filing each row under its skill touches four.  The log is replayed into
- * the skills (replay_log) when anything reads them: the final function
- * (into a throwaway copy), flattening, the combine, a copy.
+ * the skills of a throwaway copy (filed_view) when anything reads the
+ * state: the final function, flattening, the text form; a combine or a
+ * copy replays it into its target.  Every row of a log has the state's
+ * method: a learner whose rows bring a second method (a method per skill)
+ * has its log filed (settle_log) and its rows filed at once from then on,
+ * so a method that changes within a skill is an error at its row, as are
+ * a bad or one-too-many skill code.
  */
 typedef struct ProfileLogEntry
 {
 	int32		code;			/* in the dictionary */
 	uint8		terms;			/* in log_terms */
-	uint8		method;			/* in log_methods */
-	uint8		pad[2];
+	uint8		pad[3];
 	TimestampTz observed_at;
 	float8		score;
 } ProfileLogEntry;
@@ -839,21 +853,21 @@ typedef struct ProfileLogChunk
 /* Chunks of 8, 16, then 32 entries: a learner's log wastes little room */
 #define LOG_FIRST_CHUNK_ENTRIES 8
 #define LOG_LAST_CHUNK_ENTRIES	32
-#define ARENA_FIRST_SLAB		(64 * 1024)
+#define ARENA_FIRST_SLAB		(4 * 1024)
 #define ARENA_LAST_SLAB			(16 * 1024 * 1024)
-/* Distinct terms (out_of, weight, kind) and methods one log holds; more: the direct path */
+/* Distinct terms (out_of, weight, kind) one log holds; more: the direct path */
 #define LOG_MAX_TERMS			256
-#define LOG_MAX_METHODS			32
+
+#define STATE_ALIGNMENT 128
 
 typedef struct ExpandedProfileState
 {
 	ExpandedObjectHeader hdr;
-	/* what a logged row touches, first */
-	uint64		cur_method_tag; /* profile_method_argument's tag of ... */
-	uint8		cur_method;		/* ... log_methods[cur_method] */
-	uint8		cur_terms;		/* index of cur_terms_value in log_terms */
-	int32		log_room;		/* entries left in log_tail */
+	/* what a logged row touches: in the first 128 bytes */
 	ProfileLogEntry *log_next;	/* where the next row goes */
+	int32		log_room;		/* entries left in log_tail */
+	uint8		cur_terms;		/* index of cur_terms_value in log_terms */
+	uint64		method_tag;		/* a profile_method_argument tag of method */
 	EvidenceTerms cur_terms_value;
 	SkillDictionary *dict;		/* NULL: rows take the direct path */
 	char	   *flat;			/* encoding cached by get_flat_size */
@@ -861,8 +875,6 @@ typedef struct ExpandedProfileState
 	int32		log_chunks;
 	EvidenceTerms *log_terms;	/* see ensure_room */
 	int32		n_log_terms;
-	int32		n_log_methods;
-	RollupMethod *log_methods;	/* see ensure_room */
 	RollupMethod method;
 	int32		nskills;
 	int32		capacity;		/* of skills[] */
@@ -873,6 +885,9 @@ typedef struct ExpandedProfileState
 	uint32		reads;			/* flat states read into this one */
 	Size		flat_size;
 } ExpandedProfileState;
+
+StaticAssertDecl(offsetof(ExpandedProfileState, log_chunks) + sizeof(int32) <= STATE_ALIGNMENT,
+				 "a logged row touches one pair of cache lines of its state");
 
 static Size expanded_profile_flat_size(ExpandedObjectHeader *eohptr);
 static void expanded_profile_flatten(ExpandedObjectHeader *eohptr, void *result, Size size);
@@ -897,7 +912,14 @@ is_expanded_profile_state(Datum d)
 static ExpandedProfileState *
 new_profile_state(MemoryContext cxt, const RollupMethod *method)
 {
-	ExpandedProfileState *ps = MemoryContextAllocZero(cxt, sizeof(ExpandedProfileState));
+	/*
+	 * On a 128-byte boundary, so what a logged row reads and writes of its
+	 * state (the header, then the log's fields) is one pair of cache lines,
+	 * which the processor fetches together.  Never freed on its own: it
+	 * goes with its context.
+	 */
+	char	   *raw = MemoryContextAllocZero(cxt, sizeof(ExpandedProfileState) + STATE_ALIGNMENT - 1);
+	ExpandedProfileState *ps = (ExpandedProfileState *) TYPEALIGN(STATE_ALIGNMENT, raw);
 
 	EOH_init_header(&ps->hdr, &expanded_profile_methods, cxt);
 	ps->method = *method;
@@ -1155,9 +1177,9 @@ dictionary_code(SkillDictionary *d, const char *code, int len)
 				return d->last = d->slots[slot];
 		}
 	}
-	if (d->n >= DICTIONARY_MAX_CODES)
-		return -1;
 	check_new_code(code, len);
+	if (d->n >= DICTIONARY_MAX_CODES || d->pool_len + len + 1 > DICTIONARY_MAX_BYTES)
+		return -1;
 	if (d->n >= d->capacity)
 	{
 		int			capacity = Max(16, d->capacity * 2);
@@ -1172,8 +1194,8 @@ dictionary_code(SkillDictionary *d, const char *code, int len)
 
 		while (capacity < d->pool_len + len + 1)
 			capacity *= 2;
-		d->pool = d->pool ? repalloc_huge(d->pool, capacity) :
-			MemoryContextAllocHuge(d->cxt, capacity);
+		d->pool = d->pool ? repalloc(d->pool, capacity) :
+			MemoryContextAlloc(d->cxt, capacity);
 		d->pool_capacity = capacity;
 	}
 	if (2 * (d->n + 1) > d->nslots)
@@ -1190,10 +1212,9 @@ dictionary_code(SkillDictionary *d, const char *code, int len)
 	}
 	c = &d->codes[d->n];
 	memset(c, 0, sizeof(SkillCode));
-	c->offset = (int32) d->pool_len;
+	c->offset = d->pool_len;
 	c->len = len;
 	c->hash = hash;
-	c->method = -1;
 	memcpy(d->pool + d->pool_len, code, len);
 	d->pool[d->pool_len + len] = '\0';
 	d->pool_len += len + 1;
@@ -1214,31 +1235,6 @@ ensure_room(ExpandedProfileState *ps, void *table, int n, Size width)
 	if (n >= 2 && (n & (n - 1)) == 0)
 		return repalloc(table, width * n * 2);
 	return table;
-}
-
-/* The log_methods index of a row's method; -1 when the table is full */
-static int
-log_method(ExpandedProfileState *ps, const RollupMethod *m, uint64 tag)
-{
-	/* tags start at 1: a new state's 0 matches none */
-	if (ps->cur_method_tag == tag)
-		return ps->cur_method;
-	for (int i = 0; i < ps->n_log_methods; i++)
-	{
-		if (memcmp(&ps->log_methods[i], m, sizeof(RollupMethod)) == 0)
-		{
-			ps->cur_method = i;
-			ps->cur_method_tag = tag;
-			return i;
-		}
-	}
-	if (ps->n_log_methods >= LOG_MAX_METHODS)
-		return -1;
-	ps->log_methods = ensure_room(ps, ps->log_methods, ps->n_log_methods, sizeof(RollupMethod));
-	ps->log_methods[ps->n_log_methods] = *m;
-	ps->cur_method = ps->n_log_methods;
-	ps->cur_method_tag = tag;
-	return ps->n_log_methods++;
 }
 
 /* The log_terms index of a row's terms; -1 when the table is full */
@@ -1286,6 +1282,8 @@ arena_alloc(SkillDictionary *d, Size bytes)
 		d->arena_next = MemoryContextAlloc(d->cxt, slab);
 		d->arena_room = slab;
 		d->arena_slab = slab;
+		/* valgrind sees each chunk as it is carved, and nothing beyond */
+		VALGRIND_MAKE_MEM_NOACCESS(d->arena_next, slab);
 #ifdef MADV_POPULATE_WRITE
 		/* the slab will be filled: its pages in one call, not a fault each */
 		if (slab >= ARENA_LAST_SLAB)
@@ -1301,6 +1299,7 @@ arena_alloc(SkillDictionary *d, Size bytes)
 	p = d->arena_next;
 	d->arena_next += bytes;
 	d->arena_room -= bytes;
+	VALGRIND_MAKE_MEM_UNDEFINED(p, bytes);
 	return p;
 }
 
@@ -1321,20 +1320,29 @@ log_add_chunk(ExpandedProfileState *ps)
 }
 
 /*
- * One row into the log; false when it must take the direct path (a table
- * of the log is full).
+ * One row into the log; false when it must take the direct path: its
+ * method is not the state's, or a table of the log is full.
  */
 static inline bool
 log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMethod *m,
 		   uint64 method_tag, const MasteryEvidence *e)
 {
-	EvidenceTerms terms = evidence_terms(e);
-	int32		c = dictionary_code(ps->dict, code, len);
-	int			mi = log_method(ps, m, method_tag);
-	int			ti = log_terms(ps, &terms);
+	EvidenceTerms terms;
+	int32		c;
+	int			ti;
 	ProfileLogEntry *entry;
 
-	if (c < 0 || mi < 0 || ti < 0)
+	/* tags start at 1: a new state's 0 matches none */
+	if (ps->method_tag != method_tag)
+	{
+		if (memcmp(&ps->method, m, sizeof(RollupMethod)) != 0)
+			return false;
+		ps->method_tag = method_tag;
+	}
+	terms = evidence_terms(e);
+	c = dictionary_code(ps->dict, code, len);
+	ti = log_terms(ps, &terms);
+	if (c < 0 || ti < 0)
 		return false;
 	if (unlikely(ps->log_room == 0))
 		log_add_chunk(ps);
@@ -1342,17 +1350,16 @@ log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMeth
 	ps->log_room--;
 	entry->code = c;
 	entry->terms = (uint8) ti;
-	entry->method = (uint8) mi;
-	entry->pad[0] = entry->pad[1] = 0;
+	entry->pad[0] = entry->pad[1] = entry->pad[2] = 0;
 	entry->observed_at = e->observed_at;
 	entry->score = e->score;
 	return true;
 }
 
 /*
- * Every logged row of from into the skills of into (into is from when the
- * log is settled), each skill's method checked as the direct path checks
- * it.  The dictionary remembers each code's skill in into for this replay.
+ * Every logged row of from into the skills of into, each skill's method
+ * checked as the direct path checks it.  The dictionary remembers each
+ * code's skill in into for this replay.
  */
 static void
 replay_log(ExpandedProfileState *into, const ExpandedProfileState *from)
@@ -1397,13 +1404,8 @@ replay_log(ExpandedProfileState *into, const ExpandedProfileState *from)
 			if (sc->mark != generation)
 			{
 				sc->skill = state_skill(into, d->pool + sc->offset, sc->len);
-				sc->method = -1;
+				skill_use_method(into, sc->skill, &from->method);
 				sc->mark = generation;
-			}
-			if (sc->method != e->method)
-			{
-				skill_use_method(into, sc->skill, &from->log_methods[e->method]);
-				sc->method = e->method;
 			}
 			old = MemoryContextSwitchTo(into->hdr.eoh_context);
 			stream_append(&sc->skill->stream, e->observed_at, e->score, terms);
@@ -1415,19 +1417,32 @@ replay_log(ExpandedProfileState *into, const ExpandedProfileState *from)
 	pfree(chunks);
 }
 
-/* The log's rows filed under their skills, and the log emptied */
+/*
+ * The log's rows filed under the state's skills, and the log closed: the
+ * learner's later rows are filed at once (a learner whose rows do not fit
+ * the log would otherwise settle again and again).  The log is detached
+ * before it is replayed, so no row can be filed twice.
+ */
 static void
 settle_log(ExpandedProfileState *ps)
 {
+	ExpandedProfileState log;
+
 	if (ps->log_tail == NULL)
+	{
+		ps->dict = NULL;
 		return;
-	replay_log(ps, ps);
-	/* the chunks stay in the arena until the aggregate's memory goes */
+	}
+	memcpy(&log, ps, sizeof(ExpandedProfileState));
 	ps->log_tail = NULL;
 	ps->log_chunks = 0;
 	ps->log_next = NULL;
 	ps->log_room = 0;
+	ps->dict = NULL;
+	/* the chunks stay in the arena until the aggregate's memory goes */
+	replay_log(ps, &log);
 }
+
 
 /* Every skill of from, with its evidence and method, and its log, into ps */
 static void
@@ -1437,6 +1452,26 @@ add_skills(ExpandedProfileState *ps, const ExpandedProfileState *from)
 		skill_add_stream(ps, state_skill(ps, from->skills[i]->code, from->skills[i]->len),
 						 &from->skills[i]->stream, skill_method(from, from->skills[i]));
 	replay_log(ps, from);
+}
+
+/*
+ * The state as its skills and their evidence, log included: the state
+ * itself when its log is empty, else a throwaway copy in a context of its
+ * own (*cxt, to delete), so reading a state never doubles its memory.
+ */
+static ExpandedProfileState *
+filed_view(ExpandedProfileState *ps, MemoryContext *cxt)
+{
+	ExpandedProfileState *view;
+
+	*cxt = NULL;
+	if (ps->log_tail == NULL)
+		return ps;
+	*cxt = AllocSetContextCreate(CurrentMemoryContext, "learner_profile view",
+								 ALLOCSET_DEFAULT_SIZES);
+	view = new_profile_state(*cxt, &ps->method);
+	add_skills(view, ps);
+	return view;
 }
 
 /* ---------- flat form of the state: what travels and is stored ---------- */
@@ -1465,14 +1500,17 @@ StaticAssertDecl(offsetof(ProfileStateHeader, method) == 16, "no implicit paddin
 static Size
 expanded_profile_flat_size(ExpandedObjectHeader *eohptr)
 {
-	ExpandedProfileState *ps = (ExpandedProfileState *) eohptr;
+	ExpandedProfileState *state = (ExpandedProfileState *) eohptr;
+	ExpandedProfileState *ps;
 	StringInfoData buf;
 	ProfileStateHeader h;
 	MemoryContext old;
+	MemoryContext view;
 
-	if (ps->flat != NULL)
-		return ps->flat_size;
-	settle_log(ps);
+	if (state->flat != NULL)
+		return state->flat_size;
+	/* the bytes in the state's context, read from its skills and log */
+	ps = filed_view(state, &view);
 	old = MemoryContextSwitchTo(eohptr->eoh_context);
 	initStringInfo(&buf);
 	memset(&h, 0, sizeof(h));
@@ -1503,10 +1541,12 @@ expanded_profile_flat_size(ExpandedObjectHeader *eohptr)
 		pfree(enc);
 	}
 	SET_VARSIZE(buf.data, buf.len);
-	ps->flat = buf.data;
-	ps->flat_size = buf.len;
+	state->flat = buf.data;
+	state->flat_size = buf.len;
 	MemoryContextSwitchTo(old);
-	return ps->flat_size;
+	if (view != NULL)
+		MemoryContextDelete(view);
+	return state->flat_size;
 }
 
 static void
@@ -1668,11 +1708,11 @@ PG_FUNCTION_INFO_V1(learner_profile_state_out);
 Datum
 learner_profile_state_out(PG_FUNCTION_ARGS)
 {
-	ExpandedProfileState *ps = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
+	MemoryContext view;
+	ExpandedProfileState *ps = filed_view(profile_state_argument(fcinfo, 0, CurrentMemoryContext),
+										  &view);
 	StringInfoData buf;
 	StringInfoData stream;
-
-	settle_log(ps);
 
 	initStringInfo(&buf);
 	initStringInfo(&stream);
@@ -1708,6 +1748,8 @@ learner_profile_state_out(PG_FUNCTION_ARGS)
 			appendStringInfoChar(&buf, '}');
 	}
 	appendStringInfoChar(&buf, '}');
+	if (view != NULL)
+		MemoryContextDelete(view);
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -1871,9 +1913,10 @@ learner_profile_state_recv(PG_FUNCTION_ARGS)
 static ExpandedProfileState *
 new_aggregate_state(MemoryContext aggcontext, const RollupMethod *method)
 {
-	ExpandedProfileState *ps = new_profile_state(aggregate_states_context(aggcontext), method);
+	SkillDictionary *d = skill_dictionary(aggcontext);
+	ExpandedProfileState *ps = new_profile_state(d->cxt, method);
 
-	ps->dict = skill_dictionary(aggcontext);
+	ps->dict = d;
 	return ps;
 }
 
@@ -1978,6 +2021,8 @@ learner_profile_evidence_transfn(PG_FUNCTION_ARGS)
 	MemoryContext old;
 	uint64		tag;
 
+	/* the method is checked on every row, as mastery() checks it */
+	method = profile_method_argument(fcinfo, 3, &tag);
 	/* a row without a skill or evidence adds nothing */
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 	{
@@ -1985,7 +2030,6 @@ learner_profile_evidence_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
 	}
-	method = profile_method_argument(fcinfo, 3, &tag);
 	ps = profile_target(fcinfo, method);
 	skill = PG_GETARG_TEXT_PP(1);
 	e = PG_GETARG_CHECKED_EVIDENCE(2);
@@ -2023,18 +2067,25 @@ learner_profile_state_transfn(PG_FUNCTION_ARGS)
 	struct varlena *st;
 	uint64		tag;
 
+	/* the method is checked on every row, as mastery() checks it */
+	method = profile_method_argument(fcinfo, 3, &tag);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
 	}
-	method = profile_method_argument(fcinfo, 3, &tag);
 	ps = profile_target(fcinfo, method);
 	skill = PG_GETARG_TEXT_PP(1);
 	/* the stored state's own checks (stream_decode; an expanded one is flattened) */
 	st = PG_DETOAST_DATUM(PG_GETARG_DATUM(2));
 	stream_decode(&buf, VARDATA(st), VARSIZE(st) - VARHDRSZ, true);
+	if (buf.n == 0)
+	{
+		/* an empty state (all its evidence corrected away) is no evidence: no entry */
+		check_new_code(VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill));
+		PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
+	}
 	sk = state_skill(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill));
 	skill_add_stream(ps, sk, &buf, method);
 	profile_state_changed(ps);
@@ -2069,6 +2120,10 @@ learner_profile_combinefn(PG_FUNCTION_ARGS)
 	}
 	b = (ExpandedProfileState *) DatumGetEOHP(PG_GETARG_DATUM(1));
 	a = profile_target(fcinfo, &b->method);
+	/*
+	 * a's own log, if any, stays: its rows join the skills when a is read,
+	 * and a skill's evidence is ordered by time, not by arrival.
+	 */
 	if (a == b)
 		elog(ERROR, "learner_profile state combined with itself");
 	add_skills(a, b);
@@ -2083,27 +2138,13 @@ learner_profile_finalfn(PG_FUNCTION_ARGS)
 {
 	ExpandedProfileState *ps;
 	ProfileSpec *specs;
-
-	MemoryContext view = NULL;
+	MemoryContext view;
 	LearnerProfile *result;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	ps = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
-	if (ps->log_tail != NULL)
-	{
-		/*
-		 * The logged rows filed under their skills in a throwaway copy: the
-		 * state is only read (a window aggregate goes on adding to it), and
-		 * the filed evidence is freed with the profile built.
-		 */
-		ExpandedProfileState *from = ps;
-
-		view = AllocSetContextCreate(CurrentMemoryContext, "learner_profile final",
-									 ALLOCSET_DEFAULT_SIZES);
-		ps = new_profile_state(view, &from->method);
-		add_skills(ps, from);
-	}
+	/* only read: a window aggregate goes on adding to the state */
+	ps = filed_view(profile_state_argument(fcinfo, 0, CurrentMemoryContext), &view);
 	specs = palloc(sizeof(ProfileSpec) * Max(ps->nskills, 1));
 	for (int i = 0; i < ps->nskills; i++)
 	{

@@ -6,7 +6,7 @@
 -- equals the one built from stored states (which never use the log) and,
 -- skill by skill, mastery() over the same evidence.
 BEGIN;
-SELECT plan(13);
+SELECT plan(15);
 SET LOCAL timezone = 'UTC';
 SELECT setseed(0.31);
 
@@ -91,7 +91,8 @@ SELECT is((SELECT count(*) FROM (SELECT x.skill, x.mastery FROM
            WHERE a.mastery IS DISTINCT FROM b.mastery),
           0::bigint, 'a method per skill for 40 skills: every entry equals mastery() with its method');
 
--- one skill, two methods: the same error whether the rows are logged or not
+-- one skill, two methods: an error at the row that brings the second
+-- (a learner's second method ends its log)
 SELECT throws_ok($$SELECT learner_profile(skill, e, m) FROM (VALUES
 	('a', '3/4 @ 2024-09-01'::mastery_evidence, 'average'::mastery_method),
 	('b', '3/4 @ 2024-09-01', 'average'),
@@ -103,6 +104,24 @@ SELECT throws_ok($$SELECT learner_profile(skill, e, m) FROM (VALUES
 	('a', '1/4 @ 2024-09-02', 'average')) v(skill, e, m)$$,
 	'22023', 'mastery method changes within one skill of a learner profile',
 	'two methods in one skill are an error, whichever comes first');
+
+-- a conflict in a group that a LIMIT never finalizes is still an error, at its row
+SELECT throws_ok($$SET LOCAL enable_sort = off; SELECT l, learner_profile(skill, e, m) IS NOT NULL FROM (VALUES
+	(1, 'a', '3/4 @ 2024-09-01'::mastery_evidence, 'average'::mastery_method),
+	(2, 'a', '3/4 @ 2024-09-01', 'average'),
+	(3, 'a', '3/4 @ 2024-09-01', 'average'),
+	(2, 'a', '1/4 @ 2024-09-02', 'latest')) v(l, skill, e, m) GROUP BY l LIMIT 1$$,
+	'22023', 'mastery method changes within one skill of a learner profile',
+	'a method change is an error at its row, whether or not its group is finalized');
+
+-- more bytes of skill codes than the query's dictionary holds (64 MB):
+-- the rows past it are filed at once, with the same result
+SELECT is((SELECT learner_profile(lpad(i::text, 1000, 'x'), mastery_evidence(i % 5, 4, '2024-09-01'), 'latest')
+           FROM generate_series(1, 68000) i),
+          (SELECT learner_profile(code, st, 'latest')
+           FROM (SELECT lpad(i::text, 1000, 'x') AS code, mastery_agg(mastery_evidence(i % 5, 4, '2024-09-01')) AS st
+                 FROM generate_series(1, 68000) i GROUP BY i) s),
+          'more code bytes than the dictionary holds: the same profile');
 
 -- a running window: each row's profile is the profile of the rows so far
 -- (the final function reads the log without consuming it)
