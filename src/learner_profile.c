@@ -858,12 +858,10 @@ typedef struct ProfileLogChunk
 /* Distinct terms (out_of, weight, kind) one log holds; more: the direct path */
 #define LOG_MAX_TERMS			256
 
-#define STATE_ALIGNMENT 128
-
 typedef struct ExpandedProfileState
 {
 	ExpandedObjectHeader hdr;
-	/* what a logged row touches: in the first 128 bytes */
+	/* what a logged row touches, together after the header */
 	ProfileLogEntry *log_next;	/* where the next row goes */
 	int32		log_room;		/* entries left in log_tail */
 	uint8		cur_terms;		/* index of cur_terms_value in log_terms */
@@ -885,9 +883,6 @@ typedef struct ExpandedProfileState
 	uint32		reads;			/* flat states read into this one */
 	Size		flat_size;
 } ExpandedProfileState;
-
-StaticAssertDecl(offsetof(ExpandedProfileState, log_chunks) + sizeof(int32) <= STATE_ALIGNMENT,
-				 "a logged row touches one pair of cache lines of its state");
 
 static Size expanded_profile_flat_size(ExpandedObjectHeader *eohptr);
 static void expanded_profile_flatten(ExpandedObjectHeader *eohptr, void *result, Size size);
@@ -912,14 +907,7 @@ is_expanded_profile_state(Datum d)
 static ExpandedProfileState *
 new_profile_state(MemoryContext cxt, const RollupMethod *method)
 {
-	/*
-	 * On a 128-byte boundary, so what a logged row reads and writes of its
-	 * state (the header, then the log's fields) is one pair of cache lines,
-	 * which the processor fetches together.  Never freed on its own: it
-	 * goes with its context.
-	 */
-	char	   *raw = MemoryContextAllocZero(cxt, sizeof(ExpandedProfileState) + STATE_ALIGNMENT - 1);
-	ExpandedProfileState *ps = (ExpandedProfileState *) TYPEALIGN(STATE_ALIGNMENT, raw);
+	ExpandedProfileState *ps = MemoryContextAllocZero(cxt, sizeof(ExpandedProfileState));
 
 	EOH_init_header(&ps->hdr, &expanded_profile_methods, cxt);
 	ps->method = *method;
