@@ -18,6 +18,9 @@ INSERT INTO profile_timings SELECT 'avg(score) GROUP BY learner', b.*, plan_memo
 -- the same avg() on one process too, for a like-for-like ratio
 SET max_parallel_workers_per_gather = 0;
 INSERT INTO profile_timings SELECT 'avg(score) GROUP BY learner, serial', b.*, plan_memory_kb(:'q_avg') FROM bench(:'q_avg', :reps) b;
+-- what evaluating the profile's arguments alone costs (no aggregate state)
+\set q_args 'SELECT sum(m) FROM (SELECT count(mastery_evidence(score, 4, observed_at)) + count(skill::text) AS m FROM evidence GROUP BY learner) s'
+INSERT INTO profile_timings SELECT 'its arguments alone: count(mastery_evidence(...)) + count(skill::text), serial', b.*, plan_memory_kb(:'q_args') FROM bench(:'q_args', :reps) b;
 RESET max_parallel_workers_per_gather;
 INSERT INTO profile_timings SELECT 'learner_profile(skill, evidence, decaying_average) GROUP BY learner', b.*, plan_memory_kb(:'q_profile') FROM bench(:'q_profile', :reps) b;
 INSERT INTO profile_timings SELECT 'mastery() GROUP BY learner, skill, then jsonb_object_agg per learner', b.*, plan_memory_kb(:'q_two_steps') FROM bench(:'q_two_steps', :reps) b;
