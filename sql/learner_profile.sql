@@ -221,3 +221,5 @@ SELECT learner_profile(s, e, m) FROM (VALUES ('A', '3/4 @ 2024-09-05'::mastery_e
 SELECT learner_profile(s, st, m) FROM (VALUES ('A', '[3/4 @ 2024-09-05 00:00:00+00]'::mastery_state, 'latest'::mastery_method), ('A', NULL, NULL)) v(s, st, m);
 -- a row with evidence but no skill adds nothing
 SELECT learner_profile(s, e, 'latest') FROM (VALUES ('A', '3/4 @ 2024-09-05'::mastery_evidence), (NULL, '1/4 @ 2024-09-06')) v(s, e);
+-- a group of only empty stored states is NULL, as a group without evidence is
+SELECT learner_profile(s, st, 'latest') IS NULL AS no_profile FROM (VALUES ('B', '[]'::mastery_state)) v(s, st);

@@ -806,6 +806,8 @@ typedef struct SkillDictionary
 	char	   *arena_next;
 	Size		arena_room;
 	Size		arena_slab;		/* size of the last slab */
+	/* chunks of settled logs, by capacity (8, 16, 32), for other logs */
+	struct ProfileLogChunk *free_chunks[3];
 } SkillDictionary;
 
 /*
@@ -853,6 +855,13 @@ typedef struct ProfileLogChunk
 /* Chunks of 8, 16, then 32 entries: a learner's log wastes little room */
 #define LOG_FIRST_CHUNK_ENTRIES 8
 #define LOG_LAST_CHUNK_ENTRIES	32
+#define LOG_CHUNK_SIZES			3
+/*
+ * A log holds fewer rows than one skill's stream may (STREAM_MAX_EVIDENCE):
+ * past this many chunks the learner's rows are filed at once, so the
+ * stream's own limit is checked at the row that passes it.
+ */
+#define LOG_MAX_CHUNKS			(STREAM_MAX_EVIDENCE / LOG_LAST_CHUNK_ENTRIES)
 #define ARENA_FIRST_SLAB		(4 * 1024)
 #define ARENA_LAST_SLAB			(16 * 1024 * 1024)
 /* Distinct terms (out_of, weight, kind) one log holds; more: the direct path */
@@ -1294,11 +1303,21 @@ arena_alloc(SkillDictionary *d, Size bytes)
 static void
 log_add_chunk(ExpandedProfileState *ps)
 {
-	int32		capacity = Min(LOG_FIRST_CHUNK_ENTRIES << Min(ps->log_chunks, 8),
-							   LOG_LAST_CHUNK_ENTRIES);
-	ProfileLogChunk *c = arena_alloc(ps->dict, offsetof(ProfileLogChunk, entries) +
-									 sizeof(ProfileLogEntry) * capacity);
+	int			size = Min(ps->log_chunks, LOG_CHUNK_SIZES - 1);
+	int32		capacity = LOG_FIRST_CHUNK_ENTRIES << size;
+	ProfileLogChunk *c = ps->dict->free_chunks[size];
 
+	StaticAssertStmt((LOG_FIRST_CHUNK_ENTRIES << (LOG_CHUNK_SIZES - 1)) == LOG_LAST_CHUNK_ENTRIES,
+					 "three chunk sizes");
+	if (c != NULL)
+	{
+		VALGRIND_MAKE_MEM_UNDEFINED(c, offsetof(ProfileLogChunk, entries) +
+									sizeof(ProfileLogEntry) * capacity);
+		ps->dict->free_chunks[size] = c->previous;
+	}
+	else
+		c = arena_alloc(ps->dict, offsetof(ProfileLogChunk, entries) +
+						sizeof(ProfileLogEntry) * capacity);
 	c->previous = ps->log_tail;
 	c->capacity = capacity;
 	ps->log_tail = c;
@@ -1333,7 +1352,11 @@ log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMeth
 	if (c < 0 || ti < 0)
 		return false;
 	if (unlikely(ps->log_room == 0))
+	{
+		if (ps->log_chunks >= LOG_MAX_CHUNKS)
+			return false;
 		log_add_chunk(ps);
+	}
 	entry = ps->log_next++;
 	ps->log_room--;
 	entry->code = c;
@@ -1426,9 +1449,22 @@ settle_log(ExpandedProfileState *ps)
 	ps->log_chunks = 0;
 	ps->log_next = NULL;
 	ps->log_room = 0;
+	ps->log_terms = NULL;
+	ps->n_log_terms = 0;
 	ps->dict = NULL;
-	/* the chunks stay in the arena until the aggregate's memory goes */
 	replay_log(ps, &log);
+	/* the chunks go to other learners' logs */
+	for (ProfileLogChunk *c = log.log_tail, *previous; c != NULL; c = previous)
+	{
+		int			size = c->capacity == LOG_FIRST_CHUNK_ENTRIES ? 0 :
+			c->capacity == LOG_FIRST_CHUNK_ENTRIES * 2 ? 1 : 2;
+
+		previous = c->previous;
+		c->previous = log.dict->free_chunks[size];
+		log.dict->free_chunks[size] = c;
+	}
+	if (log.log_terms)
+		pfree(log.log_terms);
 }
 
 
@@ -1499,8 +1535,10 @@ expanded_profile_flat_size(ExpandedObjectHeader *eohptr)
 		return state->flat_size;
 	/* the bytes in the state's context, read from its skills and log */
 	ps = filed_view(state, &view);
+	/* only the bytes in the state's context: each skill's encoding (and its sorted copy) is freed */
 	old = MemoryContextSwitchTo(eohptr->eoh_context);
 	initStringInfo(&buf);
+	MemoryContextSwitchTo(old);
 	memset(&h, 0, sizeof(h));
 	h.format = PROFILE_STATE_FORMAT;
 	h.nskills = ps->nskills;
@@ -1531,7 +1569,6 @@ expanded_profile_flat_size(ExpandedObjectHeader *eohptr)
 	SET_VARSIZE(buf.data, buf.len);
 	state->flat = buf.data;
 	state->flat_size = buf.len;
-	MemoryContextSwitchTo(old);
 	if (view != NULL)
 		MemoryContextDelete(view);
 	return state->flat_size;
@@ -2063,17 +2100,23 @@ learner_profile_state_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
 	}
-	ps = profile_target(fcinfo, method);
 	skill = PG_GETARG_TEXT_PP(1);
 	/* the stored state's own checks (stream_decode; an expanded one is flattened) */
 	st = PG_DETOAST_DATUM(PG_GETARG_DATUM(2));
 	stream_decode(&buf, VARDATA(st), VARSIZE(st) - VARHDRSZ, true);
 	if (buf.n == 0)
 	{
-		/* an empty state (all its evidence corrected away) is no evidence: no entry */
+		/*
+		 * An empty state (all its evidence corrected away) is no evidence: no
+		 * entry, and a group of only empty states is NULL, as a group of
+		 * rows without evidence is.
+		 */
 		check_new_code(VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill));
-		PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
 	}
+	ps = profile_target(fcinfo, method);
 	sk = state_skill(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill));
 	skill_add_stream(ps, sk, &buf, method);
 	profile_state_changed(ps);

@@ -1,12 +1,12 @@
 -- learner_profile(skill, evidence, method) files each row in its learner's
 -- evidence log and replays the log into the skills only when something
--- reads them; rows that do not fit the log (more than 256 distinct
--- out_of/weight/kind terms or 32 methods in one learner) take the direct
--- path.  Whatever the path, the arrival order and the plan, the profile
--- equals the one built from stored states (which never use the log) and,
--- skill by skill, mastery() over the same evidence.
+-- reads them; a learner whose rows do not fit the log (a second method, or
+-- more than 256 distinct out_of/weight/kind terms) has the log filed and
+-- the later rows filed at once.  Whatever the path, the arrival order and
+-- the plan, the profile equals the one built from stored states (which
+-- never use the log) and, skill by skill, mastery() over the same evidence.
 BEGIN;
-SELECT plan(15);
+SELECT plan(16);
 SET LOCAL timezone = 'UTC';
 SELECT setseed(0.31);
 
@@ -90,6 +90,22 @@ SELECT is((SELECT count(*) FROM (SELECT x.skill, x.mastery FROM
            FULL JOIN (SELECT skill, mastery(e, m) FROM many_methods GROUP BY skill, m) b USING (skill)
            WHERE a.mastery IS DISTINCT FROM b.mastery),
           0::bigint, 'a method per skill for 40 skills: every entry equals mastery() with its method');
+
+-- many learners, two methods, rows by skill: each learner's log is filed
+-- at their first row of the second method, and its chunks go on to other
+-- learners' logs
+CREATE TEMP TABLE two_methods AS
+SELECT l AS learner, i, CASE WHEN i % 2 = 0 THEN 'A' ELSE 'B' || (i % 5) END AS skill,
+       CASE WHEN i % 2 = 0 THEN 'latest' ELSE 'average' END::mastery_method AS m,
+       mastery_evidence(i % 5, 4, '2024-09-01'::timestamptz + i * interval '1 hour') AS e
+FROM generate_series(1, 50) i, generate_series(1, 400) l;
+SELECT is((SELECT count(*) FROM (SELECT learner, learner_profile(skill, e, m) AS p
+                                 FROM (SELECT * FROM two_methods ORDER BY skill, i, learner) r GROUP BY learner) a
+           FULL JOIN (SELECT learner, learner_profile(skill, st, m) AS p
+                      FROM (SELECT learner, skill, m, mastery_agg(e) AS st FROM two_methods GROUP BY 1, 2, 3) s
+                      GROUP BY learner) b USING (learner)
+           WHERE a.p IS DISTINCT FROM b.p),
+          0::bigint, 'logs filed mid-stream, their chunks reused: the same profiles as from stored states');
 
 -- one skill, two methods: an error at the row that brings the second
 -- (a learner's second method ends its log)
