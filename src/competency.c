@@ -188,6 +188,103 @@ aggregate_states_shared(MemoryContext aggcontext)
 	return &shared_states_entry(aggcontext)->shared;
 }
 
+/* ---------- growing arrays and tables of strings ---------- */
+
+/*
+ * Room for need elements in a doubling array (huge allocations: limits,
+ * checked by the callers, may pass 1 GB).
+ */
+void *
+grow_array(MemoryContext cxt, void *array, Size *cap, Size need, Size elemsize,
+		   Size min_cap, Size max_cap)
+{
+	Size		newcap;
+
+	if (need <= *cap)
+		return array;
+	newcap = Min(Max(Max(*cap * 2, min_cap), need), max_cap);
+	array = array == NULL ? MemoryContextAllocHuge(cxt, newcap * elemsize)
+		: repalloc_huge(array, newcap * elemsize);
+	*cap = newcap;
+	return array;
+}
+
+static void
+string_table_place(StringTable *t, uint32 i)
+{
+	uint32		mask = t->nslots - 1;
+	uint32		slot = t->entries[i].hash & mask;
+
+	while (t->slots[slot] != UINT32_MAX)
+		slot = (slot + 1) & mask;
+	t->slots[slot] = i;
+}
+
+/*
+ * The number of string s, or -1 when the table does not hold it (*hash is
+ * then its hash, for string_table_add).  Rows often repeat the previous
+ * string: it is tried first.
+ */
+int64
+string_table_find(StringTable *t, const char *s, uint32 len, uint32 *hash)
+{
+	const StringTableEntry *e;
+
+	if (t->n > 0)
+	{
+		e = &t->entries[t->last];
+		if (e->len == len && memcmp(t->bytes + e->off, s, len) == 0)
+			return t->last;
+	}
+	*hash = hash_bytes((const unsigned char *) s, (int) len);
+	if (t->nslots == 0)
+		return -1;
+	for (uint32 slot = *hash & (t->nslots - 1); t->slots[slot] != UINT32_MAX;
+		 slot = (slot + 1) & (t->nslots - 1))
+	{
+		e = &t->entries[t->slots[slot]];
+		if (e->hash == *hash && e->len == len && memcmp(t->bytes + e->off, s, len) == 0)
+			return t->last = t->slots[slot];
+	}
+	return -1;
+}
+
+/* Adds s, which the table does not hold (hash from string_table_find): its number */
+uint32
+string_table_add(StringTable *t, const char *s, uint32 len, uint32 hash)
+{
+	StringTableEntry *e;
+
+	if (t->nbytes + len > UINT32_MAX || t->n >= (1U << 30))
+		elog(ERROR, "string table of %u strings and %zu bytes is full", t->n, t->nbytes);
+	t->bytes = grow_array(t->cxt, t->bytes, &t->bytes_cap, t->nbytes + len, 1, 1024, UINT32_MAX);
+	t->entries = grow_array(t->cxt, t->entries, &t->entries_cap, (Size) t->n + 1,
+							sizeof(StringTableEntry), 64, UINT32_MAX);
+	e = &t->entries[t->n];
+	e->off = (uint32) t->nbytes;
+	e->len = len;
+	e->hash = hash;
+	if (len > 0)
+		memcpy(t->bytes + t->nbytes, s, len);
+	t->nbytes += len;
+	t->last = t->n++;
+	if ((Size) t->n * 2 > t->nslots)
+	{
+		uint32		nslots = Max(t->nslots * 2, 128);
+
+		if (t->slots)
+			pfree(t->slots);
+		t->slots = MemoryContextAllocHuge(t->cxt, (Size) nslots * sizeof(uint32));
+		memset(t->slots, 0xFF, (Size) nslots * sizeof(uint32));
+		t->nslots = nslots;
+		for (uint32 i = 0; i < t->n; i++)
+			string_table_place(t, i);
+	}
+	else
+		string_table_place(t, t->last);
+	return t->last;
+}
+
 /* ---------- an order of bytes, for values with no meaningful order ---------- */
 
 /*

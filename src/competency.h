@@ -32,6 +32,44 @@ extern void append_exact_float4(StringInfo buf, float x);
 extern char *exact_float8(double x);
 extern MemoryContext aggregate_states_context(MemoryContext aggcontext);
 extern void **aggregate_states_shared(MemoryContext aggcontext);
+extern void *grow_array(MemoryContext cxt, void *array, Size *cap, Size need, Size elemsize,
+						Size min_cap, Size max_cap);
+
+/*
+ * Distinct byte strings (learner identifiers, skill codes), numbered in
+ * order of arrival, found by an open-addressing table on their hash.  The
+ * callers keep their own limits on count and bytes; the table holds at
+ * most 4 GB of bytes.  A zeroed table with cxt set is empty.
+ */
+typedef struct StringTableEntry
+{
+	uint32		off;			/* in bytes */
+	uint32		len;
+	uint32		hash;
+} StringTableEntry;
+
+typedef struct StringTable
+{
+	MemoryContext cxt;
+	char	   *bytes;
+	Size		nbytes;
+	Size		bytes_cap;
+	StringTableEntry *entries;
+	uint32		n;
+	Size		entries_cap;
+	uint32	   *slots;			/* index into entries, or UINT32_MAX */
+	uint32		nslots;			/* a power of two, at least twice n */
+	uint32		last;			/* the string found or added last (when n > 0) */
+} StringTable;
+
+extern int64 string_table_find(StringTable *t, const char *s, uint32 len, uint32 *hash);
+extern uint32 string_table_add(StringTable *t, const char *s, uint32 len, uint32 hash);
+
+static inline const char *
+string_table_bytes(const StringTable *t, uint32 i)
+{
+	return t->bytes + t->entries[i].off;
+}
 
 /* ---------- mastery_evidence (evidence.c) ---------- */
 

@@ -53,25 +53,11 @@ typedef struct BktResponse
 	uint8		code;			/* BKT_WRONG, BKT_RIGHT or BKT_MISSING */
 } BktResponse;
 
-typedef struct BktLearner
-{
-	uint32		off;			/* name bytes in names */
-	uint32		len;
-	uint32		hash;
-} BktLearner;
-
 typedef struct BktFitState
 {
 	char	   *options;		/* as given ("" for NULL), NUL-terminated */
 	int			options_len;
-	char	   *names;
-	Size		names_len;
-	Size		names_cap;
-	BktLearner *learners;		/* one entry per distinct identifier */
-	uint32		nlearners;
-	Size		learners_cap;
-	uint32	   *slots;			/* open addressing on the hash: index or UINT32_MAX */
-	uint32		nslots;			/* a power of two, at least twice nlearners */
+	StringTable learners;		/* one entry per distinct identifier */
 	BktResponse *responses;
 	Size		nresponses;
 	Size		responses_cap;
@@ -386,6 +372,7 @@ new_state(MemoryContext cxt, const char *options, int len)
 	memcpy(st->options, options, len);
 	st->options[len] = '\0';
 	st->options_len = len;
+	st->learners.cxt = cxt;
 	return st;
 }
 
@@ -411,106 +398,26 @@ too_many_responses(void)
 }
 
 /*
- * Room for need elements in one of the state's doubling arrays (huge
- * allocations: the limits, checked by the callers, pass 1 GB).
+ * The learner of the next response: one entry per distinct identifier, so
+ * memory and the limits do not depend on the order rows arrive in.
  */
-static void *
-ensure_room(MemoryContext cxt, void *array, Size *cap, Size need, Size elemsize, Size min_cap, Size max_cap)
-{
-	Size		newcap;
-
-	if (need <= *cap)
-		return array;
-	newcap = Min(Max(Max(*cap * 2, min_cap), need), max_cap);
-	array = array == NULL ? MemoryContextAllocHuge(cxt, newcap * elemsize)
-		: repalloc_huge(array, newcap * elemsize);
-	*cap = newcap;
-	return array;
-}
-
-/* A new learner entry */
 static uint32
-add_learner(MemoryContext cxt, BktFitState *st, const char *name, uint32 len, uint32 hash)
+learner_index(BktFitState *st, const char *name, uint32 len)
 {
-	if (st->names_len + len > BKT_MAX_NAMES)
+	uint32		hash;
+	int64		idx = string_table_find(&st->learners, name, len, &hash);
+
+	if (idx >= 0)
+		return (uint32) idx;
+	if (st->learners.nbytes + len > BKT_MAX_NAMES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("bkt_fit takes at most 1 GB of learner identifiers in one group"),
 				 errhint("Use shorter learner identifiers, such as student numbers.")));
 	/* never more learners than responses, and those are limited */
-	if (st->nlearners >= BKT_MAX_RESPONSES)
+	if (st->learners.n >= BKT_MAX_RESPONSES)
 		too_many_responses();
-	st->names = ensure_room(cxt, st->names, &st->names_cap, st->names_len + len, 1,
-							1024, BKT_MAX_NAMES);
-	st->learners = ensure_room(cxt, st->learners, &st->learners_cap, (Size) st->nlearners + 1,
-							   sizeof(BktLearner), 64, BKT_MAX_RESPONSES);
-	if (len > 0)
-		memcpy(st->names + st->names_len, name, len);
-	st->learners[st->nlearners].off = (uint32) st->names_len;
-	st->learners[st->nlearners].len = len;
-	st->learners[st->nlearners].hash = hash;
-	st->names_len += len;
-	return st->nlearners++;
-}
-
-static void
-place_learner(BktFitState *st, uint32 idx)
-{
-	uint32		mask = st->nslots - 1;
-	uint32		slot = st->learners[idx].hash & mask;
-
-	while (st->slots[slot] != UINT32_MAX)
-		slot = (slot + 1) & mask;
-	st->slots[slot] = idx;
-}
-
-/*
- * The learner of the next response: one entry per distinct identifier, so
- * memory and the limits do not depend on the order rows arrive in.  Rows
- * usually come a learner at a time: the previous learner is tried first.
- */
-static uint32
-learner_index(MemoryContext cxt, BktFitState *st, const char *name, uint32 len)
-{
-	uint32		hash;
-	uint32		idx;
-
-	if (st->nlearners > 0)
-	{
-		BktLearner *last = &st->learners[st->nlearners - 1];
-
-		if (last->len == len && memcmp(st->names + last->off, name, len) == 0)
-			return st->nlearners - 1;
-	}
-	hash = hash_bytes((const unsigned char *) name, (int) len);
-	if (st->nslots > 0)
-	{
-		uint32		mask = st->nslots - 1;
-
-		for (uint32 slot = hash & mask; (idx = st->slots[slot]) != UINT32_MAX; slot = (slot + 1) & mask)
-		{
-			BktLearner *l = &st->learners[idx];
-
-			if (l->hash == hash && l->len == len && memcmp(st->names + l->off, name, len) == 0)
-				return idx;
-		}
-	}
-	idx = add_learner(cxt, st, name, len, hash);
-	if ((Size) st->nlearners * 2 > st->nslots)
-	{
-		uint32		nslots = Max(st->nslots * 2, 128);
-
-		if (st->slots)
-			pfree(st->slots);
-		st->slots = MemoryContextAllocHuge(cxt, (Size) nslots * sizeof(uint32));
-		memset(st->slots, 0xFF, (Size) nslots * sizeof(uint32));
-		st->nslots = nslots;
-		for (uint32 i = 0; i < st->nlearners; i++)
-			place_learner(st, i);
-	}
-	else
-		place_learner(st, idx);
-	return idx;
+	return string_table_add(&st->learners, name, len, hash);
 }
 
 static void
@@ -518,7 +425,7 @@ add_response(MemoryContext cxt, BktFitState *st, uint32 learner, int64 key, uint
 {
 	if (st->nresponses >= BKT_MAX_RESPONSES)
 		too_many_responses();
-	st->responses = ensure_room(cxt, st->responses, &st->responses_cap, st->nresponses + 1,
+	st->responses = grow_array(cxt, st->responses, &st->responses_cap, st->nresponses + 1,
 								sizeof(BktResponse), 256, BKT_MAX_RESPONSES);
 	st->responses[st->nresponses].key = key;
 	st->responses[st->nresponses].learner = learner;
@@ -530,10 +437,10 @@ add_response(MemoryContext cxt, BktFitState *st, uint32 learner, int64 key, uint
 static void
 append_state(MemoryContext cxt, BktFitState *dst, const BktFitState *src)
 {
-	uint32	   *map = palloc_extended(Max(src->nlearners, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
+	uint32	   *map = palloc_extended(Max(src->learners.n, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
 
-	for (uint32 i = 0; i < src->nlearners; i++)
-		map[i] = learner_index(cxt, dst, src->names + src->learners[i].off, src->learners[i].len);
+	for (uint32 i = 0; i < src->learners.n; i++)
+		map[i] = learner_index(dst, string_table_bytes(&src->learners, i), src->learners.entries[i].len);
 	for (Size i = 0; i < src->nresponses; i++)
 	{
 		add_response(cxt, dst, map[src->responses[i].learner], src->responses[i].key,
@@ -591,7 +498,7 @@ bkt_fit_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);
 
 	learner = PG_GETARG_TEXT_PP(1);
-	idx = learner_index(aggcontext, st, VARDATA_ANY(learner), VARSIZE_ANY_EXHDR(learner));
+	idx = learner_index(st, VARDATA_ANY(learner), VARSIZE_ANY_EXHDR(learner));
 	add_response(aggcontext, st, idx, PG_GETARG_INT64(2),
 				 PG_ARGISNULL(3) ? BKT_MISSING : PG_GETARG_BOOL(3) ? BKT_RIGHT : BKT_WRONG);
 	PG_RETURN_POINTER(st);
@@ -633,7 +540,7 @@ bkt_fit_serializefn(PG_FUNCTION_ARGS)
 	BktFitState *st = (BktFitState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 	Size		olen = strlen(st->options);
-	Size		size = 1 + 4 + olen + 4 + (Size) st->nlearners * 4 + st->names_len +
+	Size		size = 1 + 4 + olen + 4 + (Size) st->learners.n * 4 + st->learners.nbytes +
 		8 + st->nresponses * 13;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
@@ -648,11 +555,11 @@ bkt_fit_serializefn(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, BKT_STATE_FORMAT);
 	pq_sendint32(&buf, (uint32) olen);
 	pq_sendbytes(&buf, st->options, (int) olen);
-	pq_sendint32(&buf, st->nlearners);
-	for (uint32 i = 0; i < st->nlearners; i++)
+	pq_sendint32(&buf, st->learners.n);
+	for (uint32 i = 0; i < st->learners.n; i++)
 	{
-		pq_sendint32(&buf, st->learners[i].len);
-		pq_sendbytes(&buf, st->names + st->learners[i].off, (int) st->learners[i].len);
+		pq_sendint32(&buf, st->learners.entries[i].len);
+		pq_sendbytes(&buf, string_table_bytes(&st->learners, i), (int) st->learners.entries[i].len);
 	}
 	pq_sendint64(&buf, (uint64) st->nresponses);
 	for (Size i = 0; i < st->nresponses; i++)
@@ -719,7 +626,7 @@ bkt_fit_deserializefn(PG_FUNCTION_ARGS)
 		if (len > (uint32) (msg.len - msg.cursor))
 			corrupt_state("A learner identifier runs past its end.");
 		name = pq_getmsgbytes(&msg, (int) len);
-		remap[i] = learner_index(cxt, st, name, len);
+		remap[i] = learner_index(st, name, len);
 		if ((i & 65535) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -766,12 +673,13 @@ static int
 cmp_learner_names(const void *a, const void *b, void *arg)
 {
 	SortContext *sc = (SortContext *) arg;
-	const BktLearner *x = &sc->st->learners[*(const uint32 *) a];
-	const BktLearner *y = &sc->st->learners[*(const uint32 *) b];
+	const StringTable *t = &sc->st->learners;
+	const StringTableEntry *x = &t->entries[*(const uint32 *) a];
+	const StringTableEntry *y = &t->entries[*(const uint32 *) b];
 	int			c;
 
 	sort_progress(sc);
-	c = memcmp(sc->st->names + x->off, sc->st->names + y->off, Min(x->len, y->len));
+	c = memcmp(t->bytes + x->off, t->bytes + y->off, Min(x->len, y->len));
 	if (c != 0)
 		return c;
 	return (x->len > y->len) - (x->len < y->len);
@@ -807,24 +715,24 @@ cmp_responses(const void *a, const void *b, void *arg)
 static void
 build_sequences(BktFitState *st, BktData *d)
 {
-	uint32	   *order = palloc_extended(Max(st->nlearners, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
-	uint32	   *rank = palloc_extended(Max(st->nlearners, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
+	uint32	   *order = palloc_extended(Max(st->learners.n, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
+	uint32	   *rank = palloc_extended(Max(st->learners.n, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
 	int64		n = (int64) st->nresponses;
 	int64		seq = 0;
 	SortContext sc = {st, rank, 0};
 
 	/* learner entries are distinct identifiers: their order is their rank */
-	for (uint32 i = 0; i < st->nlearners; i++)
+	for (uint32 i = 0; i < st->learners.n; i++)
 		order[i] = i;
-	qsort_arg(order, st->nlearners, sizeof(uint32), cmp_learner_names, &sc);
-	for (uint32 i = 0; i < st->nlearners; i++)
+	qsort_arg(order, st->learners.n, sizeof(uint32), cmp_learner_names, &sc);
+	for (uint32 i = 0; i < st->learners.n; i++)
 		rank[order[i]] = i;
 	CHECK_FOR_INTERRUPTS();
 	qsort_arg(st->responses, n, sizeof(BktResponse), cmp_responses, &sc);
 	CHECK_FOR_INTERRUPTS();
 
 	d->code = palloc_extended(Max(n, 1), MCXT_ALLOC_HUGE);
-	d->start = palloc_extended(((Size) st->nlearners + 1) * sizeof(int64), MCXT_ALLOC_HUGE);
+	d->start = palloc_extended(((Size) st->learners.n + 1) * sizeof(int64), MCXT_ALLOC_HUGE);
 	d->maxlen = 0;
 	for (int64 i = 0; i < n; i++)
 	{
@@ -833,7 +741,7 @@ build_sequences(BktFitState *st, BktData *d)
 		{
 			if (seq > 0)
 				d->maxlen = Max(d->maxlen, i - d->start[seq - 1]);
-			Assert(seq < (int64) st->nlearners);
+			Assert(seq < (int64) st->learners.n);
 			d->start[seq++] = i;
 		}
 	}

@@ -19,9 +19,9 @@
  * exact whatever order rows arrive in and whatever the plan.
  */
 #include "learner_profile.h"
+#include "skill_graph.h"
 
 #include <sys/mman.h>
-#include "skill_graph.h"
 
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
@@ -780,33 +780,25 @@ StaticAssertDecl(sizeof(ProfileSkill) <= 256, "a profile skill fits a 256-byte c
  * is what lets a row go to its learner's log without touching the
  * learner's skills.
  */
-typedef struct SkillCode
+/* replay_log's note on one code: its skill in the target, valid in one replay */
+typedef struct ReplayedCode
 {
-	Size		offset;			/* in pool */
-	int32		len;
-	uint32		hash;
-	uint32		mark;			/* replay_log: skill is of this replay */
-	ProfileSkill *skill;		/* replay_log: the target's skill */
-} SkillCode;
+	uint32		replay;
+	ProfileSkill *skill;
+} ReplayedCode;
 
 typedef struct SkillDictionary
 {
 	MemoryContext cxt;			/* the states context */
-	int32		n;
-	int32		capacity;		/* of codes[] */
-	SkillCode  *codes;
-	int32		nslots;			/* a power of two, at least twice n */
-	int32	   *slots;			/* index into codes[], or -1 */
-	int32		last;			/* the code of the previous row, or -1 */
+	StringTable codes;
+	ReplayedCode *replayed;		/* per code, grown by replay_log */
+	Size		replayed_cap;
 	uint32		replays;		/* replay_log generations */
-	char	   *pool;
-	Size		pool_len;
-	Size		pool_capacity;
 	/* where the states' log chunks are carved from, never freed one by one */
 	char	   *arena_next;
 	Size		arena_room;
 	Size		arena_slab;		/* size of the last slab */
-	/* chunks of settled logs, by capacity (8, 16, 32), for other logs */
+	/* chunks of settled logs, by size class (8, 16, 32 entries), for other logs */
 	struct ProfileLogChunk *free_chunks[3];
 } SkillDictionary;
 
@@ -835,7 +827,7 @@ typedef struct SkillDictionary
 typedef struct ProfileLogEntry
 {
 	int32		code;			/* in the dictionary */
-	uint8		terms;			/* in log_terms */
+	uint8		terms;			/* in the log's terms */
 	uint8		pad[3];
 	TimestampTz observed_at;
 	float8		score;
@@ -847,15 +839,17 @@ typedef struct ProfileLogChunk
 {
 	struct ProfileLogChunk *previous;	/* linked backwards: a new chunk
 										 * never touches the old one */
-	int32		capacity;		/* every chunk but the last is full */
+	int32		size_class;		/* LOG_FIRST_CHUNK_ENTRIES << size_class entries */
 	int32		pad;
-	ProfileLogEntry entries[FLEXIBLE_ARRAY_MEMBER];
+	ProfileLogEntry entries[FLEXIBLE_ARRAY_MEMBER];	/* every chunk but the
+														 * last is full */
 } ProfileLogChunk;
 
 /* Chunks of 8, 16, then 32 entries: a learner's log wastes little room */
 #define LOG_FIRST_CHUNK_ENTRIES 8
-#define LOG_LAST_CHUNK_ENTRIES	32
 #define LOG_CHUNK_SIZES			3
+#define LOG_LAST_CHUNK_ENTRIES	(LOG_FIRST_CHUNK_ENTRIES << (LOG_CHUNK_SIZES - 1))
+#define LOG_CHUNK_ENTRIES(c)	(LOG_FIRST_CHUNK_ENTRIES << (c)->size_class)
 /*
  * A log holds fewer rows than one skill's stream may (STREAM_MAX_EVIDENCE):
  * past this many chunks the learner's rows are filed at once, so the
@@ -867,21 +861,29 @@ typedef struct ProfileLogChunk
 /* Distinct terms (out_of, weight, kind) one log holds; more: the direct path */
 #define LOG_MAX_TERMS			256
 
+/* One learner's log; all zero is an empty log */
+typedef struct EvidenceLog
+{
+	ProfileLogEntry *next;		/* where the next row goes */
+	int32		room;			/* entries left in tail */
+	uint8		cur_terms;		/* index of cur_terms_value in terms */
+	EvidenceTerms cur_terms_value;	/* zero at first: weight 0, which no
+									 * evidence has */
+	ProfileLogChunk *tail;		/* the newest chunk; NULL when the log is empty */
+	int32		chunks;
+	int32		nterms;
+	EvidenceTerms *terms;		/* the distinct terms of its rows */
+	Size		terms_cap;
+} EvidenceLog;
+
 typedef struct ExpandedProfileState
 {
 	ExpandedObjectHeader hdr;
 	/* what a logged row touches, together after the header */
-	ProfileLogEntry *log_next;	/* where the next row goes */
-	int32		log_room;		/* entries left in log_tail */
-	uint8		cur_terms;		/* index of cur_terms_value in log_terms */
+	EvidenceLog log;			/* rows of the state's method not yet filed */
 	uint64		method_tag;		/* a profile_method_argument tag of method */
-	EvidenceTerms cur_terms_value;
-	SkillDictionary *dict;		/* NULL: rows take the direct path */
+	SkillDictionary *dict;		/* NULL: rows are filed at once */
 	char	   *flat;			/* encoding cached by get_flat_size */
-	ProfileLogChunk *log_tail;	/* the newest chunk; NULL when the log is empty */
-	int32		log_chunks;
-	EvidenceTerms *log_terms;	/* see ensure_room */
-	int32		n_log_terms;
 	RollupMethod method;
 	int32		nskills;
 	int32		capacity;		/* of skills[] */
@@ -1134,129 +1136,53 @@ skill_dictionary(MemoryContext aggcontext)
 		SkillDictionary *d = MemoryContextAllocZero(cxt, sizeof(SkillDictionary));
 
 		d->cxt = cxt;
-		d->last = -1;
+		d->codes.cxt = cxt;
 		*shared = d;
 	}
 	return (SkillDictionary *) *shared;
 }
 
-static void
-dictionary_insert_slot(SkillDictionary *d, int32 index)
-{
-	int			slot;
-
-	for (slot = d->codes[index].hash & (d->nslots - 1); d->slots[slot] >= 0;
-		 slot = (slot + 1) & (d->nslots - 1))
-		;
-	d->slots[slot] = index;
-}
-
-/* The dictionary index of a code, added when new; -1 when the dictionary is full */
+/* The dictionary number of a code, added when new; -1 when the dictionary is full */
 static int32
 dictionary_code(SkillDictionary *d, const char *code, int len)
 {
 	uint32		hash;
-	SkillCode  *c;
+	int64		i = string_table_find(&d->codes, code, len, &hash);
 
-	if (d->last >= 0)
-	{
-		c = &d->codes[d->last];
-		if (c->len == len && memcmp(d->pool + c->offset, code, len) == 0)
-			return d->last;
-	}
-	hash = hash_bytes((const unsigned char *) code, len);
-	if (d->nslots > 0)
-	{
-		for (int slot = hash & (d->nslots - 1); d->slots[slot] >= 0; slot = (slot + 1) & (d->nslots - 1))
-		{
-			c = &d->codes[d->slots[slot]];
-			if (c->hash == hash && c->len == len && memcmp(d->pool + c->offset, code, len) == 0)
-				return d->last = d->slots[slot];
-		}
-	}
+	if (i >= 0)
+		return (int32) i;
 	check_new_code(code, len);
-	if (d->n >= DICTIONARY_MAX_CODES || d->pool_len + len + 1 > DICTIONARY_MAX_BYTES)
+	if (d->codes.n >= DICTIONARY_MAX_CODES || d->codes.nbytes + len > DICTIONARY_MAX_BYTES)
 		return -1;
-	if (d->n >= d->capacity)
-	{
-		int			capacity = Max(16, d->capacity * 2);
-
-		d->codes = d->codes ? repalloc(d->codes, sizeof(SkillCode) * capacity) :
-			MemoryContextAlloc(d->cxt, sizeof(SkillCode) * capacity);
-		d->capacity = capacity;
-	}
-	if (d->pool_len + len + 1 > d->pool_capacity)
-	{
-		Size		capacity = Max(1024, d->pool_capacity * 2);
-
-		while (capacity < d->pool_len + len + 1)
-			capacity *= 2;
-		d->pool = d->pool ? repalloc(d->pool, capacity) :
-			MemoryContextAlloc(d->cxt, capacity);
-		d->pool_capacity = capacity;
-	}
-	if (2 * (d->n + 1) > d->nslots)
-	{
-		int			nslots = Max(64, d->nslots * 2);
-
-		if (d->slots)
-			pfree(d->slots);
-		d->slots = MemoryContextAlloc(d->cxt, sizeof(int32) * nslots);
-		memset(d->slots, -1, sizeof(int32) * nslots);
-		d->nslots = nslots;
-		for (int i = 0; i < d->n; i++)
-			dictionary_insert_slot(d, i);
-	}
-	c = &d->codes[d->n];
-	memset(c, 0, sizeof(SkillCode));
-	c->offset = d->pool_len;
-	c->len = len;
-	c->hash = hash;
-	memcpy(d->pool + d->pool_len, code, len);
-	d->pool[d->pool_len + len] = '\0';
-	d->pool_len += len + 1;
-	dictionary_insert_slot(d, d->n);
-	return d->last = d->n++;
+	return (int32) string_table_add(&d->codes, code, len, hash);
 }
 
-/*
- * Room for one more in a table of the log that holds n: most learners
- * bring one method and a few terms, so the tables start small and double
- * (a power of two at n means the table is full).
- */
-static void *
-ensure_room(ExpandedProfileState *ps, void *table, int n, Size width)
-{
-	if (n == 0)
-		return MemoryContextAlloc(ps->hdr.eoh_context, width * 2);
-	if (n >= 2 && (n & (n - 1)) == 0)
-		return repalloc(table, width * n * 2);
-	return table;
-}
-
-/* The log_terms index of a row's terms; -1 when the table is full */
+/* The index of a row's terms in the log; -1 when the log holds LOG_MAX_TERMS */
 static int
 log_terms(ExpandedProfileState *ps, const EvidenceTerms *terms)
 {
-	/* a state's first cur_terms_value has weight 0, which no evidence has */
-	if (memcmp(terms, &ps->cur_terms_value, sizeof(EvidenceTerms)) == 0)
-		return ps->cur_terms;
-	for (int i = 0; i < ps->n_log_terms; i++)
+	EvidenceLog *log = &ps->log;
+
+	if (memcmp(terms, &log->cur_terms_value, sizeof(EvidenceTerms)) == 0)
+		return log->cur_terms;
+	for (int i = 0; i < log->nterms; i++)
 	{
-		if (memcmp(&ps->log_terms[i], terms, sizeof(EvidenceTerms)) == 0)
+		if (memcmp(&log->terms[i], terms, sizeof(EvidenceTerms)) == 0)
 		{
-			ps->cur_terms = i;
-			ps->cur_terms_value = *terms;
+			log->cur_terms = i;
+			log->cur_terms_value = *terms;
 			return i;
 		}
 	}
-	if (ps->n_log_terms >= LOG_MAX_TERMS)
+	if (log->nterms >= LOG_MAX_TERMS)
 		return -1;
-	ps->log_terms = ensure_room(ps, ps->log_terms, ps->n_log_terms, sizeof(EvidenceTerms));
-	ps->log_terms[ps->n_log_terms] = *terms;
-	ps->cur_terms = ps->n_log_terms;
-	ps->cur_terms_value = *terms;
-	return ps->n_log_terms++;
+	/* most learners bring a few: the table starts small */
+	log->terms = grow_array(ps->hdr.eoh_context, log->terms, &log->terms_cap, log->nterms + 1,
+							sizeof(EvidenceTerms), 2, LOG_MAX_TERMS);
+	log->terms[log->nterms] = *terms;
+	log->cur_terms = log->nterms;
+	log->cur_terms_value = *terms;
+	return log->nterms++;
 }
 
 /*
@@ -1303,27 +1229,25 @@ arena_alloc(SkillDictionary *d, Size bytes)
 static void
 log_add_chunk(ExpandedProfileState *ps)
 {
-	int			size = Min(ps->log_chunks, LOG_CHUNK_SIZES - 1);
-	int32		capacity = LOG_FIRST_CHUNK_ENTRIES << size;
-	ProfileLogChunk *c = ps->dict->free_chunks[size];
+	EvidenceLog *log = &ps->log;
+	int			size_class = Min(log->chunks, LOG_CHUNK_SIZES - 1);
+	Size		bytes = offsetof(ProfileLogChunk, entries) +
+		sizeof(ProfileLogEntry) * (LOG_FIRST_CHUNK_ENTRIES << size_class);
+	ProfileLogChunk *c = ps->dict->free_chunks[size_class];
 
-	StaticAssertStmt((LOG_FIRST_CHUNK_ENTRIES << (LOG_CHUNK_SIZES - 1)) == LOG_LAST_CHUNK_ENTRIES,
-					 "three chunk sizes");
 	if (c != NULL)
 	{
-		VALGRIND_MAKE_MEM_UNDEFINED(c, offsetof(ProfileLogChunk, entries) +
-									sizeof(ProfileLogEntry) * capacity);
-		ps->dict->free_chunks[size] = c->previous;
+		VALGRIND_MAKE_MEM_UNDEFINED(c, bytes);
+		ps->dict->free_chunks[size_class] = c->previous;
 	}
 	else
-		c = arena_alloc(ps->dict, offsetof(ProfileLogChunk, entries) +
-						sizeof(ProfileLogEntry) * capacity);
-	c->previous = ps->log_tail;
-	c->capacity = capacity;
-	ps->log_tail = c;
-	ps->log_chunks++;
-	ps->log_next = c->entries;
-	ps->log_room = c->capacity;
+		c = arena_alloc(ps->dict, bytes);
+	c->previous = log->tail;
+	c->size_class = size_class;
+	log->tail = c;
+	log->chunks++;
+	log->next = c->entries;
+	log->room = LOG_CHUNK_ENTRIES(c);
 }
 
 /*
@@ -1351,14 +1275,14 @@ log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMeth
 	ti = log_terms(ps, &terms);
 	if (c < 0 || ti < 0)
 		return false;
-	if (unlikely(ps->log_room == 0))
+	if (unlikely(ps->log.room == 0))
 	{
-		if (ps->log_chunks >= LOG_MAX_CHUNKS)
+		if (ps->log.chunks >= LOG_MAX_CHUNKS)
 			return false;
 		log_add_chunk(ps);
 	}
-	entry = ps->log_next++;
-	ps->log_room--;
+	entry = ps->log.next++;
+	ps->log.room--;
 	entry->code = c;
 	entry->terms = (uint8) ti;
 	entry->pad[0] = entry->pad[1] = entry->pad[2] = 0;
@@ -1368,63 +1292,68 @@ log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMeth
 }
 
 /*
- * Every logged row of from into the skills of into, each skill's method
- * checked as the direct path checks it.  The dictionary remembers each
- * code's skill in into for this replay.
+ * Every row of a log (its rows have method m; its codes are d's) into the
+ * skills of into, each skill's method checked as the direct path checks
+ * it.  The dictionary notes each code's skill in into for this replay.
  */
 static void
-replay_log(ExpandedProfileState *into, const ExpandedProfileState *from)
+replay_log(ExpandedProfileState *into, const EvidenceLog *log, SkillDictionary *d,
+		   const RollupMethod *m)
 {
-	SkillDictionary *d = from->dict;
-	uint32		generation;
+	uint32		replay;
 	MemoryContext old;
 	const ProfileLogChunk **chunks;
+	const ProfileLogChunk *c;
 	int			k;
 
-	if (from->log_tail == NULL)
+	if (log->tail == NULL)
 		return;
 	/* the chunks oldest first, so the skills get their rows in arrival order */
-	chunks = palloc(sizeof(ProfileLogChunk *) * from->log_chunks);
-	k = from->log_chunks;
-	for (const ProfileLogChunk *c = from->log_tail; c != NULL; c = c->previous)
-	{
-		if (k == 0)
-			elog(ERROR, "learner_profile evidence log has more chunks than it counted");
+	chunks = palloc(sizeof(ProfileLogChunk *) * log->chunks);
+	for (c = log->tail, k = log->chunks; k > 0; c = c->previous)
 		chunks[--k] = c;
+	Assert(c == NULL);
+	{
+		Size		noted = d->replayed_cap;
+
+		/* notes of replay 0 for codes new since the last replay */
+		d->replayed = grow_array(d->cxt, d->replayed, &d->replayed_cap, d->codes.n,
+								 sizeof(ReplayedCode), 64, DICTIONARY_MAX_CODES);
+		memset(d->replayed + noted, 0, sizeof(ReplayedCode) * (d->replayed_cap - noted));
 	}
-	if (k != 0)
-		elog(ERROR, "learner_profile evidence log has fewer chunks than it counted");
 	if (++d->replays == 0)
 	{
-		for (int i = 0; i < d->n; i++)
-			d->codes[i].mark = 0;
+		/* the counter wrapped: no note is current */
+		memset(d->replayed, 0, sizeof(ReplayedCode) * d->replayed_cap);
 		d->replays = 1;
 	}
-	generation = d->replays;
-	for (k = 0; k < from->log_chunks; k++)
+	replay = d->replays;
+	old = MemoryContextSwitchTo(into->hdr.eoh_context);
+	for (k = 0; k < log->chunks; k++)
 	{
-		const ProfileLogChunk *c = chunks[k];
-		int			n = c == from->log_tail ? c->capacity - from->log_room : c->capacity;
+		int			n;
 
+		c = chunks[k];
+		n = c == log->tail ? LOG_CHUNK_ENTRIES(c) - log->room : LOG_CHUNK_ENTRIES(c);
 		for (int i = 0; i < n; i++)
 		{
 			const ProfileLogEntry *e = &c->entries[i];
-			SkillCode  *sc = &d->codes[e->code];
-			const EvidenceTerms *terms = &from->log_terms[e->terms];
+			ReplayedCode *r = &d->replayed[e->code];
+			const EvidenceTerms *terms = &log->terms[e->terms];
 
-			if (sc->mark != generation)
+			if (r->replay != replay)
 			{
-				sc->skill = state_skill(into, d->pool + sc->offset, sc->len);
-				skill_use_method(into, sc->skill, &from->method);
-				sc->mark = generation;
+				r->skill = state_skill(into, string_table_bytes(&d->codes, e->code),
+									   d->codes.entries[e->code].len);
+				skill_use_method(into, r->skill, m);
+				r->replay = replay;
 			}
-			old = MemoryContextSwitchTo(into->hdr.eoh_context);
-			stream_append(&sc->skill->stream, e->observed_at, e->score, terms);
-			MemoryContextSwitchTo(old);
-			sc->skill->kinds |= 1 << terms->kind;
+			stream_append(&r->skill->stream, e->observed_at, e->score, terms);
+			r->skill->kinds |= 1 << terms->kind;
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
+	MemoryContextSwitchTo(old);
 	pfree(chunks);
 }
 
@@ -1432,41 +1361,28 @@ replay_log(ExpandedProfileState *into, const ExpandedProfileState *from)
  * The log's rows filed under the state's skills, and the log closed: the
  * learner's later rows are filed at once (a learner whose rows do not fit
  * the log would otherwise settle again and again).  The log is detached
- * before it is replayed, so no row can be filed twice.
+ * before it is replayed, so no row can be filed twice, and its chunks go
+ * on to other learners' logs.
  */
 static void
 settle_log(ExpandedProfileState *ps)
 {
-	ExpandedProfileState log;
+	EvidenceLog log = ps->log;
+	SkillDictionary *d = ps->dict;
 
-	if (ps->log_tail == NULL)
-	{
-		ps->dict = NULL;
-		return;
-	}
-	memcpy(&log, ps, sizeof(ExpandedProfileState));
-	ps->log_tail = NULL;
-	ps->log_chunks = 0;
-	ps->log_next = NULL;
-	ps->log_room = 0;
-	ps->log_terms = NULL;
-	ps->n_log_terms = 0;
+	memset(&ps->log, 0, sizeof(EvidenceLog));
 	ps->dict = NULL;
-	replay_log(ps, &log);
-	/* the chunks go to other learners' logs */
-	for (ProfileLogChunk *c = log.log_tail, *previous; c != NULL; c = previous)
+	if (log.tail == NULL)
+		return;
+	replay_log(ps, &log, d, &ps->method);
+	for (ProfileLogChunk *c = log.tail, *previous; c != NULL; c = previous)
 	{
-		int			size = c->capacity == LOG_FIRST_CHUNK_ENTRIES ? 0 :
-			c->capacity == LOG_FIRST_CHUNK_ENTRIES * 2 ? 1 : 2;
-
 		previous = c->previous;
-		c->previous = log.dict->free_chunks[size];
-		log.dict->free_chunks[size] = c;
+		c->previous = d->free_chunks[c->size_class];
+		d->free_chunks[c->size_class] = c;
 	}
-	if (log.log_terms)
-		pfree(log.log_terms);
+	pfree(log.terms);
 }
-
 
 /* Every skill of from, with its evidence and method, and its log, into ps */
 static void
@@ -1475,7 +1391,7 @@ add_skills(ExpandedProfileState *ps, const ExpandedProfileState *from)
 	for (int i = 0; i < from->nskills; i++)
 		skill_add_stream(ps, state_skill(ps, from->skills[i]->code, from->skills[i]->len),
 						 &from->skills[i]->stream, skill_method(from, from->skills[i]));
-	replay_log(ps, from);
+	replay_log(ps, &from->log, from->dict, &from->method);
 }
 
 /*
@@ -1489,7 +1405,7 @@ filed_view(ExpandedProfileState *ps, MemoryContext *cxt)
 	ExpandedProfileState *view;
 
 	*cxt = NULL;
-	if (ps->log_tail == NULL)
+	if (ps->log.tail == NULL)
 		return ps;
 	*cxt = AllocSetContextCreate(CurrentMemoryContext, "learner_profile view",
 								 ALLOCSET_DEFAULT_SIZES);
@@ -1533,9 +1449,11 @@ expanded_profile_flat_size(ExpandedObjectHeader *eohptr)
 
 	if (state->flat != NULL)
 		return state->flat_size;
-	/* the bytes in the state's context, read from its skills and log */
+	/*
+	 * Read from its skills and log; only the bytes go in the state's
+	 * context (each skill's encoding and sorted copy are freed).
+	 */
 	ps = filed_view(state, &view);
-	/* only the bytes in the state's context: each skill's encoding (and its sorted copy) is freed */
 	old = MemoryContextSwitchTo(eohptr->eoh_context);
 	initStringInfo(&buf);
 	MemoryContextSwitchTo(old);
@@ -2061,8 +1979,7 @@ learner_profile_evidence_transfn(PG_FUNCTION_ARGS)
 	if (likely(ps->dict != NULL) &&
 		log_append(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill), method, tag, e))
 	{
-		if (unlikely(ps->flat != NULL))
-			profile_state_changed(ps);
+		profile_state_changed(ps);
 		PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
 	}
 
