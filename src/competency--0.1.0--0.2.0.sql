@@ -5,7 +5,7 @@
 -- Equal evidence has equal bytes (no negative zero, reserved bytes zero):
 -- btree deduplication may keep one copy
 ALTER OPERATOR FAMILY mastery_evidence_ops USING btree
-	ADD FUNCTION 4 (mastery_evidence) btequalimage(oid);
+	ADD FUNCTION 4 (mastery_evidence) pg_catalog.btequalimage(oid);
 
 -- Order: by name, then parameter by parameter (ORDER BY, sort-based DISTINCT,
 -- GROUP BY and UNION).  Equal methods have equal bytes (the normal form).
@@ -35,23 +35,23 @@ COMMENT ON FUNCTION mastery_method_hash_extended(mastery_method, int8) IS
 
 CREATE OPERATOR <> (LEFTARG = mastery_method, RIGHTARG = mastery_method,
 	PROCEDURE = mastery_method_ne, COMMUTATOR = <>, NEGATOR = =,
-	RESTRICT = neqsel, JOIN = neqjoinsel);
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel);
 COMMENT ON OPERATOR <> (mastery_method, mastery_method) IS 'different method or parameters';
 CREATE OPERATOR < (LEFTARG = mastery_method, RIGHTARG = mastery_method,
 	PROCEDURE = mastery_method_lt, COMMUTATOR = >, NEGATOR = >=,
-	RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel);
 COMMENT ON OPERATOR < (mastery_method, mastery_method) IS 'sorts before (by name, then parameters)';
 CREATE OPERATOR <= (LEFTARG = mastery_method, RIGHTARG = mastery_method,
 	PROCEDURE = mastery_method_le, COMMUTATOR = >=, NEGATOR = >,
-	RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel);
 COMMENT ON OPERATOR <= (mastery_method, mastery_method) IS 'sorts before or equal';
 CREATE OPERATOR >= (LEFTARG = mastery_method, RIGHTARG = mastery_method,
 	PROCEDURE = mastery_method_ge, COMMUTATOR = <=, NEGATOR = <,
-	RESTRICT = scalargesel, JOIN = scalargejoinsel);
+	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel);
 COMMENT ON OPERATOR >= (mastery_method, mastery_method) IS 'sorts after or equal';
 CREATE OPERATOR > (LEFTARG = mastery_method, RIGHTARG = mastery_method,
 	PROCEDURE = mastery_method_gt, COMMUTATOR = <, NEGATOR = <=,
-	RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel);
 COMMENT ON OPERATOR > (mastery_method, mastery_method) IS 'sorts after (by name, then parameters)';
 
 CREATE OPERATOR CLASS mastery_method_ops DEFAULT FOR TYPE mastery_method USING btree AS
@@ -66,7 +66,7 @@ COMMENT ON OPERATOR CLASS mastery_method_ops USING btree IS
 COMMENT ON OPERATOR FAMILY mastery_method_ops USING btree IS
 	'the order of mastery methods';
 ALTER OPERATOR FAMILY mastery_method_ops USING btree
-	ADD FUNCTION 4 (mastery_method) btequalimage(oid);
+	ADD FUNCTION 4 (mastery_method) pg_catalog.btequalimage(oid);
 ALTER OPERATOR FAMILY mastery_method_hash_ops USING hash
 	ADD FUNCTION 2 (mastery_method) mastery_method_hash_extended(mastery_method, int8);
 
@@ -105,28 +105,28 @@ COMMENT ON FUNCTION mastery_state_hash_extended(mastery_state, int8) IS
 
 CREATE OPERATOR = (LEFTARG = mastery_state, RIGHTARG = mastery_state,
 	PROCEDURE = mastery_state_eq, COMMUTATOR = =, NEGATOR = <>,
-	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES, MERGES);
 COMMENT ON OPERATOR = (mastery_state, mastery_state) IS
 	'the same evidence, the same number of times (a multiset), in whatever order it arrived';
 CREATE OPERATOR <> (LEFTARG = mastery_state, RIGHTARG = mastery_state,
 	PROCEDURE = mastery_state_ne, COMMUTATOR = <>, NEGATOR = =,
-	RESTRICT = neqsel, JOIN = neqjoinsel);
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel);
 COMMENT ON OPERATOR <> (mastery_state, mastery_state) IS 'different evidence';
 CREATE OPERATOR < (LEFTARG = mastery_state, RIGHTARG = mastery_state,
 	PROCEDURE = mastery_state_lt, COMMUTATOR = >, NEGATOR = >=,
-	RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel);
 COMMENT ON OPERATOR < (mastery_state, mastery_state) IS 'sorts before (evidence in order, piece by piece)';
 CREATE OPERATOR <= (LEFTARG = mastery_state, RIGHTARG = mastery_state,
 	PROCEDURE = mastery_state_le, COMMUTATOR = >=, NEGATOR = >,
-	RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel);
 COMMENT ON OPERATOR <= (mastery_state, mastery_state) IS 'sorts before or equal';
 CREATE OPERATOR >= (LEFTARG = mastery_state, RIGHTARG = mastery_state,
 	PROCEDURE = mastery_state_ge, COMMUTATOR = <=, NEGATOR = <,
-	RESTRICT = scalargesel, JOIN = scalargejoinsel);
+	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel);
 COMMENT ON OPERATOR >= (mastery_state, mastery_state) IS 'sorts after or equal';
 CREATE OPERATOR > (LEFTARG = mastery_state, RIGHTARG = mastery_state,
 	PROCEDURE = mastery_state_gt, COMMUTATOR = <, NEGATOR = <=,
-	RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel);
 COMMENT ON OPERATOR > (mastery_state, mastery_state) IS 'sorts after (evidence in order, piece by piece)';
 
 -- No btequalimage: a state written by a later on-disk format may equal one
@@ -235,27 +235,27 @@ CREATE FUNCTION skill_graph_hash_extended(skill_graph, int8) RETURNS int8
 COMMENT ON FUNCTION skill_graph_hash_extended(skill_graph, int8) IS 'hash support with a seed (hash partitioning)';
 CREATE OPERATOR = (LEFTARG = skill_graph, RIGHTARG = skill_graph,
 	PROCEDURE = skill_graph_eq, COMMUTATOR = =, NEGATOR = <>,
-	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES, MERGES);
 COMMENT ON OPERATOR = (skill_graph, skill_graph) IS 'the same skill graph';
 CREATE OPERATOR <> (LEFTARG = skill_graph, RIGHTARG = skill_graph,
 	PROCEDURE = skill_graph_ne, COMMUTATOR = <>, NEGATOR = =,
-	RESTRICT = neqsel, JOIN = neqjoinsel);
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel);
 COMMENT ON OPERATOR <> (skill_graph, skill_graph) IS 'a different skill graph';
 CREATE OPERATOR < (LEFTARG = skill_graph, RIGHTARG = skill_graph,
 	PROCEDURE = skill_graph_lt, COMMUTATOR = >, NEGATOR = >=,
-	RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel);
 COMMENT ON OPERATOR < (skill_graph, skill_graph) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR <= (LEFTARG = skill_graph, RIGHTARG = skill_graph,
 	PROCEDURE = skill_graph_le, COMMUTATOR = >=, NEGATOR = >,
-	RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel);
 COMMENT ON OPERATOR <= (skill_graph, skill_graph) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR >= (LEFTARG = skill_graph, RIGHTARG = skill_graph,
 	PROCEDURE = skill_graph_ge, COMMUTATOR = <=, NEGATOR = <,
-	RESTRICT = scalargesel, JOIN = scalargejoinsel);
+	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel);
 COMMENT ON OPERATOR >= (skill_graph, skill_graph) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR > (LEFTARG = skill_graph, RIGHTARG = skill_graph,
 	PROCEDURE = skill_graph_gt, COMMUTATOR = <, NEGATOR = <=,
-	RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel);
 COMMENT ON OPERATOR > (skill_graph, skill_graph) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR CLASS skill_graph_ops DEFAULT FOR TYPE skill_graph USING btree AS
 	OPERATOR 1 <,
@@ -359,11 +359,11 @@ COMMENT ON FUNCTION learner_profile_hash_extended(learner_profile, int8) IS
 	'hash support with a seed (hash partitioning)';
 CREATE OPERATOR = (LEFTARG = learner_profile, RIGHTARG = learner_profile,
 	PROCEDURE = learner_profile_eq, COMMUTATOR = =, NEGATOR = <>,
-	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES);
 COMMENT ON OPERATOR = (learner_profile, learner_profile) IS 'the same skills with the same values';
 CREATE OPERATOR <> (LEFTARG = learner_profile, RIGHTARG = learner_profile,
 	PROCEDURE = learner_profile_ne, COMMUTATOR = <>, NEGATOR = =,
-	RESTRICT = neqsel, JOIN = neqjoinsel);
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel);
 COMMENT ON OPERATOR <> (learner_profile, learner_profile) IS 'different skills or values';
 CREATE OPERATOR CLASS learner_profile_hash_ops DEFAULT FOR TYPE learner_profile USING hash AS
 	OPERATOR 1 =,
@@ -391,19 +391,19 @@ CREATE FUNCTION learner_profile_cmp(learner_profile, learner_profile) RETURNS in
 COMMENT ON FUNCTION learner_profile_cmp(learner_profile, learner_profile) IS 'btree support: an order of the canonical bytes';
 CREATE OPERATOR < (LEFTARG = learner_profile, RIGHTARG = learner_profile,
 	PROCEDURE = learner_profile_lt, COMMUTATOR = >, NEGATOR = >=,
-	RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel);
 COMMENT ON OPERATOR < (learner_profile, learner_profile) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR <= (LEFTARG = learner_profile, RIGHTARG = learner_profile,
 	PROCEDURE = learner_profile_le, COMMUTATOR = >=, NEGATOR = >,
-	RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel);
 COMMENT ON OPERATOR <= (learner_profile, learner_profile) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR >= (LEFTARG = learner_profile, RIGHTARG = learner_profile,
 	PROCEDURE = learner_profile_ge, COMMUTATOR = <=, NEGATOR = <,
-	RESTRICT = scalargesel, JOIN = scalargejoinsel);
+	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel);
 COMMENT ON OPERATOR >= (learner_profile, learner_profile) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR > (LEFTARG = learner_profile, RIGHTARG = learner_profile,
 	PROCEDURE = learner_profile_gt, COMMUTATOR = <, NEGATOR = <=,
-	RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel);
 COMMENT ON OPERATOR > (learner_profile, learner_profile) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR CLASS learner_profile_ops DEFAULT FOR TYPE learner_profile USING btree AS
 	OPERATOR 1 <,
@@ -663,17 +663,24 @@ COMMENT ON AGGREGATE group_disproportionality(int, text) IS
 
 
 -- Indexes that sort mastery_evidence follow the order of 0.1.0 until they
--- are rebuilt: name them
+-- are rebuilt: name them.  This runs as superuser in a schema the database
+-- owner may control: every function, operator and catalog is qualified, so
+-- no look-alike the owner planted (format(text, regclass), say) is called.
 DO $$
 DECLARE
 	r record;
 BEGIN
-	FOR r IN SELECT DISTINCT i.indexrelid::regclass AS index_name
-	         FROM pg_index i JOIN pg_opclass oc ON oc.oid = ANY (i.indclass::oid[])
-	         WHERE oc.opcname = 'mastery_evidence_ops'
+	FOR r IN SELECT DISTINCT i.indexrelid::pg_catalog.regclass AS index_name
+	         FROM pg_catalog.pg_index i
+	         JOIN pg_catalog.pg_opclass oc
+	           ON oc.oid OPERATOR(pg_catalog.=) ANY (i.indclass::pg_catalog.oid[])
+	         JOIN pg_catalog.pg_extension x
+	           ON x.extnamespace OPERATOR(pg_catalog.=) oc.opcnamespace
+	         WHERE oc.opcname OPERATOR(pg_catalog.=) 'mastery_evidence_ops'::pg_catalog.name
+	           AND x.extname OPERATOR(pg_catalog.=) 'competency'::pg_catalog.name
 	LOOP
 		RAISE WARNING 'index % sorts mastery_evidence in the order of competency 0.1.0', r.index_name
 			USING DETAIL = 'From 0.2.0 an override comes after other evidence of the same instant.',
-			      HINT = format('Rebuild it: REINDEX INDEX %s;', r.index_name);
+			      HINT = pg_catalog.format('Rebuild it: REINDEX INDEX %s;', r.index_name);
 	END LOOP;
 END $$;

@@ -136,27 +136,27 @@ COMMENT ON FUNCTION mastery_evidence_hash_extended(mastery_evidence, int8) IS
 
 CREATE OPERATOR < (LEFTARG = mastery_evidence, RIGHTARG = mastery_evidence,
 	PROCEDURE = mastery_evidence_lt, COMMUTATOR = >, NEGATOR = >=,
-	RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel);
 COMMENT ON OPERATOR < (mastery_evidence, mastery_evidence) IS 'observed earlier (same instant: not an override before an override, then lower score, then lower weight)';
 CREATE OPERATOR <= (LEFTARG = mastery_evidence, RIGHTARG = mastery_evidence,
 	PROCEDURE = mastery_evidence_le, COMMUTATOR = >=, NEGATOR = >,
-	RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel);
 COMMENT ON OPERATOR <= (mastery_evidence, mastery_evidence) IS 'observed earlier or equal';
 CREATE OPERATOR = (LEFTARG = mastery_evidence, RIGHTARG = mastery_evidence,
 	PROCEDURE = mastery_evidence_eq, COMMUTATOR = =, NEGATOR = <>,
-	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES, MERGES);
 COMMENT ON OPERATOR = (mastery_evidence, mastery_evidence) IS 'same evidence in every field';
 CREATE OPERATOR <> (LEFTARG = mastery_evidence, RIGHTARG = mastery_evidence,
 	PROCEDURE = mastery_evidence_ne, COMMUTATOR = <>, NEGATOR = =,
-	RESTRICT = neqsel, JOIN = neqjoinsel);
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel);
 COMMENT ON OPERATOR <> (mastery_evidence, mastery_evidence) IS 'different evidence';
 CREATE OPERATOR >= (LEFTARG = mastery_evidence, RIGHTARG = mastery_evidence,
 	PROCEDURE = mastery_evidence_ge, COMMUTATOR = <=, NEGATOR = <,
-	RESTRICT = scalargesel, JOIN = scalargejoinsel);
+	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel);
 COMMENT ON OPERATOR >= (mastery_evidence, mastery_evidence) IS 'observed later or equal';
 CREATE OPERATOR > (LEFTARG = mastery_evidence, RIGHTARG = mastery_evidence,
 	PROCEDURE = mastery_evidence_gt, COMMUTATOR = <, NEGATOR = <=,
-	RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel);
 COMMENT ON OPERATOR > (mastery_evidence, mastery_evidence) IS 'observed later (same instant: an override after other kinds, then higher score, then higher weight)';
 
 CREATE OPERATOR CLASS mastery_evidence_ops DEFAULT FOR TYPE mastery_evidence USING btree AS
@@ -174,7 +174,7 @@ COMMENT ON OPERATOR FAMILY mastery_evidence_ops USING btree IS
 -- Equal evidence has equal bytes (no negative zero, reserved bytes zero):
 -- btree deduplication may keep one copy
 ALTER OPERATOR FAMILY mastery_evidence_ops USING btree
-	ADD FUNCTION 4 (mastery_evidence) btequalimage(oid);
+	ADD FUNCTION 4 (mastery_evidence) pg_catalog.btequalimage(oid);
 
 CREATE OPERATOR CLASS mastery_evidence_hash_ops DEFAULT FOR TYPE mastery_evidence USING hash AS
 	OPERATOR 1 =,
@@ -231,7 +231,7 @@ COMMENT ON FUNCTION mastery_method_hash(mastery_method) IS 'hash support';
 
 CREATE OPERATOR = (LEFTARG = mastery_method, RIGHTARG = mastery_method,
 	PROCEDURE = mastery_method_eq, COMMUTATOR = =,
-	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES);
 COMMENT ON OPERATOR = (mastery_method, mastery_method) IS 'same method with the same parameters';
 
 CREATE OPERATOR CLASS mastery_method_hash_ops DEFAULT FOR TYPE mastery_method USING hash AS
@@ -270,23 +270,23 @@ COMMENT ON FUNCTION mastery_method_hash_extended(mastery_method, int8) IS
 
 CREATE OPERATOR <> (LEFTARG = mastery_method, RIGHTARG = mastery_method,
 	PROCEDURE = mastery_method_ne, COMMUTATOR = <>, NEGATOR = =,
-	RESTRICT = neqsel, JOIN = neqjoinsel);
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel);
 COMMENT ON OPERATOR <> (mastery_method, mastery_method) IS 'different method or parameters';
 CREATE OPERATOR < (LEFTARG = mastery_method, RIGHTARG = mastery_method,
 	PROCEDURE = mastery_method_lt, COMMUTATOR = >, NEGATOR = >=,
-	RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel);
 COMMENT ON OPERATOR < (mastery_method, mastery_method) IS 'sorts before (by name, then parameters)';
 CREATE OPERATOR <= (LEFTARG = mastery_method, RIGHTARG = mastery_method,
 	PROCEDURE = mastery_method_le, COMMUTATOR = >=, NEGATOR = >,
-	RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel);
 COMMENT ON OPERATOR <= (mastery_method, mastery_method) IS 'sorts before or equal';
 CREATE OPERATOR >= (LEFTARG = mastery_method, RIGHTARG = mastery_method,
 	PROCEDURE = mastery_method_ge, COMMUTATOR = <=, NEGATOR = <,
-	RESTRICT = scalargesel, JOIN = scalargejoinsel);
+	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel);
 COMMENT ON OPERATOR >= (mastery_method, mastery_method) IS 'sorts after or equal';
 CREATE OPERATOR > (LEFTARG = mastery_method, RIGHTARG = mastery_method,
 	PROCEDURE = mastery_method_gt, COMMUTATOR = <, NEGATOR = <=,
-	RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel);
 COMMENT ON OPERATOR > (mastery_method, mastery_method) IS 'sorts after (by name, then parameters)';
 
 CREATE OPERATOR CLASS mastery_method_ops DEFAULT FOR TYPE mastery_method USING btree AS
@@ -301,7 +301,7 @@ COMMENT ON OPERATOR CLASS mastery_method_ops USING btree IS
 COMMENT ON OPERATOR FAMILY mastery_method_ops USING btree IS
 	'the order of mastery methods';
 ALTER OPERATOR FAMILY mastery_method_ops USING btree
-	ADD FUNCTION 4 (mastery_method) btequalimage(oid);
+	ADD FUNCTION 4 (mastery_method) pg_catalog.btequalimage(oid);
 ALTER OPERATOR FAMILY mastery_method_hash_ops USING hash
 	ADD FUNCTION 2 (mastery_method) mastery_method_hash_extended(mastery_method, int8);
 
@@ -517,28 +517,28 @@ COMMENT ON FUNCTION mastery_state_hash_extended(mastery_state, int8) IS
 
 CREATE OPERATOR = (LEFTARG = mastery_state, RIGHTARG = mastery_state,
 	PROCEDURE = mastery_state_eq, COMMUTATOR = =, NEGATOR = <>,
-	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES, MERGES);
 COMMENT ON OPERATOR = (mastery_state, mastery_state) IS
 	'the same evidence, the same number of times (a multiset), in whatever order it arrived';
 CREATE OPERATOR <> (LEFTARG = mastery_state, RIGHTARG = mastery_state,
 	PROCEDURE = mastery_state_ne, COMMUTATOR = <>, NEGATOR = =,
-	RESTRICT = neqsel, JOIN = neqjoinsel);
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel);
 COMMENT ON OPERATOR <> (mastery_state, mastery_state) IS 'different evidence';
 CREATE OPERATOR < (LEFTARG = mastery_state, RIGHTARG = mastery_state,
 	PROCEDURE = mastery_state_lt, COMMUTATOR = >, NEGATOR = >=,
-	RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel);
 COMMENT ON OPERATOR < (mastery_state, mastery_state) IS 'sorts before (evidence in order, piece by piece)';
 CREATE OPERATOR <= (LEFTARG = mastery_state, RIGHTARG = mastery_state,
 	PROCEDURE = mastery_state_le, COMMUTATOR = >=, NEGATOR = >,
-	RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel);
 COMMENT ON OPERATOR <= (mastery_state, mastery_state) IS 'sorts before or equal';
 CREATE OPERATOR >= (LEFTARG = mastery_state, RIGHTARG = mastery_state,
 	PROCEDURE = mastery_state_ge, COMMUTATOR = <=, NEGATOR = <,
-	RESTRICT = scalargesel, JOIN = scalargejoinsel);
+	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel);
 COMMENT ON OPERATOR >= (mastery_state, mastery_state) IS 'sorts after or equal';
 CREATE OPERATOR > (LEFTARG = mastery_state, RIGHTARG = mastery_state,
 	PROCEDURE = mastery_state_gt, COMMUTATOR = <, NEGATOR = <=,
-	RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel);
 COMMENT ON OPERATOR > (mastery_state, mastery_state) IS 'sorts after (evidence in order, piece by piece)';
 
 -- No btequalimage: a state written by a later on-disk format may equal one
@@ -773,27 +773,27 @@ CREATE FUNCTION skill_graph_hash_extended(skill_graph, int8) RETURNS int8
 COMMENT ON FUNCTION skill_graph_hash_extended(skill_graph, int8) IS 'hash support with a seed (hash partitioning)';
 CREATE OPERATOR = (LEFTARG = skill_graph, RIGHTARG = skill_graph,
 	PROCEDURE = skill_graph_eq, COMMUTATOR = =, NEGATOR = <>,
-	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES, MERGES);
 COMMENT ON OPERATOR = (skill_graph, skill_graph) IS 'the same skill graph';
 CREATE OPERATOR <> (LEFTARG = skill_graph, RIGHTARG = skill_graph,
 	PROCEDURE = skill_graph_ne, COMMUTATOR = <>, NEGATOR = =,
-	RESTRICT = neqsel, JOIN = neqjoinsel);
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel);
 COMMENT ON OPERATOR <> (skill_graph, skill_graph) IS 'a different skill graph';
 CREATE OPERATOR < (LEFTARG = skill_graph, RIGHTARG = skill_graph,
 	PROCEDURE = skill_graph_lt, COMMUTATOR = >, NEGATOR = >=,
-	RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel);
 COMMENT ON OPERATOR < (skill_graph, skill_graph) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR <= (LEFTARG = skill_graph, RIGHTARG = skill_graph,
 	PROCEDURE = skill_graph_le, COMMUTATOR = >=, NEGATOR = >,
-	RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel);
 COMMENT ON OPERATOR <= (skill_graph, skill_graph) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR >= (LEFTARG = skill_graph, RIGHTARG = skill_graph,
 	PROCEDURE = skill_graph_ge, COMMUTATOR = <=, NEGATOR = <,
-	RESTRICT = scalargesel, JOIN = scalargejoinsel);
+	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel);
 COMMENT ON OPERATOR >= (skill_graph, skill_graph) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR > (LEFTARG = skill_graph, RIGHTARG = skill_graph,
 	PROCEDURE = skill_graph_gt, COMMUTATOR = <, NEGATOR = <=,
-	RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel);
 COMMENT ON OPERATOR > (skill_graph, skill_graph) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR CLASS skill_graph_ops DEFAULT FOR TYPE skill_graph USING btree AS
 	OPERATOR 1 <,
@@ -944,11 +944,11 @@ COMMENT ON FUNCTION learner_profile_hash_extended(learner_profile, int8) IS
 	'hash support with a seed (hash partitioning)';
 CREATE OPERATOR = (LEFTARG = learner_profile, RIGHTARG = learner_profile,
 	PROCEDURE = learner_profile_eq, COMMUTATOR = =, NEGATOR = <>,
-	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES);
 COMMENT ON OPERATOR = (learner_profile, learner_profile) IS 'the same skills with the same values';
 CREATE OPERATOR <> (LEFTARG = learner_profile, RIGHTARG = learner_profile,
 	PROCEDURE = learner_profile_ne, COMMUTATOR = <>, NEGATOR = =,
-	RESTRICT = neqsel, JOIN = neqjoinsel);
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel);
 COMMENT ON OPERATOR <> (learner_profile, learner_profile) IS 'different skills or values';
 CREATE OPERATOR CLASS learner_profile_hash_ops DEFAULT FOR TYPE learner_profile USING hash AS
 	OPERATOR 1 =,
@@ -976,19 +976,19 @@ CREATE FUNCTION learner_profile_cmp(learner_profile, learner_profile) RETURNS in
 COMMENT ON FUNCTION learner_profile_cmp(learner_profile, learner_profile) IS 'btree support: an order of the canonical bytes';
 CREATE OPERATOR < (LEFTARG = learner_profile, RIGHTARG = learner_profile,
 	PROCEDURE = learner_profile_lt, COMMUTATOR = >, NEGATOR = >=,
-	RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel);
 COMMENT ON OPERATOR < (learner_profile, learner_profile) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR <= (LEFTARG = learner_profile, RIGHTARG = learner_profile,
 	PROCEDURE = learner_profile_le, COMMUTATOR = >=, NEGATOR = >,
-	RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel);
 COMMENT ON OPERATOR <= (learner_profile, learner_profile) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR >= (LEFTARG = learner_profile, RIGHTARG = learner_profile,
 	PROCEDURE = learner_profile_ge, COMMUTATOR = <=, NEGATOR = <,
-	RESTRICT = scalargesel, JOIN = scalargejoinsel);
+	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel);
 COMMENT ON OPERATOR >= (learner_profile, learner_profile) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR > (LEFTARG = learner_profile, RIGHTARG = learner_profile,
 	PROCEDURE = learner_profile_gt, COMMUTATOR = <, NEGATOR = <=,
-	RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel);
 COMMENT ON OPERATOR > (learner_profile, learner_profile) IS 'in the order of the canonical bytes (no meaning beyond sorting)';
 CREATE OPERATOR CLASS learner_profile_ops DEFAULT FOR TYPE learner_profile USING btree AS
 	OPERATOR 1 <,
