@@ -9,8 +9,13 @@ OBJS        = src/competency.o src/evidence.o src/method.o src/rollup.o src/evid
               src/mastery_state.o src/skill_graph.o src/case_import.o src/graph_queries.o \
               src/mastery_agg.o src/proficiency.o src/learner_profile.o src/learning_path.o \
               src/grouping.o src/knowledge_tracing.o
+# One full install script (the current version) and the upgrade scripts.  The
+# full scripts of released versions live in test/released/: the upgrade and
+# script-security tests install them into a private copy of the installation,
+# never here (an owner could otherwise install an old version fresh).
 DATA_built  = competency--$(EXTVERSION).sql
-DATA        = src/competency--0.1.0.sql src/competency--0.2.0.sql $(wildcard src/competency--*--*.sql)
+DATA        = $(wildcard src/competency--*--*.sql)
+RELEASED    = $(notdir $(wildcard test/released/competency--*.sql))
 REGRESS     = evidence method rollup mastery_agg proficiency mastery_state skill_graph plan_shapes corrections learner_profile learning_path grouping knowledge_tracing
 REGRESS_OPTS = --inputdir=. --load-extension=competency
 EXTRA_CLEAN = results/ regression.diffs regression.out test/fuzz/fuzz_stream
@@ -48,6 +53,13 @@ $(OBJS): src/competency.h src/rollup.h src/skill_graph.h src/learner_profile.h
 
 competency--$(EXTVERSION).sql: src/competency.sql
 	cp $< $@
+
+# An earlier 'make install' shipped full scripts of released versions: take
+# them away, so that only the current version can be installed fresh
+install: remove-released-scripts
+.PHONY: remove-released-scripts
+remove-released-scripts:
+	rm -f $(addprefix '$(DESTDIR)$(datadir)/$(datamoduledir)/',$(RELEASED))
 
 .PHONY: deps test demo bench test-sanitize test-valgrind test-citus fuzz
 

@@ -3,6 +3,7 @@
 #   as_server    runs a command as the server's OS user ('postgres' when we are root)
 #   init_cluster DIR   initdb into DIR/data, owned by that user
 #   free_port    a TCP port on loopback that nothing listens on
+#   private_install ROOT   a relocated copy of that installation in ROOT
 PG_CONFIG=${PG_CONFIG:-pg_config}
 if [ -s .pg-bindir ]; then bindir=$(cat .pg-bindir); else bindir=$("$PG_CONFIG" --bindir); fi
 
@@ -32,4 +33,31 @@ free_port() {
     done
     echo "no free port found" >&2
     return 1
+}
+
+# A copy of the installation the tests use (the system's, or the private one
+# of test/install.sh) in ROOT, laid out as the system's under ROOT, so that
+# files can be added to ROOT$sharedir/extension without touching the original.
+# PostgreSQL finds its share and lib directories relative to its own binary:
+# the server binaries are real copies, everything else is linked.  Prints the
+# copy's bin directory.
+private_install() {
+    local root=$1 sys_bindir pkglibdir sharedir from f b
+    sys_bindir=$("$PG_CONFIG" --bindir)
+    pkglibdir=$("$PG_CONFIG" --pkglibdir)
+    sharedir=$("$PG_CONFIG" --sharedir)
+    from=${bindir%"$sys_bindir"}
+    mkdir -p "$root$sys_bindir" "$root$pkglibdir" "$root$sharedir/extension"
+    for b in postgres initdb pg_ctl; do cp "$from$sys_bindir/$b" "$root$sys_bindir/"; done
+    for f in "$from$sys_bindir"/*; do
+        b=$(basename "$f")
+        [ -e "$root$sys_bindir/$b" ] || ln -s "$(readlink -f "$f")" "$root$sys_bindir/$b"
+    done
+    for f in "$from$pkglibdir"/*; do ln -s "$(readlink -f "$f")" "$root$pkglibdir/$(basename "$f")"; done
+    for f in "$from$sharedir"/*; do
+        b=$(basename "$f")
+        [ "$b" = extension ] || ln -s "$(readlink -f "$f")" "$root$sharedir/$b"
+    done
+    for f in "$from$sharedir"/extension/*; do ln -s "$(readlink -f "$f")" "$root$sharedir/extension/$(basename "$f")"; done
+    echo "$root$sys_bindir"
 }

@@ -2,7 +2,9 @@
 # Upgrade path: the catalog of every released version updated to the current
 # one equals a fresh install of the current one (objects, function markings,
 # aggregate and operator properties, operator classes, comments), and data
-# stored by the old version still reads.  Runs inside test/with_cluster.sh.
+# stored by the old version still reads.  Runs inside
+# COMPETENCY_RELEASED_VERSIONS=1 test/with_cluster.sh, whose installation also
+# holds the full scripts of the released versions (test/released).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,7 +58,7 @@ psql_q -d competency_fresh -c 'CREATE EXTENSION competency'
 describe competency_fresh > "${TMPDIR:-/tmp}/competency_fresh.catalog"
 
 status=0
-for old in $(ls src/competency--*.sql | sed -n 's/^src\/competency--\([0-9.]*\)\.sql$/\1/p'); do
+for old in $(ls test/released/ | sed -n 's/^competency--\([0-9.]*\)\.sql$/\1/p' | sort -V); do
     psql_q -d postgres -c 'SET client_min_messages = warning' \
         -c 'DROP DATABASE IF EXISTS competency_upgraded' -c 'CREATE DATABASE competency_upgraded'
     # a stored state and method written by the old version

@@ -11,12 +11,18 @@
 # the server's environment, COMPETENCY_SERVER_WRAPPER runs the server under a
 # tool (valgrind); afterwards the server log and the tool's logs are searched
 # for reports, and any report fails the run.
+#
+# COMPETENCY_RELEASED_VERSIONS=1 starts the server from a private copy of the
+# installation that also holds the full install scripts of every released
+# version (test/released), so that CREATE EXTENSION ... VERSION '0.1.0' works
+# in this cluster and nowhere else (for the upgrade and script-security tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 . test/cluster_lib.sh
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/competency-cluster.XXXXXX")
+chmod 755 "$dir"
 
 stop_cluster() {
     status=$?
@@ -34,6 +40,10 @@ stop_cluster() {
 trap stop_cluster EXIT
 trap 'exit 130' INT TERM
 
+if [ -n "${COMPETENCY_RELEASED_VERSIONS:-}" ]; then
+    bindir=$(private_install "$dir/install")
+    cp test/released/competency--*.sql "$dir/install$("$PG_CONFIG" --sharedir)/extension/"
+fi
 init_cluster "$dir"
 cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = ''
