@@ -19,8 +19,11 @@ if ! pg_prove -d competency_tap --ext .sql -r test/tap; then
     status=1
 fi
 
-# Upgrade from every released version equals a fresh install
-if ! ./test/upgrade.sh; then
+# Upgrade from every released version equals a fresh install, and no script
+# can be turned against the server by a database owner (both in a cluster of
+# their own, whose installation also holds the released versions)
+if ! COMPETENCY_RELEASED_VERSIONS=1 ./test/with_cluster.sh \
+        sh -c './test/upgrade.sh; u=$?; ./test/script_security.sh && exit $u'; then
     status=1
 fi
 
