@@ -7,7 +7,9 @@
 # extension installed into it.  PostgreSQL finds its share and lib directories
 # relative to its own binary, so a cluster started from that copy loads the
 # extension without touching the system.  The chosen bin directory is written
-# to .pg-bindir for test/with_cluster.sh.
+# to .pg-bindir for test/with_cluster.sh.  COMPETENCY_PRIVATE_INSTALL=1 asks
+# for the private copy even with write access (several checkouts on one
+# machine, each testing its own build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +18,7 @@ bindir=$("$PG_CONFIG" --bindir)
 pkglibdir=$("$PG_CONFIG" --pkglibdir)
 sharedir=$("$PG_CONFIG" --sharedir)
 
-if [ -w "$pkglibdir" ] && [ -w "$sharedir/extension" ]; then
+if [ -z "${COMPETENCY_PRIVATE_INSTALL:-}" ] && [ -w "$pkglibdir" ] && [ -w "$sharedir/extension" ]; then
     make -s install
     rm -rf .pg-private
     echo "$bindir" > .pg-bindir
