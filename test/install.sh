@@ -3,10 +3,11 @@
 #
 # With write access to PostgreSQL's directories (root): 'make install'.
 # Without: a private, relocated copy of the PostgreSQL installation in
-# .pg-private/ (the server binaries copied, everything else linked), with the
-# extension installed into it.  PostgreSQL finds its share and lib directories
-# relative to its own binary, so a cluster started from that copy loads the
-# extension without touching the system.  The chosen bin directory is written
+# .pg-private/ (the server binaries copied, everything else but the system's
+# own competency files linked), with the extension installed into it.
+# PostgreSQL finds its share and lib directories relative to its own binary,
+# so a cluster started from that copy loads the extension without touching
+# the system.  The chosen bin directory is written
 # to .pg-bindir for test/with_cluster.sh.  COMPETENCY_PRIVATE_INSTALL=1 asks
 # for the private copy even with write access (several checkouts on one
 # machine, each testing its own build).
@@ -31,9 +32,9 @@ mkdir -p "$root$bindir" "$root$pkglibdir" "$root$sharedir/extension"
 # real copies: a symlinked binary resolves back to the system directories
 for b in postgres initdb pg_ctl; do cp "$bindir/$b" "$root$bindir/"; done
 for f in "$bindir"/*; do [ -e "$root$bindir/$(basename "$f")" ] || ln -s "$f" "$root$bindir/"; done
-for f in "$pkglibdir"/*; do ln -s "$f" "$root$pkglibdir/"; done
+for f in "$pkglibdir"/*; do case $(basename "$f") in competency*) ;; *) ln -s "$f" "$root$pkglibdir/";; esac; done
 for f in "$sharedir"/*; do [ "$(basename "$f")" = extension ] || ln -s "$f" "$root$sharedir/"; done
-for f in "$sharedir"/extension/*; do ln -s "$f" "$root$sharedir/extension/"; done
+for f in "$sharedir"/extension/*; do case $(basename "$f") in competency*) ;; *) ln -s "$f" "$root$sharedir/extension/";; esac; done
 make -s install DESTDIR="$root"
 echo "$root$bindir" > .pg-bindir
-echo "install: no write access to $pkglibdir; installed into $root"
+echo "install: installed into $root (${COMPETENCY_PRIVATE_INSTALL:+COMPETENCY_PRIVATE_INSTALL set}${COMPETENCY_PRIVATE_INSTALL:-no write access to $pkglibdir})"
