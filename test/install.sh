@@ -37,4 +37,5 @@ for f in "$sharedir"/*; do [ "$(basename "$f")" = extension ] || ln -s "$f" "$ro
 for f in "$sharedir"/extension/*; do case $(basename "$f") in competency*) ;; *) ln -s "$f" "$root$sharedir/extension/";; esac; done
 make -s install DESTDIR="$root"
 echo "$root$bindir" > .pg-bindir
-echo "install: installed into $root (${COMPETENCY_PRIVATE_INSTALL:+COMPETENCY_PRIVATE_INSTALL set}${COMPETENCY_PRIVATE_INSTALL:-no write access to $pkglibdir})"
+if [ -n "${COMPETENCY_PRIVATE_INSTALL:-}" ]; then why="COMPETENCY_PRIVATE_INSTALL is set"; else why="no write access to $pkglibdir"; fi
+echo "install: $why; installed into $root"
