@@ -18,7 +18,7 @@ DATA        = $(wildcard src/competency--*--*.sql)
 RELEASED    = $(notdir $(wildcard test/released/competency--*.sql))
 REGRESS     = evidence method rollup mastery_agg proficiency mastery_state skill_graph plan_shapes corrections learner_profile learning_path grouping knowledge_tracing
 REGRESS_OPTS = --inputdir=. --load-extension=competency
-EXTRA_CLEAN = results/ regression.diffs regression.out test/fuzz/fuzz_stream
+EXTRA_CLEAN = results/ regression.diffs regression.out test/fuzz/fuzz_stream test/fuzz/fuzz_inputs
 
 # -Wno-unused-parameter: PostgreSQL's own headers and PG_FUNCTION_ARGS trip it.
 # -Werror only where we build for ourselves (make test, demo, bench and the
@@ -107,25 +107,41 @@ test-citus: deps
 	./test/install.sh
 	./test/citus/run.sh
 
-# The pure parts (evidence streams, rollup methods) under libFuzzer with
-# AddressSanitizer and UBSan, outside the server (test/fuzz/shim.c stands in
-# for the backend).  make test runs a short deterministic pass; run longer
-# with make fuzz FUZZ_RUNS=-1 FUZZ_SECONDS=600.
+# Two libFuzzer harnesses with AddressSanitizer and UBSan, outside the server
+# (test/fuzz/shim.c stands in for the backend, test/fuzz/unreachable.c aborts
+# on what it does not): fuzz_stream drives evidence streams and the rollup
+# methods, fuzz_inputs the method grammar, bkt_fit's options and binary
+# receive.  The text forms that need jsonb_in run in the server instead, in
+# the SQL-level mutation run (test/fuzz/mutation.sh, part of make test).
+# make test runs a short deterministic pass; run longer with
+# make fuzz FUZZ_RUNS=-1 FUZZ_SECONDS=600.
 FUZZ_CC      ?= clang-14
 FUZZ_RUNS    ?= 300000
 FUZZ_SECONDS ?= 0
 FUZZ_FLAGS    = -g -O1 -Wno-ignored-attributes -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -Isrc -Itest/fuzz -I$(shell $(PG_CONFIG) --includedir-server)
+FUZZ_LIBS     = $(shell $(PG_CONFIG) --pkglibdir)/libpgcommon.a $(shell $(PG_CONFIG) --pkglibdir)/libpgport.a -lm
+FUZZ_SHIM     = test/fuzz/shim.c test/fuzz/unreachable.c
+FUZZ_TARGETS  = test/fuzz/fuzz_stream test/fuzz/fuzz_inputs
 
 test/fuzz/fuzz_stream: src/rollup.c src/evidence_stream.c src/competency.h src/rollup.h \
-                       test/fuzz/shim.c test/fuzz/shim.h test/fuzz/fuzz_stream.c
-	$(FUZZ_CC) $(FUZZ_FLAGS) src/rollup.c src/evidence_stream.c test/fuzz/shim.c \
-		test/fuzz/fuzz_stream.c -lm -o $@
+                       $(FUZZ_SHIM) test/fuzz/shim.h test/fuzz/fuzz_stream.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) src/rollup.c src/evidence_stream.c $(FUZZ_SHIM) \
+		test/fuzz/fuzz_stream.c $(FUZZ_LIBS) -o $@
 
-fuzz: test/fuzz/fuzz_stream
-	@mkdir -p test/fuzz/corpus
-	@echo "fuzz: test/fuzz/fuzz_stream under ASan and UBSan, seed 1, runs $(FUZZ_RUNS), seconds $(FUZZ_SECONDS) (0: no limit)"
-	@./test/fuzz/fuzz_stream -seed=1 -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) \
-		-artifact_prefix=test/fuzz/ test/fuzz/corpus >test/fuzz/last.log 2>&1 || \
-		{ tail -n 40 test/fuzz/last.log; echo "fuzz: failed; the input is saved in test/fuzz/" >&2; exit 1; }
-	@echo "fuzz: $$(tail -n 1 test/fuzz/last.log)"
+test/fuzz/fuzz_inputs: src/competency.c src/method.c src/rollup.c src/evidence_stream.c \
+                       src/knowledge_tracing.c src/competency.h src/rollup.h \
+                       $(FUZZ_SHIM) test/fuzz/shim.h test/fuzz/fuzz_inputs.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) src/competency.c src/method.c src/rollup.c src/evidence_stream.c \
+		$(FUZZ_SHIM) test/fuzz/fuzz_inputs.c $(FUZZ_LIBS) -o $@
+
+fuzz: $(FUZZ_TARGETS)
+	@for t in $(notdir $(FUZZ_TARGETS)); do \
+		mkdir -p test/fuzz/corpus/$$t; \
+		seeds=; [ -d test/fuzz/seeds/$${t#fuzz_} ] && seeds=test/fuzz/seeds/$${t#fuzz_}; \
+		echo "fuzz: $$t under ASan and UBSan, seed 1, runs $(FUZZ_RUNS), seconds $(FUZZ_SECONDS) (0: no limit)"; \
+		./test/fuzz/$$t -seed=1 -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) \
+			-artifact_prefix=test/fuzz/ test/fuzz/corpus/$$t $$seeds >test/fuzz/$$t.log 2>&1 || \
+			{ tail -n 40 test/fuzz/$$t.log; echo "fuzz: $$t failed; the input is saved in test/fuzz/" >&2; exit 1; }; \
+		echo "fuzz: $$t: $$(tail -n 1 test/fuzz/$$t.log)"; \
+	done

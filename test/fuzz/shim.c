@@ -1,7 +1,8 @@
 /*
  * shim.c
  *		Just enough of the PostgreSQL backend to run the pure parts of the
- *		extension (rollup.c, evidence_stream.c) in a standalone fuzzer under
+ *		extension (rollup.c, evidence_stream.c, the method grammar, bkt_fit's
+ *		options, binary receive) in a standalone fuzzer under
  *		AddressSanitizer, where every palloc is its own malloc: ASan sees
  *		each allocation's exact bounds, which it cannot inside a server.
  *
@@ -13,7 +14,11 @@
 #include <setjmp.h>
 
 #include "common/hashfn.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "utils/memutils.h"
 
 #include "shim.h"
 
@@ -138,12 +143,15 @@ fuzz_release_all(void)
 /* ---------- errors: ERROR jumps back to the harness ---------- */
 
 sigjmp_buf fuzz_on_error;
+int			fuzz_last_errcode;
 static int	current_level;
 
 bool
 errstart(int elevel, const char *domain)
 {
 	current_level = elevel;
+	if (elevel >= ERROR)
+		fuzz_last_errcode = 0;
 	return elevel >= ERROR;
 }
 
@@ -163,6 +171,7 @@ errfinish(const char *filename, int lineno, const char *funcname)
 int
 errcode(int sqlerrcode)
 {
+	fuzz_last_errcode = sqlerrcode;
 	return 0;
 }
 
@@ -217,16 +226,6 @@ pg_snprintf(char *str, size_t count, const char *fmt,...)
 	return n;
 }
 
-uint32
-hash_bytes(const unsigned char *k, int keylen)
-{
-	uint32		h = 2166136261u;	/* FNV-1a */
-
-	for (int i = 0; i < keylen; i++)
-		h = (h ^ k[i]) * 16777619u;
-	return h;
-}
-
 int
 pg_fprintf(FILE *stream, const char *fmt,...)
 {
@@ -237,4 +236,208 @@ pg_fprintf(FILE *stream, const char *fmt,...)
 	n = vfprintf(stream, fmt, args);
 	va_end(args);
 	return n;
+}
+
+/* ---------- strings, as src/common/stringinfo.c and mcxt.c have them ---------- */
+
+char *
+pstrdup(const char *in)
+{
+	char	   *out = palloc(strlen(in) + 1);
+
+	strcpy(out, in);
+	return out;
+}
+
+char *
+pnstrdup(const char *in, Size len)
+{
+	char	   *out;
+
+	len = strnlen(in, len);
+	out = palloc(len + 1);
+	memcpy(out, in, len);
+	out[len] = '\0';
+	return out;
+}
+
+void
+initStringInfo(StringInfo str)
+{
+	str->maxlen = 1024;
+	str->data = palloc(str->maxlen);
+	resetStringInfo(str);
+}
+
+void
+resetStringInfo(StringInfo str)
+{
+	str->data[0] = '\0';
+	str->len = 0;
+	str->cursor = 0;
+}
+
+void
+enlargeStringInfo(StringInfo str, int needed)
+{
+	if (needed < 0 || (Size) needed >= MaxAllocSize - (Size) str->len)
+		abort();
+	needed += str->len + 1;
+	if (needed <= str->maxlen)
+		return;
+	while (needed > str->maxlen)
+		str->maxlen *= 2;
+	str->data = repalloc(str->data, str->maxlen);
+}
+
+void
+appendBinaryStringInfo(StringInfo str, const char *data, int datalen)
+{
+	enlargeStringInfo(str, datalen);
+	memcpy(str->data + str->len, data, datalen);
+	str->len += datalen;
+	str->data[str->len] = '\0';
+}
+
+void
+appendStringInfoString(StringInfo str, const char *s)
+{
+	appendBinaryStringInfo(str, s, strlen(s));
+}
+
+void
+appendStringInfoChar(StringInfo str, char ch)
+{
+	appendBinaryStringInfo(str, &ch, 1);
+}
+
+void
+appendStringInfo(StringInfo str, const char *fmt,...)
+{
+	va_list		args;
+	char		buf[4096];
+	int			n;
+
+	va_start(args, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, args);
+	va_end(args);
+	if (n < 0 || n >= (int) sizeof(buf))
+		abort();
+	appendBinaryStringInfo(str, buf, n);
+}
+
+/* ---------- binary messages, as libpq/pqformat.c reads them ---------- */
+
+static void
+message_short(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROTOCOL_VIOLATION),
+			 errmsg("insufficient data left in message")));
+}
+
+int
+pq_getmsgbyte(StringInfo msg)
+{
+	if (msg->cursor >= msg->len)
+		message_short();
+	return (unsigned char) msg->data[msg->cursor++];
+}
+
+void
+pq_copymsgbytes(StringInfo msg, char *buf, int datalen)
+{
+	if (datalen < 0 || datalen > (msg->len - msg->cursor))
+		message_short();
+	memcpy(buf, &msg->data[msg->cursor], datalen);
+	msg->cursor += datalen;
+}
+
+const char *
+pq_getmsgbytes(StringInfo msg, int datalen)
+{
+	const char *result;
+
+	if (datalen < 0 || datalen > (msg->len - msg->cursor))
+		message_short();
+	result = &msg->data[msg->cursor];
+	msg->cursor += datalen;
+	return result;
+}
+
+unsigned int
+pq_getmsgint(StringInfo msg, int b)
+{
+	unsigned char c[4];
+	unsigned int result = 0;
+
+	if (b != 1 && b != 2 && b != 4)
+		abort();
+	pq_copymsgbytes(msg, (char *) c, b);
+	for (int i = 0; i < b; i++)
+		result = (result << 8) | c[i];
+	return result;
+}
+
+int64
+pq_getmsgint64(StringInfo msg)
+{
+	uint64		hi = pq_getmsgint(msg, 4);
+	uint64		lo = pq_getmsgint(msg, 4);
+
+	return (int64) ((hi << 32) | lo);
+}
+
+float4
+pq_getmsgfloat4(StringInfo msg)
+{
+	union
+	{
+		float4		f;
+		uint32		i;
+	}			swap;
+
+	swap.i = pq_getmsgint(msg, 4);
+	return swap.f;
+}
+
+float8
+pq_getmsgfloat8(StringInfo msg)
+{
+	union
+	{
+		float8		f;
+		int64		i;
+	}			swap;
+
+	swap.i = pq_getmsgint64(msg);
+	return swap.f;
+}
+
+/* no encoding conversion outside a server: the bytes as they came */
+char *
+pq_getmsgtext(StringInfo msg, int rawbytes, int *nbytes)
+{
+	const char *p = pq_getmsgbytes(msg, rawbytes);
+
+	*nbytes = rawbytes;
+	return pnstrdup(p, rawbytes);
+}
+
+void
+pq_getmsgend(StringInfo msg)
+{
+	if (msg->cursor != msg->len)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROTOCOL_VIOLATION),
+				 errmsg("invalid message format")));
+}
+
+/* what the receive functions return is never compressed or external */
+struct varlena *
+pg_detoast_datum(struct varlena *datum)
+{
+	if (VARATT_IS_EXTENDED(datum))
+		abort();
+	return datum;
 }

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 
 extern sigjmp_buf fuzz_on_error;
+extern int	fuzz_last_errcode;	/* of the last ereport: 0 when it set none */
 extern void fuzz_release_all(void);
 
 #endif
