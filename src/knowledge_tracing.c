@@ -1127,25 +1127,17 @@ params_from_datum(Datum d, BktModel *m)
 	m->forget = params_field(t, 5, "p_forget");
 }
 
-/* P(known) before the response, to P(known) before the next one */
-static inline double
-trace_step(const BktModel *m, double known, uint8 code)
-{
-	double		l0,
-				l1,
-				post;
-
-	likelihoods(m, code, &l0, &l1);
-	post = known * l1 / ((1.0 - known) * l0 + known * l1);
-	return post * (1.0 - m->forget) + (1.0 - post) * m->learn;
-}
+/* the window functions step with the method's code (rollup.h) */
+StaticAssertDecl(BKT_WRONG == BKT_STEP_WRONG && BKT_RIGHT == BKT_STEP_RIGHT &&
+				 BKT_MISSING == BKT_STEP_MISSING, "response codes differ from rollup.h's");
 
 typedef struct BktWindowState
 {
 	bool		started;
 	int64		next;			/* the row whose prediction `known` is */
-	double		known;
+	BktTrace	known;			/* P(known) as rollup.h carries it */
 	BktModel	m;				/* in use: p_guess and p_slip inside (0, 1) */
+	BktSteps	steps;			/* of m */
 	BktModel	given;			/* as the rows give them */
 	/* the last row's parameters as bytes: a repeat is not read field by field */
 	uint32		params_len;
@@ -1167,15 +1159,15 @@ same_model(const BktModel *a, const BktModel *b)
 }
 
 /*
- * P(known) before the current row, given the rows before it in the
- * partition.  Rows are met in order, so each call takes one step; the first
+ * P(known) before the current row (as rollup.h carries it), given the rows
+ * before it in the partition.  Rows are met in order, so each call takes one step; the first
  * row with parameters reads the rows before it once.  A row without
  * parameters (NULL) gives NULL but its answer still counts for the rows
  * after it.  p_guess and p_slip move 1e-9 inside (0, 1), as in the method:
  * with exactly 0 one answer would prove the opposite of what it shows.
  */
 static bool
-window_known(FunctionCallInfo fcinfo, double *known, BktModel *m)
+window_known(FunctionCallInfo fcinfo, BktTrace *known, BktModel *m)
 {
 	WindowObject win = PG_WINDOW_OBJECT();
 	BktWindowState *ws = WinGetPartitionLocalMemory(win, sizeof(BktWindowState));
@@ -1216,11 +1208,12 @@ window_known(FunctionCallInfo fcinfo, double *known, BktModel *m)
 
 	if (!ws->started || ws->next != pos)
 	{
-		double		k;
+		BktTrace	k;
 
 		ws->given = *m;
 		clamp_emissions(m);
-		k = m->prior;
+		bkt_steps_init(&ws->steps, m->learn, m->guess, m->slip, m->forget);
+		bkt_trace_init(&k, m->prior);
 
 		/* the first parameters of the partition (or a call out of order) */
 		for (int64 r = 0; r < pos; r++)
@@ -1231,7 +1224,7 @@ window_known(FunctionCallInfo fcinfo, double *known, BktModel *m)
 
 			if ((r & 4095) == 4095)
 				CHECK_FOR_INTERRUPTS();
-			k = trace_step(m, k, response_code(isnull, c));
+			bkt_step(&ws->steps, &k, response_code(isnull, c));
 		}
 		ws->known = k;
 		ws->m = *m;
@@ -1240,7 +1233,7 @@ window_known(FunctionCallInfo fcinfo, double *known, BktModel *m)
 	*m = ws->m;
 	*known = ws->known;
 	d = WinGetFuncArgCurrent(win, 0, &isnull);
-	ws->known = trace_step(&ws->m, ws->known, response_code(isnull, d));
+	bkt_step(&ws->steps, &ws->known, response_code(isnull, d));
 	ws->next = pos + 1;
 	/* later calls read only this row and on: let the tuplestore drop the rest */
 	WinSetMarkPosition(win, pos);
@@ -1251,24 +1244,25 @@ PG_FUNCTION_INFO_V1(bkt_state);
 Datum
 bkt_state(PG_FUNCTION_ARGS)
 {
-	double		known;
+	BktTrace	known;
 	BktModel	m;
 
 	if (!window_known(fcinfo, &known, &m))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(known);
+	PG_RETURN_FLOAT8(bkt_known(&known));
 }
 
 PG_FUNCTION_INFO_V1(bkt_correct);
 Datum
 bkt_correct(PG_FUNCTION_ARGS)
 {
-	double		known;
+	BktTrace	known;
 	BktModel	m;
 
 	if (!window_known(fcinfo, &known, &m))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(m.guess * (1.0 - known) + (1.0 - m.slip) * known);
+	/* P(unknown) as its own number: 1 - P(known) has no digits left near 1 */
+	PG_RETURN_FLOAT8(m.guess * bkt_unknown(&known) + (1.0 - m.slip) * bkt_known(&known));
 }
 
 /*

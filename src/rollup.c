@@ -326,34 +326,138 @@ true_score(const double *s, int n, double out_of)
 }
 
 /*
- * Bayesian Knowledge Tracing (Corbett & Anderson 1995): the posterior of
- * "mastered" given each response, then the learning transition.  Guess and
- * slip are validated to lie strictly inside (0, 1), so no denominator is 0.
+ * Bayesian Knowledge Tracing (Corbett & Anderson 1995): for each response
+ * the posterior of "known", then the learning transition, in log-odds (see
+ * rollup.h).  The posterior adds the response's log-likelihood ratio; the
+ * transition is
+ *   P'(known) = P(known) (1 - p_forget) + P(unknown) p_learn
+ *   P'(unknown) = P(unknown) (1 - p_learn) + P(known) p_forget,
+ * whose ratio, divided through by P(unknown), is a pair of log-sum-exps.
  */
+void
+bkt_steps_init(BktSteps *s, double learn, double guess, double slip, double forget)
+{
+	s->right = log1p(-slip) - log(guess);
+	s->wrong = log(slip) - log1p(-guess);
+	s->log_keep = log1p(-forget);
+	s->log_forget = log(forget);
+	s->log_learn = log(learn);
+	s->log_stay = log1p(-learn);
+	s->from_known = s->log_keep - s->log_forget;
+	s->from_unknown = s->log_learn - s->log_stay;
+}
+
+void
+bkt_trace_init(BktTrace *x, double p_init)
+{
+	x->hi = log(p_init) - log1p(-p_init);
+	x->lo = 0.0;
+}
+
+/* sigmoid, without cancellation on either side */
+static double
+logistic(double x)
+{
+	double		e;
+
+	if (x >= 0.0)
+		return 1.0 / (1.0 + exp(-x));
+	e = exp(x);
+	return e / (1.0 + e);
+}
+
+double
+bkt_known(const BktTrace *x)
+{
+	return logistic(x->hi + x->lo);
+}
+
+double
+bkt_unknown(const BktTrace *x)
+{
+	return logistic(-(x->hi + x->lo));
+}
+
+/* x += y with the rounding error kept in lo (Knuth's two-sum); y finite */
+static inline void
+trace_add(BktTrace *x, double y)
+{
+	double		sum = x->hi + y;
+	double		back = sum - x->hi;
+	double		lo = x->lo + ((x->hi - (sum - back)) + (y - back));
+
+	x->hi = sum + lo;
+	x->lo = lo - (x->hi - sum);
+}
+
+/* log(exp(a) + exp(b)), exact where either is -inf */
+static inline double
+log_add(double a, double b)
+{
+	if (a < b)
+	{
+		double		t = a;
+
+		a = b;
+		b = t;
+	}
+	if (b == -INFINITY)
+		return a;
+	return a + log1p(exp(b - a));
+}
+
+void
+bkt_step(const BktSteps *s, BktTrace *x, int response)
+{
+	double		t;
+
+	/* certainly known or unknown: no answer moves it, the transition does */
+	if (x->hi == INFINITY || x->hi == -INFINITY)
+	{
+		x->hi = x->hi > 0.0 ? s->from_known : s->from_unknown;
+		x->lo = 0.0;
+		return;
+	}
+	if (response == BKT_STEP_RIGHT)
+		trace_add(x, s->right);
+	else if (response == BKT_STEP_WRONG)
+		trace_add(x, s->wrong);
+	t = x->hi + x->lo;
+
+	/*
+	 * The transition in log-odds:
+	 *   log(e^t (1 - p_forget) + p_learn) - log((1 - p_learn) + e^t p_forget).
+	 * Where x is unbounded (no forgetting and t above log p_learn, or no
+	 * learning and t below -log p_forget) it is t plus a correction, added
+	 * to the pair; elsewhere x stays within the learning and forgetting
+	 * floors and a double holds it.
+	 */
+	if (s->log_forget == -INFINITY && s->log_stay > -INFINITY && t >= s->log_learn)
+		trace_add(x, log1p(exp(s->log_learn - t)) - s->log_stay);
+	else if (s->log_learn == -INFINITY && s->log_keep > -INFINITY && t + s->log_forget <= 0.0)
+		trace_add(x, s->log_keep - log1p(exp(t + s->log_forget)));
+	else
+	{
+		x->hi = log_add(t + s->log_keep, s->log_learn) - log_add(s->log_stay, t + s->log_forget);
+		x->lo = 0.0;
+	}
+}
+
 static double
 bkt(const double *s, int n, const double *p, double out_of)
 {
-	double		known = p[PARAM_P_INIT];
-	double		learn = p[PARAM_P_LEARN];
-	double		guess = p[PARAM_P_GUESS];
-	double		slip = p[PARAM_P_SLIP];
-	double		forget = p[PARAM_P_FORGET];
-	double		correct_at = p[PARAM_CORRECT_AT];
+	BktSteps	steps;
+	BktTrace	x;
 
+	bkt_steps_init(&steps, p[PARAM_P_LEARN], p[PARAM_P_GUESS], p[PARAM_P_SLIP], p[PARAM_P_FORGET]);
+	bkt_trace_init(&x, p[PARAM_P_INIT]);
 	for (int i = 0; i < n; i++)
 	{
 		double		level = out_of > 0.0 ? s[i] / out_of : s[i];
-		double		post;
 
-		if (level >= correct_at)
-			post = known * (1.0 - slip) /
-				(known * (1.0 - slip) + (1.0 - known) * guess);
-		else
-			post = known * slip /
-				(known * slip + (1.0 - known) * (1.0 - guess));
-		known = post * (1.0 - forget) + (1.0 - post) * learn;
+		bkt_step(&steps, &x, level >= p[PARAM_CORRECT_AT] ? BKT_STEP_RIGHT : BKT_STEP_WRONG);
 	}
-	return known;
+	return bkt_known(&x);
 }
 
 /*
@@ -546,7 +650,6 @@ rollup_steps(const RollupMethod *m, const RollupInput *in, double *values, bool 
 				wsum_s = 0.0,
 				wsum = 0.0,
 				decayed = 0.0,
-				known = p[PARAM_P_INIT],
 				err_avg = 0.0,
 				err_lin = 0.0,
 				err_pow = 0.0;
@@ -556,6 +659,8 @@ rollup_steps(const RollupMethod *m, const RollupInput *in, double *values, bool 
 	double		met_sum = 0.0;
 	LineFit		lin = {0},
 				pow = {0};
+	BktSteps	steps = {0};
+	BktTrace	known = {0};
 	ScoreCounts counts = {0};
 	double		best = 0.0;
 	int			best_count = 0;
@@ -702,16 +807,16 @@ rollup_steps(const RollupMethod *m, const RollupInput *in, double *values, bool 
 			case ROLLUP_BKT:
 				{
 					double		level = out_of > 0.0 ? y / out_of : y;
-					double		post;
 
-					if (level >= p[PARAM_CORRECT_AT])
-						post = known * (1.0 - p[PARAM_P_SLIP]) /
-							(known * (1.0 - p[PARAM_P_SLIP]) + (1.0 - known) * p[PARAM_P_GUESS]);
-					else
-						post = known * p[PARAM_P_SLIP] /
-							(known * p[PARAM_P_SLIP] + (1.0 - known) * (1.0 - p[PARAM_P_GUESS]));
-					known = post * (1.0 - p[PARAM_P_FORGET]) + (1.0 - post) * p[PARAM_P_LEARN];
-					r = known;
+					if (j == 0)
+					{
+						bkt_steps_init(&steps, p[PARAM_P_LEARN], p[PARAM_P_GUESS],
+									   p[PARAM_P_SLIP], p[PARAM_P_FORGET]);
+						bkt_trace_init(&known, p[PARAM_P_INIT]);
+					}
+					bkt_step(&steps, &known,
+							 level >= p[PARAM_CORRECT_AT] ? BKT_STEP_RIGHT : BKT_STEP_WRONG);
+					r = bkt_known(&known);
 				}
 				break;
 			default:

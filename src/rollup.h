@@ -97,4 +97,47 @@ extern bool rollup_weights(const RollupMethod *method, const RollupInput *in, do
 /* round(x::numeric, digits)::float8, without leaving C */
 extern double round_half_away(double x, int digits);
 
+/*
+ * Bayesian Knowledge Tracing, one response at a time: shared by the bkt
+ * method, its per-step values, profiles and the bkt_state and bkt_correct
+ * window functions.  P(known) travels as log-odds, x = log(P(known) /
+ * P(unknown)).  Carried as a probability, 1 - P(known) loses every digit
+ * once P(known) passes 1 - 1e-16, and from then on no wrong answer can move
+ * it: 30 right answers then 30 wrong read 1 instead of 0.1143.  In log-odds
+ * both tails keep their relative precision (P(unknown) = 1e-400 is x = 921).
+ * Without forgetting x grows with every right answer, and without learning
+ * it falls with every wrong one, so there it is a sum of two doubles: in one
+ * double, 700 right then 900 wrong answers lost 8e-12 to rounding on the
+ * way up and down; as a pair the steps stay exact to 1e-15 at any length.
+ */
+typedef struct BktSteps
+{
+	double		right;			/* log P(right | known) - log P(right | unknown) */
+	double		wrong;			/* the same for a wrong answer */
+	double		log_keep;		/* log(1 - p_forget) (-inf for 1) */
+	double		log_forget;		/* log p_forget (-inf for 0) */
+	double		log_learn;		/* log p_learn (-inf for 0) */
+	double		log_stay;		/* log(1 - p_learn) (-inf for 1) */
+	double		from_known;		/* x after the transition from P(known) = 1 */
+	double		from_unknown;	/* x after the transition from P(known) = 0 */
+} BktSteps;
+
+/* the log-odds x as hi + lo */
+typedef struct BktTrace
+{
+	double		hi;
+	double		lo;
+} BktTrace;
+
+#define BKT_STEP_WRONG		0
+#define BKT_STEP_RIGHT		1
+#define BKT_STEP_MISSING	2	/* no answer: the transition only */
+
+/* p_guess and p_slip strictly inside (0, 1); p_learn and p_forget in [0, 1] */
+extern void bkt_steps_init(BktSteps *s, double learn, double guess, double slip, double forget);
+extern void bkt_trace_init(BktTrace *x, double p_init);
+extern void bkt_step(const BktSteps *s, BktTrace *x, int response);
+extern double bkt_known(const BktTrace *x);		/* P(known) */
+extern double bkt_unknown(const BktTrace *x);	/* P(unknown), not 1 - P(known) */
+
 #endif							/* COMPETENCY_ROLLUP_H */
