@@ -125,7 +125,9 @@ SELECT isnt((SELECT bkt_fit(user_id::text, order_id, CASE WHEN order_id % 5 = 0 
             'a missing response is not the same as no row: the step still happens');
 
 -- Per-row predictions: bkt_state is P(known) before the row given the rows
--- before it; compare with the recursion written in SQL
+-- before it; compare with the recursion written in SQL, P(known) and
+-- P(unknown) carried apart (1 - P(known) has no digits left once P(known)
+-- is within 1e-16 of 1, and a recursion that takes it so freezes there)
 CREATE TEMP TABLE traced AS
 SELECT s.user_id, s.t, s.correct,
        bkt_state(s.correct = 1, f.fit) OVER w AS state,
@@ -134,18 +136,23 @@ SELECT s.user_id, s.t, s.correct,
 FROM seqs s JOIN fits f USING (skill_id)
 WHERE s.skill_id = 88
 WINDOW w AS (PARTITION BY s.user_id ORDER BY s.t);
+-- in numeric (a float8 P(unknown) would underflow on long runs), to 40
+-- significant digits
+CREATE FUNCTION pg_temp.sig(x numeric) RETURNS numeric LANGUAGE sql AS $$
+    SELECT CASE WHEN x = 0 THEN 0 ELSE round(x, 40 - floor(log(abs(x)))::int) END $$;
 CREATE TEMP TABLE by_sql AS
-WITH RECURSIVE r(user_id, t, state, fit) AS (
-    SELECT user_id, t, (fit).p_init, fit FROM traced WHERE t = 1
+WITH RECURSIVE r(user_id, t, k, u, fit) AS (
+    SELECT user_id, t, (fit).p_init::numeric, 1 - (fit).p_init::numeric, fit FROM traced WHERE t = 1
     UNION ALL
-    SELECT n.user_id, n.t, x.post * (1 - (r.fit).p_forget) + (1 - x.post) * (r.fit).p_learn, r.fit
+    SELECT n.user_id, n.t,
+           pg_temp.sig((x.a * (1 - (r.fit).p_forget::numeric) + x.b * (r.fit).p_learn::numeric) / (x.a + x.b)),
+           pg_temp.sig((x.b * (1 - (r.fit).p_learn::numeric) + x.a * (r.fit).p_forget::numeric) / (x.a + x.b)), r.fit
     FROM r JOIN traced p ON p.user_id = r.user_id AND p.t = r.t
     JOIN traced n ON n.user_id = r.user_id AND n.t = r.t + 1,
-    LATERAL (SELECT CASE WHEN p.correct = 1
-                         THEN r.state * (1 - (r.fit).p_slip) / (r.state * (1 - (r.fit).p_slip) + (1 - r.state) * (r.fit).p_guess)
-                         ELSE r.state * (r.fit).p_slip / (r.state * (r.fit).p_slip + (1 - r.state) * (1 - (r.fit).p_guess)) END AS post) x
+    LATERAL (SELECT r.k * CASE WHEN p.correct = 1 THEN 1 - (r.fit).p_slip::numeric ELSE (r.fit).p_slip::numeric END AS a,
+                    r.u * CASE WHEN p.correct = 1 THEN (r.fit).p_guess::numeric ELSE 1 - (r.fit).p_guess::numeric END AS b) x
 )
-SELECT user_id, t, state FROM r;
+SELECT user_id, t, (k / (k + u))::float8 AS state FROM r;
 SELECT is((SELECT count(*) FROM traced), (SELECT count(*) FROM assist WHERE skill_id = 88), 'a prediction for every row');
 SELECT is((SELECT count(*) FROM traced t JOIN by_sql s USING (user_id, t) WHERE abs(t.state - s.state) < 1e-12),
           (SELECT count(*) FROM traced), 'bkt_state follows the BKT recursion on every row of every learner');
