@@ -30,17 +30,21 @@ if [ ! -x "$pgbench" ]; then
     exit 1
 fi
 
-# The ETL runs in the background: stop it whatever happens to this script
-etl_pid=
-stop_etl() {
+# Both pgbench runs, the ETL and the readers, go to the background (so that
+# a signal stops this script at once, not when a foreground pgbench ends):
+# stop them whatever happens
+pids=()
+stop_pgbench() {
     status=$?
-    if [ -n "$etl_pid" ] && kill -0 "$etl_pid" 2>/dev/null; then
-        kill "$etl_pid" 2>/dev/null || true
-        wait "$etl_pid" 2>/dev/null || true
-    fi
+    for pid in "${pids[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
     exit $status
 }
-trap stop_etl EXIT
+trap stop_pgbench EXIT
 trap 'exit 130' INT TERM
 
 sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
@@ -72,20 +76,24 @@ threads() { if [ "$1" -lt 2 ]; then echo "$1"; else echo 2; fi; }
 PGOPTIONS=$options "$pgbench" "${common[@]}" -c "$etl_clients" -j 1 --random-seed=2 -f test/soak/etl.sql \
     >"$work/etl.out" 2>&1 &
 etl_pid=$!
+pids+=("$etl_pid")
 
 echo "soak: $seconds s, $clients clients and $etl_clients ETL clients"
 # Weights: mostly short transactions of every kind; the rare parallel
 # script (whole skills, three processes) still takes about half the time
-set +e
 PGOPTIONS=$options "$pgbench" "${common[@]}" -c "$clients" -j "$(threads "$clients")" --random-seed=1 \
     -f test/soak/mastery.sql@40 -f test/soak/states.sql@40 -f test/soak/profile_path.sql@30 \
     -f test/soak/groups.sql@15 -f test/soak/bkt.sql@3 -f test/soak/parallel.sql@1 \
-    >"$work/readers.out" 2>&1
+    >"$work/readers.out" 2>&1 &
+readers_pid=$!
+pids+=("$readers_pid")
+set +e
+wait "$readers_pid"
 readers_status=$?
 wait "$etl_pid"
 etl_status=$?
 set -e
-etl_pid=
+pids=()
 
 failed=0
 
@@ -93,15 +101,17 @@ failed=0
 # that meets an error other than a serialization failure or a deadlock is
 # aborted (exit status 2) rather than counted, so both are checked.
 report() {
-    local name=$1 out=$2 status=$3 total failures serialization deadlocks scripts
+    local name=$1 out=$2 status=$3 total failures serialization deadlocks aborted scripts
     total=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$out")
     failures=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$out")
     serialization=$(sed -n 's/^number of serialization failures: \([0-9]*\).*/\1/p' "$out")
     deadlocks=$(sed -n 's/^number of deadlock failures: \([0-9]*\).*/\1/p' "$out")
+    aborted=$(grep -c 'aborted in command' "$out" || true)
     scripts=$(awk '/^SQL script [0-9]+:/ { n = split($4, p, "/"); name = p[n]; sub(/\.sql$/, "", name) }
                    /^ - [0-9]+ transactions/ { printf "%s%s %s", sep, name, $2; sep = ", " }' "$out")
-    echo "soak: $name: ${total:-?} transactions, ${failures:-?} failed (serialization ${serialization:-?}, deadlock ${deadlocks:-?})${scripts:+: $scripts}"
-    if [ "$status" -ne 0 ] || [ "${failures:-1}" != 0 ] || [ "${total:-0}" = 0 ] ||
+    echo "soak: $name: ${total:-?} transactions, ${failures:-?} failed (serialization ${serialization:-?}," \
+         "deadlock ${deadlocks:-?}), $aborted clients aborted${scripts:+: $scripts}"
+    if [ "$status" -ne 0 ] || [ "${failures:-1}" != 0 ] || [ "$aborted" != 0 ] || [ "${total:-0}" = 0 ] ||
        grep -q -E '^ - 0 transactions|aborted' "$out"; then
         echo "soak: $name: FAILED (pgbench exit status $status)" >&2
         grep -E 'aborted|ERROR|FATAL|error' "$out" | sort | uniq -c | sort -rn | head -n 20 >&2 || true
