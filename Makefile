@@ -61,7 +61,7 @@ install: remove-released-scripts
 remove-released-scripts:
 	rm -f $(addprefix '$(DESTDIR)$(datadir)/$(datamoduledir)/',$(RELEASED))
 
-.PHONY: deps test demo bench test-sanitize test-valgrind test-citus fuzz
+.PHONY: deps test demo bench test-sanitize test-valgrind test-citus test-soak fuzz
 
 deps:
 	./test/deps.sh
@@ -106,6 +106,15 @@ test-citus: deps
 	$(MAKE) all WERROR=1
 	./test/install.sh
 	./test/citus/run.sh
+
+# pgbench for 5 minutes: 8 clients mixing every kind of query on shared
+# tables while an ETL merges corrections into stored states; no failed
+# transaction, no crash, and the states equal a recompute afterwards
+# (test/soak/run.sh; SOAK_SECONDS, SOAK_CLIENTS).  make test runs 30 seconds.
+test-soak: deps
+	$(MAKE) all WERROR=1
+	./test/install.sh
+	./test/with_cluster.sh ./test/soak/run.sh
 
 # Two libFuzzer harnesses with AddressSanitizer and UBSan, outside the server
 # (test/fuzz/shim.c stands in for the backend, test/fuzz/unreachable.c aborts

@@ -5,8 +5,9 @@
 set -euo pipefail
 
 pg_major=${PG_MAJOR:-15}
-# libclang-rt-14-dev: the sanitizer and libFuzzer runtimes for test/fuzz;
-# graphviz: make demo draws a learning path
+# postgresql-15 brings pgbench too (test/soak); libclang-rt-14-dev: the
+# sanitizer and libFuzzer runtimes for test/fuzz; graphviz: make demo draws
+# a learning path
 packages=(make gcc "postgresql-$pg_major" "postgresql-server-dev-$pg_major"
           "postgresql-$pg_major-pgtap" libtap-parser-sourcehandler-pgtap-perl
           clang-14 libclang-rt-14-dev graphviz)

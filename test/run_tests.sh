@@ -19,6 +19,15 @@ if ! pg_prove -d competency_tap --ext .sql -r test/tap; then
     status=1
 fi
 
+# Concurrency: 30 seconds of the soak (make test-soak runs 5 minutes).  Not
+# under valgrind (make test-valgrind), which slows the server many times
+# over: the soak's statements would run into its timeout
+if [ -n "${COMPETENCY_SERVER_WRAPPER:-}" ]; then
+    echo "soak: skipped with the server under ${COMPETENCY_SERVER_WRAPPER%% *}"
+elif ! SOAK_SECONDS=30 ./test/soak/run.sh; then
+    status=1
+fi
+
 # Upgrade from every released version equals a fresh install, and no script
 # can be turned against the server by a database owner (both in a cluster of
 # their own, whose installation also holds the released versions)
