@@ -191,6 +191,40 @@ INSERT INTO profile_payload SELECT substring(learner_profile_send('{"abc": {"mas
 -- a negative mastery is not a mastery
 SELECT '{"a": {"mastery": -1, "out_of": 4}}'::learner_profile;
 
+-- Binary format 2 (test/fixtures/README.md): skill codes travel in the
+-- client encoding, numbers field by field in network order.  A profile
+-- written by hand, read and written back byte for byte under
+-- client_encoding UTF8
+SET client_encoding = 'UTF8';
+\set profile_send2 `sed 's/#.*//' test/fixtures/learner_profile.send2.hex | tr -d ' \n'`
+CREATE TABLE binary_fixtures (p learner_profile);
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES (decode(:'profile_send2', 'hex'));
+\copy profile_payload TO 'results/profile_send2.bin' WITH (FORMAT binary)
+\copy binary_fixtures (p) FROM 'results/profile_send2.bin' WITH (FORMAT binary)
+SELECT p FROM binary_fixtures WHERE p IS NOT NULL;
+SELECT learner_profile_send(p) = decode(:'profile_send2', 'hex') AS profile_writes_the_fixture
+FROM binary_fixtures WHERE p IS NOT NULL;
+-- under client_encoding LATIN1 the code "Größe" goes as 5 bytes (47 72 f6 df 65)
+SET client_encoding = 'LATIN1';
+SELECT substring(learner_profile_send(p) FROM 6 FOR 9) AS latin1_code FROM binary_fixtures WHERE p IS NOT NULL;
+SET client_encoding = 'UTF8';
+-- no session setting changes the bytes otherwise
+SET extra_float_digits = 3; SET DateStyle = 'SQL, DMY'; SET timezone = 'America/Chicago';
+SELECT learner_profile_send(p) = decode(:'profile_send2', 'hex') AS same_profile_bytes
+FROM binary_fixtures WHERE p IS NOT NULL;
+RESET DateStyle; SET extra_float_digits = 0; SET timezone = 'UTC';
+-- format 1 still reads (codes as the sender's server encoding had them),
+-- written by learner_profile_send before format 2
+\set profile_send1 `cat test/fixtures/learner_profile.send1.hex`
+TRUNCATE binary_fixtures;
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES (:'profile_send1');
+\copy profile_payload TO 'results/profile_send1.bin' WITH (FORMAT binary)
+\copy binary_fixtures (p) FROM 'results/profile_send1.bin' WITH (FORMAT binary)
+SELECT p FROM binary_fixtures WHERE p IS NOT NULL;
+RESET client_encoding;
+
 -- Wholes computed by profile_rollup say so ("rolled_up"); rolling up again
 -- computes them again rather than keeping them
 SELECT profile_rollup('{"s1": {"mastery": 4, "out_of": 4}, "s3": {"mastery": 1, "out_of": 4}}', g)::text

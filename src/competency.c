@@ -11,7 +11,10 @@
 #include "common/hashfn.h"
 #include "common/shortest_dec.h"
 #include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "port/pg_bswap.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
@@ -46,6 +49,47 @@ char *
 exact_float8(double x)
 {
 	return double_to_shortest_decimal(x);
+}
+
+/*
+ * A counted text: pq_sendtext converts to the client encoding, which may
+ * change the length, so the count is written after the bytes are.
+ */
+void
+send_counted_text(StringInfo buf, const char *s, int len)
+{
+	int			at = buf->len;
+	uint32		n;
+
+	pq_sendint32(buf, 0);
+	pq_sendtext(buf, s, len);
+	n = pg_hton32((uint32) (buf->len - at - 4));
+	memcpy(buf->data + at, &n, 4);
+}
+
+/*
+ * A counted text, converted to the server encoding (which rejects bytes
+ * invalid in the client encoding, and zero bytes).  max_bytes bounds the
+ * text in the server encoding; a conversion grows text at most
+ * MAX_CONVERSION_GROWTH times, so longer counts are refused before
+ * anything is allocated.  The caller checks the text as text input would.
+ */
+char *
+recv_counted_text(StringInfo msg, int max_bytes, const char *what, const char *type, int *len)
+{
+	int			raw = pq_getmsgint(msg, 4);
+	char	   *text;
+
+	if (raw < 0 || raw > msg->len - msg->cursor || (int64) raw > (int64) max_bytes * MAX_CONVERSION_GROWTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid %s length %d in binary %s", what, raw, type)));
+	text = pq_getmsgtext(msg, raw, len);
+	if (strlen(text) != (size_t) *len)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("a %s in binary %s contains a zero byte", what, type)));
+	return text;
 }
 
 /*

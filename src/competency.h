@@ -36,6 +36,16 @@ extern void *grow_array(MemoryContext cxt, void *array, Size *cap, Size need, Si
 						Size min_cap, Size max_cap);
 
 /*
+ * Text inside binary forms (skill codes): its length in the client
+ * encoding, then its bytes converted (pq_sendtext); read back through
+ * pq_getmsgtext into the server encoding, the length checked against the
+ * message first.  Numbers around it go in network order, field by field.
+ */
+extern void send_counted_text(StringInfo buf, const char *s, int len);
+extern char *recv_counted_text(StringInfo msg, int max_bytes, const char *what, const char *type,
+							   int *len);
+
+/*
  * Distinct byte strings (learner identifiers, skill codes), numbered in
  * order of arrival, found by an open-addressing table on their hash.  The
  * callers keep their own limits on count and bytes; the table holds at

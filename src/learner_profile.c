@@ -509,11 +509,15 @@ learner_profile_from_jsonb(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary: a version byte, the count, then per skill its code (length and
- * bytes), flags, kinds, evidence count, mastery, out_of, trend and
- * last_observed in network order.  recv goes through the builder.
+ * Binary: a version byte, the count, then per skill its code (int32 length
+ * in the client encoding, then the bytes converted to it), flags, kinds,
+ * evidence count, mastery, out_of, trend and last_observed in network
+ * order.  Format 1 (0.2.0) wrote the code's bytes unconverted, so a copy
+ * between databases of different encodings garbled it; it is still read,
+ * its bytes taken as they are.  recv goes through the builder, as text
+ * input does.
  */
-#define PROFILE_SEND_VERSION 1
+#define PROFILE_SEND_VERSION 2
 
 PG_FUNCTION_INFO_V1(learner_profile_send);
 Datum
@@ -529,10 +533,8 @@ learner_profile_send(PG_FUNCTION_ARGS)
 	{
 		const ProfileEntry *e = &p->entries[i];
 		const char *code = profile_code(p, i);
-		int			len = strlen(code);
 
-		pq_sendint32(&buf, len);
-		pq_sendbytes(&buf, code, len);
+		send_counted_text(&buf, code, strlen(code));
 		pq_sendbyte(&buf, e->flags);
 		pq_sendbyte(&buf, e->kinds);
 		pq_sendint32(&buf, e->evidence_count);
@@ -540,8 +542,30 @@ learner_profile_send(PG_FUNCTION_ARGS)
 		pq_sendfloat8(&buf, e->out_of);
 		pq_sendfloat8(&buf, e->trend);
 		pq_sendint64(&buf, e->last_observed);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* A skill code of format 1: the sender's bytes, unconverted */
+static char *
+recv_raw_code(StringInfo msg)
+{
+	int			len = pq_getmsgint(msg, 4);
+	char	   *code;
+
+	if (len <= 0 || len > SKILL_CODE_MAX_LENGTH || len > msg->len - msg->cursor)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid skill code length %d in binary learner_profile", len)));
+	code = pnstrdup(pq_getmsgbytes(msg, len), len);
+	if (strlen(code) != (size_t) len)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("a skill code in binary learner_profile contains a zero byte")));
+	pg_verifymbstr(code, len, false);
+	return code;
 }
 
 PG_FUNCTION_INFO_V1(learner_profile_recv);
@@ -553,33 +577,31 @@ learner_profile_recv(PG_FUNCTION_ARGS)
 	int			n;
 	ProfileSpec *specs;
 
-	if (version != PROFILE_SEND_VERSION)
+	if (version != 1 && version != PROFILE_SEND_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported binary format version %d for learner_profile", version),
-				 errdetail("This version of competency reads format %d.", PROFILE_SEND_VERSION)));
+				 errdetail("This version of competency reads formats 1 and %d.", PROFILE_SEND_VERSION)));
 	n = pq_getmsgint(msg, 4);
-	/* each skill takes at least 43 bytes (a 1-byte code): check the count first */
-	if (n < 0 || n > PROFILE_MAX_SKILLS || (int64) n * 43 > msg->len - msg->cursor)
+	/* each skill takes at least 42 bytes (an empty code): check the count first */
+	if (n < 0 || n > PROFILE_MAX_SKILLS || (int64) n * 42 > msg->len - msg->cursor)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid skill count %d in binary learner_profile", n)));
 	specs = palloc(sizeof(ProfileSpec) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
-		int			len = pq_getmsgint(msg, 4);
 		ProfileEntry *e = &specs[i].entry;
 
-		if (len <= 0 || len > SKILL_CODE_MAX_LENGTH || len > msg->len - msg->cursor)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid skill code length %d in binary learner_profile", len)));
-		specs[i].code = pnstrdup(pq_getmsgbytes(msg, len), len);
-		if (strlen(specs[i].code) != (size_t) len)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("a skill code in binary learner_profile contains a zero byte")));
-		pg_verifymbstr(specs[i].code, len, false);
+		if (version == 1)
+			specs[i].code = recv_raw_code(msg);
+		else
+		{
+			int			len;
+
+			specs[i].code = recv_counted_text(msg, SKILL_CODE_MAX_LENGTH, "skill code",
+											  "learner_profile", &len);
+		}
 		memset(e, 0, sizeof(ProfileEntry));
 		e->flags = pq_getmsgbyte(msg);
 		e->kinds = pq_getmsgbyte(msg);
