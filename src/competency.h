@@ -219,6 +219,8 @@ extern void method_parse(const char *text, RollupMethod *m);
 extern const RollupMethod *method_intern(const RollupMethod *m);
 extern const char *method_name(int id);
 extern char *method_to_text(const RollupMethod *m);
+extern void method_send(StringInfo buf, const RollupMethod *m);
+extern void method_recv(StringInfo buf, RollupMethod *m);
 
 /* ---------- evidence streams (evidence_stream.c) ---------- */
 
@@ -304,6 +306,8 @@ extern void ordered_values_after(const RollupMethod *m, const OrderedEvidence *o
 								 double *values, bool *isnull);
 extern const char *stream_parse_text(const char *input, const char *p, EvidenceStream *s);
 extern void stream_append_text(StringInfo out, const EvidenceStream *s);
+extern void stream_send(StringInfo buf, const EvidenceStream *s);
+extern void stream_recv(StringInfo msg, EvidenceStream *s, const char *type);
 extern char *stream_encode(const EvidenceStream *s, bool ordered, Size prefix, Size *len);
 extern void stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow);
 

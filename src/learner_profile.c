@@ -1823,40 +1823,60 @@ learner_profile_state_in(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary form of a state: a format byte, then its flat bytes (the same
- * checks as every flat state on the way in).
+ * Binary form of a state, format 3: the state's method as mastery_method
+ * sends it (its format byte first), the skill count, then per skill its
+ * code (int32 length in the client encoding, then the bytes converted to
+ * it), a byte 1 followed by the skill's own method when it has one (else
+ * 0), and its evidence as mastery_state sends it (the count, then score,
+ * out_of, observed_at, weight and kind of each piece in evidence order);
+ * numbers in network order.  The method goes as numbers, not as its text,
+ * so that a parameter travels exactly and is checked by the same
+ * validator as a mastery_method's.  recv builds the state as text input
+ * does (every code, method and piece of evidence checked the same way).
+ *
+ * Formats 1 and 2 (0.2.0, and this release before format 3) were a format
+ * byte and the stored bytes as they lie in memory: byte order of the
+ * sender's machine, codes in its server encoding.  They are still read,
+ * through the checks of every stored state.
  */
+#define PROFILE_STATE_SEND_FORMAT 3
+
 PG_FUNCTION_INFO_V1(learner_profile_state_send);
 Datum
 learner_profile_state_send(PG_FUNCTION_ARGS)
 {
-	ExpandedProfileState *ps = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
-	Size		size = expanded_profile_flat_size(&ps->hdr);
-	char	   *flat = palloc(size);
+	MemoryContext view;
+	ExpandedProfileState *ps = filed_view(profile_state_argument(fcinfo, 0, CurrentMemoryContext),
+										  &view);
 	StringInfoData buf;
 
-	expanded_profile_flatten(&ps->hdr, flat, size);
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, PROFILE_STATE_FORMAT);
-	pq_sendbytes(&buf, flat + VARHDRSZ, size - VARHDRSZ);
+	pq_sendbyte(&buf, PROFILE_STATE_SEND_FORMAT);
+	method_send(&buf, &ps->method);
+	pq_sendint32(&buf, ps->nskills);
+	for (int i = 0; i < ps->nskills; i++)
+	{
+		const ProfileSkill *sk = ps->skills[i];
+
+		send_counted_text(&buf, sk->code, sk->len);
+		pq_sendbyte(&buf, sk->own_method != NULL);
+		if (sk->own_method)
+			method_send(&buf, sk->own_method);
+		stream_send(&buf, &sk->stream);
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (view != NULL)
+		MemoryContextDelete(view);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-PG_FUNCTION_INFO_V1(learner_profile_state_recv);
-Datum
-learner_profile_state_recv(PG_FUNCTION_ARGS)
+/* Formats 1 and 2: the sender's stored bytes, checked as every stored state */
+static ExpandedProfileState *
+profile_state_recv_flat(StringInfo msg, int format)
 {
-	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
-	int			format = pq_getmsgbyte(msg);
 	int			len = msg->len - msg->cursor;
 	char	   *flat;
-	ExpandedProfileState *ps;
-	Size		size;
 
-	if (format < 1 || format > PROFILE_STATE_FORMAT)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported binary format version %d for learner_profile_state", format)));
 	flat = palloc(VARHDRSZ + len);
 	SET_VARSIZE(flat, VARHDRSZ + len);
 	memcpy(flat + VARHDRSZ, pq_getmsgbytes(msg, len), len);
@@ -1865,7 +1885,70 @@ learner_profile_state_recv(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("learner_profile_state binary format %d does not match the format of its value", format)));
-	ps = profile_state_read(flat, VARHDRSZ + len, CurrentMemoryContext);
+	return profile_state_read(flat, VARHDRSZ + len, CurrentMemoryContext);
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_state_recv);
+Datum
+learner_profile_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	int			format = pq_getmsgbyte(msg);
+	ExpandedProfileState *ps;
+	RollupMethod m;
+	int			n;
+	char	   *flat;
+	Size		size;
+
+	if (format < 1 || format > PROFILE_STATE_SEND_FORMAT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported binary format version %d for learner_profile_state", format),
+				 errdetail("This version of competency reads formats 1 to %d.", PROFILE_STATE_SEND_FORMAT)));
+	if (format < PROFILE_STATE_SEND_FORMAT)
+		ps = profile_state_recv_flat(msg, format);
+	else
+	{
+		method_recv(msg, &m);
+		n = pq_getmsgint(msg, 4);
+		/* a skill takes at least 9 bytes (code length, method flag, evidence count) */
+		if (n < 0 || n > PROFILE_MAX_SKILLS || (int64) n * 9 > msg->len - msg->cursor)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid skill count %d in binary learner_profile_state", n)));
+		ps = new_profile_state(CurrentMemoryContext, &m);
+		for (int i = 0; i < n; i++)
+		{
+			int			len;
+			char	   *code = recv_counted_text(msg, SKILL_CODE_MAX_LENGTH, "skill code",
+												 "learner_profile_state", &len);
+			ProfileSkill *sk = state_skill(ps, code, len);
+			int			has_method = pq_getmsgbyte(msg);
+			RollupMethod own;
+			MemoryContext old;
+
+			if (sk->stream.n > 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("skill \"%s\" appears twice in a learner_profile_state", code)));
+			if (has_method != 0 && has_method != 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("invalid method flag %d for skill \"%s\" in binary learner_profile_state",
+								has_method, code)));
+			if (has_method)
+				method_recv(msg, &own);
+			old = MemoryContextSwitchTo(ps->hdr.eoh_context);
+			stream_recv(msg, &sk->stream, "learner_profile_state");
+			MemoryContextSwitchTo(old);
+			sk->kinds = stream_kinds(&sk->stream);
+			if (has_method)
+				skill_set_method(ps, sk, &own);
+			CHECK_FOR_INTERRUPTS();
+		}
+		pq_getmsgend(msg);
+	}
+	/* a stored value is flat */
 	size = expanded_profile_flat_size(&ps->hdr);
 	flat = palloc(size);
 	expanded_profile_flatten(&ps->hdr, flat, size);

@@ -32,6 +32,11 @@ if ! ./test/install_as_owner.sh; then
     status=1
 fi
 
+# Binary copies carry skill codes through the client encoding (UTF8 -> LATIN1)
+if ! ./test/binary_encoding.sh; then
+    status=1
+fi
+
 # Scale-out: two shard clusters behind postgres_fdw
 if ! ./test/scale_out/run.sh; then
     status=1
