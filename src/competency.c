@@ -7,6 +7,8 @@
  */
 #include "competency.h"
 
+#include <errno.h>
+
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "common/shortest_dec.h"
@@ -49,6 +51,55 @@ char *
 exact_float8(double x)
 {
 	return double_to_shortest_decimal(x);
+}
+
+StaticAssertDecl(TEXT_FORM_MAX_BYTES < MaxAllocSize, "a text form fits a palloc'd string");
+
+/*
+ * The limit on text forms: TEXT_FORM_MAX_BYTES, unless the server's
+ * environment sets COMPETENCY_TEXT_FORM_MAX_BYTES lower.  Only the tests
+ * set it (test/text_limits.sh), to reach the limit on every path with
+ * small values; it cannot raise the limit, so no setting makes a value
+ * that cannot be dumped.
+ */
+Size		text_form_limit = TEXT_FORM_MAX_BYTES;
+
+void
+_PG_init(void)
+{
+	const char *env = getenv("COMPETENCY_TEXT_FORM_MAX_BYTES");
+	char	   *end;
+	unsigned long long lower;
+
+	if (env == NULL)
+		return;
+	errno = 0;
+	lower = strtoull(env, &end, 10);
+	if (errno == 0 && end != env && *end == '\0' && lower > 0 && lower < TEXT_FORM_MAX_BYTES)
+		text_form_limit = (Size) lower;
+}
+
+/*
+ * The longest text escape_json writes for s (quotes included), as COPY's
+ * text format then writes it: a backslash counts twice.
+ */
+Size
+json_string_text_bound(const char *s, Size len)
+{
+	Size		n = 2;
+
+	for (Size i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
+			n += 3;				/* \" is \\" in COPY */
+		else if (c < ' ')
+			n += 7;				/* \u00XX */
+		else
+			n += 1;
+	}
+	return n;
 }
 
 /*

@@ -10,6 +10,7 @@
 
 #include <math.h>
 
+#include "common/shortest_dec.h"
 #include "datatype/timestamp.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
@@ -20,6 +21,17 @@
 #define ROLLUP_MAX_MIN_EVIDENCE 1000000
 /* 30 million: a serialized stream with per-item terms stays under 1 GB */
 #define STREAM_MAX_EVIDENCE		30000000
+
+/*
+ * Every value that can be stored can be dumped.  A value's text form, as
+ * COPY's text format writes it (a backslash doubled), stays within
+ * TEXT_FORM_MAX_BYTES: a row holding it still fits one palloc'd string
+ * (MaxAllocSize, 1 GB - 1) with 73 MB to spare for its other columns, and
+ * Citus, which moves aggregate states as text, can write it.  A value is
+ * refused when it is built, from an upper bound of that length that costs
+ * no rendering (text_form_max_bytes(); see _PG_init in competency.c).
+ */
+#define TEXT_FORM_MAX_BYTES		((Size) 1000000000)
 
 /* ---------- shared helpers (competency.c) ---------- */
 
@@ -34,6 +46,19 @@ extern MemoryContext aggregate_states_context(MemoryContext aggcontext);
 extern void **aggregate_states_shared(MemoryContext aggcontext);
 extern void *grow_array(MemoryContext cxt, void *array, Size *cap, Size need, Size elemsize,
 						Size min_cap, Size max_cap);
+
+extern Size text_form_limit;
+extern void _PG_init(void);
+
+static inline Size
+text_form_max_bytes(void)
+{
+	return text_form_limit;
+}
+
+extern Size json_string_text_bound(const char *s, Size len);
+/* the longest time in a text form: "294276-12-31T23:59:59.999999+00:00", or "... BC" */
+#define TIMESTAMP_TEXT_MAX		37
 
 /*
  * Text inside binary forms (skill codes): its length in the client

@@ -98,6 +98,37 @@ check_entry_values(const char *code, const ProfileEntry *e)
 }
 
 /*
+ * The text form of a profile (profile_json) takes at most "{}", the codes
+ * as JSON strings (json_string_text_bound), and per entry this many bytes:
+ * its keys and punctuation, three numbers at their longest, a count, a
+ * time and every kind.
+ */
+#define PROFILE_ENTRY_TEXT_MAX \
+	(sizeof(", " ": {\"mastery\": " ", \"out_of\": " ", \"evidence_count\": " \
+			", \"last_observed\": " ", \"trend\": " ", \"kinds\": " ", \"rolled_up\": true}") - 1 + \
+	 3 * (DOUBLE_SHORTEST_DECIMAL_LEN - 1) + 10 + (TIMESTAMP_TEXT_MAX + 2) + \
+	 sizeof("[\"assessment\", \"practice\", \"observation\", \"self\", \"behavior\", \"override\"]") - 1)
+
+static inline Size
+profile_entry_text_bound(const char *code, Size len)
+{
+	return json_string_text_bound(code, len) + PROFILE_ENTRY_TEXT_MAX;
+}
+
+/* A profile whose text could pass the limit is refused before it is built */
+static void
+check_profile_text(Size bound, int nskills)
+{
+	if (bound > text_form_max_bytes())
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("learner profile is too large to be written as text"),
+				 errdetail("Its %d skills could take up to %zu bytes as text; a value must stay within %zu bytes so that it can be dumped and restored.",
+						   nskills, bound, text_form_max_bytes()),
+				 errhint("Build profiles with fewer skills or shorter skill codes: one learner per profile, on the skills of one framework.")));
+}
+
+/*
  * The one builder: entries sorted by code, each checked, codes unique.
  * Specs are sorted in place; the profile is allocated in the current
  * memory context after its size is known to be within limits.
@@ -106,6 +137,7 @@ LearnerProfile *
 profile_build(ProfileSpec *specs, int n)
 {
 	Size		nstrings = 0;
+	Size		text = 2;
 	Size		size;
 	LearnerProfile *p;
 	char	   *strings;
@@ -133,7 +165,11 @@ profile_build(ProfileSpec *specs, int n)
 			specs[i].entry.trend = 0.0;
 		check_entry_values(specs[i].code, &specs[i].entry);
 		nstrings += strlen(specs[i].code) + 1;
+		text += profile_entry_text_bound(specs[i].code, strlen(specs[i].code));
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
+	check_profile_text(text, n);
 	size = offsetof(LearnerProfile, entries) + sizeof(ProfileEntry) * (Size) n + nstrings;
 	if (size > MaxAllocSize)
 		ereport(ERROR,
@@ -2198,6 +2234,14 @@ learner_profile_finalfn(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	/* only read: a window aggregate goes on adding to the state */
 	ps = filed_view(profile_state_argument(fcinfo, 0, CurrentMemoryContext), &view);
+	/* the builder's bound, before any skill is rolled up */
+	{
+		Size		text = 2;
+
+		for (int i = 0; i < ps->nskills; i++)
+			text += profile_entry_text_bound(ps->skills[i]->code, ps->skills[i]->len);
+		check_profile_text(text, ps->nskills);
+	}
 	specs = palloc(sizeof(ProfileSpec) * Max(ps->nskills, 1));
 	for (int i = 0; i < ps->nskills; i++)
 	{
