@@ -103,6 +103,46 @@ json_string_text_bound(const char *s, Size len)
 }
 
 /*
+ * The length of append_exact_float8's text, or more: exact for whole
+ * numbers below 1e15, which the shortest form writes as their digits; the
+ * longest form otherwise (17 digits, sign, point and exponent).
+ */
+int
+float8_text_bound(double x)
+{
+	double		a = fabs(x);
+	double		p = 10.0;
+	int			digits = 1;
+
+	if (!(a < 1e15) || a != floor(a))
+		return DOUBLE_SHORTEST_DECIMAL_LEN - 1;
+	while (p <= a)
+	{
+		digits++;
+		p *= 10.0;
+	}
+	return digits + (signbit(x) ? 1 : 0);
+}
+
+/*
+ * The length of a time as the text forms write it (JsonEncodeDateTime in
+ * UTC, "2024-09-05T10:00:00+00:00"), or more: 25 characters for a whole
+ * second in years 1 to 9999, 7 more for a fraction (".123456"), and room
+ * for six-digit years and " BC" otherwise.
+ */
+int
+timestamp_text_bound(TimestampTz t)
+{
+	/* 0001-01-01 and 10000-01-01 00:00 UTC, in microseconds from 2000-01-01 */
+	const TimestampTz year1 = INT64CONST(-63082281600000000);
+	const TimestampTz year10000 = INT64CONST(252455616000000000);
+
+	if (t >= year1 && t < year10000)
+		return t % USECS_PER_SEC == 0 ? 25 : 32;
+	return TIMESTAMP_TEXT_MAX;
+}
+
+/*
  * A counted text: pq_sendtext converts to the client encoding, which may
  * change the length, so the count is written after the bytes are.
  */

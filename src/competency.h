@@ -57,6 +57,8 @@ text_form_max_bytes(void)
 }
 
 extern Size json_string_text_bound(const char *s, Size len);
+extern int	float8_text_bound(double x);
+extern int	timestamp_text_bound(TimestampTz t);
 /* the longest time in a text form: "294276-12-31T23:59:59.999999+00:00", or "... BC" */
 #define TIMESTAMP_TEXT_MAX		37
 
@@ -176,6 +178,11 @@ extern const char *evidence_parse(const char *input, const char *p, const char *
 								  MasteryEvidence *e);
 extern void evidence_append_text(StringInfo buf, double score, double out_of, TimestampTz t,
 								 float4 weight, int kind, bool iso_utc);
+extern Size evidence_text_bound(double score, double out_of, TimestampTz t, float4 weight, int kind);
+/* the most evidence_text_bound gives: numbers and time at their longest, a weight, "observation" */
+#define EVIDENCE_TEXT_MAX \
+	(2 * (DOUBLE_SHORTEST_DECIMAL_LEN - 1) + sizeof("/ @ , weight=, kind=observation") - 1 + \
+	 TIMESTAMP_TEXT_MAX + FLOAT_SHORTEST_DECIMAL_LEN - 1)
 extern void evidence_append_json(StringInfo buf, double score, double out_of, TimestampTz t,
 								 float4 weight, int kind);
 struct JsonbContainer;
@@ -244,6 +251,7 @@ extern void method_parse(const char *text, RollupMethod *m);
 extern const RollupMethod *method_intern(const RollupMethod *m);
 extern const char *method_name(int id);
 extern char *method_to_text(const RollupMethod *m);
+extern Size method_text_length(const RollupMethod *m);
 extern void method_send(StringInfo buf, const RollupMethod *m);
 extern void method_recv(StringInfo buf, RollupMethod *m);
 
@@ -331,6 +339,7 @@ extern void ordered_values_after(const RollupMethod *m, const OrderedEvidence *o
 								 double *values, bool *isnull);
 extern const char *stream_parse_text(const char *input, const char *p, EvidenceStream *s);
 extern void stream_append_text(StringInfo out, const EvidenceStream *s);
+extern Size stream_text_bound(const EvidenceStream *s);
 extern void stream_send(StringInfo buf, const EvidenceStream *s);
 extern void stream_recv(StringInfo msg, EvidenceStream *s, const char *type);
 extern char *stream_encode(const EvidenceStream *s, bool ordered, Size prefix, Size *len);

@@ -941,6 +941,8 @@ typedef struct ExpandedProfileState
 	EvidenceLog log;			/* rows of the state's method not yet filed */
 	uint64		method_tag;		/* a profile_method_argument tag of method */
 	SkillDictionary *dict;		/* NULL: rows are filed at once */
+	Size		text_bound;		/* its text form takes at most this (see state_text_bound) */
+	bool		view;			/* a throwaway copy (filed_view): no bound kept */
 	char	   *flat;			/* encoding cached by get_flat_size */
 	RollupMethod method;
 	int32		nskills;
@@ -969,6 +971,35 @@ is_expanded_profile_state(Datum d)
 }
 
 /*
+ * The text form of a state (learner_profile_state_out) is bounded as it
+ * grows, so that a state is refused at the row that would make it too
+ * large to dump or to move between Citus nodes, never later:
+ *   the frame and the method's text           STATE_TEXT_FRAME + method
+ *   per skill: ", " code ": " "[" ... "]"     code as JSON + SKILL_TEXT_FRAME
+ *   per piece of evidence: the piece and "; " evidence_text_bound + 2
+ *   per skill with a method of its own        code as JSON + ", " ": " + method as JSON
+ * Rows in the evidence log count at their longest (LOG_ROW_TEXT_MAX); when
+ * that passes the limit the log is filed and its rows counted as they are.
+ */
+#define STATE_TEXT_FRAME (sizeof("{\"method\": , \"skills\": {}, \"methods\": {}}") - 1)
+#define SKILL_TEXT_FRAME (sizeof(", " ": " "\"[" "]\"") - 1)
+#define LOG_ROW_TEXT_MAX(codelen) (EVIDENCE_TEXT_MAX + 2 + json_code_text_max(codelen) + SKILL_TEXT_FRAME)
+
+/* the most json_string_text_bound gives for a code of len bytes: \u00XX each */
+static inline Size
+json_code_text_max(Size len)
+{
+	return 2 + 7 * len;
+}
+
+static inline Size
+method_text_bound(const RollupMethod *m)
+{
+	/* a method's text has no character JSON escapes */
+	return method_text_length(m) + 2;
+}
+
+/*
  * A new state in cxt: the aggregate's shared context (see
  * aggregate_states_context), or a context of its own for a state read
  * outside the aggregate's lifetime.
@@ -981,6 +1012,7 @@ new_profile_state(MemoryContext cxt, const RollupMethod *method)
 	EOH_init_header(&ps->hdr, &expanded_profile_methods, cxt);
 	ps->method = *method;
 	ps->last = -1;
+	ps->text_bound = STATE_TEXT_FRAME + method_text_bound(method);
 	return ps;
 }
 
@@ -1091,6 +1123,8 @@ state_skill(ExpandedProfileState *ps, const char *code, int len)
 	ps->skills[ps->nskills] = sk;
 	ps->last = ps->nskills;
 	ps->nskills++;
+	if (!ps->view)
+		ps->text_bound += json_string_text_bound(sk->code, len) + SKILL_TEXT_FRAME;
 	MemoryContextSwitchTo(old);
 	return sk;
 }
@@ -1115,6 +1149,10 @@ skill_set_method(ExpandedProfileState *ps, ProfileSkill *sk, const RollupMethod 
 	if (sk->own_method == NULL)
 		sk->own_method = MemoryContextAlloc(ps->hdr.eoh_context, sizeof(RollupMethod));
 	*sk->own_method = *m;
+	/* its entry in "methods" (counted again if the method changes: a bound) */
+	if (!ps->view)
+		ps->text_bound += json_string_text_bound(sk->code, sk->len) + sizeof(", " ": ") - 1 +
+			method_text_bound(m);
 }
 
 /*
@@ -1178,6 +1216,9 @@ skill_add_stream(ExpandedProfileState *ps, ProfileSkill *sk, const EvidenceStrea
 	stream_append_stream(&sk->stream, src);
 	sk->kinds |= stream_kinds(src);
 	MemoryContextSwitchTo(old);
+	/* the skill's frame has the brackets */
+	if (!ps->view)
+		ps->text_bound += stream_text_bound(src) - 2;
 }
 
 /* ---------- the skill dictionary and the evidence log ---------- */
@@ -1328,6 +1369,9 @@ log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMeth
 			return false;
 		ps->method_tag = method_tag;
 	}
+	/* counted at its longest; past the limit, filed and counted as it is */
+	if (unlikely(ps->text_bound + LOG_ROW_TEXT_MAX(len) > text_form_max_bytes()))
+		return false;
 	terms = evidence_terms(e);
 	c = dictionary_code(ps->dict, code, len);
 	ti = log_terms(ps, &terms);
@@ -1339,6 +1383,7 @@ log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMeth
 			return false;
 		log_add_chunk(ps);
 	}
+	ps->text_bound += LOG_ROW_TEXT_MAX(len);
 	entry = ps->log.next++;
 	ps->log.room--;
 	entry->code = c;
@@ -1408,11 +1453,61 @@ replay_log(ExpandedProfileState *into, const EvidenceLog *log, SkillDictionary *
 			}
 			stream_append(&r->skill->stream, e->observed_at, e->score, terms);
 			r->skill->kinds |= 1 << terms->kind;
+			if (!into->view)
+				into->text_bound += evidence_text_bound(e->score, terms->out_of, e->observed_at,
+														terms->weight, terms->kind) + 2;
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
 	MemoryContextSwitchTo(old);
 	pfree(chunks);
+}
+
+/* The bound of a state's text counted afresh, from its skills (its log is empty) */
+static Size
+state_text_bound(const ExpandedProfileState *ps)
+{
+	Size		bound = STATE_TEXT_FRAME + method_text_bound(&ps->method);
+
+	Assert(ps->log.tail == NULL);
+	for (int i = 0; i < ps->nskills; i++)
+	{
+		const ProfileSkill *sk = ps->skills[i];
+
+		bound += json_string_text_bound(sk->code, sk->len) + SKILL_TEXT_FRAME +
+			stream_text_bound(&sk->stream) - 2;
+		if (sk->own_method)
+			bound += json_string_text_bound(sk->code, sk->len) + sizeof(", " ": ") - 1 +
+				method_text_bound(sk->own_method);
+	}
+	return bound;
+}
+
+static void settle_log(ExpandedProfileState *ps);
+
+/*
+ * A state whose text form could pass the limit is refused where it grows
+ * (the row, merge or input that would make it too large): its text is
+ * what Citus moves and what pg_dump writes.  Its log's rows are counted
+ * at their longest, so before refusing they are filed and counted as
+ * they are.
+ */
+static void
+check_state_text(ExpandedProfileState *ps)
+{
+	if (likely(ps->text_bound <= text_form_max_bytes()))
+		return;
+	if (ps->log.tail != NULL)
+		settle_log(ps);
+	else
+		ps->text_bound = state_text_bound(ps);
+	if (ps->text_bound > text_form_max_bytes())
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("learner profile state is too large to be written as text"),
+				 errdetail("Its %d skills and their evidence could take up to %zu bytes as text; a state must stay within %zu bytes so that it can be dumped, restored and moved between Citus nodes.",
+						   ps->nskills, ps->text_bound, text_form_max_bytes()),
+				 errhint("Group by learner, so that each profile holds one learner's evidence, or build profiles from fewer pieces of evidence or with shorter skill codes.")));
 }
 
 /*
@@ -1433,6 +1528,8 @@ settle_log(ExpandedProfileState *ps)
 	if (log.tail == NULL)
 		return;
 	replay_log(ps, &log, d, &ps->method);
+	/* its rows were counted at their longest, then again as filed */
+	ps->text_bound = state_text_bound(ps);
 	for (ProfileLogChunk *c = log.tail, *previous; c != NULL; c = previous)
 	{
 		previous = c->previous;
@@ -1468,6 +1565,7 @@ filed_view(ExpandedProfileState *ps, MemoryContext *cxt)
 	*cxt = AllocSetContextCreate(CurrentMemoryContext, "learner_profile view",
 								 ALLOCSET_DEFAULT_SIZES);
 	view = new_profile_state(*cxt, &ps->method);
+	view->view = true;
 	add_skills(view, ps);
 	return view;
 }
@@ -1809,6 +1907,8 @@ learner_profile_state_in(PG_FUNCTION_ARGS)
 			old = MemoryContextSwitchTo(ps->hdr.eoh_context);
 			end = stream_parse_text(stream_text, stream_text, &sk->stream);
 			MemoryContextSwitchTo(old);
+			/* the stream was empty; the skill's frame has the brackets */
+			ps->text_bound += stream_text_bound(&sk->stream) - 2;
 			while (isspace((unsigned char) *end))
 				end++;
 			if (*end != '\0')
@@ -1848,6 +1948,7 @@ learner_profile_state_in(PG_FUNCTION_ARGS)
 			}
 		}
 	}
+	check_state_text(ps);
 	/* a stored value is flat */
 	{
 		Size		size = expanded_profile_flat_size(&ps->hdr);
@@ -1977,6 +2078,8 @@ learner_profile_state_recv(PG_FUNCTION_ARGS)
 			old = MemoryContextSwitchTo(ps->hdr.eoh_context);
 			stream_recv(msg, &sk->stream, "learner_profile_state");
 			MemoryContextSwitchTo(old);
+			/* the stream was empty; the skill's frame has the brackets */
+			ps->text_bound += stream_text_bound(&sk->stream) - 2;
 			sk->kinds = stream_kinds(&sk->stream);
 			if (has_method)
 				skill_set_method(ps, sk, &own);
@@ -1984,6 +2087,7 @@ learner_profile_state_recv(PG_FUNCTION_ARGS)
 		}
 		pq_getmsgend(msg);
 	}
+	check_state_text(ps);
 	/* a stored value is flat */
 	size = expanded_profile_flat_size(&ps->hdr);
 	flat = palloc(size);
@@ -2133,7 +2237,9 @@ learner_profile_evidence_transfn(PG_FUNCTION_ARGS)
 	stream_append(&sk->stream, e->observed_at, e->score, &terms);
 	MemoryContextSwitchTo(old);
 	sk->kinds |= 1 << e->kind;
+	ps->text_bound += evidence_text_bound(e->score, e->out_of, e->observed_at, e->weight, e->kind) + 2;
 	profile_state_changed(ps);
+	check_state_text(ps);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
 }
 
@@ -2178,6 +2284,7 @@ learner_profile_state_transfn(PG_FUNCTION_ARGS)
 	sk = state_skill(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill));
 	skill_add_stream(ps, sk, &buf, method);
 	profile_state_changed(ps);
+	check_state_text(ps);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
 }
 
@@ -2205,6 +2312,7 @@ learner_profile_combinefn(PG_FUNCTION_ARGS)
 		a = profile_target(fcinfo, &h.method);
 		profile_state_read_into(a, (const char *) flat, VARSIZE(flat));
 		profile_state_changed(a);
+		check_state_text(a);
 		PG_RETURN_DATUM(EOHPGetRWDatum(&a->hdr));
 	}
 	b = (ExpandedProfileState *) DatumGetEOHP(PG_GETARG_DATUM(1));
@@ -2217,6 +2325,7 @@ learner_profile_combinefn(PG_FUNCTION_ARGS)
 		elog(ERROR, "learner_profile state combined with itself");
 	add_skills(a, b);
 	profile_state_changed(a);
+	check_state_text(a);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&a->hdr));
 }
 

@@ -224,6 +224,33 @@ stream_append_text(StringInfo out, const EvidenceStream *s)
 	ordered_release(s, &o);
 }
 
+/*
+ * The length of stream_append_text's text, or more, without writing it:
+ * the brackets and, per piece of evidence, its bound and a separator.
+ */
+Size
+stream_text_bound(const EvidenceStream *s)
+{
+	Size		n = 2;
+
+	for (int i = 0; i < s->nitems; i++)
+	{
+		const EvidenceTerms *t = s->terms ? &s->terms[i] : &s->common;
+
+		n += evidence_text_bound(s->items[i].score, t->out_of, s->items[i].observed_at,
+								 t->weight, t->kind) + 2;
+	}
+	/* items in segments have the common terms (see EvidenceStream) */
+	for (const EvidenceSegment *g = s->segments; g != NULL; g = g->next)
+	{
+		for (int i = 0; i < g->n; i++)
+			n += evidence_text_bound(g->items[i].score, s->common.out_of, g->items[i].observed_at,
+									 s->common.weight, s->common.kind) + 2;
+		CHECK_FOR_INTERRUPTS();
+	}
+	return n;
+}
+
 PG_FUNCTION_INFO_V1(mastery_state_in);
 Datum
 mastery_state_in(PG_FUNCTION_ARGS)

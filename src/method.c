@@ -585,6 +585,27 @@ method_to_text(const RollupMethod *m)
 	return buf.data;
 }
 
+/*
+ * strlen(method_to_text(m)), remembered for the last method asked about:
+ * every new profile state asks for its method's (the bound of its text
+ * form), and a query's states share one.
+ */
+Size
+method_text_length(const RollupMethod *m)
+{
+	static RollupMethod last;
+	static Size last_length = 0;
+	char	   *text;
+
+	if (last_length > 0 && memcmp(&last, m, sizeof(RollupMethod)) == 0)
+		return last_length;
+	text = method_to_text(m);
+	last_length = strlen(text);
+	last = *m;
+	pfree(text);
+	return last_length;
+}
+
 static Datum
 method_datum(const RollupMethod *m)
 {
