@@ -191,6 +191,88 @@ INSERT INTO profile_payload SELECT substring(learner_profile_send('{"abc": {"mas
 -- a negative mastery is not a mastery
 SELECT '{"a": {"mastery": -1, "out_of": 4}}'::learner_profile;
 
+-- Binary formats (test/fixtures/README.md).  Skill codes travel in the
+-- client encoding, numbers field by field in network order: format 2 of a
+-- profile and format 3 of a state, written by hand, read and written back
+-- byte for byte under client_encoding UTF8
+SET client_encoding = 'UTF8';
+\set profile_send2 `sed 's/#.*//' test/fixtures/learner_profile.send2.hex | tr -d ' \n'`
+\set state_send3 `sed 's/#.*//' test/fixtures/learner_profile_state.send3.hex | tr -d ' \n'`
+CREATE TABLE binary_fixtures (p learner_profile, s learner_profile_state);
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES (decode(:'profile_send2', 'hex'));
+\copy profile_payload TO 'results/profile_send2.bin' WITH (FORMAT binary)
+\copy binary_fixtures (p) FROM 'results/profile_send2.bin' WITH (FORMAT binary)
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES (decode(:'state_send3', 'hex'));
+\copy profile_payload TO 'results/state_send3.bin' WITH (FORMAT binary)
+\copy binary_fixtures (s) FROM 'results/state_send3.bin' WITH (FORMAT binary)
+SELECT p FROM binary_fixtures WHERE p IS NOT NULL;
+SELECT s FROM binary_fixtures WHERE s IS NOT NULL;
+SELECT skill, mastery FROM binary_fixtures, profile_entries(learner_profile(s)) ORDER BY skill;
+SELECT learner_profile_send(p) = decode(:'profile_send2', 'hex') AS profile_writes_the_fixture
+FROM binary_fixtures WHERE p IS NOT NULL;
+SELECT learner_profile_state_send(s) = decode(:'state_send3', 'hex') AS state_writes_the_fixture
+FROM binary_fixtures WHERE s IS NOT NULL;
+-- under client_encoding LATIN1 the code "Größe" goes as 5 bytes (47 72 f6 df 65)
+SET client_encoding = 'LATIN1';
+SELECT substring(learner_profile_send(p) FROM 6 FOR 9) AS latin1_code FROM binary_fixtures WHERE p IS NOT NULL;
+SELECT position('\x000000054772f6df65'::bytea IN learner_profile_state_send(s)) > 0 AS latin1_state_code
+FROM binary_fixtures WHERE s IS NOT NULL;
+SET client_encoding = 'UTF8';
+-- no session setting changes the bytes otherwise
+SET extra_float_digits = 3; SET DateStyle = 'SQL, DMY'; SET timezone = 'America/Chicago';
+SELECT learner_profile_send(p) = decode(:'profile_send2', 'hex') AS same_profile_bytes
+FROM binary_fixtures WHERE p IS NOT NULL;
+SELECT learner_profile_state_send(s) = decode(:'state_send3', 'hex') AS same_state_bytes
+FROM binary_fixtures WHERE s IS NOT NULL;
+RESET DateStyle; SET extra_float_digits = 0; SET timezone = 'UTC';
+-- earlier formats still read: a profile in format 1 (codes as the sender's
+-- server encoding had them) and a state in format 2 (its stored bytes, as
+-- x86-64 lays them out), both written by learner_profile_send and
+-- learner_profile_state_send before format 2 and 3
+\set profile_send1 `cat test/fixtures/learner_profile.send1.hex`
+\set state_send2 `cat test/fixtures/learner_profile_state.send2.hex`
+TRUNCATE binary_fixtures;
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES (:'profile_send1');
+\copy profile_payload TO 'results/profile_send1.bin' WITH (FORMAT binary)
+\copy binary_fixtures (p) FROM 'results/profile_send1.bin' WITH (FORMAT binary)
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES (:'state_send2');
+\copy profile_payload TO 'results/state_send2.bin' WITH (FORMAT binary)
+\copy binary_fixtures (s) FROM 'results/state_send2.bin' WITH (FORMAT binary)
+SELECT p FROM binary_fixtures WHERE p IS NOT NULL;
+SELECT s FROM binary_fixtures WHERE s IS NOT NULL;
+-- Errors: format 3 of a state is checked as its text input is (a method
+-- flag that is neither 0 nor 1, a skill count beyond the message, a code
+-- that is not valid UTF8, NaN evidence, a skill twice, an unknown format)
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES (overlay(decode(:'state_send3', 'hex') PLACING '\x07' FROM 78 FOR 1));
+\copy profile_payload TO 'results/state_flag.bin' WITH (FORMAT binary)
+\copy binary_fixtures (s) FROM 'results/state_flag.bin' WITH (FORMAT binary)
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES (overlay(decode(:'state_send3', 'hex') PLACING '\x000f0000' FROM 67 FOR 4));
+\copy profile_payload TO 'results/state_count.bin' WITH (FORMAT binary)
+\copy binary_fixtures (s) FROM 'results/state_count.bin' WITH (FORMAT binary)
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES (overlay(decode(:'state_send3', 'hex') PLACING '\xff' FROM 146 FOR 1));
+\copy profile_payload TO 'results/state_utf8.bin' WITH (FORMAT binary)
+\copy binary_fixtures (s) FROM 'results/state_utf8.bin' WITH (FORMAT binary)
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES (overlay(decode(:'state_send3', 'hex') PLACING '\x7ff8000000000000' FROM 83 FOR 8));
+\copy profile_payload TO 'results/state_nan.bin' WITH (FORMAT binary)
+\copy binary_fixtures (s) FROM 'results/state_nan.bin' WITH (FORMAT binary)
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES (overlay(decode(:'state_send3', 'hex') PLACING '\x00000003616464' FROM 141 FOR 11));
+\copy profile_payload TO 'results/state_twice.bin' WITH (FORMAT binary)
+\copy binary_fixtures (s) FROM 'results/state_twice.bin' WITH (FORMAT binary)
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES (overlay(decode(:'state_send3', 'hex') PLACING '\x04' FROM 1 FOR 1));
+\copy profile_payload TO 'results/state_format.bin' WITH (FORMAT binary)
+\copy binary_fixtures (s) FROM 'results/state_format.bin' WITH (FORMAT binary)
+RESET client_encoding;
+
 -- Wholes computed by profile_rollup say so ("rolled_up"); rolling up again
 -- computes them again rather than keeping them
 SELECT profile_rollup('{"s1": {"mastery": 4, "out_of": 4}, "s3": {"mastery": 1, "out_of": 4}}', g)::text

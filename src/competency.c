@@ -7,11 +7,16 @@
  */
 #include "competency.h"
 
+#include <errno.h>
+
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "common/shortest_dec.h"
 #include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "port/pg_bswap.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
@@ -46,6 +51,136 @@ char *
 exact_float8(double x)
 {
 	return double_to_shortest_decimal(x);
+}
+
+StaticAssertDecl(TEXT_FORM_MAX_BYTES < MaxAllocSize, "a text form fits a palloc'd string");
+
+/*
+ * The limit on text forms: TEXT_FORM_MAX_BYTES, unless the server's
+ * environment sets COMPETENCY_TEXT_FORM_MAX_BYTES lower.  Only the tests
+ * set it (test/text_limits.sh), to reach the limit on every path with
+ * small values; it cannot raise the limit, so no setting makes a value
+ * that cannot be dumped.
+ */
+Size		text_form_limit = TEXT_FORM_MAX_BYTES;
+
+void
+_PG_init(void)
+{
+	const char *env = getenv("COMPETENCY_TEXT_FORM_MAX_BYTES");
+	char	   *end;
+	unsigned long long lower;
+
+	if (env == NULL)
+		return;
+	errno = 0;
+	lower = strtoull(env, &end, 10);
+	if (errno == 0 && end != env && *end == '\0' && lower > 0 && lower < TEXT_FORM_MAX_BYTES)
+		text_form_limit = (Size) lower;
+}
+
+/*
+ * The longest text escape_json writes for s (quotes included), as COPY's
+ * text format then writes it: a backslash counts twice.
+ */
+Size
+json_string_text_bound(const char *s, Size len)
+{
+	Size		n = 2;
+
+	for (Size i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
+			n += 3;				/* \" is \\" in COPY */
+		else if (c < ' ')
+			n += 7;				/* \u00XX */
+		else
+			n += 1;
+	}
+	return n;
+}
+
+/*
+ * The length of append_exact_float8's text, or more: exact for whole
+ * numbers below 1e15, which the shortest form writes as their digits; the
+ * longest form otherwise (17 digits, sign, point and exponent).
+ */
+int
+float8_text_bound(double x)
+{
+	double		a = fabs(x);
+	double		p = 10.0;
+	int			digits = 1;
+
+	if (!(a < 1e15) || a != floor(a))
+		return DOUBLE_SHORTEST_DECIMAL_LEN - 1;
+	while (p <= a)
+	{
+		digits++;
+		p *= 10.0;
+	}
+	return digits + (signbit(x) ? 1 : 0);
+}
+
+/*
+ * The length of a time as the text forms write it (JsonEncodeDateTime in
+ * UTC, "2024-09-05T10:00:00+00:00"), or more: 25 characters for a whole
+ * second in years 1 to 9999, 7 more for a fraction (".123456"), and room
+ * for six-digit years and " BC" otherwise.
+ */
+int
+timestamp_text_bound(TimestampTz t)
+{
+	/* 0001-01-01 and 10000-01-01 00:00 UTC, in microseconds from 2000-01-01 */
+	const TimestampTz year1 = INT64CONST(-63082281600000000);
+	const TimestampTz year10000 = INT64CONST(252455616000000000);
+
+	if (t >= year1 && t < year10000)
+		return t % USECS_PER_SEC == 0 ? 25 : 32;
+	return TIMESTAMP_TEXT_MAX;
+}
+
+/*
+ * A counted text: pq_sendtext converts to the client encoding, which may
+ * change the length, so the count is written after the bytes are.
+ */
+void
+send_counted_text(StringInfo buf, const char *s, int len)
+{
+	int			at = buf->len;
+	uint32		n;
+
+	pq_sendint32(buf, 0);
+	pq_sendtext(buf, s, len);
+	n = pg_hton32((uint32) (buf->len - at - 4));
+	memcpy(buf->data + at, &n, 4);
+}
+
+/*
+ * A counted text, converted to the server encoding (which rejects bytes
+ * invalid in the client encoding, and zero bytes).  max_bytes bounds the
+ * text in the server encoding; a conversion grows text at most
+ * MAX_CONVERSION_GROWTH times, so longer counts are refused before
+ * anything is allocated.  The caller checks the text as text input would.
+ */
+char *
+recv_counted_text(StringInfo msg, int max_bytes, const char *what, const char *type, int *len)
+{
+	int			raw = pq_getmsgint(msg, 4);
+	char	   *text;
+
+	if (raw < 0 || raw > msg->len - msg->cursor || (int64) raw > (int64) max_bytes * MAX_CONVERSION_GROWTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid %s length %d in binary %s", what, raw, type)));
+	text = pq_getmsgtext(msg, raw, len);
+	if (strlen(text) != (size_t) *len)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("a %s in binary %s contains a zero byte", what, type)));
+	return text;
 }
 
 /*

@@ -10,6 +10,7 @@
 
 #include <math.h>
 
+#include "common/shortest_dec.h"
 #include "datatype/timestamp.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
@@ -20,6 +21,17 @@
 #define ROLLUP_MAX_MIN_EVIDENCE 1000000
 /* 30 million: a serialized stream with per-item terms stays under 1 GB */
 #define STREAM_MAX_EVIDENCE		30000000
+
+/*
+ * Every value that can be stored can be dumped.  A value's text form, as
+ * COPY's text format writes it (a backslash doubled), stays within
+ * TEXT_FORM_MAX_BYTES: a row holding it still fits one palloc'd string
+ * (MaxAllocSize, 1 GB - 1) with 73 MB to spare for its other columns, and
+ * Citus, which moves aggregate states as text, can write it.  A value is
+ * refused when it is built, from an upper bound of that length that costs
+ * no rendering (text_form_max_bytes(); see _PG_init in competency.c).
+ */
+#define TEXT_FORM_MAX_BYTES		((Size) 1000000000)
 
 /* ---------- shared helpers (competency.c) ---------- */
 
@@ -34,6 +46,31 @@ extern MemoryContext aggregate_states_context(MemoryContext aggcontext);
 extern void **aggregate_states_shared(MemoryContext aggcontext);
 extern void *grow_array(MemoryContext cxt, void *array, Size *cap, Size need, Size elemsize,
 						Size min_cap, Size max_cap);
+
+extern Size text_form_limit;
+extern void _PG_init(void);
+
+static inline Size
+text_form_max_bytes(void)
+{
+	return text_form_limit;
+}
+
+extern Size json_string_text_bound(const char *s, Size len);
+extern int	float8_text_bound(double x);
+extern int	timestamp_text_bound(TimestampTz t);
+/* the longest time in a text form: "294276-12-31T23:59:59.999999+00:00", or "... BC" */
+#define TIMESTAMP_TEXT_MAX		37
+
+/*
+ * Text inside binary forms (skill codes): its length in the client
+ * encoding, then its bytes converted (pq_sendtext); read back through
+ * pq_getmsgtext into the server encoding, the length checked against the
+ * message first.  Numbers around it go in network order, field by field.
+ */
+extern void send_counted_text(StringInfo buf, const char *s, int len);
+extern char *recv_counted_text(StringInfo msg, int max_bytes, const char *what, const char *type,
+							   int *len);
 
 /*
  * Distinct byte strings (learner identifiers, skill codes), numbered in
@@ -141,6 +178,11 @@ extern const char *evidence_parse(const char *input, const char *p, const char *
 								  MasteryEvidence *e);
 extern void evidence_append_text(StringInfo buf, double score, double out_of, TimestampTz t,
 								 float4 weight, int kind, bool iso_utc);
+extern Size evidence_text_bound(double score, double out_of, TimestampTz t, float4 weight, int kind);
+/* the most evidence_text_bound gives: numbers and time at their longest, a weight, "observation" */
+#define EVIDENCE_TEXT_MAX \
+	(2 * (DOUBLE_SHORTEST_DECIMAL_LEN - 1) + sizeof("/ @ , weight=, kind=observation") - 1 + \
+	 TIMESTAMP_TEXT_MAX + FLOAT_SHORTEST_DECIMAL_LEN - 1)
 extern void evidence_append_json(StringInfo buf, double score, double out_of, TimestampTz t,
 								 float4 weight, int kind);
 struct JsonbContainer;
@@ -209,6 +251,9 @@ extern void method_parse(const char *text, RollupMethod *m);
 extern const RollupMethod *method_intern(const RollupMethod *m);
 extern const char *method_name(int id);
 extern char *method_to_text(const RollupMethod *m);
+extern Size method_text_length(const RollupMethod *m);
+extern void method_send(StringInfo buf, const RollupMethod *m);
+extern void method_recv(StringInfo buf, RollupMethod *m);
 
 /* ---------- evidence streams (evidence_stream.c) ---------- */
 
@@ -294,6 +339,9 @@ extern void ordered_values_after(const RollupMethod *m, const OrderedEvidence *o
 								 double *values, bool *isnull);
 extern const char *stream_parse_text(const char *input, const char *p, EvidenceStream *s);
 extern void stream_append_text(StringInfo out, const EvidenceStream *s);
+extern Size stream_text_bound(const EvidenceStream *s);
+extern void stream_send(StringInfo buf, const EvidenceStream *s);
+extern void stream_recv(StringInfo msg, EvidenceStream *s, const char *type);
 extern char *stream_encode(const EvidenceStream *s, bool ordered, Size prefix, Size *len);
 extern void stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow);
 

@@ -14,6 +14,7 @@
 
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "common/shortest_dec.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
@@ -348,6 +349,22 @@ evidence_append_text(StringInfo buf, double score, double out_of, TimestampTz t,
 	}
 	if (kind != KIND_ASSESSMENT)
 		appendStringInfo(buf, ", kind=%s", evidence_kind_name(kind));
+}
+
+/*
+ * The length of evidence_append_text's ISO form, or more, without writing
+ * it: what the text forms of states are bounded by (TEXT_FORM_MAX_BYTES).
+ */
+Size
+evidence_text_bound(double score, double out_of, TimestampTz t, float4 weight, int kind)
+{
+	Size		n = float8_text_bound(score) + 1 + float8_text_bound(out_of) + 3 + timestamp_text_bound(t);
+
+	if (weight != 1.0f)
+		n += sizeof(", weight=") - 1 + FLOAT_SHORTEST_DECIMAL_LEN - 1;
+	if (kind != KIND_ASSESSMENT)
+		n += sizeof(", kind=") - 1 + strlen(evidence_kind_name(kind));
+	return n;
 }
 
 PG_FUNCTION_INFO_V1(mastery_evidence_out);

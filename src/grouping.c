@@ -1990,10 +1990,23 @@ typedef struct AuditState
 	int			n,
 				capacity;
 	AuditRow   *rows;
+	Size		serialized;		/* bytes its serialized form takes */
 } AuditState;
+
+/* A serialized state: varlena header, format byte, row count */
+#define AUDIT_SERIALIZED_HEADER (VARHDRSZ + 1 + 4)
 
 #define AUDIT_MAX_ROWS 10000000
 #define AUDIT_MAX_CELLS 1000000
+
+static AuditState *
+new_audit_state(MemoryContext cxt)
+{
+	AuditState *st = MemoryContextAllocZero(cxt, sizeof(AuditState));
+
+	st->serialized = AUDIT_SERIALIZED_HEADER;
+	return st;
+}
 
 static AuditState *
 audit_state(FunctionCallInfo fcinfo, MemoryContext *aggcontext)
@@ -2001,17 +2014,34 @@ audit_state(FunctionCallInfo fcinfo, MemoryContext *aggcontext)
 	if (!AggCheckCallContext(fcinfo, aggcontext))
 		elog(ERROR, "group_disproportionality called in non-aggregate context");
 	if (PG_ARGISNULL(0))
-		return MemoryContextAllocZero(*aggcontext, sizeof(AuditState));
+		return new_audit_state(*aggcontext);
 	return (AuditState *) PG_GETARG_POINTER(0);
 }
 
+/*
+ * A row of the audit.  Its serialized form (a group number, a length and
+ * the label per row) is what parallel workers hand the leader as bytea:
+ * the row that would take it past the limit on text forms (well within
+ * what a bytea and a palloc'd buffer hold) is refused, whatever the plan,
+ * so that a query does not fail only when it runs in parallel.
+ */
 static void
 audit_add(AuditState *st, int32 group_no, char *subgroup)
 {
+	Size		bytes = 8 + (subgroup ? strlen(subgroup) : 0);
+
 	if (st->n >= AUDIT_MAX_ROWS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("group_disproportionality audits at most %d learners at once", AUDIT_MAX_ROWS)));
+	if (st->serialized + bytes > text_form_max_bytes())
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("group_disproportionality state is too large"),
+				 errdetail("Its %d rows and their subgroup labels would take more than %zu bytes, more than a parallel worker may pass on.",
+						   st->n + 1, text_form_max_bytes()),
+				 errhint("Audit one section at a time, by a subgroup with short labels (a code rather than a description).")));
+	st->serialized += bytes;
 	if (st->n >= st->capacity)
 	{
 		st->capacity = Max(64, st->capacity * 2);
@@ -2086,7 +2116,7 @@ group_disproportionality_deserializefn(PG_FUNCTION_ARGS)
 {
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	StringInfoData msg;
-	AuditState *st = palloc0(sizeof(AuditState));
+	AuditState *st = new_audit_state(CurrentMemoryContext);
 	int			n;
 
 	if (!AggCheckCallContext(fcinfo, NULL))

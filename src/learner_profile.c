@@ -98,6 +98,37 @@ check_entry_values(const char *code, const ProfileEntry *e)
 }
 
 /*
+ * The text form of a profile (profile_json) takes at most "{}", the codes
+ * as JSON strings (json_string_text_bound), and per entry this many bytes:
+ * its keys and punctuation, three numbers at their longest, a count, a
+ * time and every kind.
+ */
+#define PROFILE_ENTRY_TEXT_MAX \
+	(sizeof(", " ": {\"mastery\": " ", \"out_of\": " ", \"evidence_count\": " \
+			", \"last_observed\": " ", \"trend\": " ", \"kinds\": " ", \"rolled_up\": true}") - 1 + \
+	 3 * (DOUBLE_SHORTEST_DECIMAL_LEN - 1) + 10 + (TIMESTAMP_TEXT_MAX + 2) + \
+	 sizeof("[\"assessment\", \"practice\", \"observation\", \"self\", \"behavior\", \"override\"]") - 1)
+
+static inline Size
+profile_entry_text_bound(const char *code, Size len)
+{
+	return json_string_text_bound(code, len) + PROFILE_ENTRY_TEXT_MAX;
+}
+
+/* A profile whose text could pass the limit is refused before it is built */
+static void
+check_profile_text(Size bound, int nskills)
+{
+	if (bound > text_form_max_bytes())
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("learner profile is too large to be written as text"),
+				 errdetail("Its %d skills could take up to %zu bytes as text; a value must stay within %zu bytes so that it can be dumped and restored.",
+						   nskills, bound, text_form_max_bytes()),
+				 errhint("Build profiles with fewer skills or shorter skill codes: one learner per profile, on the skills of one framework.")));
+}
+
+/*
  * The one builder: entries sorted by code, each checked, codes unique.
  * Specs are sorted in place; the profile is allocated in the current
  * memory context after its size is known to be within limits.
@@ -106,6 +137,7 @@ LearnerProfile *
 profile_build(ProfileSpec *specs, int n)
 {
 	Size		nstrings = 0;
+	Size		text = 2;
 	Size		size;
 	LearnerProfile *p;
 	char	   *strings;
@@ -133,7 +165,11 @@ profile_build(ProfileSpec *specs, int n)
 			specs[i].entry.trend = 0.0;
 		check_entry_values(specs[i].code, &specs[i].entry);
 		nstrings += strlen(specs[i].code) + 1;
+		text += profile_entry_text_bound(specs[i].code, strlen(specs[i].code));
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
+	check_profile_text(text, n);
 	size = offsetof(LearnerProfile, entries) + sizeof(ProfileEntry) * (Size) n + nstrings;
 	if (size > MaxAllocSize)
 		ereport(ERROR,
@@ -509,11 +545,15 @@ learner_profile_from_jsonb(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary: a version byte, the count, then per skill its code (length and
- * bytes), flags, kinds, evidence count, mastery, out_of, trend and
- * last_observed in network order.  recv goes through the builder.
+ * Binary: a version byte, the count, then per skill its code (int32 length
+ * in the client encoding, then the bytes converted to it), flags, kinds,
+ * evidence count, mastery, out_of, trend and last_observed in network
+ * order.  Format 1 (0.2.0) wrote the code's bytes unconverted, so a copy
+ * between databases of different encodings garbled it; it is still read,
+ * its bytes taken as they are.  recv goes through the builder, as text
+ * input does.
  */
-#define PROFILE_SEND_VERSION 1
+#define PROFILE_SEND_VERSION 2
 
 PG_FUNCTION_INFO_V1(learner_profile_send);
 Datum
@@ -529,10 +569,8 @@ learner_profile_send(PG_FUNCTION_ARGS)
 	{
 		const ProfileEntry *e = &p->entries[i];
 		const char *code = profile_code(p, i);
-		int			len = strlen(code);
 
-		pq_sendint32(&buf, len);
-		pq_sendbytes(&buf, code, len);
+		send_counted_text(&buf, code, strlen(code));
 		pq_sendbyte(&buf, e->flags);
 		pq_sendbyte(&buf, e->kinds);
 		pq_sendint32(&buf, e->evidence_count);
@@ -540,8 +578,30 @@ learner_profile_send(PG_FUNCTION_ARGS)
 		pq_sendfloat8(&buf, e->out_of);
 		pq_sendfloat8(&buf, e->trend);
 		pq_sendint64(&buf, e->last_observed);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* A skill code of format 1: the sender's bytes, unconverted */
+static char *
+recv_raw_code(StringInfo msg)
+{
+	int			len = pq_getmsgint(msg, 4);
+	char	   *code;
+
+	if (len <= 0 || len > SKILL_CODE_MAX_LENGTH || len > msg->len - msg->cursor)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid skill code length %d in binary learner_profile", len)));
+	code = pnstrdup(pq_getmsgbytes(msg, len), len);
+	if (strlen(code) != (size_t) len)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("a skill code in binary learner_profile contains a zero byte")));
+	pg_verifymbstr(code, len, false);
+	return code;
 }
 
 PG_FUNCTION_INFO_V1(learner_profile_recv);
@@ -553,33 +613,31 @@ learner_profile_recv(PG_FUNCTION_ARGS)
 	int			n;
 	ProfileSpec *specs;
 
-	if (version != PROFILE_SEND_VERSION)
+	if (version != 1 && version != PROFILE_SEND_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported binary format version %d for learner_profile", version),
-				 errdetail("This version of competency reads format %d.", PROFILE_SEND_VERSION)));
+				 errdetail("This version of competency reads formats 1 and %d.", PROFILE_SEND_VERSION)));
 	n = pq_getmsgint(msg, 4);
-	/* each skill takes at least 43 bytes (a 1-byte code): check the count first */
-	if (n < 0 || n > PROFILE_MAX_SKILLS || (int64) n * 43 > msg->len - msg->cursor)
+	/* each skill takes at least 42 bytes (an empty code): check the count first */
+	if (n < 0 || n > PROFILE_MAX_SKILLS || (int64) n * 42 > msg->len - msg->cursor)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid skill count %d in binary learner_profile", n)));
 	specs = palloc(sizeof(ProfileSpec) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
-		int			len = pq_getmsgint(msg, 4);
 		ProfileEntry *e = &specs[i].entry;
 
-		if (len <= 0 || len > SKILL_CODE_MAX_LENGTH || len > msg->len - msg->cursor)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid skill code length %d in binary learner_profile", len)));
-		specs[i].code = pnstrdup(pq_getmsgbytes(msg, len), len);
-		if (strlen(specs[i].code) != (size_t) len)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("a skill code in binary learner_profile contains a zero byte")));
-		pg_verifymbstr(specs[i].code, len, false);
+		if (version == 1)
+			specs[i].code = recv_raw_code(msg);
+		else
+		{
+			int			len;
+
+			specs[i].code = recv_counted_text(msg, SKILL_CODE_MAX_LENGTH, "skill code",
+											  "learner_profile", &len);
+		}
 		memset(e, 0, sizeof(ProfileEntry));
 		e->flags = pq_getmsgbyte(msg);
 		e->kinds = pq_getmsgbyte(msg);
@@ -883,6 +941,8 @@ typedef struct ExpandedProfileState
 	EvidenceLog log;			/* rows of the state's method not yet filed */
 	uint64		method_tag;		/* a profile_method_argument tag of method */
 	SkillDictionary *dict;		/* NULL: rows are filed at once */
+	Size		text_bound;		/* its text form takes at most this (see state_text_bound) */
+	bool		view;			/* a throwaway copy (filed_view): no bound kept */
 	char	   *flat;			/* encoding cached by get_flat_size */
 	RollupMethod method;
 	int32		nskills;
@@ -911,6 +971,35 @@ is_expanded_profile_state(Datum d)
 }
 
 /*
+ * The text form of a state (learner_profile_state_out) is bounded as it
+ * grows, so that a state is refused at the row that would make it too
+ * large to dump or to move between Citus nodes, never later:
+ *   the frame and the method's text           STATE_TEXT_FRAME + method
+ *   per skill: ", " code ": " "[" ... "]"     code as JSON + SKILL_TEXT_FRAME
+ *   per piece of evidence: the piece and "; " evidence_text_bound + 2
+ *   per skill with a method of its own        code as JSON + ", " ": " + method as JSON
+ * Rows in the evidence log count at their longest (LOG_ROW_TEXT_MAX); when
+ * that passes the limit the log is filed and its rows counted as they are.
+ */
+#define STATE_TEXT_FRAME (sizeof("{\"method\": , \"skills\": {}, \"methods\": {}}") - 1)
+#define SKILL_TEXT_FRAME (sizeof(", " ": " "\"[" "]\"") - 1)
+#define LOG_ROW_TEXT_MAX(codelen) (EVIDENCE_TEXT_MAX + 2 + json_code_text_max(codelen) + SKILL_TEXT_FRAME)
+
+/* the most json_string_text_bound gives for a code of len bytes: \u00XX each */
+static inline Size
+json_code_text_max(Size len)
+{
+	return 2 + 7 * len;
+}
+
+static inline Size
+method_text_bound(const RollupMethod *m)
+{
+	/* a method's text has no character JSON escapes */
+	return method_text_length(m) + 2;
+}
+
+/*
  * A new state in cxt: the aggregate's shared context (see
  * aggregate_states_context), or a context of its own for a state read
  * outside the aggregate's lifetime.
@@ -923,6 +1012,7 @@ new_profile_state(MemoryContext cxt, const RollupMethod *method)
 	EOH_init_header(&ps->hdr, &expanded_profile_methods, cxt);
 	ps->method = *method;
 	ps->last = -1;
+	ps->text_bound = STATE_TEXT_FRAME + method_text_bound(method);
 	return ps;
 }
 
@@ -1033,6 +1123,8 @@ state_skill(ExpandedProfileState *ps, const char *code, int len)
 	ps->skills[ps->nskills] = sk;
 	ps->last = ps->nskills;
 	ps->nskills++;
+	if (!ps->view)
+		ps->text_bound += json_string_text_bound(sk->code, len) + SKILL_TEXT_FRAME;
 	MemoryContextSwitchTo(old);
 	return sk;
 }
@@ -1057,6 +1149,10 @@ skill_set_method(ExpandedProfileState *ps, ProfileSkill *sk, const RollupMethod 
 	if (sk->own_method == NULL)
 		sk->own_method = MemoryContextAlloc(ps->hdr.eoh_context, sizeof(RollupMethod));
 	*sk->own_method = *m;
+	/* its entry in "methods" (counted again if the method changes: a bound) */
+	if (!ps->view)
+		ps->text_bound += json_string_text_bound(sk->code, sk->len) + sizeof(", " ": ") - 1 +
+			method_text_bound(m);
 }
 
 /*
@@ -1120,6 +1216,9 @@ skill_add_stream(ExpandedProfileState *ps, ProfileSkill *sk, const EvidenceStrea
 	stream_append_stream(&sk->stream, src);
 	sk->kinds |= stream_kinds(src);
 	MemoryContextSwitchTo(old);
+	/* the skill's frame has the brackets */
+	if (!ps->view)
+		ps->text_bound += stream_text_bound(src) - 2;
 }
 
 /* ---------- the skill dictionary and the evidence log ---------- */
@@ -1270,6 +1369,9 @@ log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMeth
 			return false;
 		ps->method_tag = method_tag;
 	}
+	/* counted at its longest; past the limit, filed and counted as it is */
+	if (unlikely(ps->text_bound + LOG_ROW_TEXT_MAX(len) > text_form_max_bytes()))
+		return false;
 	terms = evidence_terms(e);
 	c = dictionary_code(ps->dict, code, len);
 	ti = log_terms(ps, &terms);
@@ -1281,6 +1383,7 @@ log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMeth
 			return false;
 		log_add_chunk(ps);
 	}
+	ps->text_bound += LOG_ROW_TEXT_MAX(len);
 	entry = ps->log.next++;
 	ps->log.room--;
 	entry->code = c;
@@ -1350,11 +1453,61 @@ replay_log(ExpandedProfileState *into, const EvidenceLog *log, SkillDictionary *
 			}
 			stream_append(&r->skill->stream, e->observed_at, e->score, terms);
 			r->skill->kinds |= 1 << terms->kind;
+			if (!into->view)
+				into->text_bound += evidence_text_bound(e->score, terms->out_of, e->observed_at,
+														terms->weight, terms->kind) + 2;
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
 	MemoryContextSwitchTo(old);
 	pfree(chunks);
+}
+
+/* The bound of a state's text counted afresh, from its skills (its log is empty) */
+static Size
+state_text_bound(const ExpandedProfileState *ps)
+{
+	Size		bound = STATE_TEXT_FRAME + method_text_bound(&ps->method);
+
+	Assert(ps->log.tail == NULL);
+	for (int i = 0; i < ps->nskills; i++)
+	{
+		const ProfileSkill *sk = ps->skills[i];
+
+		bound += json_string_text_bound(sk->code, sk->len) + SKILL_TEXT_FRAME +
+			stream_text_bound(&sk->stream) - 2;
+		if (sk->own_method)
+			bound += json_string_text_bound(sk->code, sk->len) + sizeof(", " ": ") - 1 +
+				method_text_bound(sk->own_method);
+	}
+	return bound;
+}
+
+static void settle_log(ExpandedProfileState *ps);
+
+/*
+ * A state whose text form could pass the limit is refused where it grows
+ * (the row, merge or input that would make it too large): its text is
+ * what Citus moves and what pg_dump writes.  Its log's rows are counted
+ * at their longest, so before refusing they are filed and counted as
+ * they are.
+ */
+static void
+check_state_text(ExpandedProfileState *ps)
+{
+	if (likely(ps->text_bound <= text_form_max_bytes()))
+		return;
+	if (ps->log.tail != NULL)
+		settle_log(ps);
+	else
+		ps->text_bound = state_text_bound(ps);
+	if (ps->text_bound > text_form_max_bytes())
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("learner profile state is too large to be written as text"),
+				 errdetail("Its %d skills and their evidence could take up to %zu bytes as text; a state must stay within %zu bytes so that it can be dumped, restored and moved between Citus nodes.",
+						   ps->nskills, ps->text_bound, text_form_max_bytes()),
+				 errhint("Group by learner, so that each profile holds one learner's evidence, or build profiles from fewer pieces of evidence or with shorter skill codes.")));
 }
 
 /*
@@ -1375,6 +1528,8 @@ settle_log(ExpandedProfileState *ps)
 	if (log.tail == NULL)
 		return;
 	replay_log(ps, &log, d, &ps->method);
+	/* its rows were counted at their longest, then again as filed */
+	ps->text_bound = state_text_bound(ps);
 	for (ProfileLogChunk *c = log.tail, *previous; c != NULL; c = previous)
 	{
 		previous = c->previous;
@@ -1410,6 +1565,7 @@ filed_view(ExpandedProfileState *ps, MemoryContext *cxt)
 	*cxt = AllocSetContextCreate(CurrentMemoryContext, "learner_profile view",
 								 ALLOCSET_DEFAULT_SIZES);
 	view = new_profile_state(*cxt, &ps->method);
+	view->view = true;
 	add_skills(view, ps);
 	return view;
 }
@@ -1751,6 +1907,8 @@ learner_profile_state_in(PG_FUNCTION_ARGS)
 			old = MemoryContextSwitchTo(ps->hdr.eoh_context);
 			end = stream_parse_text(stream_text, stream_text, &sk->stream);
 			MemoryContextSwitchTo(old);
+			/* the stream was empty; the skill's frame has the brackets */
+			ps->text_bound += stream_text_bound(&sk->stream) - 2;
 			while (isspace((unsigned char) *end))
 				end++;
 			if (*end != '\0')
@@ -1790,6 +1948,7 @@ learner_profile_state_in(PG_FUNCTION_ARGS)
 			}
 		}
 	}
+	check_state_text(ps);
 	/* a stored value is flat */
 	{
 		Size		size = expanded_profile_flat_size(&ps->hdr);
@@ -1801,40 +1960,60 @@ learner_profile_state_in(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary form of a state: a format byte, then its flat bytes (the same
- * checks as every flat state on the way in).
+ * Binary form of a state, format 3: the state's method as mastery_method
+ * sends it (its format byte first), the skill count, then per skill its
+ * code (int32 length in the client encoding, then the bytes converted to
+ * it), a byte 1 followed by the skill's own method when it has one (else
+ * 0), and its evidence as mastery_state sends it (the count, then score,
+ * out_of, observed_at, weight and kind of each piece in evidence order);
+ * numbers in network order.  The method goes as numbers, not as its text,
+ * so that a parameter travels exactly and is checked by the same
+ * validator as a mastery_method's.  recv builds the state as text input
+ * does (every code, method and piece of evidence checked the same way).
+ *
+ * Formats 1 and 2 (0.2.0, and this release before format 3) were a format
+ * byte and the stored bytes as they lie in memory: byte order of the
+ * sender's machine, codes in its server encoding.  They are still read,
+ * through the checks of every stored state.
  */
+#define PROFILE_STATE_SEND_FORMAT 3
+
 PG_FUNCTION_INFO_V1(learner_profile_state_send);
 Datum
 learner_profile_state_send(PG_FUNCTION_ARGS)
 {
-	ExpandedProfileState *ps = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
-	Size		size = expanded_profile_flat_size(&ps->hdr);
-	char	   *flat = palloc(size);
+	MemoryContext view;
+	ExpandedProfileState *ps = filed_view(profile_state_argument(fcinfo, 0, CurrentMemoryContext),
+										  &view);
 	StringInfoData buf;
 
-	expanded_profile_flatten(&ps->hdr, flat, size);
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, PROFILE_STATE_FORMAT);
-	pq_sendbytes(&buf, flat + VARHDRSZ, size - VARHDRSZ);
+	pq_sendbyte(&buf, PROFILE_STATE_SEND_FORMAT);
+	method_send(&buf, &ps->method);
+	pq_sendint32(&buf, ps->nskills);
+	for (int i = 0; i < ps->nskills; i++)
+	{
+		const ProfileSkill *sk = ps->skills[i];
+
+		send_counted_text(&buf, sk->code, sk->len);
+		pq_sendbyte(&buf, sk->own_method != NULL);
+		if (sk->own_method)
+			method_send(&buf, sk->own_method);
+		stream_send(&buf, &sk->stream);
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (view != NULL)
+		MemoryContextDelete(view);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-PG_FUNCTION_INFO_V1(learner_profile_state_recv);
-Datum
-learner_profile_state_recv(PG_FUNCTION_ARGS)
+/* Formats 1 and 2: the sender's stored bytes, checked as every stored state */
+static ExpandedProfileState *
+profile_state_recv_flat(StringInfo msg, int format)
 {
-	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
-	int			format = pq_getmsgbyte(msg);
 	int			len = msg->len - msg->cursor;
 	char	   *flat;
-	ExpandedProfileState *ps;
-	Size		size;
 
-	if (format < 1 || format > PROFILE_STATE_FORMAT)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported binary format version %d for learner_profile_state", format)));
 	flat = palloc(VARHDRSZ + len);
 	SET_VARSIZE(flat, VARHDRSZ + len);
 	memcpy(flat + VARHDRSZ, pq_getmsgbytes(msg, len), len);
@@ -1843,7 +2022,73 @@ learner_profile_state_recv(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("learner_profile_state binary format %d does not match the format of its value", format)));
-	ps = profile_state_read(flat, VARHDRSZ + len, CurrentMemoryContext);
+	return profile_state_read(flat, VARHDRSZ + len, CurrentMemoryContext);
+}
+
+PG_FUNCTION_INFO_V1(learner_profile_state_recv);
+Datum
+learner_profile_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	int			format = pq_getmsgbyte(msg);
+	ExpandedProfileState *ps;
+	RollupMethod m;
+	int			n;
+	char	   *flat;
+	Size		size;
+
+	if (format < 1 || format > PROFILE_STATE_SEND_FORMAT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported binary format version %d for learner_profile_state", format),
+				 errdetail("This version of competency reads formats 1 to %d.", PROFILE_STATE_SEND_FORMAT)));
+	if (format < PROFILE_STATE_SEND_FORMAT)
+		ps = profile_state_recv_flat(msg, format);
+	else
+	{
+		method_recv(msg, &m);
+		n = pq_getmsgint(msg, 4);
+		/* a skill takes at least 9 bytes (code length, method flag, evidence count) */
+		if (n < 0 || n > PROFILE_MAX_SKILLS || (int64) n * 9 > msg->len - msg->cursor)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid skill count %d in binary learner_profile_state", n)));
+		ps = new_profile_state(CurrentMemoryContext, &m);
+		for (int i = 0; i < n; i++)
+		{
+			int			len;
+			char	   *code = recv_counted_text(msg, SKILL_CODE_MAX_LENGTH, "skill code",
+												 "learner_profile_state", &len);
+			ProfileSkill *sk = state_skill(ps, code, len);
+			int			has_method = pq_getmsgbyte(msg);
+			RollupMethod own;
+			MemoryContext old;
+
+			if (sk->stream.n > 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("skill \"%s\" appears twice in a learner_profile_state", code)));
+			if (has_method != 0 && has_method != 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("invalid method flag %d for skill \"%s\" in binary learner_profile_state",
+								has_method, code)));
+			if (has_method)
+				method_recv(msg, &own);
+			old = MemoryContextSwitchTo(ps->hdr.eoh_context);
+			stream_recv(msg, &sk->stream, "learner_profile_state");
+			MemoryContextSwitchTo(old);
+			/* the stream was empty; the skill's frame has the brackets */
+			ps->text_bound += stream_text_bound(&sk->stream) - 2;
+			sk->kinds = stream_kinds(&sk->stream);
+			if (has_method)
+				skill_set_method(ps, sk, &own);
+			CHECK_FOR_INTERRUPTS();
+		}
+		pq_getmsgend(msg);
+	}
+	check_state_text(ps);
+	/* a stored value is flat */
 	size = expanded_profile_flat_size(&ps->hdr);
 	flat = palloc(size);
 	expanded_profile_flatten(&ps->hdr, flat, size);
@@ -1992,7 +2237,9 @@ learner_profile_evidence_transfn(PG_FUNCTION_ARGS)
 	stream_append(&sk->stream, e->observed_at, e->score, &terms);
 	MemoryContextSwitchTo(old);
 	sk->kinds |= 1 << e->kind;
+	ps->text_bound += evidence_text_bound(e->score, e->out_of, e->observed_at, e->weight, e->kind) + 2;
 	profile_state_changed(ps);
+	check_state_text(ps);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
 }
 
@@ -2037,6 +2284,7 @@ learner_profile_state_transfn(PG_FUNCTION_ARGS)
 	sk = state_skill(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill));
 	skill_add_stream(ps, sk, &buf, method);
 	profile_state_changed(ps);
+	check_state_text(ps);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
 }
 
@@ -2064,6 +2312,7 @@ learner_profile_combinefn(PG_FUNCTION_ARGS)
 		a = profile_target(fcinfo, &h.method);
 		profile_state_read_into(a, (const char *) flat, VARSIZE(flat));
 		profile_state_changed(a);
+		check_state_text(a);
 		PG_RETURN_DATUM(EOHPGetRWDatum(&a->hdr));
 	}
 	b = (ExpandedProfileState *) DatumGetEOHP(PG_GETARG_DATUM(1));
@@ -2076,6 +2325,7 @@ learner_profile_combinefn(PG_FUNCTION_ARGS)
 		elog(ERROR, "learner_profile state combined with itself");
 	add_skills(a, b);
 	profile_state_changed(a);
+	check_state_text(a);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&a->hdr));
 }
 
@@ -2093,6 +2343,14 @@ learner_profile_finalfn(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	/* only read: a window aggregate goes on adding to the state */
 	ps = filed_view(profile_state_argument(fcinfo, 0, CurrentMemoryContext), &view);
+	/* the builder's bound, before any skill is rolled up */
+	{
+		Size		text = 2;
+
+		for (int i = 0; i < ps->nskills; i++)
+			text += profile_entry_text_bound(ps->skills[i]->code, ps->skills[i]->len);
+		check_profile_text(text, ps->nskills);
+	}
 	specs = palloc(sizeof(ProfileSpec) * Max(ps->nskills, 1));
 	for (int i = 0; i < ps->nskills; i++)
 	{

@@ -224,6 +224,33 @@ stream_append_text(StringInfo out, const EvidenceStream *s)
 	ordered_release(s, &o);
 }
 
+/*
+ * The length of stream_append_text's text, or more, without writing it:
+ * the brackets and, per piece of evidence, its bound and a separator.
+ */
+Size
+stream_text_bound(const EvidenceStream *s)
+{
+	Size		n = 2;
+
+	for (int i = 0; i < s->nitems; i++)
+	{
+		const EvidenceTerms *t = s->terms ? &s->terms[i] : &s->common;
+
+		n += evidence_text_bound(s->items[i].score, t->out_of, s->items[i].observed_at,
+								 t->weight, t->kind) + 2;
+	}
+	/* items in segments have the common terms (see EvidenceStream) */
+	for (const EvidenceSegment *g = s->segments; g != NULL; g = g->next)
+	{
+		for (int i = 0; i < g->n; i++)
+			n += evidence_text_bound(g->items[i].score, s->common.out_of, g->items[i].observed_at,
+									 s->common.weight, s->common.kind) + 2;
+		CHECK_FOR_INTERRUPTS();
+	}
+	return n;
+}
+
 PG_FUNCTION_INFO_V1(mastery_state_in);
 Datum
 mastery_state_in(PG_FUNCTION_ARGS)
@@ -262,33 +289,48 @@ mastery_state_out(PG_FUNCTION_ARGS)
 /* ---------- binary input and output ---------- */
 
 /*
- * Version byte, count, then every piece of evidence as mastery_evidence
- * sends it (network byte order).  recv checks each with the evidence
- * validator and stores the canonical form.
+ * A stream in binary: the count, then every piece of evidence in evidence
+ * order as mastery_evidence sends it (score, out_of, observed_at, weight,
+ * kind; network byte order).  A mastery_state's form, and each skill's in
+ * a learner_profile_state's.
  */
-PG_FUNCTION_INFO_V1(mastery_state_recv);
-Datum
-mastery_state_recv(PG_FUNCTION_ARGS)
+void
+stream_send(StringInfo buf, const EvidenceStream *s)
 {
-	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(msg);
-	int			n;
-	EvidenceStream s;
-	TimedScore	first[STATE_INLINE_ITEMS];
-	static const EvidenceTerms none = {0};
+	OrderedEvidence o;
 
-	if (version != MASTERY_STATE_SEND_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported binary format version %d for mastery_state", version),
-				 errdetail("This version of competency reads format %d.", MASTERY_STATE_SEND_VERSION)));
-	n = pq_getmsgint(msg, 4);
-	/* each piece takes 29 bytes: check the count against the message first */
+	stream_ordered(s, &o);
+	pq_sendint32(buf, o.n);
+	for (int i = 0; i < o.n; i++)
+	{
+		const EvidenceTerms *t = o.terms ? &o.terms[i] : &o.common;
+
+		pq_sendfloat8(buf, o.items[i].score);
+		pq_sendfloat8(buf, t->out_of);
+		pq_sendint64(buf, o.items[i].observed_at);
+		pq_sendfloat4(buf, t->weight);
+		pq_sendbyte(buf, t->kind);
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	ordered_release(s, &o);
+}
+
+/*
+ * Appends the evidence stream_send wrote to s (initialized by the caller,
+ * grown in the current memory context), each piece checked by the evidence
+ * validator; the count is checked against the message first.
+ */
+void
+stream_recv(StringInfo msg, EvidenceStream *s, const char *type)
+{
+	int			n = pq_getmsgint(msg, 4);
+
+	/* each piece takes 29 bytes */
 	if (n < 0 || n > STREAM_MAX_EVIDENCE || (int64) n * 29 > msg->len - msg->cursor)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid evidence count %d in binary mastery_state", n)));
-	stream_init(&s, &none, first, STATE_INLINE_ITEMS);
+				 errmsg("invalid evidence count %d in binary %s", n, type)));
 	for (int i = 0; i < n; i++)
 	{
 		double		score = pq_getmsgfloat8(msg);
@@ -301,10 +343,30 @@ mastery_state_recv(PG_FUNCTION_ARGS)
 
 		evidence_fill(&e, score, out_of, t, weight, kind);
 		terms = evidence_terms(&e);
-		stream_append(&s, e.observed_at, e.score, &terms);
+		stream_append(s, e.observed_at, e.score, &terms);
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+}
+
+/* Version byte, then the stream; recv stores the canonical form */
+PG_FUNCTION_INFO_V1(mastery_state_recv);
+Datum
+mastery_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	int			version = pq_getmsgbyte(msg);
+	EvidenceStream s;
+	TimedScore	first[STATE_INLINE_ITEMS];
+	static const EvidenceTerms none = {0};
+
+	if (version != MASTERY_STATE_SEND_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported binary format version %d for mastery_state", version),
+				 errdetail("This version of competency reads format %d.", MASTERY_STATE_SEND_VERSION)));
+	stream_init(&s, &none, first, STATE_INLINE_ITEMS);
+	stream_recv(msg, &s, "mastery_state");
 	pq_getmsgend(msg);
 	PG_RETURN_DATUM(state_datum(&s));
 }
@@ -315,23 +377,11 @@ mastery_state_send(PG_FUNCTION_ARGS)
 {
 	EvidenceStream buf;
 	const EvidenceStream *s = state_stream(fcinfo, 0, &buf);
-	OrderedEvidence o;
 	StringInfoData out;
 
-	stream_ordered(s, &o);
 	pq_begintypsend(&out);
 	pq_sendbyte(&out, MASTERY_STATE_SEND_VERSION);
-	pq_sendint32(&out, o.n);
-	for (int i = 0; i < o.n; i++)
-	{
-		const EvidenceTerms *t = o.terms ? &o.terms[i] : &o.common;
-
-		pq_sendfloat8(&out, o.items[i].score);
-		pq_sendfloat8(&out, t->out_of);
-		pq_sendint64(&out, o.items[i].observed_at);
-		pq_sendfloat4(&out, t->weight);
-		pq_sendbyte(&out, t->kind);
-	}
+	stream_send(&out, s);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&out));
 }
 

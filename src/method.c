@@ -585,6 +585,27 @@ method_to_text(const RollupMethod *m)
 	return buf.data;
 }
 
+/*
+ * strlen(method_to_text(m)), remembered for the last method asked about:
+ * every new profile state asks for its method's (the bound of its text
+ * form), and a query's states share one.
+ */
+Size
+method_text_length(const RollupMethod *m)
+{
+	static RollupMethod last;
+	static Size last_length = 0;
+	char	   *text;
+
+	if (last_length > 0 && memcmp(&last, m, sizeof(RollupMethod)) == 0)
+		return last_length;
+	text = method_to_text(m);
+	last_length = strlen(text);
+	last = *m;
+	pfree(text);
+	return last_length;
+}
+
 static Datum
 method_datum(const RollupMethod *m)
 {
@@ -646,12 +667,23 @@ mastery_method_out(PG_FUNCTION_ARGS)
  */
 #define METHOD_SEND_FORMAT 2
 
-PG_FUNCTION_INFO_V1(mastery_method_recv);
-Datum
-mastery_method_recv(PG_FUNCTION_ARGS)
+/* A method in binary, format byte first: mastery_method's form, and each method in a profile state's */
+void
+method_send(StringInfo buf, const RollupMethod *m)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	RollupMethod m;
+	pq_sendbyte(buf, METHOD_SEND_FORMAT);
+	pq_sendint32(buf, m->id);
+	pq_sendint32(buf, m->min_evidence);
+	pq_sendint32(buf, m->round_digits);
+	pq_sendint32(buf, m->scale);
+	for (int i = 0; i < ROLLUP_MAX_PARAMS; i++)
+		pq_sendfloat8(buf, m->params[i]);
+}
+
+/* A method written by method_send (format 1 or 2), checked by the one validator */
+void
+method_recv(StringInfo buf, RollupMethod *m)
+{
 	int			format = pq_getmsgbyte(buf);
 
 	if (format != 1 && format != METHOD_SEND_FORMAT)
@@ -660,15 +692,25 @@ mastery_method_recv(PG_FUNCTION_ARGS)
 				 errmsg("unsupported binary format version %d for mastery_method", format),
 				 errdetail("This version of competency reads formats 1 and %d.",
 						   METHOD_SEND_FORMAT)));
-	memset(&m, 0, sizeof(m));
-	m.id = pq_getmsgint(buf, 4);
-	m.min_evidence = pq_getmsgint(buf, 4);
-	m.round_digits = pq_getmsgint(buf, 4);
-	m.scale = format >= 2 ? pq_getmsgint(buf, 4) : ROLLUP_NO_SCALE;
+	memset(m, 0, sizeof(RollupMethod));
+	m->id = pq_getmsgint(buf, 4);
+	m->min_evidence = pq_getmsgint(buf, 4);
+	m->round_digits = pq_getmsgint(buf, 4);
+	m->scale = format >= 2 ? pq_getmsgint(buf, 4) : ROLLUP_NO_SCALE;
 	for (int i = 0; i < ROLLUP_MAX_PARAMS; i++)
-		m.params[i] = pq_getmsgfloat8(buf) + 0.0;	/* no negative zero */
+		m->params[i] = pq_getmsgfloat8(buf) + 0.0;	/* no negative zero */
+	method_check(m);
+}
+
+PG_FUNCTION_INFO_V1(mastery_method_recv);
+Datum
+mastery_method_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	RollupMethod m;
+
+	method_recv(buf, &m);
 	pq_getmsgend(buf);
-	method_check(&m);
 	PG_RETURN_DATUM(method_datum(&m));
 }
 
@@ -680,13 +722,7 @@ mastery_method_send(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, METHOD_SEND_FORMAT);
-	pq_sendint32(&buf, m->id);
-	pq_sendint32(&buf, m->min_evidence);
-	pq_sendint32(&buf, m->round_digits);
-	pq_sendint32(&buf, m->scale);
-	for (int i = 0; i < ROLLUP_MAX_PARAMS; i++)
-		pq_sendfloat8(&buf, m->params[i]);
+	method_send(&buf, m);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 

@@ -41,6 +41,16 @@ if ! ./test/install_as_owner.sh; then
     status=1
 fi
 
+# Binary copies carry skill codes through the client encoding (UTF8 -> LATIN1)
+if ! ./test/binary_encoding.sh; then
+    status=1
+fi
+
+# Values whose text could pass 10^9 bytes are refused when they are built
+if ! ./test/text_limits.sh; then
+    status=1
+fi
+
 # Scale-out: two shard clusters behind postgres_fdw
 if ! ./test/scale_out/run.sh; then
     status=1
