@@ -51,6 +51,11 @@ if ! ./test/text_limits.sh; then
     status=1
 fi
 
+# Every input path in the server, mutated (test/fuzz/mutation.sql)
+if ! ./test/fuzz/mutation.sh; then
+    status=1
+fi
+
 # Scale-out: two shard clusters behind postgres_fdw
 if ! ./test/scale_out/run.sh; then
     status=1
