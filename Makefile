@@ -71,7 +71,7 @@ test: deps
 	$(MAKE) all WERROR=1
 	./test/install.sh
 	./test/with_cluster.sh ./test/run_tests.sh
-	$(MAKE) fuzz FUZZ_RUNS=20000
+	$(MAKE) fuzz FUZZ_RUNS=20000 FUZZ_INPUT_RUNS=300000
 
 demo: deps
 	$(MAKE) all WERROR=1
@@ -126,6 +126,7 @@ test-soak: deps
 # make fuzz FUZZ_RUNS=-1 FUZZ_SECONDS=600.
 FUZZ_CC      ?= clang-14
 FUZZ_RUNS    ?= 300000
+FUZZ_INPUT_RUNS ?= $(FUZZ_RUNS)
 FUZZ_SECONDS ?= 0
 FUZZ_FLAGS    = -g -O1 -Wno-ignored-attributes -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -Isrc -Itest/fuzz -I$(shell $(PG_CONFIG) --includedir-server)
@@ -138,18 +139,22 @@ test/fuzz/fuzz_stream: src/rollup.c src/evidence_stream.c src/competency.h src/r
 	$(FUZZ_CC) $(FUZZ_FLAGS) src/rollup.c src/evidence_stream.c $(FUZZ_SHIM) \
 		test/fuzz/fuzz_stream.c $(FUZZ_LIBS) -o $@
 
-test/fuzz/fuzz_inputs: src/competency.c src/method.c src/rollup.c src/evidence_stream.c \
-                       src/knowledge_tracing.c src/competency.h src/rollup.h \
-                       $(FUZZ_SHIM) test/fuzz/shim.h test/fuzz/fuzz_inputs.c
-	$(FUZZ_CC) $(FUZZ_FLAGS) src/competency.c src/method.c src/rollup.c src/evidence_stream.c \
-		$(FUZZ_SHIM) test/fuzz/fuzz_inputs.c $(FUZZ_LIBS) -o $@
+# the files whose receive functions it calls, and what they call
+FUZZ_INPUTS_SRC = src/competency.c src/method.c src/rollup.c src/evidence_stream.c src/evidence.c \
+                  src/mastery_state.c src/learner_profile.c src/skill_graph.c src/graph_queries.c \
+                  src/learning_path.c
+
+test/fuzz/fuzz_inputs: $(FUZZ_INPUTS_SRC) src/knowledge_tracing.c src/competency.h src/rollup.h \
+                       src/learner_profile.h src/skill_graph.h $(FUZZ_SHIM) test/fuzz/shim.h test/fuzz/fuzz_inputs.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_INPUTS_SRC) $(FUZZ_SHIM) test/fuzz/fuzz_inputs.c $(FUZZ_LIBS) -o $@
 
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(notdir $(FUZZ_TARGETS)); do \
 		mkdir -p test/fuzz/corpus/$$t; \
 		seeds=; [ -d test/fuzz/seeds/$${t#fuzz_} ] && seeds=test/fuzz/seeds/$${t#fuzz_}; \
-		echo "fuzz: $$t under ASan and UBSan, seed 1, runs $(FUZZ_RUNS), seconds $(FUZZ_SECONDS) (0: no limit)"; \
-		./test/fuzz/$$t -seed=1 -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) \
+		runs=$(FUZZ_RUNS); [ $$t = fuzz_inputs ] && runs=$(FUZZ_INPUT_RUNS); \
+		echo "fuzz: $$t under ASan and UBSan, seed 1, runs $$runs, seconds $(FUZZ_SECONDS) (0: no limit)"; \
+		./test/fuzz/$$t -seed=1 -runs=$$runs -max_total_time=$(FUZZ_SECONDS) \
 			-artifact_prefix=test/fuzz/ test/fuzz/corpus/$$t $$seeds >test/fuzz/$$t.log 2>&1 || \
 			{ tail -n 40 test/fuzz/$$t.log; echo "fuzz: $$t failed; the input is saved in test/fuzz/" >&2; exit 1; }; \
 		echo "fuzz: $$t: $$(tail -n 1 test/fuzz/$$t.log)"; \

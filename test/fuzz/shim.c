@@ -17,7 +17,9 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 
 #include "shim.h"
@@ -144,6 +146,7 @@ fuzz_release_all(void)
 
 sigjmp_buf fuzz_on_error;
 int			fuzz_last_errcode;
+const char *fuzz_last_errmsg;
 static int	current_level;
 
 bool
@@ -151,7 +154,10 @@ errstart(int elevel, const char *domain)
 {
 	current_level = elevel;
 	if (elevel >= ERROR)
+	{
 		fuzz_last_errcode = 0;
+		fuzz_last_errmsg = NULL;
+	}
 	return elevel >= ERROR;
 }
 
@@ -178,12 +184,14 @@ errcode(int sqlerrcode)
 int
 errmsg(const char *fmt,...)
 {
+	fuzz_last_errmsg = fmt;
 	return 0;
 }
 
 int
 errmsg_internal(const char *fmt,...)
 {
+	fuzz_last_errmsg = fmt;
 	return 0;
 }
 
@@ -414,14 +422,21 @@ pq_getmsgfloat8(StringInfo msg)
 	return swap.f;
 }
 
-/* no encoding conversion outside a server: the bytes as they came */
+/*
+ * Client and server both UTF8 outside a server: no conversion, but the
+ * bytes checked, as pg_client_to_server checks them
+ */
 char *
 pq_getmsgtext(StringInfo msg, int rawbytes, int *nbytes)
 {
 	const char *p = pq_getmsgbytes(msg, rawbytes);
+	char	   *text = palloc(rawbytes + 1);
 
+	memcpy(text, p, rawbytes);
+	text[rawbytes] = '\0';
+	pg_verifymbstr(text, rawbytes, false);
 	*nbytes = rawbytes;
-	return pnstrdup(p, rawbytes);
+	return text;
 }
 
 void
@@ -433,11 +448,204 @@ pq_getmsgend(StringInfo msg)
 				 errmsg("invalid message format")));
 }
 
-/* what the receive functions return is never compressed or external */
+/* what the receive and send functions return is never compressed or external */
 struct varlena *
 pg_detoast_datum(struct varlena *datum)
 {
 	if (VARATT_IS_EXTENDED(datum))
 		abort();
 	return datum;
+}
+
+struct varlena *
+pg_detoast_datum_packed(struct varlena *datum)
+{
+	if (VARATT_IS_EXTERNAL(datum) || VARATT_IS_COMPRESSED(datum))
+		abort();
+	return datum;
+}
+
+/*
+ * ---------- binary messages, as libpq/pqformat.c writes them ----------
+ * (the inline pq_sendint* of pqformat.h write into the buffer directly)
+ */
+
+void
+pq_begintypsend(StringInfo buf)
+{
+	initStringInfo(buf);
+	appendBinaryStringInfo(buf, "\0\0\0\0", 4);
+}
+
+bytea *
+pq_endtypsend(StringInfo buf)
+{
+	bytea	   *result = (bytea *) buf->data;
+
+	SET_VARSIZE(result, buf->len);
+	return result;
+}
+
+void
+pq_sendbytes(StringInfo buf, const char *data, int datalen)
+{
+	appendBinaryStringInfo(buf, data, datalen);
+}
+
+/* no encoding conversion outside a server: the bytes as they are */
+void
+pq_sendtext(StringInfo buf, const char *str, int slen)
+{
+	appendBinaryStringInfo(buf, str, slen);
+}
+
+void
+pq_sendfloat4(StringInfo buf, float4 f)
+{
+	union
+	{
+		float4		f;
+		uint32		i;
+	}			swap;
+
+	swap.f = f;
+	pq_sendint32(buf, swap.i);
+}
+
+void
+pq_sendfloat8(StringInfo buf, float8 f)
+{
+	union
+	{
+		float8		f;
+		int64		i;
+	}			swap;
+
+	swap.f = f;
+	pq_sendint64(buf, swap.i);
+}
+
+/*
+ * ---------- memory contexts ----------
+ * One pool for everything: every chunk is its own malloc (see palloc), all
+ * of them freed after each input.  A context is a token.
+ */
+
+MemoryContext CurrentMemoryContext;
+MemoryContext TopMemoryContext;
+
+MemoryContext
+AllocSetContextCreateInternal(MemoryContext parent, const char *name,
+							  Size minContextSize, Size initBlockSize, Size maxBlockSize)
+{
+	return (MemoryContext) palloc0(sizeof(MemoryContextData));
+}
+
+void *
+MemoryContextAlloc(MemoryContext context, Size size)
+{
+	return palloc(size);
+}
+
+void *
+MemoryContextAllocZero(MemoryContext context, Size size)
+{
+	return palloc0(size);
+}
+
+void *
+MemoryContextAllocHuge(MemoryContext context, Size size)
+{
+	return palloc(size);
+}
+
+void *
+MemoryContextAllocExtended(MemoryContext context, Size size, int flags)
+{
+	return palloc_extended(size, flags);
+}
+
+void
+MemoryContextDelete(MemoryContext context)
+{
+}
+
+void
+MemoryContextReset(MemoryContext context)
+{
+}
+
+void
+MemoryContextRegisterResetCallback(MemoryContext context, MemoryContextCallback *cb)
+{
+}
+
+/* ---------- expanded objects: the header as utils/adt/expandeddatum.c sets it ---------- */
+
+void
+EOH_init_header(ExpandedObjectHeader *eohptr, const ExpandedObjectMethods *methods,
+				MemoryContext obj_context)
+{
+	varattrib_1b_e *ptr;
+
+	eohptr->vl_len_ = EOH_HEADER_MAGIC;
+	eohptr->eoh_methods = methods;
+	eohptr->eoh_context = obj_context;
+	ptr = (varattrib_1b_e *) eohptr->eoh_rw_ptr;
+	SET_VARTAG_EXTERNAL(ptr, VARTAG_EXPANDED_RW);
+	memcpy(VARDATA_EXTERNAL(ptr), &eohptr, sizeof(eohptr));
+	ptr = (varattrib_1b_e *) eohptr->eoh_ro_ptr;
+	SET_VARTAG_EXTERNAL(ptr, VARTAG_EXPANDED_RO);
+	memcpy(VARDATA_EXTERNAL(ptr), &eohptr, sizeof(eohptr));
+}
+
+/* ---------- the server's encoding: UTF8, checked as pg_verifymbstr does ---------- */
+
+bool
+pg_verifymbstr(const char *mbstr, int len, bool noError)
+{
+	const unsigned char *s = (const unsigned char *) mbstr;
+	int			i = 0;
+
+	while (i < len)
+	{
+		int			n = s[i] < 0x80 ? 1 : (s[i] & 0xE0) == 0xC0 ? 2 : (s[i] & 0xF0) == 0xE0 ? 3 :
+			(s[i] & 0xF8) == 0xF0 ? 4 : 0;
+		bool		ok = n > 0 && s[i] != 0 && i + n <= len && !(n == 2 && s[i] < 0xC2);
+
+		for (int k = 1; ok && k < n; k++)
+			ok = (s[i + k] & 0xC0) == 0x80;
+		if (!ok)
+		{
+			if (noError)
+				return false;
+			ereport(ERROR,
+					(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+					 errmsg("invalid byte sequence for encoding \"UTF8\"")));
+		}
+		i += n;
+	}
+	return true;
+}
+
+/* numbers in error messages */
+char *
+float8out_internal(double num)
+{
+	return psprintf("%.17g", num);
+}
+
+/* a SQLSTATE as its five characters, as utils/error/elog.c unpacks it */
+char *
+unpack_sql_state(int sql_state)
+{
+	static char buf[12];
+
+	for (int i = 0; i < 5; i++)
+	{
+		buf[i] = PGUNSIXBIT(sql_state);
+		sql_state >>= 6;
+	}
+	buf[5] = '\0';
+	return buf;
 }

@@ -6,6 +6,7 @@
 
 extern sigjmp_buf fuzz_on_error;
 extern int	fuzz_last_errcode;	/* of the last ereport: 0 when it set none */
+extern const char *fuzz_last_errmsg;	/* its errmsg format string */
 extern void fuzz_release_all(void);
 
 #endif
