@@ -32,7 +32,7 @@
 #define PATH_EXACT_UNLOCKS 8192
 
 /* A picture draws every effective prerequisite of each path skill: at most this many */
-#define PATH_DOT_MAX_EDGES 5000000
+#define PATH_DOT_MAX_EDGES 1000000
 
 /*
  * The effective prerequisites as a graph of the leaves and of virtual nodes

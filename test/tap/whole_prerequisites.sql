@@ -7,7 +7,7 @@
 -- respects every pair, and a framework whose pairs loop is an error; then
 -- frameworks of 2,000 parts whose pairs number 4 million.
 BEGIN;
-SELECT plan(14);
+SELECT plan(15);
 SELECT setseed(0.42);
 
 -- 400 frameworks of 6 to 30 skills at positions 0..n-1: a skill becomes
@@ -164,5 +164,9 @@ SELECT results_eq(
 	'of 2,000 parts: the path to T and s.7 is the 1,000 parts not mastered, then T''s parts and s.7');
 SELECT is((SELECT count(*) FROM big, big_learner, learning_path(g, p, 's.7', 3) x WHERE x.skill LIKE 'w.%' AND x.ready),
           1000::bigint, 'of 2,000 parts: a part whose own prerequisite is mastered is ready');
+-- a picture names each pair: a million edges at most
+SELECT throws_ok($$SELECT learning_path_to_dot(g, '{}', ARRAY(SELECT 's.' || i FROM generate_series(1, 500) i), 3) FROM big$$,
+                 '54000', 'learning path picture would draw more than 1000000 prerequisite edges',
+                 'of 2,000 parts: a picture of 500 skills that each need them all is refused');
 SELECT * FROM finish();
 ROLLBACK;
