@@ -7,7 +7,7 @@ EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" competency.con
 MODULE_big  = competency
 OBJS        = src/competency.o src/evidence.o src/method.o src/rollup.o src/evidence_stream.o \
               src/mastery_state.o src/skill_graph.o src/case_import.o src/graph_queries.o \
-              src/mastery_agg.o src/proficiency.o src/learner_profile.o src/learning_path.o \
+              src/mastery_agg.o src/proficiency.o src/learner_profile.o src/leaf_graph.o src/learning_path.o \
               src/grouping.o src/knowledge_tracing.o
 # One full install script (the current version) and the upgrade scripts.  The
 # full scripts of released versions live in test/released/: the upgrade and
@@ -49,7 +49,7 @@ all install installcheck:
 endif
 
 # PGXS does not track headers: every object depends on the shared ones
-$(OBJS): src/competency.h src/rollup.h src/skill_graph.h src/learner_profile.h
+$(OBJS): src/competency.h src/rollup.h src/skill_graph.h src/learner_profile.h src/leaf_graph.h
 
 competency--$(EXTVERSION).sql: src/competency.sql
 	cp $< $@

@@ -25,6 +25,7 @@ psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -v rows="$rows" -f bench/mastery.s
 psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -v rows="$rows" -f bench/states.sql | tee "$out/states.md"
 psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -f bench/graphs.sql | tee "$out/graphs.md"
 psql -X -q -v ON_ERROR_STOP=1 -f bench/large_inputs.sql | tee "$out/large_inputs.md"
+psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -f bench/whole_prerequisites.sql | tee "$out/whole_prerequisites.md"
 psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -v rows="$rows" -f bench/profiles.sql | tee "$out/profiles.md"
 psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -f bench/grouping.sql | tee "$out/grouping.md"
 psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -f bench/knowledge_tracing.sql | tee "$out/knowledge_tracing.md"

@@ -90,3 +90,41 @@ SELECT p.* FROM cluster_graph,
 -- thresholds from 0 up, on the profile's scale; at least one target
 SELECT * FROM arithmetic_graph, ready_skills(g, '{}', -1);
 SELECT * FROM arithmetic_graph, learning_path(g, '{}', '{}'::text[], 3);
+
+-- Prerequisites of wholes, read as those of their parts.  A leaf never
+-- waits for itself: a standard that is a prerequisite of its own cluster
+-- comes before the other standards of the cluster.
+CREATE TABLE own_cluster AS
+SELECT skill_graph_agg(s, t, r) AS g FROM (VALUES
+	('a', 'U', 'part_of'), ('b', 'U', 'part_of'), ('c', 'U', 'part_of'),
+	('a', 'U', 'prerequisite')) v(s, t, r);
+SELECT ready_skills(g, '{}', 3) FROM own_cluster;
+SELECT p.* FROM own_cluster, learning_path(g, '{}', 'U', 3) p;
+-- a standard under both ends of a prerequisite between clusters (x is in P
+-- and in U, P is a prerequisite of U): x waits for the rest of P, the rest
+-- of U waits for all of P
+CREATE TABLE shared_standard AS
+SELECT skill_graph_agg(s, t, r) AS g FROM (VALUES
+	('a', 'P', 'part_of'), ('x', 'P', 'part_of'), ('x', 'U', 'part_of'), ('b', 'U', 'part_of'),
+	('P', 'U', 'prerequisite')) v(s, t, r);
+SELECT ready_skills(g, '{}', 3) FROM shared_standard;
+SELECT ready_skills(g, learner('{"a": {"mastery": 4, "out_of": 4}}'), 3) FROM shared_standard;
+SELECT p.* FROM shared_standard, learning_path(g, '{}', 'U', 3) p;
+SELECT learning_path_to_dot(g, learner('{"a": {"mastery": 4, "out_of": 4}}'), 'U', 3) FROM shared_standard;
+SELECT skill_graph_to_dot(g, learner('{"a": {"mastery": 4, "out_of": 4}}'), 3) FROM shared_standard;
+-- a cluster that is a prerequisite of the domain above it: its one standard
+-- first, then the domain's other standard
+CREATE TABLE cluster_before_domain AS
+SELECT skill_graph_agg(s, t, r) AS g FROM (VALUES
+	('c1', 'C', 'part_of'), ('C', 'D', 'part_of'), ('d1', 'D', 'part_of'),
+	('C', 'D', 'prerequisite')) v(s, t, r);
+SELECT p.* FROM cluster_before_domain, learning_path(g, '{}', 'D', 3) p;
+-- Two standards under both ends wait for each other: an error naming the loop
+SELECT ready_skills(skill_graph_agg(s, t, r), '{}', 3) FROM (VALUES
+	('a', 'P', 'part_of'), ('x', 'P', 'part_of'), ('y', 'P', 'part_of'),
+	('x', 'U', 'part_of'), ('y', 'U', 'part_of'), ('b', 'U', 'part_of'),
+	('P', 'U', 'prerequisite')) v(s, t, r);
+-- X before the cluster A, and a standard of A before X
+SELECT learning_path(skill_graph_agg(s, t, r), '{}', 'A', 3) FROM (VALUES
+	('a1', 'A', 'part_of'), ('a2', 'A', 'part_of'), ('X', 'A', 'prerequisite'),
+	('a2', 'X', 'prerequisite'), ('w', 'a1', 'prerequisite')) v(s, t, r);

@@ -10,12 +10,13 @@
  * every leaf of the prerequisite comes before every leaf of the skill, and
  * the prerequisites of a whole are prerequisites of each of its leaves.
  * These effective prerequisites are derived once per graph and cached with
- * it; per learner, a call maps the profile onto the graph (a binary search
- * per profile entry) and walks arrays it reuses, so 10^5 learners cost
- * 10^5 walks and no allocation that grows with the graph.
+ * it, in space linear in the graph (leaf_graph.c); per learner, a call
+ * maps the profile onto the graph (a binary search per profile entry) and
+ * walks arrays it reuses, so 10^5 learners cost 10^5 walks and no
+ * allocation that grows with the graph.
  */
+#include "leaf_graph.h"
 #include "learner_profile.h"
-#include "skill_graph.h"
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
@@ -30,285 +31,27 @@
 /* Above this many skills on a path, "what it unlocks" counts direct dependents */
 #define PATH_EXACT_UNLOCKS 8192
 
-typedef struct LeafGraph
-{
-	int			n;				/* skills of the graph */
-	bool	   *is_leaf;
-	int32	   *requires_start;	/* effective prerequisites of each leaf */
-	int32	   *requires;
-	int32	   *enables_start;	/* and the reverse */
-	int32	   *enables;
-	int32		nleaves;
-	int32	   *leaf_topo;		/* the leaves in the graph's topological order */
+/* A picture draws every effective prerequisite of each path skill: at most this many */
+#define PATH_DOT_MAX_EDGES 1000000
 
-	/* per call: the profile on the graph; value[v] is valid when seen[v] == stamp */
-	uint32	   *seen;
-	uint32		stamp;
-	uint32	   *covered;		/* == stamp: a whole above it is mastered */
-	double	   *value;			/* mastery, or NaN without one */
-	double	   *share;			/* mastery / out_of, or -1 */
-	/* per call: the path */
-	uint32	   *on_path;		/* == path_stamp when on the path */
-	uint32		path_stamp;
-	int32	   *path;			/* the path's skills, then their order */
-	int32	   *indegree;
-	int32	   *unlocks;
-	int32	   *heap;
-	int32	   *slot;			/* position of a skill in path[], or -1 */
-	uint64	   *bits;			/* unlocks, exactly: one bitset per path skill */
-	Size		bits_words;
-} LeafGraph;
-
-/* ---------- effective prerequisites, once per cached graph ---------- */
-
+/* The path's scratch, on the first path of the graph */
 static void
-rank_heap_push(int32 *heap, int *n, const int32 *rank, int32 v)
+path_scratch(GraphView *g, LeafGraph *lg)
 {
-	int			i = (*n)++;
-
-	while (i > 0 && rank[v] < rank[heap[(i - 1) / 2]])
-	{
-		heap[i] = heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	heap[i] = v;
-}
-
-static int32
-rank_heap_pop(int32 *heap, int *n, const int32 *rank)
-{
-	int32		top = heap[0];
-	int32		last = heap[--(*n)];
-	int			i = 0;
-
-	for (;;)
-	{
-		int			c = 2 * i + 1;
-
-		if (c >= *n)
-			break;
-		if (c + 1 < *n && rank[heap[c + 1]] < rank[heap[c]])
-			c++;
-		if (rank[heap[c]] >= rank[last])
-			break;
-		heap[i] = heap[c];
-		i = c;
-	}
-	if (*n > 0)
-		heap[i] = last;
-	return top;
-}
-
-/*
- * The leaves in an order that respects every effective prerequisite (Kahn,
- * ties by the framework's own order).  Reading a whole's prerequisites as
- * its leaves' can close a loop the framework itself does not have (X before
- * the cluster A, and a standard of A before X): that is an error naming it.
- */
-static void
-leaf_order(GraphView *g, LeafGraph *lg, int32 *indegree)
-{
-	int32	   *heap = palloc(sizeof(int32) * Max(g->n, 1));
-	int			nheap = 0;
-	int			nleaves = 0;
-
-	for (int v = 0; v < g->n; v++)
-	{
-		if (!lg->is_leaf[v])
-			continue;
-		nleaves++;
-		indegree[v] = lg->requires_start[v + 1] - lg->requires_start[v];
-		if (indegree[v] == 0)
-			rank_heap_push(heap, &nheap, g->rank, v);
-	}
-	lg->nleaves = 0;
-	while (nheap > 0)
-	{
-		int32		u = rank_heap_pop(heap, &nheap, g->rank);
-
-		lg->leaf_topo[lg->nleaves++] = u;
-		for (int k = lg->enables_start[u]; k < lg->enables_start[u + 1]; k++)
-			if (--indegree[lg->enables[k]] == 0)
-				rank_heap_push(heap, &nheap, g->rank, lg->enables[k]);
-		if ((lg->nleaves & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	if (lg->nleaves < nleaves)
-	{
-		StringInfoData loop;
-		int32	   *step = palloc(sizeof(int32) * g->n);
-		int32		v = -1;
-
-		/*
-		 * Every leaf still waiting waits for another one that is: walking
-		 * back from any of them must come round; name that loop only.
-		 */
-		for (int i = 0; i < g->n && v < 0; i++)
-			if (lg->is_leaf[g->topo[i]] && indegree[g->topo[i]] > 0)
-				v = g->topo[i];
-		for (int i = 0; i < g->n; i++)
-			step[i] = -1;
-		while (step[v] < 0)
-		{
-			int32		next = -1;
-
-			for (int k = lg->requires_start[v]; k < lg->requires_start[v + 1] && next < 0; k++)
-				if (indegree[lg->requires[k]] > 0)
-					next = lg->requires[k];
-			step[v] = next;
-			v = next;
-		}
-		initStringInfo(&loop);
-		for (int32 u = v;;)
-		{
-			appendStringInfo(&loop, "\"%s\" waits for \"%s\"", skill_code(g, u), skill_code(g, step[u]));
-			u = step[u];
-			if (u == v)
-				break;
-			appendStringInfoString(&loop, ", ");
-		}
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the prerequisites of the skill graph form a loop between its standards"),
-				 errdetail("A prerequisite of a whole applies to each of its parts, and then %s.",
-						   loop.data),
-				 errhint("Attach the prerequisite to the standards that need it rather than to the whole.")));
-	}
-	pfree(heap);
-}
-
-static LeafGraph *
-leaf_graph(GraphView *g)
-{
-	LeafGraph  *lg;
 	MemoryContext old;
-	int32	   *count;
-	uint32	   *mark;
-	uint32		stamp = 0;
-	int32	   *ups;
-	int64		nedges = 0;
 
-	if (g->leaves != NULL)
-		return g->leaves;
+	if (lg->on_path != NULL)
+		return;
 	old = MemoryContextSwitchTo(g->cxt);
-	lg = palloc0(sizeof(LeafGraph));
-	lg->n = g->n;
-	lg->is_leaf = palloc(sizeof(bool) * Max(g->n, 1));
-	for (int v = 0; v < g->n; v++)
-		lg->is_leaf[v] = g->parts_start[v] == g->parts_start[v + 1];
-	lg->leaf_topo = palloc(sizeof(int32) * Max(g->n, 1));
-
-	/*
-	 * For each leaf: itself and its wholes, their direct prerequisites, and
-	 * the leaves under those.
-	 */
-	mark = palloc0(sizeof(uint32) * Max(g->n, 1));
-	ups = palloc(sizeof(int32) * (g->n + 1));
-	count = palloc0(sizeof(int32) * (g->n + 1));
-	lg->requires_start = palloc0(sizeof(int32) * (g->n + 1));
-	/* two passes: count, then fill */
-	for (int pass = 0; pass < 2; pass++)
-	{
-		for (int v = 0; v < g->n; v++)
-		{
-			int			nup;
-
-			if (!lg->is_leaf[v])
-				continue;
-			stamp++;
-			mark[v] = stamp;	/* never its own prerequisite */
-			/* graph_reach reuses g->found: keep the wholes aside */
-			nup = graph_reach(g, v, g->wholes_start, g->wholes, true);
-			memcpy(ups, g->found, sizeof(int32) * nup);
-			ups[nup++] = v;
-			for (int a = 0; a < nup; a++)
-			{
-				int32		u = ups[a];
-
-				for (int k = g->requires_start[u]; k < g->requires_start[u + 1]; k++)
-				{
-					int32		p = g->requires[k];
-					int			nbelow;
-
-					if (lg->is_leaf[p])
-					{
-						if (mark[p] != stamp)
-						{
-							mark[p] = stamp;
-							if (pass == 1)
-								lg->requires[lg->requires_start[v] + count[v]] = p;
-							count[v]++;
-						}
-						continue;
-					}
-					nbelow = graph_reach(g, p, g->parts_start, g->parts, true);
-					for (int b = 0; b < nbelow; b++)
-					{
-						int32		q = g->found[b];
-
-						if (lg->is_leaf[q] && mark[q] != stamp)
-						{
-							mark[q] = stamp;
-							if (pass == 1)
-								lg->requires[lg->requires_start[v] + count[v]] = q;
-							count[v]++;
-						}
-					}
-				}
-			}
-			if ((v & 255) == 0)
-				CHECK_FOR_INTERRUPTS();
-		}
-		if (pass == 0)
-		{
-			for (int v = 0; v < g->n; v++)
-			{
-				lg->requires_start[v + 1] = lg->requires_start[v] + count[v];
-				nedges += count[v];
-				if (nedges > PG_INT32_MAX / 2)
-					ereport(ERROR,
-							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-							 errmsg("the skill graph has too many prerequisites between its leaves")));
-			}
-			lg->requires = palloc_extended(sizeof(int32) * Max(nedges, 1), MCXT_ALLOC_HUGE);
-			memset(count, 0, sizeof(int32) * (g->n + 1));
-		}
-	}
-	/* the reverse lists */
-	lg->enables_start = palloc0(sizeof(int32) * (g->n + 1));
-	lg->enables = palloc_extended(sizeof(int32) * Max(nedges, 1), MCXT_ALLOC_HUGE);
-	memset(count, 0, sizeof(int32) * (g->n + 1));
-	for (int v = 0; v < g->n; v++)
-		for (int k = lg->requires_start[v]; k < lg->requires_start[v + 1]; k++)
-			lg->enables_start[lg->requires[k] + 1]++;
-	for (int v = 0; v < g->n; v++)
-		lg->enables_start[v + 1] += lg->enables_start[v];
-	for (int v = 0; v < g->n; v++)
-		for (int k = lg->requires_start[v]; k < lg->requires_start[v + 1]; k++)
-		{
-			int32		p = lg->requires[k];
-
-			lg->enables[lg->enables_start[p] + count[p]++] = v;
-		}
-	pfree(mark);
-	pfree(ups);
-	leaf_order(g, lg, count);
-	pfree(count);
-
-	/* scratch for the calls */
-	lg->seen = palloc0(sizeof(uint32) * Max(g->n, 1));
-	lg->covered = palloc0(sizeof(uint32) * Max(g->n, 1));
-	lg->value = palloc(sizeof(double) * Max(g->n, 1));
-	lg->share = palloc(sizeof(double) * Max(g->n, 1));
-	lg->on_path = palloc0(sizeof(uint32) * Max(g->n, 1));
+	lg->on_path = palloc0(sizeof(uint32) * Max(lg->nnodes, 1));
 	lg->path = palloc(sizeof(int32) * Max(g->n, 1));
-	lg->indegree = palloc(sizeof(int32) * Max(g->n, 1));
+	lg->reached = palloc(sizeof(int32) * Max(lg->nnodes, 1));
+	lg->indegree = palloc(sizeof(int32) * Max(lg->nnodes, 1));
 	lg->unlocks = palloc(sizeof(int32) * Max(g->n, 1));
 	lg->heap = palloc(sizeof(int32) * Max(g->n, 1));
-	lg->slot = palloc(sizeof(int32) * Max(g->n, 1));
-	g->leaves = lg;
+	lg->slot = palloc(sizeof(int32) * Max(lg->nnodes, 1));
+	lg->visit = palloc0(sizeof(uint32) * Max(lg->nnodes, 1));
 	MemoryContextSwitchTo(old);
-	return lg;
 }
 
 /* ---------- one learner on the graph ---------- */
@@ -366,6 +109,7 @@ place_profile(LeafGraph *lg, GraphView *g, const LearnerProfile *p, double thres
 	{
 		memset(lg->seen, 0, sizeof(uint32) * Max(lg->n, 1));
 		memset(lg->covered, 0, sizeof(uint32) * Max(lg->n, 1));
+		memset(lg->known, 0, sizeof(uint32) * Max(lg->nnodes, 1));
 		lg->stamp = 1;
 	}
 	for (int i = 0; i < p->nentries; i++)
@@ -398,12 +142,70 @@ is_mastered(const LeafGraph *lg, int v, double threshold)
 		lg->covered[v] == lg->stamp;
 }
 
-static inline bool
-is_ready(const LeafGraph *lg, int v, double threshold)
+/*
+ * Whether every leaf that reaches virtual node x through virtual nodes
+ * alone is mastered, for the profile placed: a walk back from x, each
+ * virtual node settled once per profile.  The first leaf not mastered
+ * settles every node on the walk's stack, all of which wait for it.
+ */
+static bool
+virtual_done(LeafGraph *lg, int32 x, double threshold)
 {
-	for (int k = lg->requires_start[v]; k < lg->requires_start[v + 1]; k++)
-		if (!is_mastered(lg, lg->requires[k], threshold))
+	int32		top = 0;
+	int32		steps = 0;
+
+	if (lg->known[x] == lg->stamp)
+		return lg->done[x];
+	lg->cursor[x] = lg->pred_start[x];
+	lg->stack[top++] = x;
+	while (top > 0)
+	{
+		int32		t = lg->stack[top - 1];
+		int32		q;
+		bool		missing;
+
+		if (lg->cursor[t] == lg->pred_start[t + 1])
+		{
+			lg->known[t] = lg->stamp;
+			lg->done[t] = true;
+			top--;
+			continue;
+		}
+		q = lg->pred[lg->cursor[t]++];
+		if (node_is_leaf(lg, q))
+			missing = !is_mastered(lg, q, threshold);
+		else if (lg->known[q] == lg->stamp)
+			missing = !lg->done[q];
+		else
+		{
+			lg->cursor[q] = lg->pred_start[q];
+			lg->stack[top++] = q;
+			continue;
+		}
+		if (missing)
+			while (top > 0)
+			{
+				t = lg->stack[--top];
+				lg->known[t] = lg->stamp;
+				lg->done[t] = false;
+			}
+		if ((++steps & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return lg->done[x];
+}
+
+/* All effective prerequisites of leaf v mastered */
+static bool
+is_ready(LeafGraph *lg, int v, double threshold)
+{
+	for (int32 k = lg->pred_start[v]; k < lg->pred_start[v + 1]; k++)
+	{
+		int32		q = lg->pred[k];
+
+		if (node_is_leaf(lg, q) ? !is_mastered(lg, q, threshold) : !virtual_done(lg, q, threshold))
 			return false;
+	}
 	return true;
 }
 
@@ -570,148 +372,306 @@ collect_targets(GraphView *g, LeafGraph *lg, Datum *codes, bool *nulls, int ncod
 	return top;
 }
 
+/* slot[] of a virtual node in count_unlocks */
+#define SET_NONE	(-1)		/* no path skill reaches it */
+#define SET_EMPTY	(-2)		/* it leads to no path skill */
+#define SET_PENDING (-3)
+
+/* The path skills node x leads to through virtual nodes alone, each once */
+static int32
+count_forward(LeafGraph *lg, int32 x)
+{
+	uint32		stamp;
+	int32		top = 0;
+	int32		count = 0;
+	int32		steps = 0;
+
+	if (++lg->visit_stamp == 0)
+	{
+		memset(lg->visit, 0, sizeof(uint32) * Max(lg->nnodes, 1));
+		lg->visit_stamp = 1;
+	}
+	stamp = lg->visit_stamp;
+	lg->visit[x] = stamp;
+	lg->stack[top++] = x;
+	while (top > 0)
+	{
+		int32		t = lg->stack[--top];
+
+		for (int32 k = lg->succ_start[t]; k < lg->succ_start[t + 1]; k++)
+		{
+			int32		s = lg->succ[k];
+
+			if (lg->on_path[s] != lg->path_stamp || lg->visit[s] == stamp)
+				continue;
+			lg->visit[s] = stamp;
+			if (node_is_leaf(lg, s))
+				count++;
+			else
+				lg->stack[top++] = s;
+		}
+		if ((++steps & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return count;
+}
+
+/*
+ * Beyond PATH_EXACT_UNLOCKS: the path skills that need each path skill
+ * directly, each counted once.  The parts of a whole lead on through one
+ * virtual node alone, and share its count (slot[]).
+ */
+static void
+direct_unlocks(LeafGraph *lg, int npath)
+{
+	for (int32 r = 0; r < lg->nreached; r++)
+		if (!node_is_leaf(lg, lg->reached[r]))
+			lg->slot[lg->reached[r]] = -1;
+	for (int i = 0; i < npath; i++)
+	{
+		int32		v = lg->path[i];
+		int32		nnext = 0;
+		int32		only = -1;
+
+		for (int32 k = lg->succ_start[v]; k < lg->succ_start[v + 1]; k++)
+			if (lg->on_path[lg->succ[k]] == lg->path_stamp)
+			{
+				nnext++;
+				only = lg->succ[k];
+			}
+		if (nnext == 1 && !node_is_leaf(lg, only))
+		{
+			if (lg->slot[only] < 0)
+				lg->slot[only] = count_forward(lg, only);
+			lg->unlocks[v] = lg->slot[only];
+		}
+		else
+			lg->unlocks[v] = count_forward(lg, v);
+	}
+}
+
 /*
  * How much of the path each path skill unlocks: the path skills that need
  * it, directly or through others.  Exact with one bitset per path skill up
  * to PATH_EXACT_UNLOCKS skills; beyond, the direct dependents on the path.
+ * Exactly: backwards through the path's nodes, a path skill's set holds
+ * itself and the sets of what follows it; a virtual node has the set of
+ * what follows it, shared when only one thing does.
  */
 static void
 count_unlocks(GraphView *g, LeafGraph *lg, int npath)
 {
 	Size		words = ((Size) npath + 63) / 64;
+	int32		nsets = npath;
 
-	/* path[] is in topological order here: dependents come later */
 	for (int i = 0; i < npath; i++)
 		lg->slot[lg->path[i]] = i;
 	if (npath > PATH_EXACT_UNLOCKS)
 	{
-		for (int i = 0; i < npath; i++)
-		{
-			int32		v = lg->path[i];
-
-			lg->unlocks[v] = 0;
-			for (int k = lg->enables_start[v]; k < lg->enables_start[v + 1]; k++)
-				if (lg->on_path[lg->enables[k]] == lg->path_stamp)
-					lg->unlocks[v]++;
-		}
+		direct_unlocks(lg, npath);
 		return;
 	}
-	if (lg->bits_words < words * npath)
+	/* forwards: the virtual nodes a path skill reaches, and how many need a set */
+	for (int32 r = 0; r < lg->nreached; r++)
+	{
+		int32		x = lg->reached[r];
+		int32		nnext = 0;
+
+		if (node_is_leaf(lg, x))
+			continue;
+		lg->slot[x] = SET_NONE;
+		for (int32 k = lg->pred_start[x]; k < lg->pred_start[x + 1]; k++)
+		{
+			int32		q = lg->pred[k];
+
+			if (lg->on_path[q] == lg->path_stamp && (node_is_leaf(lg, q) || lg->slot[q] != SET_NONE))
+			{
+				lg->slot[x] = SET_PENDING;
+				break;
+			}
+		}
+		if (lg->slot[x] == SET_NONE)
+			continue;
+		for (int32 k = lg->succ_start[x]; k < lg->succ_start[x + 1]; k++)
+			nnext += lg->on_path[lg->succ[k]] == lg->path_stamp;
+		nsets += nnext > 1;
+	}
+	if ((Size) nsets > MaxAllocSize / sizeof(uint64) / words)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the learning path branches too often to rank its steps"),
+				 errdetail("Its %d skills and the wholes between them need %d sets of what each step unlocks.",
+						   npath, nsets)));
+	if (lg->bits_words < words * nsets)
 	{
 		MemoryContext old = MemoryContextSwitchTo(g->cxt);
 
 		if (lg->bits)
 			pfree(lg->bits);
-		lg->bits_words = Max(words * npath, lg->bits_words * 2);
+		lg->bits_words = Max(words * nsets, lg->bits_words * 2);
 		lg->bits = palloc_extended(sizeof(uint64) * lg->bits_words, MCXT_ALLOC_HUGE);
 		MemoryContextSwitchTo(old);
 	}
-	memset(lg->bits, 0, sizeof(uint64) * words * npath);
-	for (int i = npath - 1; i >= 0; i--)
+	memset(lg->bits, 0, sizeof(uint64) * words * nsets);
+	nsets = npath;
+	for (int32 r = lg->nreached - 1; r >= 0; r--)
 	{
-		int32		v = lg->path[i];
-		uint64	   *mine = lg->bits + words * i;
-		int			count = 0;
+		int32		x = lg->reached[r];
+		bool		leaf = node_is_leaf(lg, x);
+		int32		nnext = 0;
+		int32		only = SET_EMPTY;
+		int32		mine;
+		uint64	   *set;
 
-		for (int k = lg->enables_start[v]; k < lg->enables_start[v + 1]; k++)
+		if (!leaf && lg->slot[x] == SET_NONE)
+			continue;
+		for (int32 k = lg->succ_start[x]; k < lg->succ_start[x + 1]; k++)
+			if (lg->on_path[lg->succ[k]] == lg->path_stamp)
+			{
+				nnext++;
+				only = lg->slot[lg->succ[k]];
+			}
+		if (!leaf && nnext <= 1)
 		{
-			int32		d = lg->enables[k];
-			int			j;
-
-			if (lg->on_path[d] != lg->path_stamp)
-				continue;
-			j = lg->slot[d];
-			mine[j / 64] |= UINT64CONST(1) << (j % 64);
-			for (Size w = 0; w < words; w++)
-				mine[w] |= lg->bits[words * j + w];
+			lg->slot[x] = only;
+			continue;
 		}
-		for (Size w = 0; w < words; w++)
-			count += pg_popcount64(mine[w]);
-		lg->unlocks[v] = count;
-		if ((i & 255) == 0)
+		mine = leaf ? lg->slot[x] : nsets++;
+		set = lg->bits + words * mine;
+		if (leaf)
+			set[mine / 64] |= UINT64CONST(1) << (mine % 64);
+		for (int32 k = lg->succ_start[x]; k < lg->succ_start[x + 1]; k++)
+		{
+			int32		s = lg->succ[k];
+			const uint64 *next;
+
+			if (lg->on_path[s] != lg->path_stamp || lg->slot[s] == SET_EMPTY)
+				continue;
+			next = lg->bits + words * lg->slot[s];
+			for (Size w = 0; w < words; w++)
+				set[w] |= next[w];
+		}
+		if (leaf)
+		{
+			int			count = 0;
+
+			for (Size w = 0; w < words; w++)
+				count += pg_popcount64(set[w]);
+			lg->unlocks[x] = count - 1;
+		}
+		else
+			lg->slot[x] = mine;
+		if ((r & 255) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 }
 
 /*
  * The skills of the path (not yet ordered) into lg->path, in topological
- * order, marked in lg->on_path; returns how many.
+ * order, marked in lg->on_path with the virtual nodes that lead to them
+ * (lg->reached, in topological order too); returns how many skills.
  */
 static int
 path_skills(GraphView *g, LeafGraph *lg, const LearnerProfile *p, Datum *codes, bool *nulls,
 			int ncodes, double threshold)
 {
 	int32	   *stack;
-	int			top;
+	int32		top;
+	int32		steps = 0;
 	int			npath = 0;
 
 	place_profile(lg, g, p, threshold);
+	path_scratch(g, lg);
 	if (++lg->path_stamp == 0)
 	{
-		memset(lg->on_path, 0, sizeof(uint32) * Max(lg->n, 1));
+		memset(lg->on_path, 0, sizeof(uint32) * Max(lg->nnodes, 1));
 		lg->path_stamp = 1;
 	}
-	/* the heap is free until the ordering: use it as the walk's stack */
-	stack = lg->heap;
+	stack = lg->stack;
 	top = collect_targets(g, lg, codes, nulls, ncodes, threshold, stack);
-	/* back from the targets through unmastered prerequisites */
+	/* back from the targets: through virtual nodes, and skills not mastered */
 	while (top > 0)
 	{
-		int32		v = stack[--top];
+		int32		x = stack[--top];
 
-		for (int k = lg->requires_start[v]; k < lg->requires_start[v + 1]; k++)
+		for (int32 k = lg->pred_start[x]; k < lg->pred_start[x + 1]; k++)
 		{
-			int32		q = lg->requires[k];
+			int32		q = lg->pred[k];
 
-			if (lg->on_path[q] != lg->path_stamp && !is_mastered(lg, q, threshold))
-			{
-				lg->on_path[q] = lg->path_stamp;
-				stack[top++] = q;
-			}
+			if (lg->on_path[q] == lg->path_stamp ||
+				(node_is_leaf(lg, q) && is_mastered(lg, q, threshold)))
+				continue;
+			lg->on_path[q] = lg->path_stamp;
+			stack[top++] = q;
 		}
-		CHECK_FOR_INTERRUPTS();
+		if ((++steps & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
-	for (int i = 0; i < lg->nleaves; i++)
-		if (lg->on_path[lg->leaf_topo[i]] == lg->path_stamp)
-			lg->path[npath++] = lg->leaf_topo[i];
+	lg->nreached = 0;
+	for (int32 i = 0; i < lg->norder; i++)
+	{
+		int32		x = lg->order[i];
+
+		if (lg->on_path[x] != lg->path_stamp)
+			continue;
+		lg->reached[lg->nreached++] = x;
+		if (node_is_leaf(lg, x))
+			lg->path[npath++] = x;
+	}
 	return npath;
 }
 
 /*
  * The steps of the path: Kahn's order over the path's skills, the best
- * available skill first (see path_heap).  Fills order[0 .. npath - 1].
+ * available skill first (see path_heap), virtual nodes passed as soon as
+ * what they wait for is placed.  Fills order[0 .. npath - 1].
  */
 static void
 order_path(GraphView *g, LeafGraph *lg, int npath, int32 *order)
 {
+	int32	   *free_nodes = lg->stack;
+	int32		nfree = 0;
 	int			nheap = 0;
 	int			step = 0;
+	int32		steps = 0;
 
 	count_unlocks(g, lg, npath);
-	for (int i = 0; i < npath; i++)
+	for (int32 r = 0; r < lg->nreached; r++)
 	{
-		int32		v = lg->path[i];
+		int32		x = lg->reached[r];
 
-		lg->indegree[v] = 0;
-		for (int k = lg->requires_start[v]; k < lg->requires_start[v + 1]; k++)
-			if (lg->on_path[lg->requires[k]] == lg->path_stamp)
-				lg->indegree[v]++;
-		if (lg->indegree[v] == 0)
-			path_heap_push(lg, &nheap, v);
+		lg->indegree[x] = 0;
+		for (int32 k = lg->pred_start[x]; k < lg->pred_start[x + 1]; k++)
+			lg->indegree[x] += lg->on_path[lg->pred[k]] == lg->path_stamp;
+		if (lg->indegree[x] > 0)
+			continue;
+		if (node_is_leaf(lg, x))
+			path_heap_push(lg, &nheap, x);
+		else
+			free_nodes[nfree++] = x;
 	}
-	while (nheap > 0)
+	for (;;)
 	{
-		int32		v = path_heap_pop(lg, &nheap);
+		int32		x;
 
-		order[step++] = v;
-		for (int k = lg->enables_start[v]; k < lg->enables_start[v + 1]; k++)
+		if (nfree > 0)
+			x = free_nodes[--nfree];
+		else if (nheap > 0)
+			order[step++] = x = path_heap_pop(lg, &nheap);
+		else
+			break;
+		for (int32 k = lg->succ_start[x]; k < lg->succ_start[x + 1]; k++)
 		{
-			int32		d = lg->enables[k];
+			int32		s = lg->succ[k];
 
-			if (lg->on_path[d] == lg->path_stamp && --lg->indegree[d] == 0)
-				path_heap_push(lg, &nheap, d);
+			if (lg->on_path[s] != lg->path_stamp || --lg->indegree[s] > 0)
+				continue;
+			if (node_is_leaf(lg, s))
+				path_heap_push(lg, &nheap, s);
+			else
+				free_nodes[nfree++] = s;
 		}
-		if ((step & 1023) == 0)
+		if ((++steps & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	if (step != npath)
@@ -873,6 +833,38 @@ skill_graph_to_dot_profile(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(buf.data));
 }
 
+/* The edges of a path's picture: a line per effective prerequisite of a path skill */
+typedef struct DrawnEdges
+{
+	const GraphView *g;
+	StringInfo	buf;
+	int32		skill;
+	int64		count;
+	int			npath;
+} DrawnEdges;
+
+static bool
+draw_prerequisite(void *arg, int32 q)
+{
+	DrawnEdges *edges = arg;
+
+	/* the pairs a whole's prerequisites make are drawn one by one: bound them */
+	if (++edges->count > PATH_DOT_MAX_EDGES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("learning path picture would draw more than %d prerequisite edges",
+						PATH_DOT_MAX_EDGES),
+				 errdetail("A prerequisite of a whole is drawn to each of its parts, for each of the %d skills of the path.",
+						   edges->npath),
+				 errhint("Draw the path toward fewer targets, or list its steps with learning_path().")));
+	appendStringInfoString(edges->buf, "  ");
+	dot_append_string(edges->buf, skill_code(edges->g, q));
+	appendStringInfoString(edges->buf, " -> ");
+	dot_append_string(edges->buf, skill_code(edges->g, edges->skill));
+	appendStringInfoString(edges->buf, ";\n");
+	return true;
+}
+
 /*
  * learning_path_to_dot(g, profile, targets, threshold): one learner's path
  * as a picture: the path's skills (ready gold, not yet ready grey) and the
@@ -892,6 +884,7 @@ path_dot(FunctionCallInfo fcinfo, Datum *codes, bool *nulls, int ncodes)
 	int32	   *step_of = palloc0(sizeof(int32) * Max(g->n, 1));
 	uint32		context;
 	StringInfoData buf;
+	DrawnEdges	edges;
 
 	if (npath > 0)
 		order_path(g, lg, npath, order);
@@ -901,10 +894,15 @@ path_dot(FunctionCallInfo fcinfo, Datum *codes, bool *nulls, int ncodes)
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "digraph learning_path {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\"];\n");
 	appendStringInfoString(&buf, "  // ready to learn: gold, not yet ready: lightgrey, mastered prerequisites: palegreen\n");
-	/* the mastered skills the path builds on directly */
-	for (int i = 0; i < npath; i++)
-		for (int k = lg->requires_start[lg->path[i]]; k < lg->requires_start[lg->path[i] + 1]; k++)
-			g->mark[lg->requires[k]] = context;
+	/* the mastered skills the path builds on directly: those leading to it */
+	for (int32 r = 0; r < lg->nreached; r++)
+	{
+		int32		x = lg->reached[r];
+
+		for (int32 k = lg->pred_start[x]; k < lg->pred_start[x + 1]; k++)
+			if (node_is_leaf(lg, lg->pred[k]))
+				g->mark[lg->pred[k]] = context;
+	}
 	for (int i = 0; i < lg->nleaves; i++)
 	{
 		int32		v = lg->leaf_topo[i];
@@ -936,20 +934,14 @@ path_dot(FunctionCallInfo fcinfo, Datum *codes, bool *nulls, int ncodes)
 		appendStringInfoString(&buf, "];\n");
 		pfree(label.data);
 	}
+	edges.g = g;
+	edges.buf = &buf;
+	edges.count = 0;
+	edges.npath = npath;
 	for (int i = 0; i < npath; i++)
 	{
-		int32		v = lg->path[i];
-
-		for (int k = lg->requires_start[v]; k < lg->requires_start[v + 1]; k++)
-		{
-			appendStringInfoString(&buf, "  ");
-			dot_append_string(&buf, skill_code(g, lg->requires[k]));
-			appendStringInfoString(&buf, " -> ");
-			dot_append_string(&buf, skill_code(g, v));
-			appendStringInfoString(&buf, ";\n");
-		}
-		if ((i & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
+		edges.skill = lg->path[i];
+		each_effective_prerequisite(g, lg, lg->path[i], draw_prerequisite, &edges);
 	}
 	appendStringInfoString(&buf, "}\n");
 	PG_RETURN_TEXT_P(cstring_to_text(buf.data));

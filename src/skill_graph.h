@@ -87,7 +87,7 @@ typedef struct GraphView
 	int32	   *stack;
 	int32	   *found;
 
-	/* the cache's memory, and what learning_path.c derives on first use */
+	/* the cache's memory, and what leaf_graph.c derives on first use */
 	MemoryContext cxt;
 	struct LeafGraph *leaves;
 } GraphView;
