@@ -142,10 +142,10 @@ test/fuzz/fuzz_stream: src/rollup.c src/evidence_stream.c src/competency.h src/r
 # the files whose receive functions it calls, and what they call
 FUZZ_INPUTS_SRC = src/competency.c src/method.c src/rollup.c src/evidence_stream.c src/evidence.c \
                   src/mastery_state.c src/learner_profile.c src/skill_graph.c src/graph_queries.c \
-                  src/learning_path.c
+                  src/leaf_graph.c src/learning_path.c
 
 test/fuzz/fuzz_inputs: $(FUZZ_INPUTS_SRC) src/knowledge_tracing.c src/competency.h src/rollup.h \
-                       src/learner_profile.h src/skill_graph.h $(FUZZ_SHIM) test/fuzz/shim.h test/fuzz/fuzz_inputs.c
+                       src/learner_profile.h src/skill_graph.h src/leaf_graph.h $(FUZZ_SHIM) test/fuzz/shim.h test/fuzz/fuzz_inputs.c
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_INPUTS_SRC) $(FUZZ_SHIM) test/fuzz/fuzz_inputs.c $(FUZZ_LIBS) -o $@
 
 fuzz: $(FUZZ_TARGETS)
