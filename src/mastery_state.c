@@ -51,8 +51,8 @@ typedef struct ExpandedMasteryState
 {
 	ExpandedObjectHeader hdr;
 	EvidenceStream stream;
-	char	   *flat;			/* encoding cached by get_flat_size */
-	Size		flat_size;
+	char	   *flat;			/* encoding cached by get_flat_size, its
+								 * varlena header set */
 	TimedScore	inline_items[STATE_INLINE_ITEMS];
 } ExpandedMasteryState;
 
@@ -75,11 +75,13 @@ expanded_state_flat_size(ExpandedObjectHeader *eohptr)
 	if (es->flat == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(eohptr->eoh_context);
+		Size		size;
 
-		es->flat = stream_encode(&es->stream, true, VARHDRSZ, &es->flat_size);
+		es->flat = stream_encode(&es->stream, true, VARHDRSZ, &size);
+		SET_VARSIZE(es->flat, size);
 		MemoryContextSwitchTo(old);
 	}
-	return es->flat_size;
+	return VARSIZE(es->flat);
 }
 
 static void
@@ -87,9 +89,8 @@ expanded_state_flatten(ExpandedObjectHeader *eohptr, void *result, Size size)
 {
 	ExpandedMasteryState *es = (ExpandedMasteryState *) eohptr;
 
-	Assert(es->flat != NULL && size == es->flat_size);
+	Assert(es->flat != NULL && size == VARSIZE(es->flat));
 	memcpy(result, es->flat, size);
-	SET_VARSIZE(result, size);
 }
 
 static bool
@@ -108,7 +109,6 @@ new_expanded_state(MemoryContext cxt, const EvidenceTerms *first)
 	EOH_init_header(&es->hdr, &expanded_state_methods, cxt);
 	stream_init(&es->stream, first, es->inline_items, STATE_INLINE_ITEMS);
 	es->flat = NULL;
-	es->flat_size = 0;
 	return es;
 }
 
