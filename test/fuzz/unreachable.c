@@ -55,6 +55,7 @@ UNREACHABLE(pq_begintypsend)
 UNREACHABLE(pq_endtypsend)
 UNREACHABLE(pq_sendbytes)
 UNREACHABLE(pq_sendfloat8)
+UNREACHABLE(pq_sendtext)
 UNREACHABLE(tuplestore_begin_heap)
 
 /* variables: never read on the harnesses' paths */
