@@ -244,6 +244,28 @@ INSERT INTO profile_payload VALUES (:'state_send2');
 \copy binary_fixtures (s) FROM 'results/state_send2.bin' WITH (FORMAT binary)
 SELECT p FROM binary_fixtures WHERE p IS NOT NULL;
 SELECT s FROM binary_fixtures WHERE s IS NOT NULL;
+-- A damaged state in format 2 (a skill count beyond the value, a NaN
+-- score) fails the checks of every stored state; sent by a client it is
+-- invalid binary input (22P03) like any other, while the same bytes stored
+-- in a table are corrupted data (XX001)
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES (overlay(:'state_send2'::bytea PLACING '\xffffff0f' FROM 6 FOR 4));
+\copy profile_payload TO 'results/state_send2_count.bin' WITH (FORMAT binary)
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES (overlay(:'state_send2'::bytea PLACING '\x000000000000f87f'
+                                            FROM position('\x0000000000000840'::bytea IN :'state_send2'::bytea) FOR 8));
+\copy profile_payload TO 'results/state_send2_nan.bin' WITH (FORMAT binary)
+\copy binary_fixtures (s) FROM 'results/state_send2_count.bin' WITH (FORMAT binary)
+\copy binary_fixtures (s) FROM 'results/state_send2_nan.bin' WITH (FORMAT binary)
+\set VERBOSITY sqlstate
+\copy binary_fixtures (s) FROM 'results/state_send2_count.bin' WITH (FORMAT binary)
+\copy binary_fixtures (s) FROM 'results/state_send2_nan.bin' WITH (FORMAT binary)
+-- stored: the bytes after the send format byte, through a test cast
+CREATE CAST (bytea AS learner_profile_state) WITHOUT FUNCTION;
+SELECT learner_profile(substring(b FROM 2)::learner_profile_state) FROM profile_payload;
+SELECT learner_profile(substring(overlay(:'state_send2'::bytea PLACING '\xffffff0f' FROM 6 FOR 4) FROM 2)::learner_profile_state);
+DROP CAST (bytea AS learner_profile_state);
+\set VERBOSITY default
 -- Errors: format 3 of a state is checked as its text input is (a method
 -- flag that is neither 0 nor 1, a skill count beyond the message, a code
 -- that is not valid UTF8, NaN evidence, a skill twice, an unknown format)

@@ -343,6 +343,13 @@ extern Size stream_text_bound(const EvidenceStream *s);
 extern void stream_send(StringInfo buf, const EvidenceStream *s);
 extern void stream_recv(StringInfo msg, EvidenceStream *s, const char *type);
 extern char *stream_encode(const EvidenceStream *s, bool ordered, Size prefix, Size *len);
-extern void stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow);
+extern void stream_decode_as(EvidenceStream *s, const char *data, Size len, bool borrow, int sqlstate);
+
+/* Stored or serialized bytes: a failed check is data_corrupted */
+static inline void
+stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
+{
+	stream_decode_as(s, data, len, borrow, ERRCODE_DATA_CORRUPTED);
+}
 
 #endif							/* COMPETENCY_H */

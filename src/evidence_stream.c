@@ -876,33 +876,33 @@ stream_encode(const EvidenceStream *s, bool ordered, Size prefix, Size *len)
 
 pg_attribute_noreturn()
 static void
-corrupt_stream(const char *detail)
+corrupt_stream(int sqlstate, const char *detail)
 {
 	ereport(ERROR,
-			(errcode(ERRCODE_DATA_CORRUPTED),
+			(errcode(sqlstate),
 			 errmsg("invalid encoded mastery evidence"),
 			 errdetail("%s", detail)));
 }
 
 /* Terms as stored; out_of 0 marks the score-only form */
 static void
-check_terms(const EvidenceTerms *t, bool known_out_of)
+check_terms(const EvidenceTerms *t, bool known_out_of, int sqlstate)
 {
 	if (t->pad[0] || t->pad[1] || t->pad[2] || t->kind >= NUM_EVIDENCE_KINDS)
-		corrupt_stream("An evidence kind is invalid.");
+		corrupt_stream(sqlstate, "An evidence kind is invalid.");
 	if (known_out_of ? !out_of_in_range(t->out_of) : t->out_of != 0.0)
-		corrupt_stream("An out_of is invalid.");
+		corrupt_stream(sqlstate, "An out_of is invalid.");
 	if (!isfinite(t->weight) || t->weight <= 0.0f)
-		corrupt_stream("A weight is invalid.");
+		corrupt_stream(sqlstate, "A weight is invalid.");
 }
 
 static void
-check_item(const TimedScore *item, const EvidenceTerms *t)
+check_item(const TimedScore *item, const EvidenceTerms *t, int sqlstate)
 {
 	if (!score_in_range(item->score) || (t->out_of > 0.0 && item->score < 0.0))
-		corrupt_stream("A score is invalid.");
+		corrupt_stream(sqlstate, "A score is invalid.");
 	if (TIMESTAMP_NOT_FINITE(item->observed_at) || !IS_VALID_TIMESTAMP(item->observed_at))
-		corrupt_stream("A time observed is invalid.");
+		corrupt_stream(sqlstate, "A time observed is invalid.");
 }
 
 /*
@@ -911,10 +911,13 @@ check_item(const TimedScore *item, const EvidenceTerms *t)
  * is allocated.  With borrow, the stream points into data instead of
  * copying the items when data is aligned for it: the caller keeps data alive
  * as long as the stream and never appends to it.  Everything else is
- * allocated in the current memory context.
+ * allocated in the current memory context.  Bytes that fail a check are
+ * reported with SQLSTATE sqlstate: data_corrupted for stored and serialized
+ * bytes (stream_decode), invalid_binary_representation for stored bytes a
+ * client sent as binary input (learner_profile_state's formats 1 and 2).
  */
 void
-stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
+stream_decode_as(EvidenceStream *s, const char *data, Size len, bool borrow, int sqlstate)
 {
 	StreamHeader h;
 	Size		expected;
@@ -924,23 +927,24 @@ stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
 	const char *term_of_bytes;
 
 	if (len < sizeof(StreamHeader))
-		corrupt_stream("The data is shorter than its header.");
+		corrupt_stream(sqlstate, "The data is shorter than its header.");
 	memcpy(&h, data, sizeof(h));
 	if (h.format != STREAM_FORMAT)
-		corrupt_stream(psprintf("Format %d is not known; this version reads format %d.",
-								h.format, STREAM_FORMAT));
+		corrupt_stream(sqlstate, psprintf("Format %d is not known; this version reads format %d.",
+										  h.format, STREAM_FORMAT));
 	if (h.flags != 0 || h.reserved[0] != 0 || h.reserved[1] != 0)
-		corrupt_stream("Unknown flags are set.");
+		corrupt_stream(sqlstate, "Unknown flags are set.");
 	if (h.n < 0 || h.n > STREAM_MAX_EVIDENCE)
-		corrupt_stream(psprintf("The evidence count %d is out of range.", h.n));
+		corrupt_stream(sqlstate, psprintf("The evidence count %d is out of range.", h.n));
 	if ((h.n == 0) != (h.nterms == 0))
-		corrupt_stream("The count of distinct terms does not match the evidence.");
+		corrupt_stream(sqlstate, "The count of distinct terms does not match the evidence.");
 	expected = sizeof(StreamHeader) + sizeof(EvidenceTerms) * (Size) h.nterms +
 		sizeof(TimedScore) * (Size) h.n;
 	if (h.nterms > 1)
 		expected += sizeof(uint16) * (Size) h.n;
 	if (len != expected)
-		corrupt_stream(psprintf("The data has %zu bytes where %zu were expected.", len, expected));
+		corrupt_stream(sqlstate, psprintf("The data has %zu bytes where %zu were expected.",
+										  len, expected));
 
 	/* the dictionary may be unaligned (borrowed bytes): read it by copy */
 	dict = palloc(sizeof(EvidenceTerms) * Max(h.nterms, 1));
@@ -950,7 +954,7 @@ stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
 
 	known_out_of = h.nterms > 0 && dict[0].out_of != 0.0;
 	for (int k = 0; k < h.nterms; k++)
-		check_terms(&dict[k], known_out_of);
+		check_terms(&dict[k], known_out_of, sqlstate);
 	if (h.nterms > 1)
 	{
 		/* distinct terms, checked through the encoder's hash table: O(nterms) */
@@ -960,7 +964,7 @@ stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
 		for (int k = 0; k < h.nterms; k++)
 		{
 			if (dictionary_index(&seen, &dict[k]) != k)
-				corrupt_stream("A term appears twice in the dictionary.");
+				corrupt_stream(sqlstate, "A term appears twice in the dictionary.");
 			if ((k & 1023) == 0)
 				CHECK_FOR_INTERRUPTS();
 		}
@@ -994,7 +998,7 @@ stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
 
 			memcpy(&k, term_of_bytes + sizeof(uint16) * i, sizeof(uint16));
 			if (k >= h.nterms)
-				corrupt_stream("An index into the terms is out of range.");
+				corrupt_stream(sqlstate, "An index into the terms is out of range.");
 			s->terms[i] = dict[k];
 		}
 	}
@@ -1004,7 +1008,7 @@ stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
 	{
 		for (int i = 0; i < s->n; i++)
 		{
-			check_item(&s->items[i], &s->common);
+			check_item(&s->items[i], &s->common, sqlstate);
 			if (i > 0 && timed_score_cmp(&s->items[i - 1], &s->items[i]) > 0)
 				s->sorted = false;
 			if ((i & 65535) == 0)
@@ -1015,7 +1019,7 @@ stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
 	{
 		for (int i = 0; i < s->n; i++)
 		{
-			check_item(&s->items[i], &s->terms[i]);
+			check_item(&s->items[i], &s->terms[i], sqlstate);
 			if (i > 0 && full_order(&s->items[i - 1], &s->terms[i - 1],
 									&s->items[i], &s->terms[i]) > 0)
 				s->sorted = false;

@@ -117,7 +117,43 @@ typedef struct GroupingState
 	int32		n,
 				capacity;
 	GroupLearner *learners;
+	Size		serialized;		/* bytes its serialized form takes */
 } GroupingState;
+
+/* A serialized state: varlena header, format byte, mode, sizes, threshold, count */
+#define GROUPING_SERIALIZED_HEADER (VARHDRSZ + 1 + 4 + 4 + 4 + 8 + 4)
+
+/*
+ * A learner's bytes in the serialized state (instructional_groups_serializefn):
+ * the code, the profile and the need, each with its length, the ready
+ * count, and ready_bytes for the ready skills with theirs.
+ */
+static inline Size
+learner_serialized_size(Size code_len, Size profile_size, const char *need, Size ready_bytes)
+{
+	return 4 + code_len + 4 + profile_size + 4 + ready_bytes + 4 + (need ? strlen(need) : 0);
+}
+
+/*
+ * Parallel workers hand the leader their learners serialized as bytea, and
+ * 2,000 learners with large profiles can pass what one value holds.  The
+ * learner that would take the serialized state past the limit on text forms
+ * (well within what a bytea and a palloc'd buffer hold) is refused before it
+ * is copied, whatever the plan, so that a query does not fail only when it
+ * runs in parallel.
+ */
+static void
+reserve_serialized(GroupingState *st, Size bytes)
+{
+	if (st->serialized + bytes > text_form_max_bytes())
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("instructional_groups state is too large"),
+				 errdetail("Its %d learners with their profiles and ready skills would take more than %zu bytes, more than a parallel worker may pass on.",
+						   st->n + 1, text_form_max_bytes()),
+				 errhint("Group one section at a time, with profiles of the skills the section is grouped on (one framework or course, not every skill of every year).")));
+	st->serialized += bytes;
+}
 
 static GroupingMode
 mode_argument(FunctionCallInfo fcinfo, int argno)
@@ -179,6 +215,7 @@ grouping_state(FunctionCallInfo fcinfo, MemoryContext *aggcontext)
 		GroupingState *st = MemoryContextAllocZero(*aggcontext, sizeof(GroupingState));
 
 		st->mode = -1;
+		st->serialized = GROUPING_SERIALIZED_HEADER;
 		return st;
 	}
 	return (GroupingState *) PG_GETARG_POINTER(0);
@@ -227,6 +264,9 @@ instructional_groups_transfn(PG_FUNCTION_ARGS)
 	int			mode;
 	GroupLearner l;
 	int32	   *ready;
+	const char *need;
+	Size		ready_bytes = 0;
+	text	   *learner;
 	MemoryContext old;
 
 	if (PG_ARGISNULL(1))
@@ -250,19 +290,21 @@ instructional_groups_transfn(PG_FUNCTION_ARGS)
 	p = PG_ARGISNULL(2) ? profile_build(NULL, 0) : PG_GETARG_PROFILE(2);
 	ready = palloc(sizeof(int32) * Max(g->n, 1));
 	l.nready = profile_ready_skills(g, p, threshold, ready);
+	need = learner_need(g, p, threshold, l.nready > 0 ? skill_code(g, ready[0]) : NULL);
+	for (int i = 0; i < l.nready; i++)
+		ready_bytes += 4 + strlen(skill_code(g, ready[i]));
+	learner = PG_GETARG_TEXT_PP(1);
+	reserve_serialized(st, learner_serialized_size(VARSIZE_ANY_EXHDR(learner), VARSIZE(p), need,
+												   ready_bytes));
 
 	old = MemoryContextSwitchTo(aggcontext);
-	l.code = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	l.code = text_to_cstring(learner);
 	l.profile = palloc(VARSIZE(p));
 	memcpy(l.profile, p, VARSIZE(p));
 	l.ready = palloc(sizeof(char *) * Max(l.nready, 1));
 	for (int i = 0; i < l.nready; i++)
 		l.ready[i] = pstrdup(skill_code(g, ready[i]));
-	{
-		const char *need = learner_need(g, p, threshold, l.nready > 0 ? l.ready[0] : NULL);
-
-		l.need = need ? pstrdup(need) : NULL;
-	}
+	l.need = need ? pstrdup(need) : NULL;
 	add_learner(st, &l);
 	MemoryContextSwitchTo(old);
 	pfree(ready);
@@ -285,7 +327,12 @@ instructional_groups_combinefn(PG_FUNCTION_ARGS)
 	for (int i = 0; i < b->n; i++)
 	{
 		GroupLearner l = b->learners[i];
+		Size		ready_bytes = 0;
 
+		for (int k = 0; k < l.nready; k++)
+			ready_bytes += 4 + strlen(l.ready[k]);
+		reserve_serialized(a, learner_serialized_size(strlen(l.code), VARSIZE(l.profile), l.need,
+													  ready_bytes));
 		l.code = pstrdup(l.code);
 		l.profile = palloc(VARSIZE(b->learners[i].profile));
 		memcpy(l.profile, b->learners[i].profile, VARSIZE(b->learners[i].profile));
@@ -384,6 +431,7 @@ instructional_groups_deserializefn(PG_FUNCTION_ARGS)
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "instructional_groups_deserializefn called in non-aggregate context");
+	st->serialized = GROUPING_SERIALIZED_HEADER;
 	msg.data = VARDATA_ANY(in);
 	msg.len = VARSIZE_ANY_EXHDR(in);
 	msg.maxlen = msg.len;
@@ -407,6 +455,7 @@ instructional_groups_deserializefn(PG_FUNCTION_ARGS)
 	{
 		GroupLearner l;
 		int			size;
+		int			start = msg.cursor;
 
 		l.code = receive_string(&msg, false);
 		size = pq_getmsgint(&msg, 4);
@@ -437,6 +486,8 @@ instructional_groups_deserializefn(PG_FUNCTION_ARGS)
 			else
 				l.need = receive_string(&msg, true);
 		}
+		/* counted as read: a worker's whole state is within the limit */
+		reserve_serialized(st, msg.cursor - start);
 		add_learner(st, &l);
 		CHECK_FOR_INTERRUPTS();
 	}

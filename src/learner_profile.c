@@ -1663,28 +1663,34 @@ expanded_profile_flatten(ExpandedObjectHeader *eohptr, void *result, Size size)
 	ps->flat = NULL;
 }
 
+/*
+ * Flat bytes that fail a check, with SQLSTATE sqlstate: data_corrupted for
+ * stored and serialized bytes, invalid_binary_representation for the stored
+ * bytes a client sends as binary input (formats 1 and 2 of
+ * learner_profile_state_recv), as every other binary input reports.
+ */
 pg_attribute_noreturn()
 static void
-corrupt_profile_state(const char *detail)
+corrupt_profile_state(int sqlstate, const char *detail)
 {
 	ereport(ERROR,
-			(errcode(ERRCODE_DATA_CORRUPTED),
+			(errcode(sqlstate),
 			 errmsg("invalid learner_profile_state value"),
 			 errdetail("%s", detail)));
 }
 
 static void
-profile_state_read_header(const char *data, Size size, ProfileStateHeader *h)
+profile_state_read_header(const char *data, Size size, ProfileStateHeader *h, int sqlstate)
 {
 	if (size < sizeof(ProfileStateHeader))
-		corrupt_profile_state("The value is shorter than its header.");
+		corrupt_profile_state(sqlstate, "The value is shorter than its header.");
 	memcpy(h, data, sizeof(ProfileStateHeader));
 	if (h->format < 1 || h->format > PROFILE_STATE_FORMAT || h->pad[0] || h->pad[1] || h->pad[2] || h->pad2)
-		corrupt_profile_state(psprintf("Format %d is not known; this version reads formats 1 to %d.",
-									   h->format, PROFILE_STATE_FORMAT));
+		corrupt_profile_state(sqlstate, psprintf("Format %d is not known; this version reads formats 1 to %d.",
+												 h->format, PROFILE_STATE_FORMAT));
 	if (h->nskills < 0 || h->nskills > PROFILE_MAX_SKILLS ||
 		(Size) h->nskills * 8 > size - sizeof(ProfileStateHeader))
-		corrupt_profile_state("The skill count does not match the size.");
+		corrupt_profile_state(sqlstate, "The skill count does not match the size.");
 	method_check(&h->method);
 }
 
@@ -1695,7 +1701,7 @@ profile_state_read_header(const char *data, Size size, ProfileStateHeader *h)
  * from another node.
  */
 static void
-profile_state_read_into(ExpandedProfileState *ps, const char *data, Size size)
+profile_state_read_into(ExpandedProfileState *ps, const char *data, Size size, int sqlstate)
 {
 	ProfileStateHeader h;
 	Size		pos = sizeof(ProfileStateHeader);
@@ -1706,7 +1712,7 @@ profile_state_read_into(ExpandedProfileState *ps, const char *data, Size size)
 		ps->reads = 1;
 	generation = ps->reads;
 
-	profile_state_read_header(data, size, &h);
+	profile_state_read_header(data, size, &h, sqlstate);
 	for (int i = 0; i < h.nskills; i++)
 	{
 		int32		len;
@@ -1718,19 +1724,19 @@ profile_state_read_into(ExpandedProfileState *ps, const char *data, Size size)
 		const RollupMethod *method = &h.method;
 
 		if (size - pos < 4)
-			corrupt_profile_state("A skill is cut short.");
+			corrupt_profile_state(sqlstate, "A skill is cut short.");
 		memcpy(&len, data + pos, 4);
 		pos += 4;
 		if (len <= 0 || len > SKILL_CODE_MAX_LENGTH || (Size) len > size - pos)
-			corrupt_profile_state("A skill code has an invalid length.");
+			corrupt_profile_state(sqlstate, "A skill code has an invalid length.");
 		code = data + pos;
 		if (memchr(code, '\0', len) != NULL)
-			corrupt_profile_state("A skill code contains a zero byte.");
+			corrupt_profile_state(sqlstate, "A skill code contains a zero byte.");
 		if (!pg_verifymbstr(code, len, true))
-			corrupt_profile_state("A skill code is not valid in the server encoding.");
+			corrupt_profile_state(sqlstate, "A skill code is not valid in the server encoding.");
 		pos += len + ((4 - (len & 3)) & 3);
 		if (pos > size || size - pos < 4)
-			corrupt_profile_state("A skill is cut short.");
+			corrupt_profile_state(sqlstate, "A skill is cut short.");
 		if (h.format >= 2)
 		{
 			int32		flag;
@@ -1738,50 +1744,50 @@ profile_state_read_into(ExpandedProfileState *ps, const char *data, Size size)
 			memcpy(&flag, data + pos, 4);
 			pos += 4;
 			if (flag != 0 && flag != 1)
-				corrupt_profile_state("A skill's method flag is neither 0 nor 1.");
+				corrupt_profile_state(sqlstate, "A skill's method flag is neither 0 nor 1.");
 			if (flag)
 			{
 				if (size - pos < sizeof(RollupMethod))
-					corrupt_profile_state("A skill's method is cut short.");
+					corrupt_profile_state(sqlstate, "A skill's method is cut short.");
 				memcpy(&own, data + pos, sizeof(RollupMethod));
 				pos += sizeof(RollupMethod);
 				method_check(&own);
 				method = &own;
 			}
 			if (size - pos < 4)
-				corrupt_profile_state("A skill is cut short.");
+				corrupt_profile_state(sqlstate, "A skill is cut short.");
 		}
 		memcpy(&enclen, data + pos, 4);
 		pos += 4;
 		if (enclen < 0 || (Size) enclen > size - pos)
-			corrupt_profile_state("An evidence stream has an invalid length.");
+			corrupt_profile_state(sqlstate, "An evidence stream has an invalid length.");
 		sk = state_skill(ps, code, len);
 		if (sk->read_mark == generation)
-			corrupt_profile_state("A skill appears twice.");
+			corrupt_profile_state(sqlstate, "A skill appears twice.");
 		sk->read_mark = generation;
 		/* borrowed: the evidence is copied once, into the skill */
-		stream_decode(&s, data + pos, enclen, true);
+		stream_decode_as(&s, data + pos, enclen, true, sqlstate);
 		skill_add_stream(ps, sk, &s, method);
 		pos += enclen + ((4 - (enclen & 3)) & 3);
 		if (pos > size)
-			corrupt_profile_state("An evidence stream is cut short.");
+			corrupt_profile_state(sqlstate, "An evidence stream is cut short.");
 		CHECK_FOR_INTERRUPTS();
 	}
 	if (pos != size)
-		corrupt_profile_state("There are bytes after the last skill.");
+		corrupt_profile_state(sqlstate, "There are bytes after the last skill.");
 }
 
 /* A flat state read into a new state under parent */
 static ExpandedProfileState *
-profile_state_read(const char *data, Size size, MemoryContext parent)
+profile_state_read(const char *data, Size size, MemoryContext parent, int sqlstate)
 {
 	ProfileStateHeader h;
 	ExpandedProfileState *ps;
 
-	profile_state_read_header(data, size, &h);
+	profile_state_read_header(data, size, &h, sqlstate);
 	ps = new_profile_state(AllocSetContextCreate(parent, "learner_profile_state",
 												 ALLOCSET_SMALL_SIZES), &h.method);
-	profile_state_read_into(ps, data, size);
+	profile_state_read_into(ps, data, size, sqlstate);
 	return ps;
 }
 
@@ -1795,7 +1801,7 @@ profile_state_argument(FunctionCallInfo fcinfo, int argno, MemoryContext parent)
 	if (is_expanded_profile_state(d))
 		return (ExpandedProfileState *) DatumGetEOHP(d);
 	flat = PG_DETOAST_DATUM(d);
-	return profile_state_read((const char *) flat, VARSIZE(flat), parent);
+	return profile_state_read((const char *) flat, VARSIZE(flat), parent, ERRCODE_DATA_CORRUPTED);
 }
 
 /*
@@ -2022,7 +2028,8 @@ profile_state_recv_flat(StringInfo msg, int format)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("learner_profile_state binary format %d does not match the format of its value", format)));
-	return profile_state_read(flat, VARHDRSZ + len, CurrentMemoryContext);
+	return profile_state_read(flat, VARHDRSZ + len, CurrentMemoryContext,
+							  ERRCODE_INVALID_BINARY_REPRESENTATION);
 }
 
 PG_FUNCTION_INFO_V1(learner_profile_state_recv);
@@ -2134,9 +2141,9 @@ profile_target(FunctionCallInfo fcinfo, const RollupMethod *method)
 			struct varlena *flat = PG_DETOAST_DATUM(d);
 			ProfileStateHeader h;
 
-			profile_state_read_header((const char *) flat, VARSIZE(flat), &h);
+			profile_state_read_header((const char *) flat, VARSIZE(flat), &h, ERRCODE_DATA_CORRUPTED);
 			ps = new_aggregate_state(aggcontext, &h.method);
-			profile_state_read_into(ps, (const char *) flat, VARSIZE(flat));
+			profile_state_read_into(ps, (const char *) flat, VARSIZE(flat), ERRCODE_DATA_CORRUPTED);
 			return ps;
 		}
 		/* a read-only expanded state: a copy of our own to change */
@@ -2308,9 +2315,9 @@ learner_profile_combinefn(PG_FUNCTION_ARGS)
 		struct varlena *flat = PG_DETOAST_DATUM(PG_GETARG_DATUM(1));
 		ProfileStateHeader h;
 
-		profile_state_read_header((const char *) flat, VARSIZE(flat), &h);
+		profile_state_read_header((const char *) flat, VARSIZE(flat), &h, ERRCODE_DATA_CORRUPTED);
 		a = profile_target(fcinfo, &h.method);
-		profile_state_read_into(a, (const char *) flat, VARSIZE(flat));
+		profile_state_read_into(a, (const char *) flat, VARSIZE(flat), ERRCODE_DATA_CORRUPTED);
 		profile_state_changed(a);
 		check_state_text(a);
 		PG_RETURN_DATUM(EOHPGetRWDatum(&a->hdr));

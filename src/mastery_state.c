@@ -51,8 +51,9 @@ typedef struct ExpandedMasteryState
 {
 	ExpandedObjectHeader hdr;
 	EvidenceStream stream;
-	char	   *flat;			/* encoding cached by get_flat_size */
-	Size		flat_size;
+	char	   *flat;			/* encoding cached by get_flat_size, its
+								 * varlena header set */
+	Size		text_bound;		/* 0, or a bound of its text (see state_text_grew) */
 	TimedScore	inline_items[STATE_INLINE_ITEMS];
 } ExpandedMasteryState;
 
@@ -75,11 +76,13 @@ expanded_state_flat_size(ExpandedObjectHeader *eohptr)
 	if (es->flat == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(eohptr->eoh_context);
+		Size		size;
 
-		es->flat = stream_encode(&es->stream, true, VARHDRSZ, &es->flat_size);
+		es->flat = stream_encode(&es->stream, true, VARHDRSZ, &size);
+		SET_VARSIZE(es->flat, size);
 		MemoryContextSwitchTo(old);
 	}
-	return es->flat_size;
+	return VARSIZE(es->flat);
 }
 
 static void
@@ -87,9 +90,8 @@ expanded_state_flatten(ExpandedObjectHeader *eohptr, void *result, Size size)
 {
 	ExpandedMasteryState *es = (ExpandedMasteryState *) eohptr;
 
-	Assert(es->flat != NULL && size == es->flat_size);
+	Assert(es->flat != NULL && size == VARSIZE(es->flat));
 	memcpy(result, es->flat, size);
-	SET_VARSIZE(result, size);
 }
 
 static bool
@@ -108,7 +110,7 @@ new_expanded_state(MemoryContext cxt, const EvidenceTerms *first)
 	EOH_init_header(&es->hdr, &expanded_state_methods, cxt);
 	stream_init(&es->stream, first, es->inline_items, STATE_INLINE_ITEMS);
 	es->flat = NULL;
-	es->flat_size = 0;
+	es->text_bound = 0;
 	return es;
 }
 
@@ -143,11 +145,61 @@ state_stream(FunctionCallInfo fcinfo, int argno, EvidenceStream *buf)
 	return buf;
 }
 
+/* ---------- the limit on text forms ---------- */
+
+/*
+ * Every value that can be stored can be dumped: a state whose text form
+ * (stream_append_text; COPY escapes nothing in it) could pass the limit on
+ * text forms is refused when it is built, from stream_text_bound, which is
+ * exact for whole numbers on whole seconds and never renders anything.  A
+ * piece of evidence takes at most EVIDENCE_TEXT_MAX bytes and a separator,
+ * so a stream of up to this many pieces (7,518,796 at 10^9 bytes) cannot
+ * pass the limit: below it, a transition compares a count and nothing else.
+ */
+static inline int
+state_text_free_count(void)
+{
+	return (int) ((text_form_max_bytes() - 2) / (EVIDENCE_TEXT_MAX + 2));
+}
+
+static void
+check_state_text(Size bound, int n)
+{
+	if (bound > text_form_max_bytes())
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("mastery state is too large to be written as text"),
+				 errdetail("Its %d pieces of evidence could take up to %zu bytes as text; a state must stay within %zu bytes so that it can be dumped, restored and moved between Citus nodes.",
+						   n, bound, text_form_max_bytes()),
+				 errhint("Keep one learner and skill per state, and split a longer stream into states per school year or term (group by it too), or keep fewer pieces of evidence.")));
+}
+
+/*
+ * An aggregate's state grew by evidence whose text takes at most `added`
+ * bytes.  Past the free count its bound is counted once in full, then kept
+ * as it grows, so that the row or merge that would take it past the limit
+ * is refused: its text is what Citus moves between nodes.
+ */
+static void
+state_text_grew(ExpandedMasteryState *es, Size added)
+{
+	if (es->text_bound == 0)
+		es->text_bound = stream_text_bound(&es->stream);
+	else
+		es->text_bound += added;
+	check_state_text(es->text_bound, es->stream.n);
+}
+
+/* A stored state of s, refused before it is encoded if its text could pass the limit */
 static Datum
 state_datum(const EvidenceStream *s)
 {
 	Size		len;
-	char	   *flat = stream_encode(s, true, VARHDRSZ, &len);
+	char	   *flat;
+
+	if (unlikely(s->n > state_text_free_count()))
+		check_state_text(stream_text_bound(s), s->n);
+	flat = stream_encode(s, true, VARHDRSZ, &len);
 
 	SET_VARSIZE(flat, len);
 	return PointerGetDatum(flat);
@@ -239,6 +291,8 @@ stream_text_bound(const EvidenceStream *s)
 
 		n += evidence_text_bound(s->items[i].score, t->out_of, s->items[i].observed_at,
 								 t->weight, t->kind) + 2;
+		if ((i & 65535) == 65535)
+			CHECK_FOR_INTERRUPTS();
 	}
 	/* items in segments have the common terms (see EvidenceStream) */
 	for (const EvidenceSegment *g = s->segments; g != NULL; g = g->next)
@@ -547,6 +601,9 @@ mastery_state_append(PG_FUNCTION_ARGS)
 		stream_append(&es->stream, e->observed_at, e->score, &terms);
 		MemoryContextSwitchTo(old);
 		forget_flat(es);
+		if (unlikely(es->stream.n > state_text_free_count()))
+			state_text_grew(es, evidence_text_bound(e->score, e->out_of, e->observed_at,
+													e->weight, e->kind) + 2);
 	}
 	PG_RETURN_DATUM(EOHPGetRWDatum(&es->hdr));
 }
@@ -565,6 +622,7 @@ mastery_state_merge(PG_FUNCTION_ARGS)
 	EvidenceStream bbuf;
 	const EvidenceStream *b;
 	MemoryContext old;
+	Size		added = 0;
 
 	if (PG_ARGISNULL(1))
 	{
@@ -588,6 +646,9 @@ mastery_state_merge(PG_FUNCTION_ARGS)
 		stream_append_stream(&s, b);
 		PG_RETURN_DATUM(state_datum(&s));
 	}
+	/* counted before b grows (a state merged with itself) */
+	if (es->text_bound != 0)
+		added = stream_text_bound(b) - 2;
 	old = MemoryContextSwitchTo(es->hdr.eoh_context);
 	if (b == &es->stream)
 	{
@@ -602,6 +663,8 @@ mastery_state_merge(PG_FUNCTION_ARGS)
 		stream_append_stream(&es->stream, b);
 	MemoryContextSwitchTo(old);
 	forget_flat(es);
+	if (es->stream.n > state_text_free_count())
+		state_text_grew(es, added);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&es->hdr));
 }
 
