@@ -1014,6 +1014,28 @@ fit_skill(const BktData *d, const BktOptions *o)
 			best = f;
 	}
 	pfree(alpha);
+
+	/*
+	 * With forgetting, the model has a mirror image of the same likelihood:
+	 * "known" and "unknown" swapped, p_init to 1 - p_init, p_learn with
+	 * p_forget, p_guess to 1 - p_slip and p_slip to 1 - p_guess.  EM lands
+	 * on either (on data simulated from p_guess 0.15 and p_slip 0.05, five
+	 * and twenty starts alike gave p_guess 0.95 and p_slip 0.85), and the
+	 * mirror, used as a method, reads the strongest learners as not knowing
+	 * the skill.  "Known" is the state that answers right more often: the
+	 * fit is given that way round.  pybkt_compat keeps pyBKT's as it comes.
+	 */
+	if (o->forgets && !o->pybkt_compat && best.m.guess > 1.0 - best.m.slip)
+	{
+		BktModel	mirror;
+
+		mirror.prior = 1.0 - best.m.prior;
+		mirror.learn = best.m.forget;
+		mirror.forget = best.m.learn;
+		mirror.guess = 1.0 - best.m.slip;
+		mirror.slip = 1.0 - best.m.guess;
+		best.m = mirror;
+	}
 	return best;
 }
 
