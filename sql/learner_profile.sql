@@ -214,6 +214,12 @@ SELECT learner_profile_send(p) = decode(:'profile_send2', 'hex') AS profile_writ
 FROM binary_fixtures WHERE p IS NOT NULL;
 SELECT learner_profile_state_send(s) = decode(:'state_send3', 'hex') AS state_writes_the_fixture
 FROM binary_fixtures WHERE s IS NOT NULL;
+-- a skill sent twice is refused, even when its first time has no evidence
+-- (format 3: method latest, two skills "add", the first empty)
+TRUNCATE profile_payload;
+INSERT INTO profile_payload VALUES ('\x03020000000100000000ffffffff0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000002000000036164640000000000000000036164640000000001400800000000000040100000000000000002c4024630c0003f80000000'::bytea);
+\copy profile_payload TO 'results/state_twice.bin' WITH (FORMAT binary)
+\copy binary_fixtures (s) FROM 'results/state_twice.bin' WITH (FORMAT binary)
 -- under client_encoding LATIN1 the code "Größe" goes as 5 bytes (47 72 f6 df 65)
 SET client_encoding = 'LATIN1';
 SELECT substring(learner_profile_send(p) FROM 6 FOR 9) AS latin1_code FROM binary_fixtures WHERE p IS NOT NULL;

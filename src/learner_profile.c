@@ -2043,6 +2043,7 @@ learner_profile_state_recv(PG_FUNCTION_ARGS)
 	int			n;
 	char	   *flat;
 	Size		size;
+	uint32		generation;
 
 	if (format < 1 || format > PROFILE_STATE_SEND_FORMAT)
 		ereport(ERROR,
@@ -2061,6 +2062,8 @@ learner_profile_state_recv(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid skill count %d in binary learner_profile_state", n)));
 		ps = new_profile_state(CurrentMemoryContext, &m);
+		/* a skill this read brought carries its mark, evidence or not */
+		generation = ++ps->reads;
 		for (int i = 0; i < n; i++)
 		{
 			int			len;
@@ -2071,10 +2074,11 @@ learner_profile_state_recv(PG_FUNCTION_ARGS)
 			RollupMethod own;
 			MemoryContext old;
 
-			if (sk->stream.n > 0)
+			if (sk->read_mark == generation)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 						 errmsg("skill \"%s\" appears twice in a learner_profile_state", code)));
+			sk->read_mark = generation;
 			if (has_method != 0 && has_method != 1)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
