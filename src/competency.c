@@ -81,7 +81,8 @@ _PG_init(void)
 
 /*
  * The longest text escape_json writes for s (quotes included), as COPY's
- * text format then writes it: a backslash counts twice.
+ * text format then writes it: every backslash twice.  In the database's
+ * encoding: a dump in another client encoding may take more.
  */
 Size
 json_string_text_bound(const char *s, Size len)
@@ -92,7 +93,9 @@ json_string_text_bound(const char *s, Size len)
 	{
 		unsigned char c = (unsigned char) s[i];
 
-		if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
+		if (c == '\\')
+			n += 4;				/* \\ in JSON, \\\\ in COPY */
+		else if (c == '"' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
 			n += 3;				/* \" is \\" in COPY */
 		else if (c < ' ')
 			n += 7;				/* \u00XX */

@@ -183,6 +183,27 @@ SQL
     else
         fail "a state of 4,000 awkward pieces of evidence was not refused"
     fi
+    # codes of backslashes, the character COPY writes longest (\\ in JSON,
+    # four bytes in COPY): profiles and states at the largest size accepted
+    slashes="SELECT learner_profile(repeat(E'\\\\', 200) || lpad(i::text, 4, '0'), mastery_evidence(3, 4, '2024-09-01'), 'latest') AS p FROM generate_series(1, @N@) i"
+    if n=$(largest $db "$slashes" 400); then
+        psql_q -d $db -c "CREATE TABLE slashes AS ${slashes//@N@/$n}"
+        got=$(copied_bytes $db "SELECT p FROM slashes")
+        [ "$got" -le $limit ] || fail "the largest profile of backslash codes ($n skills) takes $got bytes as COPY writes it (limit $limit)"
+        echo "text_limits: a profile of 200-backslash codes is refused at skill $((n + 1)); at $n it takes $got bytes as COPY writes it"
+    else
+        fail "a profile of 400 skills of 200-backslash codes was not refused"
+    fi
+    sslashes="SELECT profile_state(repeat(E'\\\\', 200) || lpad(i::text, 4, '0'), mastery_evidence(3, 4, '2024-09-01'), 'latest') AS s FROM generate_series(1, @N@) i"
+    if n=$(largest $db "$sslashes" 400); then
+        psql_q -d $db -c "CREATE TABLE sslashes AS ${sslashes//@N@/$n}"
+        got=$(copied_bytes $db "SELECT s FROM sslashes")
+        [ "$got" -le $limit ] || fail "the largest state of backslash codes ($n skills) takes $got bytes as COPY writes it (limit $limit)"
+        echo "text_limits: a profile state of 200-backslash codes is refused at skill $((n + 1)); at $n it takes $got bytes as COPY writes it"
+    else
+        fail "a profile state of 400 skills of 200-backslash codes was not refused"
+    fi
+
     # merging, text input and binary input of states
     expect_error $db "learner profile state is too large" <<<"SELECT merge_states(s) FROM (SELECT s FROM plain UNION ALL SELECT s FROM plain) x"
     expect_error $db "learner profile state is too large" <<<"SELECT ('{\"method\": \"latest\", \"skills\": {\"a\": \"[' || string_agg('1/1 @ 2024-09-05 00:00:00+00', '; ') || ']\"}}')::learner_profile_state FROM generate_series(1, 3100)"
