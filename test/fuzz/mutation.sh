@@ -20,4 +20,4 @@ fi
 echo "$out"
 echo "mutation: seed $seed, $rounds rounds per type and path, $(( $(date +%s) - start )) s"
 psql -X -q -d postgres -c 'DROP DATABASE competency_mutation'
-! grep -q '^mutation: FAILED' <<<"$out"
+! grep -q '^ *mutation: FAILED' <<<"$out"
