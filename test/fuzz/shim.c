@@ -30,22 +30,45 @@
 #undef fprintf
 #undef vfprintf
 
-/* ---------- memory: every chunk on one list, freed per input ---------- */
+/*
+ * ---------- memory ----------
+ * Every chunk is its own malloc, so AddressSanitizer sees its exact bounds,
+ * and belongs to the memory context that was current (or named) when it was
+ * allocated.  Deleting or resetting a context frees its chunks and deletes
+ * its children, as the server does: a pointer kept past that is a
+ * use-after-free ASan reports.  Whatever is left is freed after each input.
+ * Sizes are checked as mcxt.c checks them (an invalid size is an internal
+ * error there, and so a finding here).
+ */
+
+typedef struct FuzzContext
+{
+	MemoryContextData hdr;		/* what code may look at */
+	struct FuzzContext *parent;
+	struct FuzzContext *next_context;	/* every context, for release */
+	bool		deleted;
+} FuzzContext;
 
 typedef struct Chunk
 {
 	struct Chunk *prev,
 			   *next;
+	FuzzContext *context;		/* NULL: no context was current */
 	size_t		size;
 	max_align_t data[];
 } Chunk;
 
 static Chunk *chunks;
+static FuzzContext *contexts;
+
+MemoryContext CurrentMemoryContext;
+MemoryContext TopMemoryContext;
 
 static void *
-track(Chunk *c, size_t size)
+track(Chunk *c, size_t size, FuzzContext *context)
 {
 	c->size = size;
+	c->context = context;
 	c->prev = NULL;
 	c->next = chunks;
 	if (chunks)
@@ -68,14 +91,28 @@ untrack(void *p)
 	return c;
 }
 
+static void *
+alloc_in(FuzzContext *context, Size size, bool huge)
+{
+	Chunk	   *c;
+
+	if (context != NULL && context->deleted)
+	{
+		fprintf(stderr, "fuzz shim: allocation in a deleted memory context\n");
+		abort();
+	}
+	if (huge ? !AllocHugeSizeIsValid(size) : !AllocSizeIsValid(size))
+		elog(ERROR, "invalid memory alloc request size %zu", size);
+	c = malloc(sizeof(Chunk) + size);
+	if (c == NULL)
+		abort();
+	return track(c, size, context);
+}
+
 void *
 palloc(Size size)
 {
-	Chunk	   *c = malloc(sizeof(Chunk) + size);
-
-	if (c == NULL)
-		abort();
-	return track(c, size);
+	return alloc_in((FuzzContext *) CurrentMemoryContext, size, false);
 }
 
 void *
@@ -90,7 +127,11 @@ palloc0(Size size)
 void *
 palloc_extended(Size size, int flags)
 {
-	return (flags & MCXT_ALLOC_ZERO) ? palloc0(size) : palloc(size);
+	void	   *p = alloc_in((FuzzContext *) CurrentMemoryContext, size, (flags & MCXT_ALLOC_HUGE) != 0);
+
+	if (flags & MCXT_ALLOC_ZERO)
+		memset(p, 0, size);
+	return p;
 }
 
 void
@@ -99,20 +140,125 @@ pfree(void *p)
 	free(untrack(p));
 }
 
+static void *
+realloc_chunk(void *p, Size size, bool huge)
+{
+	Chunk	   *old = (Chunk *) ((char *) p - offsetof(Chunk, data));
+	FuzzContext *context = old->context;
+	Chunk	   *c;
+
+	if (huge ? !AllocHugeSizeIsValid(size) : !AllocSizeIsValid(size))
+		elog(ERROR, "invalid memory alloc request size %zu", size);
+	c = realloc(untrack(p), sizeof(Chunk) + size);
+	if (c == NULL)
+		abort();
+	return track(c, size, context);
+}
+
 void *
 repalloc(void *p, Size size)
 {
-	Chunk	   *c = realloc(untrack(p), sizeof(Chunk) + size);
-
-	if (c == NULL)
-		abort();
-	return track(c, size);
+	return realloc_chunk(p, size, false);
 }
 
 void *
 repalloc_huge(void *p, Size size)
 {
-	return repalloc(p, size);
+	return realloc_chunk(p, size, true);
+}
+
+MemoryContext
+AllocSetContextCreateInternal(MemoryContext parent, const char *name,
+							  Size minContextSize, Size initBlockSize, Size maxBlockSize)
+{
+	FuzzContext *c = calloc(1, sizeof(FuzzContext));
+
+	if (c == NULL)
+		abort();
+	c->hdr.name = name;
+	c->parent = (FuzzContext *) parent;
+	c->next_context = contexts;
+	contexts = c;
+	return (MemoryContext) c;
+}
+
+static bool
+descends_from(FuzzContext *c, FuzzContext *ancestor)
+{
+	for (; c != NULL; c = c->parent)
+		if (c == ancestor)
+			return true;
+	return false;
+}
+
+/* frees the chunks of context and of every context under it; with
+ * and_itself, context is deleted too (else reset: its children are) */
+static void
+release_context(FuzzContext *context, bool and_itself)
+{
+	Chunk	   *c = chunks;
+
+	while (c != NULL)
+	{
+		Chunk	   *next = c->next;
+
+		if (c->context != NULL && descends_from(c->context, context))
+			free(untrack(c->data));
+		c = next;
+	}
+	for (FuzzContext *x = contexts; x != NULL; x = x->next_context)
+		if (x != context && descends_from(x, context))
+			x->deleted = true;
+	if (and_itself)
+		context->deleted = true;
+}
+
+void *
+MemoryContextAlloc(MemoryContext context, Size size)
+{
+	return alloc_in((FuzzContext *) context, size, false);
+}
+
+void *
+MemoryContextAllocZero(MemoryContext context, Size size)
+{
+	void	   *p = MemoryContextAlloc(context, size);
+
+	memset(p, 0, size);
+	return p;
+}
+
+void *
+MemoryContextAllocHuge(MemoryContext context, Size size)
+{
+	return alloc_in((FuzzContext *) context, size, true);
+}
+
+void *
+MemoryContextAllocExtended(MemoryContext context, Size size, int flags)
+{
+	void	   *p = alloc_in((FuzzContext *) context, size, (flags & MCXT_ALLOC_HUGE) != 0);
+
+	if (flags & MCXT_ALLOC_ZERO)
+		memset(p, 0, size);
+	return p;
+}
+
+void
+MemoryContextDelete(MemoryContext context)
+{
+	release_context((FuzzContext *) context, true);
+}
+
+void
+MemoryContextReset(MemoryContext context)
+{
+	release_context((FuzzContext *) context, false);
+}
+
+void
+MemoryContextRegisterResetCallback(MemoryContext context, MemoryContextCallback *cb)
+{
 }
 
 char *
@@ -140,6 +286,14 @@ fuzz_release_all(void)
 		free(chunks);
 		chunks = next;
 	}
+	while (contexts)
+	{
+		FuzzContext *next = contexts->next_context;
+
+		free(contexts);
+		contexts = next;
+	}
+	CurrentMemoryContext = NULL;
 }
 
 /* ---------- errors: ERROR jumps back to the harness ---------- */
@@ -525,61 +679,6 @@ pq_sendfloat8(StringInfo buf, float8 f)
 	pq_sendint64(buf, swap.i);
 }
 
-/*
- * ---------- memory contexts ----------
- * One pool for everything: every chunk is its own malloc (see palloc), all
- * of them freed after each input.  A context is a token.
- */
-
-MemoryContext CurrentMemoryContext;
-MemoryContext TopMemoryContext;
-
-MemoryContext
-AllocSetContextCreateInternal(MemoryContext parent, const char *name,
-							  Size minContextSize, Size initBlockSize, Size maxBlockSize)
-{
-	return (MemoryContext) palloc0(sizeof(MemoryContextData));
-}
-
-void *
-MemoryContextAlloc(MemoryContext context, Size size)
-{
-	return palloc(size);
-}
-
-void *
-MemoryContextAllocZero(MemoryContext context, Size size)
-{
-	return palloc0(size);
-}
-
-void *
-MemoryContextAllocHuge(MemoryContext context, Size size)
-{
-	return palloc(size);
-}
-
-void *
-MemoryContextAllocExtended(MemoryContext context, Size size, int flags)
-{
-	return palloc_extended(size, flags);
-}
-
-void
-MemoryContextDelete(MemoryContext context)
-{
-}
-
-void
-MemoryContextReset(MemoryContext context)
-{
-}
-
-void
-MemoryContextRegisterResetCallback(MemoryContext context, MemoryContextCallback *cb)
-{
-}
-
 /* ---------- expanded objects: the header as utils/adt/expandeddatum.c sets it ---------- */
 
 void
@@ -599,33 +698,19 @@ EOH_init_header(ExpandedObjectHeader *eohptr, const ExpandedObjectMethods *metho
 	memcpy(VARDATA_EXTERNAL(ptr), &eohptr, sizeof(eohptr));
 }
 
-/* ---------- the server's encoding: UTF8, checked as pg_verifymbstr does ---------- */
+/* ---------- the server's encoding: UTF8, checked by PostgreSQL's own verifier ---------- */
 
 bool
 pg_verifymbstr(const char *mbstr, int len, bool noError)
 {
-	const unsigned char *s = (const unsigned char *) mbstr;
-	int			i = 0;
-
-	while (i < len)
-	{
-		int			n = s[i] < 0x80 ? 1 : (s[i] & 0xE0) == 0xC0 ? 2 : (s[i] & 0xF0) == 0xE0 ? 3 :
-			(s[i] & 0xF8) == 0xF0 ? 4 : 0;
-		bool		ok = n > 0 && s[i] != 0 && i + n <= len && !(n == 2 && s[i] < 0xC2);
-
-		for (int k = 1; ok && k < n; k++)
-			ok = (s[i + k] & 0xC0) == 0x80;
-		if (!ok)
-		{
-			if (noError)
-				return false;
-			ereport(ERROR,
-					(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
-					 errmsg("invalid byte sequence for encoding \"UTF8\"")));
-		}
-		i += n;
-	}
-	return true;
+	if (pg_encoding_verifymbstr(PG_UTF8, mbstr, len) == len)
+		return true;
+	if (noError)
+		return false;
+	ereport(ERROR,
+			(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+			 errmsg("invalid byte sequence for encoding \"UTF8\"")));
+	return false;
 }
 
 /* numbers in error messages */
