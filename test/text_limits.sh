@@ -356,7 +356,9 @@ SQL
         peak=$(sed -n 's/^ *peak \([0-9]*\)$/\1/p' <<<"$got")
         if ! grep -q "ERROR:  54000: $message" <<<"$got" || ! grep -q "$detail" <<<"$got"; then
             fail "$n skills of 1,000-byte codes: not refused as expected:"$'\n'"$got"
-        elif [ -n "$peak" ] && [ "$peak" -ge 1048576 ]; then
+        elif [ -z "$peak" ]; then
+            fail "$n skills of 1,000-byte codes: the backend's peak memory could not be read"
+        elif [ "$peak" -ge 1048576 ]; then
             fail "$n skills of 1,000-byte codes: refused, but the backend's memory peaked at $peak kB"
         else
             echo "text_limits: $n skills of 1,000-byte codes refused in $ms ms (rows made included), backend peak ${peak:-?} kB: $message"
@@ -381,7 +383,9 @@ SQL
     if ! grep -q "ERROR:  54000: mastery state is too large to be written as text" <<<"$got" ||
         ! grep -q "Its 7812500 pieces of evidence could take up to 1000000002 bytes" <<<"$got"; then
         fail "8,000,000 pieces of evidence at their longest: not refused as expected:"$'\n'"$got"
-    elif [ -n "$peak" ] && [ "$peak" -ge 1048576 ]; then
+    elif [ -z "$peak" ]; then
+        fail "8,000,000 pieces of evidence: the backend's peak memory could not be read"
+    elif [ "$peak" -ge 1048576 ]; then
         fail "8,000,000 pieces of evidence at their longest: refused, but the backend's memory peaked at $peak kB"
     else
         echo "text_limits: a mastery_agg of pieces at their longest refused at piece 7,812,500 in $ms ms (rows made included), backend peak ${peak:-?} kB"

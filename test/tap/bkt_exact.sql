@@ -7,7 +7,7 @@
 -- double freezes once it rounds to 1: 30 right answers then 30 wrong read 1
 -- (exact: 0.1143).  Every value within 1e-12 of the exact one.
 BEGIN;
-SELECT plan(17);
+SELECT plan(19);
 SET LOCAL client_min_messages = warning;
 
 -- x to 50 significant digits (numeric keeps every digit of a product, and
@@ -71,7 +71,8 @@ INSERT INTO sequences VALUES
     (10, 'edge', 0, 0.1, 0.2, 0.1, 0, pg_temp.runs(10, 20)),
     (11, 'edge', 0.5, 0, 0.2, 0.1, 0, pg_temp.runs(40, 40)),
     (12, 'edge', 0.5, 1, 0.2, 0.1, 0.3, pg_temp.runs(5, 5)),
-    (13, 'edge', 0.5, 0.2, 0.001, 0.999, 0, pg_temp.runs(100, 100));
+    (13, 'edge', 0.5, 0.2, 0.001, 0.999, 0, pg_temp.runs(100, 100)),
+    (14, 'edge', 0.5, 0, 0.2, 0.1, 0, pg_temp.runs(0, 300));  -- P(known) down to 1e-271
 SELECT setseed(0.17);
 INSERT INTO sequences
 SELECT 100 + s, 'random', round(random()::numeric, 3), round((random() * 0.4)::numeric, 3),
@@ -153,6 +154,13 @@ SELECT cmp_ok((SELECT max(abs(state::numeric - exact_state)) FROM per_row WHERE 
               'bkt_state: 24 random sequences');
 SELECT cmp_ok((SELECT max(abs(predicted::numeric - exact_predicted)) FROM per_row WHERE kind = 'random'), '<', 1e-12,
               'bkt_correct: 24 random sequences');
+
+-- and relative to the value: a P(known) of 1e-30 within 1e-12 says
+-- nothing, within 1e-9 of itself it does
+SELECT cmp_ok((SELECT max(abs(state::numeric - exact_state) / exact_state) FROM per_row WHERE exact_state > 0), '<', 1e-9,
+              'bkt_state: relative to the exact value, on every row');
+SELECT cmp_ok((SELECT max(abs(scores::numeric - exact) / exact) FROM results WHERE exact > 0), '<', 1e-9,
+              'mastery(score, observed_at, bkt): relative to the exact value');
 
 SELECT * FROM finish();
 ROLLBACK;
