@@ -138,3 +138,7 @@ FROM (SELECT (x).group_no, count(*) AS c
                          END::learner_profile AS p
                   FROM generate_series(1, 30) i) r, chains) y
       GROUP BY 1) z;
+
+-- the threshold on the profiles' scale (3 on 0 to 1 values is an error)
+SELECT instructional_groups(learner, '{"x1": {"mastery": 0.9, "out_of": 1}}'::learner_profile, g, 3, 2, 4)
+FROM roster, chains;

@@ -90,6 +90,16 @@ SELECT p.* FROM cluster_graph,
 -- thresholds from 0 up, on the profile's scale; at least one target
 SELECT * FROM arithmetic_graph, ready_skills(g, '{}', -1);
 SELECT * FROM arithmetic_graph, learning_path(g, '{}', '{}'::text[], 3);
+-- on the profile's scale: a threshold above it, or a profile whose skills
+-- are on several scales, would call every skill unmastered (3 on a 0 to 1
+-- knowledge-tracing profile) or 35 of 100 mastered, without a word
+SELECT * FROM arithmetic_graph, ready_skills(g, learner('{"count": {"mastery": 0.97, "out_of": 1}}'), 3);
+SELECT * FROM arithmetic_graph, learning_path(g, learner('{"count": {"mastery": 0.97, "out_of": 1}}'), 'add', 3);
+SELECT * FROM arithmetic_graph, ready_skills(g, learner('{"count": {"mastery": 3, "out_of": 4}, "add": {"mastery": 35, "out_of": 100}}'), 3);
+SELECT skill_graph_to_dot(g, learner('{"count": {"mastery": 0.97, "out_of": 1}}'), 3) FROM arithmetic_graph;
+SELECT learning_path_to_dot(g, learner('{"count": {"mastery": 3, "out_of": 4}, "add": {"mastery": 35, "out_of": 100}}'), 'add', 3)
+FROM arithmetic_graph;
+SELECT r FROM arithmetic_graph, ready_skills(g, learner('{"count": {"mastery": 0.97, "out_of": 1}}'), 0.95) r;
 
 -- Prerequisites of wholes, read as those of their parts.  A leaf never
 -- waits for itself: a standard that is a prerequisite of its own cluster

@@ -290,6 +290,7 @@ instructional_groups_transfn(PG_FUNCTION_ARGS)
 
 	g = graph_argument(fcinfo, 3);
 	p = PG_ARGISNULL(2) ? profile_build(NULL, 0) : PG_GETARG_PROFILE(2);
+	profile_check_threshold(p, threshold, "instructional_groups");
 	ready = palloc(sizeof(int32) * Max(g->n, 1));
 	l.nready = profile_ready_skills(g, p, threshold, ready);
 	need = learner_need(g, p, threshold, l.nready > 0 ? skill_code(g, ready[0]) : NULL);

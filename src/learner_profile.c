@@ -253,6 +253,58 @@ profile_argument(FunctionCallInfo fcinfo, int argno)
 }
 
 /* The entry of a skill, or -1 */
+/*
+ * A mastery threshold means something only on the scale of the values it is
+ * compared with.  3 on a BKT profile (0 to 1) calls every skill unmastered,
+ * and on a profile whose skills are on 4 and 100 points it calls 35 of 100
+ * mastered: both without a word.  So a threshold above the profile's scale,
+ * or a profile of several scales, is an error naming the scale.  A whole's
+ * rolled-up value (profile_rollup) is not compared with it and is not
+ * looked at.
+ */
+void
+profile_check_threshold(const LearnerProfile *p, double threshold, const char *function)
+{
+	double		low = 0.0,
+				high = 0.0;
+	int			low_i = -1,
+				high_i = -1;
+
+	for (int i = 0; i < p->nentries; i++)
+	{
+		const ProfileEntry *e = &p->entries[i];
+
+		if ((e->flags & (ENTRY_HAS_MASTERY | ENTRY_ROLLED_UP)) != ENTRY_HAS_MASTERY)
+			continue;
+		if (low_i < 0 || e->out_of < low)
+		{
+			low = e->out_of;
+			low_i = i;
+		}
+		if (high_i < 0 || e->out_of > high)
+		{
+			high = e->out_of;
+			high_i = i;
+		}
+	}
+	if (low_i < 0)
+		return;
+	if (low != high)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs a profile on one scale, and this one mixes scales", function),
+				 errdetail("Skill \"%s\" is rated from 0 to %s and skill \"%s\" from 0 to %s, so one threshold cannot mean the same on both.",
+						   profile_code(p, low_i), exact_float8(low), profile_code(p, high_i), exact_float8(high)),
+				 errhint("Build the profile with a method that puts every skill on one scale, for example decaying_average(scale=4).")));
+	if (threshold > high)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mastery threshold %s is above the scale of the profile", exact_float8(threshold)),
+				 errdetail("Its skills are rated from 0 to %s, so no skill could count as mastered.", exact_float8(high)),
+				 errhint("Give the threshold on that scale, for example %s for three quarters of it.",
+						 exact_float8(0.75 * high))));
+}
+
 int
 profile_find(const LearnerProfile *p, const char *code)
 {

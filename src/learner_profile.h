@@ -89,6 +89,7 @@ extern const LearnerProfile *profile_argument(FunctionCallInfo fcinfo, int argno
 extern int	profile_find(const LearnerProfile *p, const char *code);
 extern double profile_distance_between(const LearnerProfile *a, const LearnerProfile *b);
 extern void profile_check(const LearnerProfile *p);
+extern void profile_check_threshold(const LearnerProfile *p, double threshold, const char *function);
 struct GraphView;
 extern int	profile_ready_skills(struct GraphView *g, const LearnerProfile *p, double threshold,
 								 int32 *ready);

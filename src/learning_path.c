@@ -243,9 +243,14 @@ ready_skills(PG_FUNCTION_ARGS)
 	const LearnerProfile *p = path_profile_argument(fcinfo, 1);
 	double		threshold = threshold_argument(fcinfo, 2);
 	TupleDesc	desc;
-	Tuplestorestate *store = begin_rows(fcinfo, "skill", &desc);
-	int32	   *ready = palloc(sizeof(int32) * Max(g->n, 1));
-	int			n = profile_ready_skills(g, p, threshold, ready);
+	Tuplestorestate *store;
+	int32	   *ready;
+	int			n;
+
+	profile_check_threshold(p, threshold, "ready_skills");
+	store = begin_rows(fcinfo, "skill", &desc);
+	ready = palloc(sizeof(int32) * Max(g->n, 1));
+	n = profile_ready_skills(g, p, threshold, ready);
 
 	for (int i = 0; i < n; i++)
 	{
@@ -698,6 +703,7 @@ learning_path_rows(FunctionCallInfo fcinfo, Datum *codes, bool *nulls, int ncode
 	int32	   *order;
 	int			npath;
 
+	profile_check_threshold(p, threshold, "learning_path");
 	npath = path_skills(g, lg, p, codes, nulls, ncodes, threshold);
 	store = begin_rows(fcinfo, NULL, &desc);
 	if (npath == 0)
@@ -773,6 +779,7 @@ skill_graph_to_dot_profile(PG_FUNCTION_ARGS)
 	LeafGraph  *lg = leaf_graph(g);
 	StringInfoData buf;
 
+	profile_check_threshold(p, threshold, "skill_graph_to_dot");
 	place_profile(lg, g, p, threshold);
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "digraph skills {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=white];\n");
@@ -879,12 +886,17 @@ path_dot(FunctionCallInfo fcinfo, Datum *codes, bool *nulls, int ncodes)
 	const LearnerProfile *p = path_profile_argument(fcinfo, 1);
 	double		threshold = threshold_argument(fcinfo, 3);
 	LeafGraph  *lg = leaf_graph(g);
-	int			npath = path_skills(g, lg, p, codes, nulls, ncodes, threshold);
-	int32	   *order = palloc(sizeof(int32) * Max(npath, 1));
-	int32	   *step_of = palloc0(sizeof(int32) * Max(g->n, 1));
+	int			npath;
+	int32	   *order;
+	int32	   *step_of;
 	uint32		context;
 	StringInfoData buf;
 	DrawnEdges	edges;
+
+	profile_check_threshold(p, threshold, "learning_path_to_dot");
+	npath = path_skills(g, lg, p, codes, nulls, ncodes, threshold);
+	order = palloc(sizeof(int32) * Max(npath, 1));
+	step_of = palloc0(sizeof(int32) * Max(g->n, 1));
 
 	if (npath > 0)
 		order_path(g, lg, npath, order);
