@@ -4,16 +4,21 @@
 # owner controls.  Two checks that nothing there can be turned against the
 # server:
 #
-#  1. test/lint_scripts.pl reads every shipped script: every function and
-#     operator call schema-qualified, no CREATE OR REPLACE, no dynamic SQL,
-#     constant DEFAULTs.  It must also catch each of those in
-#     test/security/unsafe.sql (so a lint that sees nothing fails here).
+#  1. test/lint_scripts.pl reads every shipped script: only the statement
+#     kinds the extension needs, every function and operator call in code
+#     schema-qualified, nothing that looks an operator up by name, no CREATE
+#     OR REPLACE, no dynamic SQL, constant DEFAULTs.  It must also catch each
+#     of those in test/security/unsafe.sql (so a lint that sees nothing fails
+#     here).
 #  2. For a fresh install and for every update path from every released
 #     version, as such an owner: stored values of every type and an index on
 #     evidence in place, the look-alikes of test/security/plant.sql planted,
 #     then CREATE EXTENSION or ALTER EXTENSION UPDATE.  No look-alike may be
 #     called, the owner must stay NOSUPERUSER and own no extension member,
-#     and the stored values must read as before.
+#     and the stored values must read as before.  And no look-alike may have
+#     been bound without being called: every function and operator that the
+#     extension's objects refer to in pg_depend (test/security/references.sql)
+#     must be pg_catalog's or the extension's own.
 #
 # Runs inside COMPETENCY_RELEASED_VERSIONS=1 test/with_cluster.sh (the old
 # versions' full scripts are installed only there).
@@ -113,15 +118,18 @@ for path in "${paths[@]}"; do
                            AND coalesce((SELECT p.proowner FROM pg_proc p WHERE d.classid = 'pg_proc'::regclass AND p.oid = d.objid),
                                         (SELECT o.oprowner FROM pg_operator o WHERE d.classid = 'pg_operator'::regclass AND o.oid = d.objid),
                                         (SELECT t.typowner FROM pg_type t WHERE d.classid = 'pg_type'::regclass AND t.oid = d.objid)) = '$owner'::regrole")
+    refs=$(psql_q -At -d competency_planted -v ext=competency -f test/security/references.sql)
+    foreign=$(grep '^other|' <<<"$refs" | cut -d'|' -f2- | sed 's/|/ refers to /' || true)
     version=$(check "SELECT extversion FROM pg_extension WHERE extname = 'competency'")
     after=$(read_values)
     if [ "$from" = fresh ]; then label="fresh install of $to"; else label="update $from -> $to"; fi
-    if [ -n "$calls" ] || [ "$super" != f ] || [ "$owned" != 0 ] || [ "$version" != "$to" ] || [ "$before" != "$after" ]; then
+    if [ -n "$calls" ] || [ "$super" != f ] || [ "$owned" != 0 ] || [ "$version" != "$to" ] || [ "$before" != "$after" ] || [ -n "$foreign" ]; then
         echo "script_security: $label: look-alikes called: ${calls:-none}; owner superuser: $super; extension members the owner owns: $owned; version: $version" >&2
         [ "$before" = "$after" ] || diff <(echo "$before") <(echo "$after") >&2 || true
+        [ -z "$foreign" ] || echo "script_security: $label: functions and operators outside pg_catalog and the extension, bound by its objects:"$'\n'"$foreign" >&2
         status=1
     else
-        echo "script_security: $label as a non-superuser owner with $planted look-alikes planted: none called, owner not superuser, values of $(wc -l <<<"$after") types read as before"
+        echo "script_security: $label as a non-superuser owner with $planted look-alikes planted: none called, none bound ($(grep -c . <<<"$refs") references to functions and operators, all pg_catalog's or its own), owner not superuser, values of $(wc -l <<<"$after") types read as before"
     fi
 done
 psql_q -d postgres -c 'DROP DATABASE competency_planted' -c "DROP ROLE $owner"

@@ -62,6 +62,15 @@ CREATE FUNCTION public.cardinality(oid[]) RETURNS int LANGUAGE plpgsql AS
 $f$ BEGIN PERFORM public.lookalike_called('cardinality(oid[])'); RETURN 0; END $f$;
 CREATE FUNCTION public.unnest(oid[]) RETURNS SETOF oid LANGUAGE plpgsql AS
 $f$ BEGIN PERFORM public.lookalike_called('unnest(oid[])'); RETURN; END $f$;
+-- left and right were keywords to the lint; pg_catalog has no
+-- timestamptz(text), so timestamptz(some text) runs this one (a literal,
+-- timestamptz('2024-01-01'), is a cast)
+CREATE FUNCTION public.left(name, int) RETURNS text LANGUAGE plpgsql AS
+$f$ BEGIN PERFORM public.lookalike_called('left(name, int)'); RETURN 'planted'; END $f$;
+CREATE FUNCTION public.right(name, int) RETURNS text LANGUAGE plpgsql AS
+$f$ BEGIN PERFORM public.lookalike_called('right(name, int)'); RETURN 'planted'; END $f$;
+CREATE FUNCTION public.timestamptz(text) RETURNS timestamptz LANGUAGE plpgsql AS
+$f$ BEGIN PERFORM public.lookalike_called('timestamptz(text)'); RETURN NULL; END $f$;
 
 -- aggregates over "any" (count) or a type reached by a cast (max of oid)
 CREATE FUNCTION public.lookalike_count_step(bigint, regclass) RETURNS bigint LANGUAGE plpgsql AS
@@ -81,6 +90,13 @@ CREATE OPERATOR public.= (LEFTARG = oid, RIGHTARG = regclass, FUNCTION = public.
 CREATE FUNCTION public.lookalike_eq_regtype(regtype, regtype) RETURNS boolean LANGUAGE plpgsql AS
 $f$ BEGIN PERFORM public.lookalike_called('=(regtype, regtype)'); RETURN true; END $f$;
 CREATE OPERATOR public.= (LEFTARG = regtype, RIGHTARG = regtype, FUNCTION = public.lookalike_eq_regtype);
+-- BETWEEN looks up >= and <= by name
+CREATE FUNCTION public.lookalike_ge_regclass(regclass, regclass) RETURNS boolean LANGUAGE plpgsql AS
+$f$ BEGIN PERFORM public.lookalike_called('>=(regclass, regclass)'); RETURN true; END $f$;
+CREATE OPERATOR public.>= (LEFTARG = regclass, RIGHTARG = regclass, FUNCTION = public.lookalike_ge_regclass);
+CREATE FUNCTION public.lookalike_le_regclass(regclass, regclass) RETURNS boolean LANGUAGE plpgsql AS
+$f$ BEGIN PERFORM public.lookalike_called('<=(regclass, regclass)'); RETURN true; END $f$;
+CREATE OPERATOR public.<= (LEFTARG = regclass, RIGHTARG = regclass, FUNCTION = public.lookalike_le_regclass);
 CREATE FUNCTION public.lookalike_ne_regclass(regclass, regclass) RETURNS boolean LANGUAGE plpgsql AS
 $f$ BEGIN PERFORM public.lookalike_called('<>(regclass, regclass)'); RETURN true; END $f$;
 CREATE OPERATOR public.<> (LEFTARG = regclass, RIGHTARG = regclass, FUNCTION = public.lookalike_ne_regclass);
