@@ -28,4 +28,5 @@ psql -X -q -v ON_ERROR_STOP=1 -f bench/large_inputs.sql | tee "$out/large_inputs
 psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -f bench/whole_prerequisites.sql | tee "$out/whole_prerequisites.md"
 psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -v rows="$rows" -f bench/profiles.sql | tee "$out/profiles.md"
 psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -f bench/grouping.sql | tee "$out/grouping.md"
+psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -f bench/plan_estimates.sql | tee "$out/plan_estimates.md"
 psql -X -q -v ON_ERROR_STOP=1 -v reps="$reps" -f bench/knowledge_tracing.sql | tee "$out/knowledge_tracing.md"
