@@ -41,10 +41,21 @@ SELECT learner, skill, mastery_agg(e) AS state FROM profile_evidence WHERE learn
 SELECT s.learner, learner_profile(s.skill, s.state, 'decaying_average') = pr.p AS same_as_from_evidence
 FROM profile_states s JOIN profiles pr USING (learner) GROUP BY s.learner, pr.p ORDER BY 1;
 
--- strengths and needs: by mastery as a share of the scale, ties by code
+-- strengths and needs: a skill is one or the other, never both: at three
+-- quarters of its scale or more, or below (ben's 6.RP.A.2 at 1 of 4 is a
+-- need only, though he has two skills); by share, then evidence, then code
 SELECT learner, s.skill, s.mastery FROM profiles, strengths(p, 2) s ORDER BY learner;
 SELECT learner, s.skill, s.mastery FROM profiles, needs(p, 2) s ORDER BY learner;
 SELECT count(*) FROM profiles, needs(p, 0);
+-- with a threshold on the profile's scale and a minimum evidence count
+-- (2 by default): ben's 6.RP.A.1 rests on one answer and is left out
+SELECT learner, s.skill, s.mastery, s.evidence_count FROM profiles, strengths(p, 5, 3) s ORDER BY learner, s.mastery DESC;
+SELECT learner, s.skill, s.mastery, s.evidence_count FROM profiles, needs(p, 5, 3) s ORDER BY learner, s.mastery;
+SELECT learner, s.skill FROM profiles, strengths(p, 5, 3, 1) s ORDER BY learner, s.skill;
+SELECT count(*) AS both_strength_and_need
+FROM profiles, LATERAL (SELECT skill FROM strengths(p, 100) INTERSECT SELECT skill FROM needs(p, 100)) x;
+SELECT * FROM profiles, strengths(p, 3, 5) s;
+SELECT * FROM profiles, needs(p, 3, 3, -1) s;
 
 -- profile_distance: RMS difference of shares over the skills valued in
 -- either (a skill without a value counts as 0); by hand for ana and ben

@@ -19,3 +19,25 @@ ALTER FUNCTION needs(learner_profile, integer) ROWS 3;
 ALTER FUNCTION ready_skills(skill_graph, learner_profile, double precision) ROWS 5;
 ALTER FUNCTION learning_path(skill_graph, learner_profile, text, double precision) ROWS 20;
 ALTER FUNCTION learning_path(skill_graph, learner_profile, text[], double precision) ROWS 20;
+
+-- Strengths and needs never overlap: at or above a threshold (without one,
+-- three quarters of each skill's scale) or below it, and with a minimum
+-- evidence count; ranked by share, then evidence count, then code
+CREATE FUNCTION strengths(p learner_profile, n int, threshold float8, min_evidence int DEFAULT 2,
+	OUT skill text, OUT mastery float8,
+	OUT evidence_count int, OUT last_observed timestamptz, OUT trend float8,
+	OUT out_of float8, OUT kinds text[]) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'learner_profile_strengths' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 3;
+COMMENT ON FUNCTION strengths(learner_profile, int, float8, int) IS
+	'the n skills at or above the threshold (on the profile''s scale) with at least min_evidence pieces of evidence, highest share first, then most evidence, then code';
+CREATE FUNCTION needs(p learner_profile, n int, threshold float8, min_evidence int DEFAULT 2,
+	OUT skill text, OUT mastery float8,
+	OUT evidence_count int, OUT last_observed timestamptz, OUT trend float8,
+	OUT out_of float8, OUT kinds text[]) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'learner_profile_needs' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 3;
+COMMENT ON FUNCTION needs(learner_profile, int, float8, int) IS
+	'the n skills below the threshold (on the profile''s scale) with at least min_evidence pieces of evidence, lowest share first, then most evidence, then code';
+COMMENT ON FUNCTION strengths(learner_profile, int) IS
+	'the n skills at three quarters of their scale or more, highest share first, then most evidence, then code';
+COMMENT ON FUNCTION needs(learner_profile, int) IS
+	'the n skills below three quarters of their scale, lowest share first, then most evidence, then code';

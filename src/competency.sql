@@ -1103,18 +1103,34 @@ CREATE FUNCTION profile_entries(p learner_profile, OUT skill text, OUT mastery f
 COMMENT ON FUNCTION profile_entries(learner_profile) IS
 	'one row per skill in code order; trend is points per piece of evidence over the last five values';
 
+-- A skill is a strength or a need, never both: at or above the threshold
+-- (without one, three quarters of its scale) or below it
 CREATE FUNCTION strengths(p learner_profile, n int DEFAULT 3, OUT skill text, OUT mastery float8,
 	OUT evidence_count int, OUT last_observed timestamptz, OUT trend float8,
 	OUT out_of float8, OUT kinds text[]) RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'learner_profile_strengths' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 3;
 COMMENT ON FUNCTION strengths(learner_profile, int) IS
-	'the n skills with the highest mastery as a share of their scale (ties by code)';
+	'the n skills at three quarters of their scale or more, highest share first, then most evidence, then code';
+CREATE FUNCTION strengths(p learner_profile, n int, threshold float8, min_evidence int DEFAULT 2,
+	OUT skill text, OUT mastery float8,
+	OUT evidence_count int, OUT last_observed timestamptz, OUT trend float8,
+	OUT out_of float8, OUT kinds text[]) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'learner_profile_strengths' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 3;
+COMMENT ON FUNCTION strengths(learner_profile, int, float8, int) IS
+	'the n skills at or above the threshold (on the profile''s scale) with at least min_evidence pieces of evidence, highest share first, then most evidence, then code';
 CREATE FUNCTION needs(p learner_profile, n int DEFAULT 3, OUT skill text, OUT mastery float8,
 	OUT evidence_count int, OUT last_observed timestamptz, OUT trend float8,
 	OUT out_of float8, OUT kinds text[]) RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'learner_profile_needs' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 3;
 COMMENT ON FUNCTION needs(learner_profile, int) IS
-	'the n skills with the lowest mastery as a share of their scale (ties by code)';
+	'the n skills below three quarters of their scale, lowest share first, then most evidence, then code';
+CREATE FUNCTION needs(p learner_profile, n int, threshold float8, min_evidence int DEFAULT 2,
+	OUT skill text, OUT mastery float8,
+	OUT evidence_count int, OUT last_observed timestamptz, OUT trend float8,
+	OUT out_of float8, OUT kinds text[]) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'learner_profile_needs' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 3;
+COMMENT ON FUNCTION needs(learner_profile, int, float8, int) IS
+	'the n skills below the threshold (on the profile''s scale) with at least min_evidence pieces of evidence, lowest share first, then most evidence, then code';
 
 CREATE FUNCTION profile_distance(a learner_profile, b learner_profile) RETURNS float8
 	AS 'MODULE_PATHNAME', 'learner_profile_distance' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

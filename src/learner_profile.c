@@ -2511,9 +2511,17 @@ learner_profile_entries(PG_FUNCTION_ARGS)
 }
 
 /*
- * strengths and needs: the n skills with the highest (lowest) mastery as a
- * share of their scale, ties by code; skills without a value left out.
+ * strengths and needs: a skill is one or the other, never both.  With a
+ * threshold (on the profile's scale) a strength is at or above it and a
+ * need below it, counting only skills with at least min_evidence pieces of
+ * evidence; without one (the two-argument forms) the line is three
+ * quarters of each skill's scale.  Ranked by mastery as a share of the
+ * scale (strengths from the top, needs from the bottom), then by evidence
+ * count (more first: the better founded), then by code.  Skills without a
+ * value are neither.
  */
+#define STRENGTH_SHARE 0.75
+
 typedef struct Ranking
 {
 	const LearnerProfile *profile;
@@ -2524,19 +2532,26 @@ static int
 compare_ranked(const void *a, const void *b, void *arg)
 {
 	const Ranking *r = arg;
-	double		px = entry_proportion(&r->profile->entries[*(const int32 *) a]);
-	double		py = entry_proportion(&r->profile->entries[*(const int32 *) b]);
+	const ProfileEntry *x = &r->profile->entries[*(const int32 *) a];
+	const ProfileEntry *y = &r->profile->entries[*(const int32 *) b];
+	double		px = entry_proportion(x);
+	double		py = entry_proportion(y);
 
 	if (px != py)
 		return ((px < py) == r->descending) ? 1 : -1;
+	if (x->evidence_count != y->evidence_count)
+		return x->evidence_count > y->evidence_count ? -1 : 1;
 	return (*(const int32 *) a > *(const int32 *) b) - (*(const int32 *) a < *(const int32 *) b);
 }
 
 static Datum
-ranked_entries(FunctionCallInfo fcinfo, bool descending)
+ranked_entries(FunctionCallInfo fcinfo, bool strengths)
 {
 	const LearnerProfile *p = PG_GETARG_PROFILE(0);
 	int32		n = PG_GETARG_INT32(1);
+	bool		given = PG_NARGS() >= 4;
+	double		threshold = given ? PG_GETARG_FLOAT8(2) : 0.0;
+	int32		min_evidence = given ? PG_GETARG_INT32(3) : 0;
 	TupleDesc	desc;
 	Tuplestorestate *store;
 	int32	   *order;
@@ -2547,13 +2562,35 @@ ranked_entries(FunctionCallInfo fcinfo, bool descending)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the number of skills must not be negative"),
 				 errdetail("%d was given.", n)));
+	if (given)
+	{
+		if (!isfinite(threshold) || threshold < 0.0)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("mastery threshold must be a finite number, 0 or more"),
+					 errhint("Give it on the scale of the profile's values (for example 3 of 4).")));
+		if (min_evidence < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the minimum evidence count must not be negative"),
+					 errdetail("%d was given.", min_evidence)));
+		profile_check_threshold(p, threshold, strengths ? "strengths" : "needs");
+	}
 	store = begin_rows(fcinfo, NULL, &desc);
 	order = palloc(sizeof(int32) * Max(p->nentries, 1));
 	for (int i = 0; i < p->nentries; i++)
-		if (p->entries[i].flags & ENTRY_HAS_MASTERY)
-			order[m++] = i;
 	{
-		Ranking		r = {p, descending};
+		const ProfileEntry *e = &p->entries[i];
+		bool		above;
+
+		if (!(e->flags & ENTRY_HAS_MASTERY) || e->evidence_count < min_evidence)
+			continue;
+		above = given ? e->mastery >= threshold : entry_proportion(e) >= STRENGTH_SHARE;
+		if (above == strengths)
+			order[m++] = i;
+	}
+	{
+		Ranking		r = {p, strengths};
 
 		qsort_arg(order, m, sizeof(int32), compare_ranked, &r);
 	}
