@@ -93,6 +93,23 @@ FROM (VALUES (4, 1), (2, 2), (1, 3)) v(s, d);
 SELECT mastery(s, '2024-09-01'::timestamptz + d * interval '1 day', 'n_mastery(n=2, threshold=3)') AS mastered_twice
 FROM (VALUES (4, 1), (2, 2), (3, 3)) v(s, d);
 
+-- streak (ASSISTments, Khan Academy): n scores in a row at the threshold.
+-- 3 4 2 3 3 4 1: the run 3 3 4 reaches it (mean 3.333...); n_mastery counts
+-- 3 4 3 3 4 anywhere (3.4).  keep=reached holds it after the 1; keep=current
+-- loses it; before any run of three it is NULL.
+SELECT m, round(mastery(s, '2024-09-01'::timestamptz + d * interval '1 day', m::mastery_method)::numeric, 4) AS value
+FROM (VALUES ('streak(threshold=3)'), ('streak(threshold=3, keep=current)'), ('n_mastery(n=3, threshold=3)'),
+             ('streak(n=2, threshold=3, keep=current)'), ('streak(n=4, threshold=3)')) x(m),
+     (VALUES (3, 1), (4, 2), (2, 3), (3, 4), (3, 5), (4, 6), (1, 7)) v(s, d)
+GROUP BY m ORDER BY m;
+-- the running value: NULL until the run, then the run's mean, held
+SELECT ordinal, score, weight_in_result, round(value_after::numeric, 4) AS value_after
+FROM mastery_explain('[3/4 @ 2024-09-01; 4/4 @ 2024-09-02; 2/4 @ 2024-09-03; 3/4 @ 2024-09-04; 3/4 @ 2024-09-05; 4/4 @ 2024-09-06; 1/4 @ 2024-09-07]'::mastery_state,
+                     'streak(threshold=3)');
+-- on a fixed scale: threshold 75 of 100 on 4-point evidence (3 of 4)
+SELECT mastery(e, 'streak(threshold=75, scale=100)') FROM (VALUES (mastery_evidence(3, 4, '2024-09-01')), (mastery_evidence(4, 4, '2024-09-02')),
+                                                               (mastery_evidence(3, 4, '2024-09-03'))) v(e);
+
 -- min_evidence: NULL below k pieces of evidence; round: final value only
 SELECT mastery(s, '2024-09-01'::timestamptz + d * interval '1 day', 'latest(min_evidence=3)') AS two_pieces,
        mastery(s, '2024-09-01'::timestamptz + d * interval '1 day', 'average(min_evidence=2)') AS enough,

@@ -105,6 +105,14 @@ static const MethodSpec methods[] = {
 		 {"correct_at", PARAM_NUMBER, false, 0.5, 0, UNBOUNDED, false, {0},
 		  "evidence counts as correct when score / out_of reaches this"}},
 	"Bayesian Knowledge Tracing (Corbett & Anderson): probability the skill is mastered"},
+	{"streak", ROLLUP_STREAK, 3,
+		{{"n", PARAM_INTEGER, false, 3, 1, 100, false, {0},
+		  "how many scores in a row must reach the threshold"},
+		 {"threshold", PARAM_NUMBER, true, 0, 0, UNBOUNDED, false, {0},
+		  "the mastery score, on the scale of the scores"},
+		 {"keep", PARAM_CHOICE, false, KEEP_REACHED, 0, 1, false, {"reached", "current"},
+		  "reached: mastered once a streak is reached (ASSISTments); current: only while the latest scores form one (Khan Academy)"}},
+	"NULL until n scores in a row reach the threshold, then the mean of the n scores of the latest such run"},
 };
 
 #define NUM_METHODS lengthof(methods)

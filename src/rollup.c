@@ -93,6 +93,45 @@ n_mastery(const double *s, int n, int times, double threshold, double *result)
 	return true;
 }
 
+/*
+ * streak: n scores in a row at or above the threshold, the rule ASSISTments
+ * and Khan Academy call mastery ("three right in a row").  The value is the
+ * mean of the n scores of the latest such run: on the scale of the scores,
+ * and at or above the threshold exactly when the streak is there, so a
+ * profile, a path or a proficiency level at that threshold reads it as
+ * mastered, and nothing else does; NULL before, as n_mastery.  With
+ * keep=reached (ASSISTments) a streak once reached stays; with keep=current
+ * (Khan Academy) it counts only while it runs up to the latest score, so a
+ * later miss loses it.  Returns where the run's n scores end (one past), or
+ * -1 for none.
+ */
+static int
+streak_end(const double *s, int n, int times, double threshold, bool current)
+{
+	int			run = 0,
+				end = -1;
+
+	for (int i = 0; i < n; i++)
+	{
+		run = s[i] >= threshold ? run + 1 : 0;
+		if (run >= times)
+			end = i + 1;
+	}
+	if (current && run < times)
+		return -1;
+	return end;
+}
+
+static double
+window_mean(const double *s, int end, int times)
+{
+	double		sum = 0.0;
+
+	for (int i = end - times; i < end; i++)
+		sum += s[i];
+	return sum / times;
+}
+
 static int
 compare_doubles(const void *a, const void *b)
 {
@@ -549,6 +588,16 @@ rollup_compute(const RollupMethod *m, const RollupInput *in, double *result)
 		case ROLLUP_BKT:
 			r = bkt(s, n, p, in->out_of);
 			break;
+		case ROLLUP_STREAK:
+			{
+				int			end = streak_end(s, n, (int) p[PARAM_N], n_mastery_threshold(m, in),
+											 (int) p[PARAM_KEEP] == KEEP_CURRENT);
+
+				if (end < 0)
+					return false;
+				r = window_mean(s, end, (int) p[PARAM_N]);
+			}
+			break;
 		default:
 			elog(ERROR, "unrecognized rollup method %d", m->id);
 	}
@@ -661,6 +710,8 @@ rollup_steps(const RollupMethod *m, const RollupInput *in, double *values, bool 
 				pow = {0};
 	BktSteps	steps = {0};
 	BktTrace	known = {0};
+	int			run = 0;		/* streak: scores in a row at the threshold */
+	double		streak_value = NAN; /* streak: the latest run's mean, or NaN */
 	ScoreCounts counts = {0};
 	double		best = 0.0;
 	int			best_count = 0;
@@ -819,6 +870,15 @@ rollup_steps(const RollupMethod *m, const RollupInput *in, double *values, bool 
 					r = bkt_known(&known);
 				}
 				break;
+			case ROLLUP_STREAK:
+				run = y >= n_mastery_threshold(m, in) ? run + 1 : 0;
+				if (run >= (int) p[PARAM_N])
+					streak_value = window_mean(s, j + 1, (int) p[PARAM_N]);
+				else if ((int) p[PARAM_KEEP] == KEEP_CURRENT)
+					streak_value = NAN;
+				null = isnan(streak_value);
+				r = streak_value;
+				break;
 			default:
 				elog(ERROR, "unrecognized rollup method %d", m->id);
 		}
@@ -941,6 +1001,18 @@ rollup_weights_unscaled(const RollupMethod *m, const RollupInput *in, double *w)
 				for (int i = 0; i < n; i++)
 					if (s[i] >= threshold)
 						w[i] = 1.0 / count;
+				return true;
+			}
+		case ROLLUP_STREAK:
+			{
+				int			times = (int) p[PARAM_N];
+				int			end = streak_end(s, n, times, n_mastery_threshold(m, in),
+											 (int) p[PARAM_KEEP] == KEEP_CURRENT);
+
+				if (end < 0)
+					return false;
+				for (int i = end - times; i < end; i++)
+					w[i] = 1.0 / times;
 				return true;
 			}
 		case ROLLUP_MODE:

@@ -25,17 +25,19 @@ typedef enum RollupMethodId
 	ROLLUP_MEAN_RECENT,
 	ROLLUP_POWER_LAW,
 	ROLLUP_TRUE_SCORE,
-	ROLLUP_BKT
+	ROLLUP_BKT,
+	ROLLUP_STREAK
 } RollupMethodId;
 
 #define ROLLUP_FIRST_METHOD ROLLUP_LATEST
-#define ROLLUP_LAST_METHOD	ROLLUP_BKT
+#define ROLLUP_LAST_METHOD	ROLLUP_STREAK
 #define ROLLUP_MAX_PARAMS	6
 
 /* Parameter slots, in the order of each method's row in method.c */
 #define PARAM_WEIGHT		0	/* weighted_average, decaying_average */
-#define PARAM_N				0	/* n_mastery, mean_recent */
-#define PARAM_THRESHOLD		1	/* n_mastery */
+#define PARAM_N				0	/* n_mastery, mean_recent, streak */
+#define PARAM_THRESHOLD		1	/* n_mastery, streak */
+#define PARAM_KEEP			2	/* streak: KEEP_REACHED or KEEP_CURRENT */
 #define PARAM_TIE			0	/* mode: TIE_HIGHEST or TIE_RECENT */
 #define PARAM_AT			0	/* power_law: AT_LAST or AT_NEXT */
 #define PARAM_P_INIT		0	/* bkt */
@@ -49,6 +51,8 @@ typedef enum RollupMethodId
 #define TIE_RECENT	1
 #define AT_LAST		0
 #define AT_NEXT		1
+#define KEEP_REACHED 0
+#define KEEP_CURRENT 1
 
 #define ROLLUP_NO_MIN_EVIDENCE	0
 #define ROLLUP_NO_ROUND			(-1)

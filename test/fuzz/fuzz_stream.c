@@ -88,6 +88,11 @@ method_from(Input *in, int id)
 		case ROLLUP_MODE:
 			m.params[PARAM_TIE] = take(in) & 1;
 			break;
+		case ROLLUP_STREAK:
+			m.params[PARAM_N] = 1 + take(in) % 6;
+			m.params[PARAM_THRESHOLD] = take(in) / 10.0;
+			m.params[PARAM_KEEP] = take(in) & 1;
+			break;
 		case ROLLUP_MEAN_RECENT:
 			m.params[PARAM_N] = 1 + take(in) % 20;
 			break;
