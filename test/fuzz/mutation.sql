@@ -24,6 +24,7 @@ INSERT INTO seeds VALUES
 	('mastery_method', 'bkt(p_init=0.5, p_learn=0.1, p_guess=0.2, p_slip=0.1, p_forget=0.01, correct_at=0.6)'),
 	('mastery_method', 'power_law(at=next)'),
 	('mastery_method', 'mode(tie=recent)'),
+	('mastery_method', 'streak(n=2, threshold=3, keep=current, scale=4)'),
 	('mastery_state', '[3/4 @ 2024-09-05 10:00:00+00; 4/4 @ 2024-09-12 10:00:00+00, kind=override]'),
 	('mastery_state', '[1/4 @ 2024-09-01 00:00:00+00, weight=3; 80/100 @ 2024-09-02 00:00:00+00; 2/4 @ 2024-09-02 00:00:00+00, kind=practice]'),
 	('skill_graph', '{"skills": [{"code": "add"}, {"code": "div"}, {"code": "mul"}], "edges": [{"source": "add", "target": "mul", "relation": "prerequisite"}, {"source": "mul", "target": "div", "relation": "prerequisite"}]}'),
