@@ -65,6 +65,18 @@ typedef struct LeafGraph
 	uint32		visit_stamp;
 	uint64	   *bits;			/* unlocks, exactly: a bitset per path skill and branching node */
 	Size		bits_words;
+	/* per call, on paths beyond the exact count: direct_unlocks, allocated on first use */
+	int32	   *private_count;	/* per node: path skills under its private successors */
+	int32	   *shared_start;	/* per node: its shared successors in shared[] */
+	int32	   *shared_end;
+	int32	   *shared;
+	int32	   *count_base;		/* per node: its count, less that of count_walk */
+	int32	   *count_walk;		/* per node: the node whose walk completes it, or -1 */
+	int32	   *count_bound;	/* per node: the count were no walk allowed */
+	int32	   *tree_first;		/* per node: its interval in the trees of private successors */
+	int32	   *tree_end;
+	int32	   *tree_root;
+	int32	   *successors;		/* one path skill's successors, sorted out */
 	/* the effective prerequisites of one leaf by name: each_effective_prerequisite */
 	uint32	   *named;			/* per skill */
 	uint32		named_stamp;

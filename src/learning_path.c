@@ -382,32 +382,162 @@ collect_targets(GraphView *g, LeafGraph *lg, Datum *codes, bool *nulls, int ncod
 #define SET_EMPTY	(-2)		/* it leads to no path skill */
 #define SET_PENDING (-3)
 
-/* The path skills node x leads to through virtual nodes alone, each once */
-static int32
-count_forward(LeafGraph *lg, int32 x)
-{
-	uint32		stamp;
-	int32		top = 0;
-	int32		count = 0;
-	int32		steps = 0;
+/*
+ * Beyond PATH_EXACT_UNLOCKS, a path skill unlocks the path skills that need
+ * it directly: those it reaches through virtual nodes alone, each counted
+ * once.  A walk per path skill costs the path times the wholes' reach (N
+ * parts of a whole that N skills need each reach all N: N^2 steps), so a
+ * count is shared wherever two ways into a set cannot meet.
+ *
+ * Successor s of virtual node x is private to x when x is its only virtual
+ * predecessor on the path and s is a leaf or has private successors only (a
+ * tree node).  What lies under s is then reached through x alone: x's
+ * private successors head disjoint trees, and x's private count is the sum
+ * of theirs.  The other successors are shared: merge points (two virtual
+ * predecessors or more) and the nodes that lead to one.  A node's count is
+ * its private count plus the path skills its shared successors reach, each
+ * once: a sum of counts already known when those are leaves alone or one
+ * virtual node, else a walk of the shared nodes (walk_shared), which counts
+ * each tree below them whole.
+ *
+ * A path skill v sorts its successors the same way.  One that heads a tree
+ * and that no virtual node leads to is v's own: its count adds.  One inside
+ * a tree is reached a second way only through an ancestor in that tree:
+ * another of v's successors (the trees are numbered in preorder, so an
+ * ancestor's interval holds its descendants') or the tree's root, which v
+ * lists or reaches through its shared successors (their walk marks it).  The
+ * rest are shared, as for a virtual node; path skills with the same shared
+ * successors (parts of the same wholes) share one walk.
+ *
+ * These are the counts a walk per path skill gives, in time linear in the
+ * path's nodes and edges, plus the walks, which only dependents reached two
+ * ways need (a skill that needs two wholes with parts in common).  There is
+ * no exact method much below quadratic for every shape: with parts in
+ * several wholes and wholes before several skills, the counts tell whether
+ * every part's wholes lead to every skill, which is the orthogonal vectors
+ * problem.  So the walks take PATH_UNLOCKS_WALK_STEPS steps in all, or
+ * PATH_UNLOCKS_WALK_STEPS_PER_EDGE per node and edge of the path if more
+ * (about 0.2 s); past that, every count that needs a walk is the sum of the
+ * counts of what it leads to instead, a skill reached two ways counted twice.
+ */
+#define PATH_UNLOCKS_WALK_STEPS (INT64CONST(1) << 27)
+#define PATH_UNLOCKS_WALK_STEPS_PER_EDGE 16
 
+typedef struct UnlockWalks
+{
+	LeafGraph  *lg;
+	int32		npath;
+	int64		budget;			/* steps the walks may still take; -1: none */
+	/* path skills with the same shared successors (parts of the same wholes) share a walk */
+	StringTable walked;			/* the successors, sorted, as bytes */
+	int32	   *walked_count;	/* per entry */
+	Size		walked_cap;
+} UnlockWalks;
+
+/* The direct_unlocks scratch, on the first path beyond the exact count */
+static void
+unlocks_scratch(GraphView *g, LeafGraph *lg)
+{
+	MemoryContext old;
+	Size		nodes = sizeof(int32) * Max(lg->nnodes, 1);
+
+	if (lg->private_count != NULL)
+		return;
+	old = MemoryContextSwitchTo(g->cxt);
+	lg->private_count = palloc(nodes);
+	lg->shared_start = palloc(nodes);
+	lg->shared_end = palloc(nodes);
+	/* the shared successors are some of the edges: pred_start[nnodes] < PG_INT32_MAX / 2 */
+	lg->shared = palloc_extended(sizeof(int32) * Max(lg->pred_start[lg->nnodes], 1), MCXT_ALLOC_HUGE);
+	lg->count_base = palloc(nodes);
+	lg->count_walk = palloc(nodes);
+	lg->count_bound = palloc(nodes);
+	lg->tree_first = palloc(nodes);
+	lg->tree_end = palloc(nodes);
+	lg->tree_root = palloc(nodes);
+	lg->successors = palloc(nodes);
+	MemoryContextSwitchTo(old);
+}
+
+static uint32
+next_visit_stamp(LeafGraph *lg)
+{
 	if (++lg->visit_stamp == 0)
 	{
 		memset(lg->visit, 0, sizeof(uint32) * Max(lg->nnodes, 1));
 		lg->visit_stamp = 1;
 	}
-	stamp = lg->visit_stamp;
-	lg->visit[x] = stamp;
-	lg->stack[top++] = x;
+	return lg->visit_stamp;
+}
+
+/* Every successor private: a leaf, or a virtual node without shared successors */
+static inline bool
+is_tree(const LeafGraph *lg, int32 x)
+{
+	return node_is_leaf(lg, x) || lg->shared_start[x] == lg->shared_end[x];
+}
+
+/* Reached only through its one virtual predecessor, and so is all under it */
+static inline bool
+is_private(const LeafGraph *lg, int32 x)
+{
+	return lg->indegree[x] == 1 && is_tree(lg, x);
+}
+
+/* The path skills in a tree node and under it */
+static inline int32
+tree_count(const LeafGraph *lg, int32 x)
+{
+	return node_is_leaf(lg, x) ? 1 : lg->private_count[x];
+}
+
+/*
+ * The path skills reached from starts[] (shared nodes), each once: the
+ * shared nodes are marked in visit[] (lg->visit_stamp), the trees below
+ * them counted whole.  Returns -1, and leaves no budget, when the walks'
+ * steps run out.
+ */
+static int64
+walk_shared(UnlockWalks *w, const int32 *starts, int32 nstarts)
+{
+	LeafGraph  *lg = w->lg;
+	uint32		stamp;
+	int32		top = 0;
+	int64		count = 0;
+	int64		steps = 0;
+	int32		nodes = 0;
+
+	if (w->budget < 0)
+		return -1;
+	stamp = next_visit_stamp(lg);
+	for (int32 i = 0; i < nstarts; i++)
+	{
+		int32		x = starts[i];
+
+		if (lg->visit[x] == stamp)
+			continue;
+		lg->visit[x] = stamp;
+		if (node_is_leaf(lg, x))
+			count++;
+		else
+			lg->stack[top++] = x;
+	}
 	while (top > 0)
 	{
-		int32		t = lg->stack[--top];
+		int32		y = lg->stack[--top];
 
-		for (int32 k = lg->succ_start[t]; k < lg->succ_start[t + 1]; k++)
+		count += lg->private_count[y];
+		steps += 1 + lg->shared_end[y] - lg->shared_start[y];
+		if (steps > w->budget)
 		{
-			int32		s = lg->succ[k];
+			w->budget = -1;
+			return -1;
+		}
+		for (int32 k = lg->shared_start[y]; k < lg->shared_end[y]; k++)
+		{
+			int32		s = lg->shared[k];
 
-			if (lg->on_path[s] != lg->path_stamp || lg->visit[s] == stamp)
+			if (lg->visit[s] == stamp)
 				continue;
 			lg->visit[s] = stamp;
 			if (node_is_leaf(lg, s))
@@ -415,44 +545,316 @@ count_forward(LeafGraph *lg, int32 x)
 			else
 				lg->stack[top++] = s;
 		}
-		if ((++steps & 4095) == 0)
+		if ((++nodes & 4095) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	w->budget -= steps;
 	return count;
 }
 
 /*
- * Beyond PATH_EXACT_UNLOCKS: the path skills that need each path skill
- * directly, each counted once.  The parts of a whole lead on through one
- * virtual node alone, and share its count (slot[]).
+ * The path skills virtual node x reaches, each once: count_base[x], plus
+ * the count of count_walk[x] if any, a node whose count is a walk (its
+ * count_base is -1 until walked).
  */
-static void
-direct_unlocks(LeafGraph *lg, int npath)
+static int32
+node_unlocks(UnlockWalks *w, int32 x)
 {
-	for (int32 r = 0; r < lg->nreached; r++)
-		if (!node_is_leaf(lg, lg->reached[r]))
-			lg->slot[lg->reached[r]] = -1;
-	for (int i = 0; i < npath; i++)
-	{
-		int32		v = lg->path[i];
-		int32		nnext = 0;
-		int32		only = -1;
+	LeafGraph  *lg = w->lg;
+	int32		walked = lg->count_walk[x];
 
-		for (int32 k = lg->succ_start[v]; k < lg->succ_start[v + 1]; k++)
-			if (lg->on_path[lg->succ[k]] == lg->path_stamp)
-			{
-				nnext++;
-				only = lg->succ[k];
-			}
-		if (nnext == 1 && !node_is_leaf(lg, only))
+	if (walked < 0)
+		return lg->count_base[x];
+	if (lg->count_base[walked] < 0)
+	{
+		int64		count = walk_shared(w, &walked, 1);
+
+		lg->count_base[walked] = count >= 0 ? (int32) count : lg->count_bound[walked];
+	}
+	if (walked == x)
+		return lg->count_base[x];
+	return (int32) Min((int64) lg->count_base[x] + lg->count_base[walked], w->npath);
+}
+
+static int
+compare_int32(const void *a, const void *b)
+{
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+compare_tree_first(const void *a, const void *b, void *arg)
+{
+	const int32 *first = arg;
+	int32		fa = first[*(const int32 *) a];
+	int32		fb = first[*(const int32 *) b];
+
+	return (fa > fb) - (fa < fb);
+}
+
+/* The path skills path skill v reaches, each once (see above) */
+static int32
+path_skill_unlocks(UnlockWalks *w, int32 v)
+{
+	LeafGraph  *lg = w->lg;
+	int32	   *shared = lg->successors;
+	int32	   *under = lg->successors + lg->nnodes - 1;	/* grows down */
+	int32		nshared = 0;
+	int32		nunder = 0;
+	int32		nuncertain = 0;
+	int64		count = 0;
+
+	/* slot[]: the path skill that listed a node last */
+	for (int32 k = lg->succ_start[v]; k < lg->succ_start[v + 1]; k++)
+	{
+		int32		s = lg->succ[k];
+
+		if (lg->on_path[s] != lg->path_stamp || lg->slot[s] == v)
+			continue;
+		lg->slot[s] = v;
+		if (lg->indegree[s] == 0 && is_tree(lg, s))
+			count += tree_count(lg, s);
+		else if (is_private(lg, s))
+			under[-nunder++] = s;
+		else
+			shared[nshared++] = s;
+	}
+	if (nunder > 0)
+	{
+		int32	   *kept = under - (nunder - 1);
+		int32		nkept = 0;
+		int32		end = 0;
+
+		/* not under a root v lists; then not under another one v lists */
+		for (int32 i = 0; i < nunder; i++)
+			if (lg->slot[lg->tree_root[kept[i]]] != v)
+				kept[nkept++] = kept[i];
+		if (nkept > 1)
+			qsort_arg(kept, nkept, sizeof(int32), compare_tree_first, lg->tree_first);
+		nunder = 0;
+		for (int32 i = 0; i < nkept; i++)
 		{
-			if (lg->slot[only] < 0)
-				lg->slot[only] = count_forward(lg, only);
-			lg->unlocks[v] = lg->slot[only];
+			int32		s = kept[i];
+
+			if (lg->tree_first[s] < end)
+				continue;
+			end = lg->tree_end[s];
+			count += tree_count(lg, s);
+			/* a root that virtual nodes lead to may be reached from the shared nodes */
+			if (lg->indegree[lg->tree_root[s]] > 0)
+				kept[nuncertain++] = s;
+		}
+		under = kept;
+	}
+	if (nshared == 1 && nuncertain == 0)
+		count += node_is_leaf(lg, shared[0]) ? 1 : node_unlocks(w, shared[0]);
+	else if (nshared > 0)
+	{
+		int64		walked = -1;
+		int64		entry = -1;
+		uint32		hash = 0;
+
+		/* a walk whose count is all v needs: perhaps one for the same successors */
+		if (nuncertain == 0 && w->budget >= 0)
+		{
+			qsort(shared, nshared, sizeof(int32), compare_int32);
+			entry = string_table_find(&w->walked, (const char *) shared, sizeof(int32) * nshared, &hash);
+			if (entry >= 0)
+				walked = w->walked_count[entry];
+		}
+		if (entry < 0)
+		{
+			walked = walk_shared(w, shared, nshared);
+			if (walked >= 0 && nuncertain == 0)
+			{
+				entry = string_table_add(&w->walked, (const char *) shared, sizeof(int32) * nshared, hash);
+				w->walked_count = grow_array(w->walked.cxt, w->walked_count, &w->walked_cap, entry + 1,
+											 sizeof(int32), 64, PG_INT32_MAX);
+				w->walked_count[entry] = (int32) walked;
+			}
+		}
+		if (walked >= 0)
+		{
+			count += walked;
+			for (int32 i = 0; i < nuncertain; i++)
+				if (lg->visit[lg->tree_root[under[i]]] == lg->visit_stamp)
+					count -= tree_count(lg, under[i]);
 		}
 		else
-			lg->unlocks[v] = count_forward(lg, v);
+			for (int32 i = 0; i < nshared; i++)
+				count += node_is_leaf(lg, shared[i]) ? 1 : node_unlocks(w, shared[i]);
 	}
+	return (int32) Min(count, w->npath);
+}
+
+/*
+ * Beyond PATH_EXACT_UNLOCKS: the path skills that need each path skill
+ * directly, each counted once (see above).
+ */
+static void
+direct_unlocks(GraphView *g, LeafGraph *lg, int npath)
+{
+	UnlockWalks w;
+	int32		nshared = 0;
+	int64		nedges = 0;
+	int32		counter = 0;
+
+	unlocks_scratch(g, lg);
+	for (int32 r = 0; r < lg->nreached; r++)
+	{
+		lg->indegree[lg->reached[r]] = 0;
+		lg->slot[lg->reached[r]] = -1;
+	}
+	for (int32 r = 0; r < lg->nreached; r++)
+	{
+		int32		x = lg->reached[r];
+		bool		leaf = node_is_leaf(lg, x);
+
+		for (int32 k = lg->succ_start[x]; k < lg->succ_start[x + 1]; k++)
+			if (lg->on_path[lg->succ[k]] == lg->path_stamp)
+			{
+				nedges++;
+				if (!leaf)
+					lg->indegree[lg->succ[k]]++;
+			}
+	}
+
+	/* backwards: private counts, shared successors, and counts by sums */
+	for (int32 r = lg->nreached - 1; r >= 0; r--)
+	{
+		int32		x = lg->reached[r];
+		int64		owned = 0;
+		int64		bound = 0;
+		int32		nleaves = 0;
+		int32		only = -1;
+		int32		nvirtual = 0;
+
+		if (node_is_leaf(lg, x))
+			continue;
+		lg->shared_start[x] = nshared;
+		for (int32 k = lg->succ_start[x]; k < lg->succ_start[x + 1]; k++)
+		{
+			int32		s = lg->succ[k];
+
+			if (lg->on_path[s] != lg->path_stamp)
+				continue;
+			if (is_private(lg, s))
+				owned += tree_count(lg, s);
+			else
+			{
+				lg->shared[nshared++] = s;
+				if (node_is_leaf(lg, s))
+				{
+					nleaves++;
+					bound++;
+				}
+				else
+				{
+					nvirtual++;
+					only = s;
+					bound += lg->count_bound[s];
+				}
+			}
+		}
+		lg->shared_end[x] = nshared;
+		/* the trees under distinct private successors are disjoint: owned <= npath */
+		lg->private_count[x] = (int32) owned;
+		lg->count_bound[x] = (int32) Min(owned + bound, npath);
+		lg->count_walk[x] = -1;
+		if (nvirtual == 0 && nleaves > 1)
+		{
+			uint32		stamp = next_visit_stamp(lg);
+
+			/* an edge twice would make a merge point of one predecessor: count it once */
+			for (int32 k = lg->shared_start[x]; k < lg->shared_end[x]; k++)
+				if (lg->visit[lg->shared[k]] != stamp)
+				{
+					lg->visit[lg->shared[k]] = stamp;
+					owned++;
+				}
+			lg->count_base[x] = (int32) owned;
+		}
+		else if (nvirtual == 0)
+			lg->count_base[x] = (int32) owned + nleaves;
+		else if (nvirtual == 1 && nleaves == 0)
+		{
+			lg->count_walk[x] = lg->count_walk[only];
+			lg->count_base[x] = (int32) owned + (lg->count_walk[only] == only ? 0 : lg->count_base[only]);
+		}
+		else
+		{
+			lg->count_base[x] = -1;
+			lg->count_walk[x] = x;
+		}
+		if ((r & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+
+	/* the trees of private successors, each node numbered in preorder */
+	for (int32 r = 0; r < lg->nreached; r++)
+	{
+		int32		root = lg->reached[r];
+		int32		top = 0;
+
+		if (is_private(lg, root))
+			continue;
+		lg->tree_first[root] = counter++;
+		lg->tree_root[root] = root;
+		lg->cursor[root] = lg->succ_start[root];
+		lg->stack[top++] = root;
+		while (top > 0)
+		{
+			int32		t = lg->stack[top - 1];
+			int32		s;
+
+			if (node_is_leaf(lg, t) || lg->cursor[t] == lg->succ_start[t + 1])
+			{
+				lg->tree_end[t] = counter;
+				top--;
+				continue;
+			}
+			s = lg->succ[lg->cursor[t]++];
+			if (lg->on_path[s] != lg->path_stamp || !is_private(lg, s))
+				continue;
+			lg->tree_first[s] = counter++;
+			lg->tree_root[s] = root;
+			lg->cursor[s] = lg->succ_start[s];
+			lg->stack[top++] = s;
+		}
+		if ((r & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+
+	w.lg = lg;
+	w.npath = npath;
+	memset(&w.walked, 0, sizeof(w.walked));
+	w.walked.cxt = AllocSetContextCreate(CurrentMemoryContext, "path skills' walks", ALLOCSET_DEFAULT_SIZES);
+	w.walked_count = NULL;
+	w.walked_cap = 0;
+	w.budget = Max(PATH_UNLOCKS_WALK_STEPS, PATH_UNLOCKS_WALK_STEPS_PER_EDGE * (lg->nreached + nedges));
+	for (bool walks = true;; walks = false)
+	{
+		for (int i = 0; i < npath; i++)
+		{
+			lg->unlocks[lg->path[i]] = path_skill_unlocks(&w, lg->path[i]);
+			if ((i & 4095) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		if (w.budget >= 0 || !walks)
+			break;
+		/* past the budget: again without any walk, so that one rule holds for every count */
+		for (int32 r = 0; r < lg->nreached; r++)
+		{
+			int32		x = lg->reached[r];
+
+			if (!node_is_leaf(lg, x) && lg->count_walk[x] == x)
+				lg->count_base[x] = -1;
+		}
+	}
+	MemoryContextDelete(w.walked.cxt);
 }
 
 /*
@@ -473,7 +875,7 @@ count_unlocks(GraphView *g, LeafGraph *lg, int npath)
 		lg->slot[lg->path[i]] = i;
 	if (npath > PATH_EXACT_UNLOCKS)
 	{
-		direct_unlocks(lg, npath);
+		direct_unlocks(g, lg, npath);
 		return;
 	}
 	/* forwards: the virtual nodes a path skill reaches, and how many need a set */

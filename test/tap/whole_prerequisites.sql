@@ -5,9 +5,10 @@
 -- a standard, standards before their own cluster), ready_skills and
 -- learning_path give exactly the sets these pairs give, in an order that
 -- respects every pair, and a framework whose pairs loop is an error; then
--- frameworks of 2,000 parts whose pairs number 4 million.
+-- a path of more than 8,192 steps ranked by the pairs, and frameworks of
+-- 2,000 parts whose pairs number 4 million.
 BEGIN;
-SELECT plan(15);
+SELECT plan(17);
 SELECT setseed(0.42);
 
 -- 400 frameworks of 6 to 30 skills at positions 0..n-1: a skill becomes
@@ -131,6 +132,62 @@ SELECT is((SELECT count(*) FROM fw_path x WHERE ready <> NOT EXISTS (
                SELECT 1 FROM fw_pair p WHERE p.f = x.f AND p.skill = x.skill
                AND NOT EXISTS (SELECT 1 FROM fw_mastered m WHERE m.f = x.f AND m.l = x.l AND m.skill = p.prerequisite))),
           0::bigint, 'ready is true exactly when every prerequisite is mastered');
+
+-- Beyond 8,192 steps, what a step unlocks is the path skills that need it
+-- directly: its pairs.  600 skills a.i in clusters A.j (one in five in two)
+-- come before 9,600 skills t.m in clusters T.k (one in ten in two) inside
+-- U.h, through prerequisites between every kind of end; some a.i also come
+-- before a T.k and a t.m in it, or before a cluster X.i and an x.i.r in it,
+-- X.i inside a Y.i that a cluster A.j comes before too.  Every seventh t.m
+-- is mastered.  The a.i need nothing, and each is needed directly by a
+-- skill or more, so the path takes them first, by the number of skills not
+-- mastered that they unlock, then by code.
+CREATE TEMP TABLE ul_edge AS
+SELECT 'a.' || i AS source, 'A.' || (i / 5) AS target, 'part_of' AS relation FROM generate_series(0, 599) i
+UNION ALL SELECT 'a.' || i, 'A.' || ((i * 7 + 3) % 120), 'part_of' FROM generate_series(0, 599) i
+          WHERE i % 5 = 1 AND (i * 7 + 3) % 120 <> i / 5
+UNION ALL SELECT 't.' || m, 'T.' || (m / 20), 'part_of' FROM generate_series(0, 9599) m
+UNION ALL SELECT 't.' || m, 'T.' || ((m / 20 + 1) % 480), 'part_of' FROM generate_series(0, 9599) m WHERE m % 10 = 3
+UNION ALL SELECT 'T.' || k, 'U.' || (k / 10), 'part_of' FROM generate_series(0, 479) k
+UNION ALL SELECT 'a.' || i, 'T.' || (i % 480), 'prerequisite' FROM generate_series(7, 599, 50) i
+UNION ALL SELECT 'a.' || i, 't.' || (20 * (i % 480) + 5), 'prerequisite' FROM generate_series(7, 599, 50) i
+UNION ALL SELECT 'x.' || i || '.' || r, 'X.' || i, 'part_of' FROM generate_series(9, 599, 25) i, generate_series(0, 4) r
+UNION ALL SELECT 'X.' || i, 'Y.' || i, 'part_of' FROM generate_series(9, 599, 25) i
+UNION ALL SELECT 'A.' || ((i + 5 * (i % 2)) / 5), 'Y.' || i, 'prerequisite' FROM generate_series(9, 599, 25) i
+UNION ALL SELECT 'a.' || i, 'X.' || i, 'prerequisite' FROM generate_series(9, 599, 25) i
+UNION ALL SELECT 'a.' || i, 'x.' || i || '.2', 'prerequisite' FROM generate_series(9, 599, 25) i;
+INSERT INTO ul_edge
+SELECT DISTINCT source, target, 'prerequisite' FROM (
+	SELECT 'A.' || floor(random() * 120) AS source, 'T.' || floor(random() * 480) AS target FROM generate_series(1, 300)
+	UNION ALL SELECT 'A.' || floor(random() * 120), 'U.' || floor(random() * 48) FROM generate_series(1, 40)
+	UNION ALL SELECT 'A.' || floor(random() * 120), 't.' || floor(random() * 9600) FROM generate_series(1, 600)
+	UNION ALL SELECT 'a.' || i, 't.' || floor(random() * 9600) FROM generate_series(0, 599) i, generate_series(1, 2)
+	UNION ALL SELECT 'a.' || floor(random() * 600), 'T.' || floor(random() * 480) FROM generate_series(1, 200)
+	UNION ALL SELECT 'a.' || floor(random() * 600), 'U.' || floor(random() * 48) FROM generate_series(1, 20)) e;
+CREATE TEMP TABLE ul_under AS
+WITH RECURSIVE d(code, leaf) AS (
+	SELECT 'a.' || i, 'a.' || i FROM generate_series(0, 599) i
+	UNION ALL SELECT 't.' || m, 't.' || m FROM generate_series(0, 9599) m
+	UNION ALL SELECT 'x.' || i || '.' || r, 'x.' || i || '.' || r FROM generate_series(9, 599, 25) i, generate_series(0, 4) r
+	UNION
+	SELECT e.target, d.leaf FROM d JOIN ul_edge e ON e.source = d.code AND e.relation = 'part_of')
+SELECT * FROM d;
+CREATE TEMP TABLE ul_unlocks AS
+SELECT 'a.' || i AS skill,
+       (SELECT count(DISTINCT b.leaf) FROM ul_edge e JOIN ul_under a ON a.code = e.source JOIN ul_under b ON b.code = e.target
+        WHERE e.relation = 'prerequisite' AND a.leaf = 'a.' || i
+          AND b.leaf NOT IN (SELECT 't.' || m FROM generate_series(0, 9599, 7) m)) AS n
+FROM generate_series(0, 599) i;
+CREATE TEMP TABLE ul_path AS
+SELECT x.* FROM (SELECT skill_graph_agg(source, target, relation) AS g FROM ul_edge) f,
+	learning_path(g, (SELECT jsonb_object_agg('t.' || m, '{"mastery": 4, "out_of": 4}'::jsonb)
+	                  FROM generate_series(0, 9599, 7) m)::learner_profile,
+	              ARRAY(SELECT 't.' || m FROM generate_series(0, 9599) m UNION ALL SELECT 'Y.' || i FROM generate_series(9, 599, 25) i), 3) x;
+SELECT ok((SELECT count(*) FROM ul_path) > 8192 AND (SELECT min(n) FROM ul_unlocks) > 0,
+          'a path of more than 8,192 steps, each a.i needed directly');
+SELECT results_eq($$SELECT skill FROM ul_path WHERE step <= 600 ORDER BY step$$,
+                  $$SELECT skill FROM ul_unlocks ORDER BY n DESC, skill COLLATE "C"$$,
+                  'beyond 8,192 steps, the path ranks a step by the path skills that need it directly');
 
 -- 2,000 parts: a whole W that is a prerequisite of 2,000 skills, of a whole
 -- T of 2,000 parts, and of skills while its parts need skills of their own
