@@ -142,3 +142,84 @@ FROM (SELECT (x).group_no, count(*) AS c
 -- the threshold on the profiles' scale (3 on 0 to 1 values is an error)
 SELECT instructional_groups(learner, '{"x1": {"mastery": 0.9, "out_of": 1}}'::learner_profile, g, 3, 2, 4)
 FROM roster, chains;
+
+-- Balance: groups that share a focus spread a subgroup label as evenly as
+-- their sizes allow.  16 learners: the odd ids are ready for x2 only, the
+-- even ids for y2 only; the English learners are the eight highest ids, as
+-- late arrivals are numbered; groups of 3 to 4 make two groups on x2 and
+-- two on y2.  Without balance one group on x2 holds three of its four
+-- English learners (S09 S11 S13)
+CREATE TABLE late_arrivals AS
+SELECT 'S' || lpad(i::text, 2, '0') AS learner,
+       CASE WHEN i > 8 THEN 'english_learner' END AS ell,
+       CASE WHEN i IN (2, 3, 5, 8, 9) THEN 'iep' END AS iep,
+       CASE WHEN i % 2 = 1 THEN '{"x1": {"mastery": 4, "out_of": 4}, "y1": {"mastery": 4, "out_of": 4}, "y2": {"mastery": 4, "out_of": 4}}'
+            ELSE '{"x1": {"mastery": 4, "out_of": 4}, "x2": {"mastery": 4, "out_of": 4}, "y1": {"mastery": 4, "out_of": 4}}'
+       END::learner_profile AS p
+FROM generate_series(1, 16) i;
+SELECT (x).group_no, (x).focus_skill, string_agg((x).learner || coalesce(' ' || ell, ''), ', ' ORDER BY (x).learner) AS learners
+FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 3, 4)) x FROM late_arrivals, chains) y
+JOIN late_arrivals ON late_arrivals.learner = (x).learner GROUP BY 1, 2 ORDER BY 1;
+-- with balance each group on x2 holds two: one swap between the groups
+-- on x2 (the y2 groups, two and two already, stay as they were).  Labels
+-- move only between groups that share a focus, so every learner still
+-- works on a skill they are ready for
+SELECT (x).group_no, (x).focus_skill, string_agg((x).learner || coalesce(' ' || ell, ''), ', ' ORDER BY (x).learner) AS learners
+FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 3, 4, 'readiness', ell)) x FROM late_arrivals, chains) y
+JOIN late_arrivals ON late_arrivals.learner = (x).learner GROUP BY 1, 2 ORDER BY 1;
+-- two label columns: English learners and an IEP, each spread
+SELECT (x).group_no, (x).focus_skill,
+       string_agg((x).learner || coalesce(' ' || ell, '') || coalesce(' ' || iep, ''), ', ' ORDER BY (x).learner) AS learners
+FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 3, 4, 'readiness', ARRAY[ell, iep])) x FROM late_arrivals, chains) y
+JOIN late_arrivals ON late_arrivals.learner = (x).learner GROUP BY 1, 2 ORDER BY 1;
+-- every mode, with the label as text or as an array of one: the same
+-- groups; no label at all (NULL labels, NULL arrays or empty arrays): the
+-- groups without balance
+SELECT mode,
+       instructional_groups(learner, p, g, 3, 3, 4, mode, ell) = instructional_groups(learner, p, g, 3, 3, 4, mode, ARRAY[ell]) AS text_as_array,
+       instructional_groups(learner, p, g, 3, 3, 4, mode, NULL::text) = instructional_groups(learner, p, g, 3, 3, 4, mode) AS null_label,
+       instructional_groups(learner, p, g, 3, 3, 4, mode, NULL::text[]) = instructional_groups(learner, p, g, 3, 3, 4, mode) AS null_array,
+       instructional_groups(learner, p, g, 3, 3, 4, mode, '{}'::text[]) = instructional_groups(learner, p, g, 3, 3, 4, mode) AS empty_array
+FROM late_arrivals, chains, (VALUES ('readiness'), ('similar'), ('mixed')) m(mode)
+GROUP BY mode ORDER BY mode;
+
+-- Where no single swap or move helps: 7 learners in mixed groups of 2 to
+-- 4, two label columns.  Without balance the two 504 learners (Sol, Wen)
+-- share a group; every swap or move that parts them puts the English
+-- learners or the IEPs three to one, so the learners of the two groups are
+-- dealt anew along alternating trails of the labels: English learners two
+-- and two, IEPs two and two, 504 one and one
+CREATE TABLE trail_case AS
+SELECT * FROM (VALUES ('Fay', 'english_learner', 'iep', 1), ('Ivo', 'english_learner', 'iep', 2),
+                      ('Jo', NULL, 'iep', 1), ('Rui', NULL, NULL, 2), ('Sol', 'english_learner', '504', 0),
+                      ('Tea', NULL, 'iep', 4), ('Wen', 'english_learner', '504', 1)) v(learner, ell, program, mastery);
+SELECT balanced, (x).group_no, string_agg((x).learner || coalesce(' ' || ell, '') || coalesce(' ' || program, ''), ', ' ORDER BY (x).learner) AS learners
+FROM (SELECT false AS balanced, unnest(instructional_groups(learner, ('{"x1": {"mastery": ' || mastery || ', "out_of": 4}}')::learner_profile,
+                                                             g, 3, 2, 4, 'mixed')) x
+      FROM trail_case, chains
+      UNION ALL
+      SELECT true, unnest(instructional_groups(learner, ('{"x1": {"mastery": ' || mastery || ', "out_of": 4}}')::learner_profile,
+                                               g, 3, 2, 4, 'mixed', ARRAY[ell, program]))
+      FROM trail_case, chains) y
+JOIN trail_case ON trail_case.learner = (x).learner GROUP BY 1, 2 ORDER BY 1, 2;
+
+-- Three label columns cannot always be spread: four learners in two
+-- groups of two, A an English learner with an IEP, B an English learner on
+-- free lunch, C with an IEP on free lunch, D none of these.  Whichever two
+-- sit together, one label has both its learners in one group; the rule
+-- (least sum over labels of largest minus smallest count) rates every
+-- pairing 2, so the mixed groups stay as they are (both IEPs in group 1)
+SELECT (x).group_no, string_agg((x).learner, ', ' ORDER BY (x).learner) AS learners
+FROM (SELECT unnest(instructional_groups(learner, '{"x1": {"mastery": 2, "out_of": 4}}', g, 3, 2, 2, 'mixed', labels)) x
+      FROM (VALUES ('A', ARRAY['english_learner', 'iep', NULL]), ('B', ARRAY['english_learner', NULL, 'free_lunch']),
+                   ('C', ARRAY[NULL, 'iep', 'free_lunch']), ('D', ARRAY[NULL, NULL, NULL])) v(learner, labels),
+           chains) y
+GROUP BY 1 ORDER BY 1;
+
+-- Errors: label arrays are columns, the same number for every learner (a
+-- NULL array is no label in any); one dimension; at most 16 columns
+SELECT instructional_groups(learner, p, g, 3, 3, 4, 'readiness', CASE WHEN learner < 'S05' THEN ARRAY[ell] ELSE ARRAY[ell, iep] END)
+FROM late_arrivals, chains;
+SELECT instructional_groups(learner, p, g, 3, 3, 4, 'readiness', ARRAY[[ell, iep]]) FROM late_arrivals, chains;
+SELECT instructional_groups(learner, p, g, 3, 3, 4, 'mixed', array_fill(ell, ARRAY[17])) FROM late_arrivals, chains;
+SELECT instructional_groups(learner, p, g, 3, 3, 4, NULL, ell) FROM late_arrivals, chains;

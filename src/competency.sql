@@ -1204,6 +1204,17 @@ CREATE FUNCTION instructional_groups_transfn(internal, text, learner_profile, sk
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION instructional_groups_transfn(internal, text, learner_profile, skill_graph, float8, int, int) IS
 	'transition of instructional_groups (mode readiness)';
+-- Not STRICT either: a NULL label is no label
+CREATE FUNCTION instructional_groups_transfn(internal, text, learner_profile, skill_graph,
+	float8, int, int, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'instructional_groups_balance_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION instructional_groups_transfn(internal, text, learner_profile, skill_graph, float8, int, int, text, text) IS
+	'transition of instructional_groups with a mode and a subgroup label to balance';
+CREATE FUNCTION instructional_groups_transfn(internal, text, learner_profile, skill_graph,
+	float8, int, int, text, text[]) RETURNS internal
+	AS 'MODULE_PATHNAME', 'instructional_groups_balance_array_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION instructional_groups_transfn(internal, text, learner_profile, skill_graph, float8, int, int, text, text[]) IS
+	'transition of instructional_groups with a mode and subgroup labels to balance, one per column';
 CREATE FUNCTION instructional_groups_combinefn(internal, internal) RETURNS internal
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION instructional_groups_combinefn(internal, internal) IS 'combine function of instructional_groups';
@@ -1241,6 +1252,31 @@ CREATE AGGREGATE instructional_groups(learner text, profile learner_profile, g s
 );
 COMMENT ON AGGREGATE instructional_groups(text, learner_profile, skill_graph, float8, int, int) IS
 	'the learners of a section in groups of min_size to max_size, each on a skill its learners are ready for';
+
+CREATE AGGREGATE instructional_groups(learner text, profile learner_profile, g skill_graph,
+	threshold float8, min_size int, max_size int, mode text, balance text) (
+	SFUNC = instructional_groups_transfn,
+	STYPE = internal,
+	FINALFUNC = instructional_groups_finalfn,
+	COMBINEFUNC = instructional_groups_combinefn,
+	SERIALFUNC = instructional_groups_serializefn,
+	DESERIALFUNC = instructional_groups_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE instructional_groups(text, learner_profile, skill_graph, float8, int, int, text, text) IS
+	'the learners of a section in groups of min_size to max_size by mode, groups that share a focus spreading the balance label as evenly as their sizes allow';
+CREATE AGGREGATE instructional_groups(learner text, profile learner_profile, g skill_graph,
+	threshold float8, min_size int, max_size int, mode text, balance text[]) (
+	SFUNC = instructional_groups_transfn,
+	STYPE = internal,
+	FINALFUNC = instructional_groups_finalfn,
+	COMBINEFUNC = instructional_groups_combinefn,
+	SERIALFUNC = instructional_groups_serializefn,
+	DESERIALFUNC = instructional_groups_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE instructional_groups(text, learner_profile, skill_graph, float8, int, int, text, text[]) IS
+	'the learners of a section in groups of min_size to max_size by mode, groups that share a focus spreading each balance label column as evenly as their sizes allow';
 
 CREATE FUNCTION group_disproportionality_transfn(internal, int, text) RETURNS internal
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;

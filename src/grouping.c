@@ -23,10 +23,16 @@
  * every swap until none helps (O(n^2) per pass), which finds a local
  * optimum no single exchange can improve.
  *
+ * With a balance input (a subgroup label, or an array of them, per
+ * learner), the groups that share a focus then spread every label as
+ * evenly as their sizes allow (group_balance.c); the focus of each group is
+ * fixed before, so that moving learners among them changes no focus.
+ *
  * group_disproportionality(group_no, subgroup) counts every subgroup in
  * every group and flags a count that random grouping of the same sizes
  * would make unlikely (two-sided exact hypergeometric p < 0.05).
  */
+#include "group_balance.h"
 #include "learner_profile.h"
 #include "skill_graph.h"
 
@@ -46,6 +52,8 @@
 /* an n x n distance matrix per section: 2,000 learners take 32 MB */
 #define GROUPING_MAX_LEARNERS 2000
 #define GROUPING_MAX_PASSES 200
+/* label columns of the balance input (english_learner, iep, free_lunch, ...) */
+#define GROUPING_MAX_LABELS 16
 
 typedef enum GroupingMode
 {
@@ -65,6 +73,8 @@ typedef struct GroupLearner
 	int32		nready;
 	char	  **ready;			/* ready skill codes, in topological order */
 	char	   *need;			/* see learner_need; NULL for none */
+	int32		nlabels;		/* balance labels: 0 (none given) or the state's columns */
+	char	  **labels;			/* each NULL for no label */
 } GroupLearner;
 
 /* Is skill v under a whole the profile rates (as assessed) at or above the threshold? */
@@ -116,24 +126,42 @@ typedef struct GroupingState
 	int32		min_size;
 	int32		max_size;
 	double		threshold;
+	/* balance: -2 none asked (no balance argument), -1 not known yet, else columns */
+	int32		columns;
 	int32		n,
 				capacity;
 	GroupLearner *learners;
 	Size		serialized;		/* bytes its serialized form takes */
 } GroupingState;
 
-/* A serialized state: varlena header, format byte, mode, sizes, threshold, count */
-#define GROUPING_SERIALIZED_HEADER (VARHDRSZ + 1 + 4 + 4 + 4 + 8 + 4)
+#define BALANCE_NONE (-2)
+#define BALANCE_UNKNOWN (-1)
+
+/* A serialized state: varlena header, format byte, mode, sizes, threshold, columns, count */
+#define GROUPING_SERIALIZED_HEADER (VARHDRSZ + 1 + 4 + 4 + 4 + 8 + 4 + 4)
 
 /*
  * A learner's bytes in the serialized state (instructional_groups_serializefn):
  * the code, the profile and the need, each with its length, the ready
- * count, and ready_bytes for the ready skills with theirs.
+ * count, ready_bytes for the ready skills with theirs, and the label count
+ * and label_bytes for the labels with theirs.
  */
 static inline Size
-learner_serialized_size(Size code_len, Size profile_size, const char *need, Size ready_bytes)
+learner_serialized_size(Size code_len, Size profile_size, const char *need, Size ready_bytes,
+						Size label_bytes)
 {
-	return 4 + code_len + 4 + profile_size + 4 + ready_bytes + 4 + (need ? strlen(need) : 0);
+	return 4 + code_len + 4 + profile_size + 4 + ready_bytes + 4 + (need ? strlen(need) : 0) +
+		4 + label_bytes;
+}
+
+static Size
+labels_serialized_size(int nlabels, char **labels)
+{
+	Size		bytes = 0;
+
+	for (int c = 0; c < nlabels; c++)
+		bytes += 4 + (labels[c] ? strlen(labels[c]) : 0);
+	return bytes;
 }
 
 /*
@@ -151,7 +179,7 @@ reserve_serialized(GroupingState *st, Size bytes)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("instructional_groups state is too large"),
-				 errdetail("Its %d learners with their profiles and ready skills would take more than %zu bytes, more than a parallel worker may pass on.",
+				 errdetail("Its %d learners with their profiles, ready skills and labels would take more than %zu bytes, more than a parallel worker may pass on.",
 						   st->n + 1, text_form_max_bytes()),
 				 errhint("Group one section at a time, with profiles of the skills the section is grouped on (one framework or course, not every skill of every year).")));
 	st->serialized += bytes;
@@ -228,7 +256,8 @@ grouping_state(FunctionCallInfo fcinfo, MemoryContext *aggcontext)
  * section grouped under two settings has no single answer.
  */
 static void
-state_settings(GroupingState *st, int mode, int min_size, int max_size, double threshold)
+state_settings(GroupingState *st, int mode, int min_size, int max_size, double threshold,
+			   bool balance)
 {
 	if (st->mode < 0)
 	{
@@ -236,7 +265,10 @@ state_settings(GroupingState *st, int mode, int min_size, int max_size, double t
 		st->min_size = min_size;
 		st->max_size = max_size;
 		st->threshold = threshold;
+		st->columns = balance ? BALANCE_UNKNOWN : BALANCE_NONE;
 	}
+	else if ((st->columns == BALANCE_NONE) == balance)
+		elog(ERROR, "instructional_groups states with and without balance labels met");
 	else if (st->mode != mode || st->min_size != min_size || st->max_size != max_size ||
 			 st->threshold != threshold)
 		ereport(ERROR,
@@ -249,14 +281,84 @@ state_settings(GroupingState *st, int mode, int min_size, int max_size, double t
 }
 
 /*
- * instructional_groups(learner, profile, g, threshold, min_size, max_size
- * [, mode]): transition.  A row without a learner adds nothing; a learner
- * without a profile (an outer join: no evidence yet) has mastered nothing
- * and is grouped like everyone else.
+ * The labels of a learner are columns (English learner, IEP, ...): every
+ * learner of a section has the same number.  A shorter array is most likely
+ * the list of the labels that apply to a learner, whose positions mean
+ * nothing: padded, it would balance one program against another.
  */
-PG_FUNCTION_INFO_V1(instructional_groups_transfn);
-Datum
-instructional_groups_transfn(PG_FUNCTION_ARGS)
+static void
+state_columns(GroupingState *st, int columns, const char *learner)
+{
+	if (st->columns == BALANCE_UNKNOWN)
+		st->columns = columns;
+	else if (st->columns != columns)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("balance label arrays differ in length within one section"),
+				 errdetail("Learner \"%s\" has %d labels where other learners of the section have %d.",
+						   learner, columns, st->columns),
+				 errhint("Give every learner the same label columns, with NULL where a label does not apply: ARRAY[english_learner, iep], not the list of the labels that apply.")));
+}
+
+typedef enum BalanceInput
+{
+	BALANCE_INPUT_NONE,			/* the six- and seven-argument forms */
+	BALANCE_INPUT_TEXT,			/* one label per learner */
+	BALANCE_INPUT_ARRAY			/* a text[] of label columns */
+} BalanceInput;
+
+/*
+ * The labels of argument 8, copied into the current memory context;
+ * *nlabels is 0 for a NULL array (no label in any column).
+ */
+static char **
+labels_argument(FunctionCallInfo fcinfo, BalanceInput input, int *nlabels)
+{
+	ArrayType  *array;
+	Datum	   *elements;
+	bool	   *nulls;
+	int			n;
+	char	  **labels;
+
+	if (input == BALANCE_INPUT_TEXT)
+	{
+		labels = palloc(sizeof(char *));
+		labels[0] = PG_ARGISNULL(8) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(8));
+		*nlabels = 1;
+		return labels;
+	}
+	*nlabels = 0;
+	if (input == BALANCE_INPUT_NONE || PG_ARGISNULL(8))
+		return NULL;
+	array = PG_GETARG_ARRAYTYPE_P(8);
+	if (ARR_NDIM(array) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("balance labels must be a one-dimensional array"),
+				 errdetail("The array has %d dimensions.", ARR_NDIM(array)),
+				 errhint("Give one label per column: ARRAY[english_learner, iep, free_lunch].")));
+	n = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
+	if (n > GROUPING_MAX_LABELS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("instructional_groups balances at most %d label columns", GROUPING_MAX_LABELS),
+				 errdetail("The array has %d labels.", n)));
+	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elements, &nulls, &n);
+	labels = palloc(sizeof(char *) * Max(n, 1));
+	for (int c = 0; c < n; c++)
+		labels[c] = nulls[c] ? NULL : TextDatumGetCString(elements[c]);
+	*nlabels = n;
+	return labels;
+}
+
+/*
+ * instructional_groups(learner, profile, g, threshold, min_size, max_size
+ * [, mode [, balance]]): transition.  A row without a learner adds nothing;
+ * a learner without a profile (an outer join: no evidence yet) has
+ * mastered nothing and is grouped like everyone else.
+ */
+static Datum
+grouping_transition(FunctionCallInfo fcinfo, BalanceInput input)
 {
 	MemoryContext aggcontext;
 	GroupingState *st = grouping_state(fcinfo, &aggcontext);
@@ -269,6 +371,8 @@ instructional_groups_transfn(PG_FUNCTION_ARGS)
 	const char *need;
 	Size		ready_bytes = 0;
 	text	   *learner;
+	char	  **labels;
+	int			nlabels;
 	MemoryContext old;
 
 	if (PG_ARGISNULL(1))
@@ -286,7 +390,12 @@ instructional_groups_transfn(PG_FUNCTION_ARGS)
 				 errhint("Give it on the scale of the profile's values (for example 3 of 4).")));
 	check_sizes(PG_GETARG_INT32(5), PG_GETARG_INT32(6));
 	mode = mode_argument(fcinfo, 7);
-	state_settings(st, mode, PG_GETARG_INT32(5), PG_GETARG_INT32(6), threshold);
+	state_settings(st, mode, PG_GETARG_INT32(5), PG_GETARG_INT32(6), threshold,
+				   input != BALANCE_INPUT_NONE);
+	labels = labels_argument(fcinfo, input, &nlabels);
+	learner = PG_GETARG_TEXT_PP(1);
+	if ((nlabels > 0 || (input == BALANCE_INPUT_ARRAY && !PG_ARGISNULL(8))) && st->columns != nlabels)
+		state_columns(st, nlabels, text_to_cstring(learner));
 
 	g = graph_argument(fcinfo, 3);
 	p = PG_ARGISNULL(2) ? profile_build(NULL, 0) : PG_GETARG_PROFILE(2);
@@ -296,9 +405,8 @@ instructional_groups_transfn(PG_FUNCTION_ARGS)
 	need = learner_need(g, p, threshold, l.nready > 0 ? skill_code(g, ready[0]) : NULL);
 	for (int i = 0; i < l.nready; i++)
 		ready_bytes += 4 + strlen(skill_code(g, ready[i]));
-	learner = PG_GETARG_TEXT_PP(1);
 	reserve_serialized(st, learner_serialized_size(VARSIZE_ANY_EXHDR(learner), VARSIZE(p), need,
-												   ready_bytes));
+												   ready_bytes, labels_serialized_size(nlabels, labels)));
 
 	old = MemoryContextSwitchTo(aggcontext);
 	l.code = text_to_cstring(learner);
@@ -308,10 +416,37 @@ instructional_groups_transfn(PG_FUNCTION_ARGS)
 	for (int i = 0; i < l.nready; i++)
 		l.ready[i] = pstrdup(skill_code(g, ready[i]));
 	l.need = need ? pstrdup(need) : NULL;
+	l.nlabels = nlabels;
+	l.labels = palloc(sizeof(char *) * Max(nlabels, 1));
+	for (int c = 0; c < nlabels; c++)
+		l.labels[c] = labels[c] ? pstrdup(labels[c]) : NULL;
 	add_learner(st, &l);
 	MemoryContextSwitchTo(old);
 	pfree(ready);
 	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(instructional_groups_transfn);
+Datum
+instructional_groups_transfn(PG_FUNCTION_ARGS)
+{
+	return grouping_transition(fcinfo, BALANCE_INPUT_NONE);
+}
+
+/* instructional_groups(..., mode, balance text) */
+PG_FUNCTION_INFO_V1(instructional_groups_balance_transfn);
+Datum
+instructional_groups_balance_transfn(PG_FUNCTION_ARGS)
+{
+	return grouping_transition(fcinfo, BALANCE_INPUT_TEXT);
+}
+
+/* instructional_groups(..., mode, balance text[]) */
+PG_FUNCTION_INFO_V1(instructional_groups_balance_array_transfn);
+Datum
+instructional_groups_balance_array_transfn(PG_FUNCTION_ARGS)
+{
+	return grouping_transition(fcinfo, BALANCE_INPUT_ARRAY);
 }
 
 PG_FUNCTION_INFO_V1(instructional_groups_combinefn);
@@ -325,7 +460,16 @@ instructional_groups_combinefn(PG_FUNCTION_ARGS)
 
 	if (b == NULL || b->mode < 0)
 		PG_RETURN_POINTER(a);
-	state_settings(a, b->mode, b->min_size, b->max_size, b->threshold);
+	state_settings(a, b->mode, b->min_size, b->max_size, b->threshold, b->columns != BALANCE_NONE);
+	if (b->columns >= 0)
+	{
+		const char *learner = b->learners[0].code;
+
+		for (int i = b->n - 1; i >= 0; i--)
+			if (b->learners[i].nlabels > 0)
+				learner = b->learners[i].code;
+		state_columns(a, b->columns, learner);
+	}
 	old = MemoryContextSwitchTo(aggcontext);
 	for (int i = 0; i < b->n; i++)
 	{
@@ -335,7 +479,7 @@ instructional_groups_combinefn(PG_FUNCTION_ARGS)
 		for (int k = 0; k < l.nready; k++)
 			ready_bytes += 4 + strlen(l.ready[k]);
 		reserve_serialized(a, learner_serialized_size(strlen(l.code), VARSIZE(l.profile), l.need,
-													  ready_bytes));
+													  ready_bytes, labels_serialized_size(l.nlabels, l.labels)));
 		l.code = pstrdup(l.code);
 		l.profile = palloc(VARSIZE(b->learners[i].profile));
 		memcpy(l.profile, b->learners[i].profile, VARSIZE(b->learners[i].profile));
@@ -343,6 +487,9 @@ instructional_groups_combinefn(PG_FUNCTION_ARGS)
 		for (int k = 0; k < l.nready; k++)
 			l.ready[k] = pstrdup(b->learners[i].ready[k]);
 		l.need = l.need ? pstrdup(l.need) : NULL;
+		l.labels = palloc(sizeof(char *) * Max(l.nlabels, 1));
+		for (int c = 0; c < l.nlabels; c++)
+			l.labels[c] = b->learners[i].labels[c] ? pstrdup(b->learners[i].labels[c]) : NULL;
 		add_learner(a, &l);
 	}
 	MemoryContextSwitchTo(old);
@@ -350,12 +497,14 @@ instructional_groups_combinefn(PG_FUNCTION_ARGS)
 }
 
 /*
- * Serialized: format byte, mode, sizes, threshold, count, then per learner
- * its code, its profile's bytes, its ready skills and its need (length 0:
- * none), each length-prefixed (bytes, never converted: independent of
- * client_encoding).
+ * Serialized: format byte, mode, sizes, threshold, balance columns, count,
+ * then per learner its code, its profile's bytes, its ready skills, its
+ * need (length 0: none) and its labels (length -1: none), each
+ * length-prefixed (bytes, never converted: independent of client_encoding).
+ * Format 3 added the labels.
  */
-#define GROUPING_STATE_FORMAT 2
+#define GROUPING_STATE_FORMAT 3
+#define AUDIT_STATE_FORMAT 2
 
 static void
 send_string(StringInfo buf, const char *s)
@@ -404,6 +553,7 @@ instructional_groups_serializefn(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, st->min_size);
 	pq_sendint32(&buf, st->max_size);
 	pq_sendfloat8(&buf, st->threshold);
+	pq_sendint32(&buf, st->columns);
 	pq_sendint32(&buf, st->n);
 	for (int i = 0; i < st->n; i++)
 	{
@@ -419,6 +569,12 @@ instructional_groups_serializefn(PG_FUNCTION_ARGS)
 			send_string(&buf, l->need);
 		else
 			pq_sendint32(&buf, 0);
+		pq_sendint32(&buf, l->nlabels);
+		for (int c = 0; c < l->nlabels; c++)
+			if (l->labels[c])
+				send_string(&buf, l->labels[c]);
+			else
+				pq_sendint32(&buf, -1);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -439,20 +595,22 @@ instructional_groups_deserializefn(PG_FUNCTION_ARGS)
 	msg.len = VARSIZE_ANY_EXHDR(in);
 	msg.maxlen = msg.len;
 	msg.cursor = 0;
-	if (msg.len < 25 || pq_getmsgbyte(&msg) != GROUPING_STATE_FORMAT)
+	if (msg.len < 29 || pq_getmsgbyte(&msg) != GROUPING_STATE_FORMAT)
 		corrupt_grouping_state("Its header is missing or has an unknown format.");
 	st->mode = pq_getmsgint(&msg, 4);
 	st->min_size = pq_getmsgint(&msg, 4);
 	st->max_size = pq_getmsgint(&msg, 4);
 	st->threshold = pq_getmsgfloat8(&msg);
+	st->columns = pq_getmsgint(&msg, 4);
 	n = pq_getmsgint(&msg, 4);
 	if (st->mode < -1 || st->mode > MODE_MIXED || (st->mode < 0 && n != 0) ||
+		st->columns < BALANCE_NONE || st->columns > GROUPING_MAX_LABELS ||
 		(st->mode >= 0 && (st->min_size < 1 || st->max_size < st->min_size ||
 						   st->max_size > GROUPING_MAX_LEARNERS || !isfinite(st->threshold) ||
 						   st->threshold < 0.0)))
 		corrupt_grouping_state("Its settings are out of range.");
-	/* each learner takes at least 13 bytes: check before allocating */
-	if (n < 0 || n > GROUPING_MAX_LEARNERS || (int64) n * 13 > msg.len - msg.cursor)
+	/* each learner takes at least 17 bytes: check before allocating */
+	if (n < 0 || n > GROUPING_MAX_LEARNERS || (int64) n * 17 > msg.len - msg.cursor)
 		corrupt_grouping_state("Its learner count does not match its size.");
 	for (int i = 0; i < n; i++)
 	{
@@ -488,6 +646,26 @@ instructional_groups_deserializefn(PG_FUNCTION_ARGS)
 			}
 			else
 				l.need = receive_string(&msg, true);
+		}
+		/* no labels, or one per column of the state */
+		l.nlabels = pq_getmsgint(&msg, 4);
+		if (l.nlabels != 0 && l.nlabels != st->columns)
+			corrupt_grouping_state("A learner's label count does not match the state's.");
+		l.labels = palloc(sizeof(char *) * Max(l.nlabels, 1));
+		for (int c = 0; c < l.nlabels; c++)
+		{
+			int32		len;
+
+			if (msg.len - msg.cursor < 4)
+				corrupt_grouping_state("A learner is cut short.");
+			memcpy(&len, msg.data + msg.cursor, 4);
+			if ((int32) pg_ntoh32(len) == -1)
+			{
+				(void) pq_getmsgint(&msg, 4);
+				l.labels[c] = NULL;
+			}
+			else
+				l.labels[c] = receive_string(&msg, false);
 		}
 		/* counted as read: a worker's whole state is within the limit */
 		reserve_serialized(st, msg.cursor - start);
@@ -2029,6 +2207,126 @@ compare_learners_by_code(const void *a, const void *b, void *arg)
 	return strcmp(s->learners[*(const int *) a]->code, s->learners[*(const int *) b]->code);
 }
 
+/* The focus a group is numbered and shown by */
+static const char *
+group_focus(Section *s, GroupingMode mode, int g)
+{
+	switch (mode)
+	{
+		case MODE_READINESS:
+			return s->focus[g] >= 0 ? s->skills[s->focus[g]] : most_common(s, g, true);
+		case MODE_SIMILAR:
+			return most_common(s, g, false);
+		case MODE_MIXED:
+			break;
+	}
+	return NULL;
+}
+
+typedef struct LabelRef
+{
+	const char *label;			/* a label, or a group's focus (NULL: none) */
+	int			index;			/* the learner's, or the group's */
+} LabelRef;
+
+/* by label, no label first, then index */
+static int
+compare_label_refs(const void *a, const void *b)
+{
+	const LabelRef *x = a;
+	const LabelRef *y = b;
+
+	if ((x->label == NULL) != (y->label == NULL))
+		return x->label == NULL ? -1 : 1;
+	if (x->label != NULL)
+	{
+		int			c = strcmp(x->label, y->label);
+
+		if (c != 0)
+			return c;
+	}
+	return x->index - y->index;
+}
+
+/*
+ * The balance input: the groups that share a focus (a skill, a need, or
+ * none: every mixed group, groups of learners ready for nothing) spread
+ * every label among them (group_balance.c).  Labels become numbers, each
+ * column's values in byte order, the same on every machine.
+ */
+static void
+spread_labels(Section *s, const GroupingState *st, const char **focus, const bool *has_members)
+{
+	BalanceProblem p;
+	int			columns = st->columns;
+	int32	   *label = palloc(sizeof(int32) * Max((Size) s->n * columns, 1));
+	int32	   *family = palloc(sizeof(int32) * Max(s->ngroups, 1));
+	LabelRef   *refs = palloc(sizeof(LabelRef) * Max(Max(s->n, s->ngroups), 1));
+	int			nvalues = 0,
+				nfamilies = 0,
+				nrefs;
+
+	for (int c = 0; c < columns; c++)
+	{
+		nrefs = 0;
+		for (int i = 0; i < s->n; i++)
+		{
+			const GroupLearner *l = s->learners[i];
+
+			label[(Size) i * columns + c] = -1;
+			if (l->nlabels > 0 && l->labels[c] != NULL)
+			{
+				refs[nrefs].label = l->labels[c];
+				refs[nrefs].index = i;
+				nrefs++;
+			}
+		}
+		qsort(refs, nrefs, sizeof(LabelRef), compare_label_refs);
+		for (int r = 0; r < nrefs; r++)
+		{
+			if (r == 0 || strcmp(refs[r - 1].label, refs[r].label) != 0)
+				nvalues++;
+			label[(Size) refs[r].index * columns + c] = nvalues - 1;
+		}
+	}
+	nrefs = 0;
+	for (int g = 0; g < s->ngroups; g++)
+	{
+		family[g] = -1;
+		if (has_members[g])
+		{
+			refs[nrefs].label = focus[g];
+			refs[nrefs].index = g;
+			nrefs++;
+		}
+	}
+	qsort(refs, nrefs, sizeof(LabelRef), compare_label_refs);
+	for (int r = 0; r < nrefs; r++)
+	{
+		if (r == 0 || (refs[r - 1].label == NULL) != (refs[r].label == NULL) ||
+			(refs[r].label != NULL && strcmp(refs[r - 1].label, refs[r].label) != 0))
+			nfamilies++;
+		family[refs[r].index] = nfamilies - 1;
+	}
+
+	p.n = s->n;
+	p.ngroups = s->ngroups;
+	p.group = s->group;
+	p.family = family;
+	p.ncolumns = columns;
+	p.label = label;
+	p.nvalues = nvalues;
+	p.cost = st->mode == MODE_MIXED ? BALANCE_MEANS : BALANCE_DISTANCE;
+	p.distance = s->distance;
+	p.overall = s->overall;
+	/* readiness groups have no cost of their own to lower: they cut by the draw */
+	p.cost_passes = st->mode != MODE_READINESS;
+	balance_groups(&p);
+	pfree(label);
+	pfree(family);
+	pfree(refs);
+}
+
 PG_FUNCTION_INFO_V1(instructional_groups_finalfn);
 Datum
 instructional_groups_finalfn(PG_FUNCTION_ARGS)
@@ -2044,6 +2342,8 @@ instructional_groups_finalfn(PG_FUNCTION_ARGS)
 	Datum	   *rows;
 	int			nrows = 0;
 	int		   *by_code;
+	const char **focus;
+	bool	   *has_members;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -2066,7 +2366,21 @@ instructional_groups_finalfn(PG_FUNCTION_ARGS)
 			break;
 	}
 
-	/* focus skills, then groups numbered by focus and first learner */
+	/*
+	 * Focus skills, fixed before the balance labels are spread: moving
+	 * learners among groups that share a focus changes no group's focus
+	 */
+	focus = palloc(sizeof(char *) * Max(s.ngroups, 1));
+	has_members = palloc0(sizeof(bool) * Max(s.ngroups, 1));
+	for (int i = 0; i < s.n; i++)
+		if (s.group[i] >= 0)
+			has_members[s.group[i]] = true;
+	for (int g = 0; g < s.ngroups; g++)
+		focus[g] = has_members[g] ? group_focus(&s, (GroupingMode) st->mode, g) : NULL;
+	if (st->columns > 0)
+		spread_labels(&s, st, focus, has_members);
+
+	/* groups numbered by focus and first learner */
 	numbered = palloc(sizeof(NumberedGroup) * Max(s.ngroups, 1));
 	for (int g = 0; g < s.ngroups; g++)
 	{
@@ -2079,12 +2393,7 @@ instructional_groups_finalfn(PG_FUNCTION_ARGS)
 			continue;			/* emptied by the improvement passes */
 		numbered[ngroups].group = g;
 		numbered[ngroups].first = first;
-		if (st->mode == MODE_READINESS)
-			numbered[ngroups].focus = s.focus[g] >= 0 ? s.skills[s.focus[g]] : most_common(&s, g, true);
-		else if (st->mode == MODE_SIMILAR)
-			numbered[ngroups].focus = most_common(&s, g, false);
-		else
-			numbered[ngroups].focus = NULL;
+		numbered[ngroups].focus = focus[g];
 		ngroups++;
 	}
 	qsort(numbered, ngroups, sizeof(NumberedGroup), compare_numbered);
@@ -2249,7 +2558,7 @@ group_disproportionality_serializefn(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, GROUPING_STATE_FORMAT);
+	pq_sendbyte(&buf, AUDIT_STATE_FORMAT);
 	pq_sendint32(&buf, st->n);
 	for (int i = 0; i < st->n; i++)
 	{
@@ -2278,7 +2587,7 @@ group_disproportionality_deserializefn(PG_FUNCTION_ARGS)
 	msg.len = VARSIZE_ANY_EXHDR(in);
 	msg.maxlen = msg.len;
 	msg.cursor = 0;
-	if (msg.len < 5 || pq_getmsgbyte(&msg) != GROUPING_STATE_FORMAT)
+	if (msg.len < 5 || pq_getmsgbyte(&msg) != AUDIT_STATE_FORMAT)
 		corrupt_audit_state("Its header is missing or has an unknown format.");
 	n = pq_getmsgint(&msg, 4);
 	if (n < 0 || n > AUDIT_MAX_ROWS || (int64) n * 8 > msg.len - msg.cursor)

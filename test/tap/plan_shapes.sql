@@ -204,6 +204,10 @@ SET LOCAL search_path = sections, public;
 SELECT * FROM plan_shapes('instructional_groups', '''row '' || ord, p, fw, 3, 2, 5', 'md5(%s::text)');
 SELECT * FROM plan_shapes('instructional_groups', '''row '' || ord, p, fw, 3, 3, 6, ''similar''', 'md5(%s::text)');
 SELECT * FROM plan_shapes('instructional_groups', '''row '' || ord, p, fw, 3, 3, 6, ''mixed''', 'md5(%s::text)');
+-- with balance labels: one, and two columns (skill codes outside ASCII)
+SELECT * FROM plan_shapes('instructional_groups', '''row '' || ord, p, fw, 3, 2, 5, ''readiness'', learner', 'md5(%s::text)');
+SELECT * FROM plan_shapes('instructional_groups', '''row '' || ord, p, fw, 3, 3, 6, ''similar'', ARRAY[learner, skill]', 'md5(%s::text)');
+SELECT * FROM plan_shapes('instructional_groups', '''row '' || ord, p, fw, 3, 3, 6, ''mixed'', ARRAY[learner, skill]', 'md5(%s::text)');
 SELECT * FROM plan_shapes('group_disproportionality', '(ord % 4)::int, learner', 'md5(%s::text)');
 RESET search_path;
 
