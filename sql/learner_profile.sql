@@ -344,3 +344,43 @@ SELECT learner_profile(s, st, m) FROM (VALUES ('A', '[3/4 @ 2024-09-05 00:00:00+
 SELECT learner_profile(s, e, 'latest') FROM (VALUES ('A', '3/4 @ 2024-09-05'::mastery_evidence), (NULL, '1/4 @ 2024-09-06')) v(s, e);
 -- a group of only empty stored states is NULL, as a group without evidence is
 SELECT learner_profile(s, st, 'latest') IS NULL AS no_profile FROM (VALUES ('B', '[]'::mastery_state)) v(s, st);
+
+-- A skill whose scores came without out_of has no scale: its value is on
+-- the scale of those scores, which the profile does not know ("out_of":
+-- null).  A threshold is read on that scale; shares are the values.
+SELECT '{"a": {"mastery": 3, "out_of": null}, "b": {"mastery": 1.5, "out_of": null, "trend": 0.5}}'::learner_profile AS p \gset
+SELECT :'p'::learner_profile;
+SELECT skill, mastery, out_of FROM profile_entries(:'p');
+SELECT :'p'::learner_profile::jsonb::learner_profile = :'p' AS jsonb_round_trip,
+       :'p'::learner_profile::text::learner_profile = :'p' AS text_round_trip;
+SELECT * FROM ready_skills((SELECT skill_graph_agg(x, y) FROM (VALUES ('a', 'b'), ('b', 'c')) v(x, y)), :'p', 3);
+SELECT skill, mastery FROM strengths(:'p', 5, 3, 0);
+SELECT skill, mastery FROM needs(:'p', 5, 3, 0);
+SELECT profile_distance(:'p', '{"a": {"mastery": 1, "out_of": null}}') AS distance,
+       sqrt(((3 - 1) ^ 2 + 1.5 ^ 2) / 2) AS by_hand;
+-- wholes of parts without a scale have none either; the share rules give shares
+SELECT x.skill, x.mastery, x.out_of, x.trend
+FROM dag_framework, profile_entries(profile_rollup('{"s1": {"mastery": 3, "out_of": null}, "s2": {"mastery": 2, "out_of": null}}', g)) x
+ORDER BY 1;
+SELECT x.skill, x.mastery, x.out_of
+FROM dag_framework, profile_entries(profile_rollup('{"s1": {"mastery": 3, "out_of": null}, "s3": {"mastery": 1, "out_of": 4}}', g,
+	'share_mastered(threshold=3)')) x
+ORDER BY 1;
+-- instructional groups of profiles without a scale
+SELECT instructional_groups(l, p::learner_profile, g, 3, 1, 3) FROM (VALUES
+	('ana', '{"a": {"mastery": 3.5, "out_of": null}, "b": {"mastery": 1, "out_of": null}}'),
+	('ben', '{"a": {"mastery": 1, "out_of": null}}')) v(l, p),
+	(SELECT skill_graph_agg(x, y) AS g FROM (VALUES ('a', 'b')) v(x, y)) f;
+-- what needs a scale is an error: three quarters of it, a threshold or
+-- shares beside skills that have one
+SELECT * FROM strengths(:'p', 2);
+SELECT * FROM needs('{"a": {"mastery": 3, "out_of": null, "rolled_up": true}}', 2);
+SELECT * FROM ready_skills((SELECT skill_graph_agg('a', 'b')),
+	'{"a": {"mastery": 3, "out_of": null}, "b": {"mastery": 1, "out_of": 4}}', 3);
+SELECT profile_distance(:'p', '{"a": {"mastery": 1, "out_of": 4}}');
+SELECT profile_rollup('{"s1": {"mastery": 3, "out_of": null}, "s2": {"mastery": 1, "out_of": 4}}', g) FROM dag_framework;
+SELECT instructional_groups(l, p::learner_profile, g, 3, 1, 3, 'mixed') FROM (VALUES
+	('ana', '{"a": {"mastery": 3.5, "out_of": null}}'), ('ben', '{"a": {"mastery": 1, "out_of": 4}}')) v(l, p),
+	(SELECT skill_graph_agg(x, y) AS g FROM (VALUES ('a', 'b')) v(x, y)) f;
+-- binary: flag 0x08 (no scale) and out_of 1
+SELECT learner_profile_send(:'p');

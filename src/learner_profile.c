@@ -163,6 +163,8 @@ profile_build(ProfileSpec *specs, int n)
 			specs[i].entry.mastery = 0.0;
 		if (!(specs[i].entry.flags & ENTRY_HAS_TREND))
 			specs[i].entry.trend = 0.0;
+		if (!entry_has_scale(&specs[i].entry))
+			specs[i].entry.out_of = 1.0;
 		check_entry_values(specs[i].code, &specs[i].entry);
 		nstrings += strlen(specs[i].code) + 1;
 		text += profile_entry_text_bound(specs[i].code, strlen(specs[i].code));
@@ -231,7 +233,8 @@ profile_check(const LearnerProfile *p)
 			corrupt_profile("A skill code is empty or too long.");
 		if ((e->mastery == 0.0 && signbit(e->mastery)) || (e->trend == 0.0 && signbit(e->trend)) ||
 			(!(e->flags & ENTRY_HAS_MASTERY) && e->mastery != 0.0) ||
-			(!(e->flags & ENTRY_HAS_TREND) && e->trend != 0.0))
+			(!(e->flags & ENTRY_HAS_TREND) && e->trend != 0.0) ||
+			(!entry_has_scale(e) && e->out_of != 1.0))
 			corrupt_profile("A value is not in its normal form.");
 		check_entry_values(strings + e->code, e);
 		if ((i & 1023) == 0)
@@ -252,15 +255,33 @@ profile_argument(FunctionCallInfo fcinfo, int argno)
 	return p;
 }
 
-/* The entry of a skill, or -1 */
+/*
+ * The first skill with a value that has a scale, or that has none; only
+ * skills as assessed, or rolled-up wholes too.  -1 when there is none.
+ */
+int
+profile_valued_entry(const LearnerProfile *p, bool with_scale, bool rolled_up_too)
+{
+	uint8		skip = rolled_up_too ? 0 : ENTRY_ROLLED_UP;
+
+	for (int i = 0; i < p->nentries; i++)
+		if ((p->entries[i].flags & (ENTRY_HAS_MASTERY | skip)) == ENTRY_HAS_MASTERY &&
+			entry_has_scale(&p->entries[i]) == with_scale)
+			return i;
+	return -1;
+}
+
 /*
  * A mastery threshold means something only on the scale of the values it is
  * compared with.  3 on a BKT profile (0 to 1) calls every skill unmastered,
  * and on a profile whose skills are on 4 and 100 points it calls 35 of 100
  * mastered: both without a word.  So a threshold above the profile's scale,
- * or a profile of several scales, is an error naming the scale.  A whole's
- * rolled-up value (profile_rollup) is not compared with it and is not
- * looked at.
+ * or a profile of several scales, is an error naming the scale.  Skills
+ * whose scores came without out_of are on the scale of those scores, which
+ * only the caller knows: a threshold is taken on it, as mastery(score,
+ * observed_at, method) is compared with one, but not beside skills that
+ * have a scale.  A whole's rolled-up value (profile_rollup) is not compared
+ * with it and is not looked at.
  */
 void
 profile_check_threshold(const LearnerProfile *p, double threshold, const char *function)
@@ -269,12 +290,14 @@ profile_check_threshold(const LearnerProfile *p, double threshold, const char *f
 				high = 0.0;
 	int			low_i = -1,
 				high_i = -1;
+	int			unscaled_i = profile_valued_entry(p, false, false);
 
 	for (int i = 0; i < p->nentries; i++)
 	{
 		const ProfileEntry *e = &p->entries[i];
 
-		if ((e->flags & (ENTRY_HAS_MASTERY | ENTRY_ROLLED_UP)) != ENTRY_HAS_MASTERY)
+		if ((e->flags & (ENTRY_HAS_MASTERY | ENTRY_ROLLED_UP)) != ENTRY_HAS_MASTERY ||
+			!entry_has_scale(e))
 			continue;
 		if (low_i < 0 || e->out_of < low)
 		{
@@ -287,6 +310,13 @@ profile_check_threshold(const LearnerProfile *p, double threshold, const char *f
 			high_i = i;
 		}
 	}
+	if (low_i >= 0 && unscaled_i >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs a profile on one scale, and this one mixes scales", function),
+				 errdetail("Skill \"%s\" is rated from 0 to %s and skill \"%s\" on the scale of its scores, which came without out_of, so one threshold cannot mean the same on both.",
+						   profile_code(p, low_i), exact_float8(low), profile_code(p, unscaled_i)),
+				 errhint("Build every skill of the profile from scores with their out_of (mastery_evidence(score, out_of, observed_at)), or every skill from scores alone.")));
 	if (low_i < 0)
 		return;
 	if (low != high)
@@ -305,6 +335,7 @@ profile_check_threshold(const LearnerProfile *p, double threshold, const char *f
 						 exact_float8(0.75 * high))));
 }
 
+/* The entry of a skill, or -1 */
 int
 profile_find(const LearnerProfile *p, const char *code)
 {
@@ -369,7 +400,10 @@ profile_json(const LearnerProfile *p)
 		else
 			appendStringInfoString(&buf, "null");
 		appendStringInfoString(&buf, ", \"out_of\": ");
-		append_exact_float8(&buf, e->out_of);
+		if (entry_has_scale(e))
+			append_exact_float8(&buf, e->out_of);
+		else
+			appendStringInfoString(&buf, "null");
 		appendStringInfo(&buf, ", \"evidence_count\": %d, \"last_observed\": ", e->evidence_count);
 		if (TIMESTAMP_IS_NOBEGIN(e->last_observed))
 			appendStringInfoString(&buf, "null");
@@ -447,7 +481,11 @@ entry_from_json(JsonbContainer *obj, const char *code, ProfileEntry *e)
 		}
 		else if (strcmp(key, "out_of") == 0)
 		{
-			e->out_of = json_number(&v, key, code);
+			/* null: scores without out_of, a value on their own scale */
+			if (v.type == jbvNull)
+				e->flags |= ENTRY_NO_SCALE;
+			else
+				e->out_of = json_number(&v, key, code);
 			have_out_of = true;
 		}
 		else if (strcmp(key, "evidence_count") == 0)
@@ -521,7 +559,7 @@ entry_from_json(JsonbContainer *obj, const char *code, ProfileEntry *e)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("skill \"%s\" in a learner profile needs \"mastery\" and \"out_of\"", code),
-				 errhint("Write it as {\"%s\": {\"mastery\": 3.2, \"out_of\": 4}}; mastery may be null.", code)));
+				 errhint("Write it as {\"%s\": {\"mastery\": 3.2, \"out_of\": 4}}; mastery may be null, and out_of is null for a value on the scale of scores that came without one.", code)));
 }
 
 static LearnerProfile *
@@ -2488,6 +2526,7 @@ put_entry(Tuplestorestate *store, TupleDesc desc, const LearnerProfile *p, int i
 	values[4] = Float8GetDatum(e->trend);
 	nulls[4] = !(e->flags & ENTRY_HAS_TREND);
 	values[5] = Float8GetDatum(e->out_of);
+	nulls[5] = !entry_has_scale(e);
 	values[6] = kinds_array(e->kinds);
 	tuplestore_putvalues(store, desc, values, nulls);
 }
@@ -2576,6 +2615,19 @@ ranked_entries(FunctionCallInfo fcinfo, bool strengths)
 					 errdetail("%d was given.", min_evidence)));
 		profile_check_threshold(p, threshold, strengths ? "strengths" : "needs");
 	}
+	else
+	{
+		/* rolled-up wholes too: each is split at three quarters of its own scale */
+		int			i = profile_valued_entry(p, false, true);
+
+		if (i >= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("skill \"%s\" has no scale to split at three quarters of", profile_code(p, i)),
+					 errdetail("Its scores came without out_of, so its value is on their scale, which the profile does not know."),
+					 errhint("Give the threshold on the scale of the scores: %s(p, n, threshold).",
+							 strengths ? "strengths" : "needs")));
+	}
 	store = begin_rows(fcinfo, NULL, &desc);
 	order = palloc(sizeof(int32) * Max(p->nentries, 1));
 	for (int i = 0; i < p->nentries; i++)
@@ -2618,8 +2670,40 @@ learner_profile_needs(PG_FUNCTION_ARGS)
  * share of its scale, over the skills that have a value in either profile;
  * a skill without a value in one of them counts as 0 there (no evidence of
  * mastery).  0 for identical profiles and for two profiles without values;
- * at most about 1 unless extra credit pushes shares above 1.
+ * at most about 1 unless extra credit pushes shares above 1.  Values
+ * without a scale (scores without out_of) differ as they are, on the
+ * scores' own scale; beside shares they would mean nothing, so the two
+ * profiles together have values of one kind or the other.
  */
+static void
+check_distance_scales(const LearnerProfile *a, const LearnerProfile *b)
+{
+	const LearnerProfile *scaled = a,
+			   *unscaled = a;
+	int			s = profile_valued_entry(a, true, true),
+				u = profile_valued_entry(a, false, true);
+
+	if (s < 0)
+	{
+		scaled = b;
+		s = profile_valued_entry(b, true, true);
+	}
+	if (u < 0)
+	{
+		unscaled = b;
+		u = profile_valued_entry(b, false, true);
+	}
+	if (s >= 0 && u >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("profile distance needs values of one kind, shares of a scale or scores without one"),
+				 errdetail("Skill \"%s\" of the %s profile is rated from 0 to %s and skill \"%s\" of the %s profile on the scale of its scores, which came without out_of.",
+						   profile_code(scaled, s), scaled == a ? "first" : "second",
+						   exact_float8(scaled->entries[s].out_of),
+						   profile_code(unscaled, u), unscaled == a ? "first" : "second"),
+				 errhint("Build the profiles you compare from scores with their out_of (mastery_evidence(score, out_of, observed_at)), or all from scores alone.")));
+}
+
 double
 profile_distance_between(const LearnerProfile *a, const LearnerProfile *b)
 {
@@ -2627,6 +2711,8 @@ profile_distance_between(const LearnerProfile *a, const LearnerProfile *b)
 				j = 0,
 				n = 0;
 	double		sum = 0.0;
+
+	check_distance_scales(a, b);
 
 	while (i < a->nentries || j < b->nentries)
 	{
@@ -2877,6 +2963,7 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 					scale = 0.0;
 		bool		same_scale = true;
 		bool		share_rule = rule == RULE_SHARE_MASTERED || rule == RULE_ALL_MASTERED;
+		int32		first_valued = -1;
 		ProfileEntry e;
 
 		if (g->parts_start[w] == g->parts_start[w + 1])
@@ -2898,7 +2985,25 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 			if (!(c->flags & ENTRY_HAS_MASTERY))
 				continue;
 			if (nvalues == 0)
+			{
 				scale = c->out_of;
+				first_valued = g->parts[k];
+			}
+			else if (entry_has_scale(c) != entry_has_scale(&value[first_valued]) && !share_rule)
+			{
+				/* values on the scores' own scale make no share beside shares */
+				const ProfileEntry *scaled = entry_has_scale(c) ? c : &value[first_valued];
+
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("the parts of \"%s\" mix skills with a scale and skills without one",
+								skill_code(g, w)),
+						 errdetail("Skill \"%s\" is rated from 0 to %s and skill \"%s\" on the scale of its scores, which came without out_of.",
+								   skill_code(g, entry_has_scale(c) ? g->parts[k] : first_valued),
+								   exact_float8(scaled->out_of),
+								   skill_code(g, entry_has_scale(c) ? first_valued : g->parts[k])),
+						 errhint("Build every skill of the profile from scores with their out_of (mastery_evidence(score, out_of, observed_at)), or every skill from scores alone, or roll up with share_mastered(threshold=k).")));
+			}
 			else if (c->out_of != scale)
 				same_scale = false;
 			sum += c->mastery / c->out_of;
@@ -2932,6 +3037,9 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 					e.out_of = same_scale ? scale : 1.0;
 					e.mastery = share * e.out_of;
 					e.flags |= ENTRY_HAS_MASTERY;
+					/* of parts without a scale: a value on their scores' scale */
+					if (!entry_has_scale(&value[first_valued]))
+						e.flags |= ENTRY_NO_SCALE;
 				}
 				break;
 			case RULE_SHARE_MASTERED:
