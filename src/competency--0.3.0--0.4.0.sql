@@ -41,3 +41,21 @@ COMMENT ON FUNCTION strengths(learner_profile, int) IS
 	'the n skills at three quarters of their scale or more, highest share first, then most evidence, then code';
 COMMENT ON FUNCTION needs(learner_profile, int) IS
 	'the n skills below three quarters of their scale, lowest share first, then most evidence, then code';
+
+-- learner_profile from raw columns, like mastery(score, observed_at, method):
+-- scores without out_of, each skill's value on the scale of its scores
+-- (out_of null in the profile); the same state and combine as the other forms
+CREATE FUNCTION learner_profile_score_transfn(learner_profile_state, text, float8, timestamptz, mastery_method)
+	RETURNS learner_profile_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_score_transfn(learner_profile_state, text, float8, timestamptz, mastery_method) IS
+	'transition of learner_profile(skill, score, observed_at, method)';
+CREATE AGGREGATE learner_profile(skill text, score float8, observed_at timestamptz, method mastery_method) (
+	SFUNC = learner_profile_score_transfn,
+	STYPE = learner_profile_state,
+	FINALFUNC = learner_profile_finalfn,
+	COMBINEFUNC = learner_profile_combinefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE learner_profile(text, float8, timestamptz, mastery_method) IS
+	'one learner''s profile from (skill, score, observed_at) rows, scores without out_of as mastery(score, observed_at, method) takes them';

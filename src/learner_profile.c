@@ -831,6 +831,7 @@ entry_from_stream(const RollupMethod *m, const EvidenceStream *s, uint8 kinds, P
 	OrderedEvidence o;
 	RollupInput in;
 	double		value;
+	double		latest_out_of;
 	double		buf[128];
 
 	memset(e, 0, sizeof(ProfileEntry));
@@ -842,13 +843,21 @@ entry_from_stream(const RollupMethod *m, const EvidenceStream *s, uint8 kinds, P
 		return;
 	stream_ordered(s, &o);
 	e->last_observed = o.items[o.n - 1].observed_at;
-	/* the scale of the value: the method's, the latest evidence's, or 1 */
+	/*
+	 * The scale of the value: the method's, the latest evidence's, or 1.
+	 * Scores without out_of (0 in the stream: a stream has them all or none)
+	 * leave it unknown; scale=k is then an error of rollup_compute, as in
+	 * mastery(score, observed_at, method).
+	 */
+	latest_out_of = o.terms ? o.terms[o.n - 1].out_of : o.common.out_of;
 	if (m->id == ROLLUP_BKT)
 		e->out_of = 1.0;
 	else if (m->scale != ROLLUP_NO_SCALE)
 		e->out_of = m->scale;
+	else if (latest_out_of > 0.0)
+		e->out_of = latest_out_of;
 	else
-		e->out_of = o.terms ? o.terms[o.n - 1].out_of : o.common.out_of;
+		e->flags |= ENTRY_NO_SCALE;
 	if (ordered_view(&o, o.n, &in, NULL, buf, lengthof(buf)) && rollup_compute(m, &in, &value))
 	{
 		e->mastery = value;
@@ -877,7 +886,7 @@ entry_from_stream(const RollupMethod *m, const EvidenceStream *s, uint8 kinds, P
 			isnull[k] = !(ordered_view(&o, i + 1, &prefix, NULL, pbuf, lengthof(pbuf)) &&
 						  rollup_compute(m, &prefix, &values[k]));
 			if (!isnull[k] && o.terms != NULL && m->scale == ROLLUP_NO_SCALE && m->id != ROLLUP_BKT &&
-				o.terms[i].out_of != e->out_of)
+				latest_out_of > 0.0 && o.terms[i].out_of != e->out_of)
 				values[k] = values[k] / o.terms[i].out_of * e->out_of;
 			if (prefix.scores != pbuf)
 			{
@@ -1445,9 +1454,8 @@ log_add_chunk(ExpandedProfileState *ps)
  */
 static inline bool
 log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMethod *m,
-		   uint64 method_tag, const MasteryEvidence *e)
+		   uint64 method_tag, const EvidenceTerms *terms, TimestampTz observed_at, double score)
 {
-	EvidenceTerms terms;
 	int32		c;
 	int			ti;
 	ProfileLogEntry *entry;
@@ -1462,9 +1470,8 @@ log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMeth
 	/* counted at its longest; past the limit, filed and counted as it is */
 	if (unlikely(ps->text_bound + LOG_ROW_TEXT_MAX(len) > text_form_max_bytes()))
 		return false;
-	terms = evidence_terms(e);
 	c = dictionary_code(ps->dict, code, len);
-	ti = log_terms(ps, &terms);
+	ti = log_terms(ps, terms);
 	if (c < 0 || ti < 0)
 		return false;
 	if (unlikely(ps->log.room == 0))
@@ -1479,8 +1486,8 @@ log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMeth
 	entry->code = c;
 	entry->terms = (uint8) ti;
 	entry->pad[0] = entry->pad[1] = entry->pad[2] = 0;
-	entry->observed_at = e->observed_at;
-	entry->score = e->score;
+	entry->observed_at = observed_at;
+	entry->score = score;
 	return true;
 }
 
@@ -2001,7 +2008,7 @@ learner_profile_state_in(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 						 errmsg("skill \"%s\" appears twice in a learner_profile_state", code)));
 			old = MemoryContextSwitchTo(ps->hdr.eoh_context);
-			end = stream_parse_text(stream_text, stream_text, &sk->stream);
+			end = stream_parse_text(stream_text, stream_text, true, &sk->stream);
 			MemoryContextSwitchTo(old);
 			/* the stream was empty; the skill's frame has the brackets */
 			ps->text_bound += stream_text_bound(&sk->stream) - 2;
@@ -2177,7 +2184,7 @@ learner_profile_state_recv(PG_FUNCTION_ARGS)
 			if (has_method)
 				method_recv(msg, &own);
 			old = MemoryContextSwitchTo(ps->hdr.eoh_context);
-			stream_recv(msg, &sk->stream, "learner_profile_state");
+			stream_recv(msg, &sk->stream, "learner_profile_state", true);
 			MemoryContextSwitchTo(old);
 			/* the stream was empty; the skill's frame has the brackets */
 			ps->text_bound += stream_text_bound(&sk->stream) - 2;
@@ -2296,6 +2303,35 @@ profile_method_argument(FunctionCallInfo fcinfo, int argno, uint64 *tag)
 	return &last->method;
 }
 
+/*
+ * One row of evidence into the state: appended to the log, or, when it
+ * must take the direct path, filed under its skill at once after the log.
+ */
+static inline void
+profile_add_row(ExpandedProfileState *ps, const text *skill, const RollupMethod *method,
+				uint64 tag, const EvidenceTerms *terms, TimestampTz observed_at, double score)
+{
+	const char *code = VARDATA_ANY(skill);
+	int			len = VARSIZE_ANY_EXHDR(skill);
+	ProfileSkill *sk;
+	MemoryContext old;
+
+	profile_state_changed(ps);
+	if (likely(ps->dict != NULL) &&
+		log_append(ps, code, len, method, tag, terms, observed_at, score))
+		return;
+	settle_log(ps);
+	sk = state_skill(ps, code, len);
+	skill_use_method(ps, sk, method);
+	old = MemoryContextSwitchTo(ps->hdr.eoh_context);
+	stream_append(&sk->stream, observed_at, score, terms);
+	MemoryContextSwitchTo(old);
+	sk->kinds |= 1 << terms->kind;
+	ps->text_bound += evidence_text_bound(score, terms->out_of, observed_at, terms->weight,
+										  terms->kind) + 2;
+	check_state_text(ps);
+}
+
 /* learner_profile(skill, evidence, method): transition */
 PG_FUNCTION_INFO_V1(learner_profile_evidence_transfn);
 Datum
@@ -2304,10 +2340,7 @@ learner_profile_evidence_transfn(PG_FUNCTION_ARGS)
 	ExpandedProfileState *ps;
 	const RollupMethod *method;
 	const MasteryEvidence *e;
-	text	   *skill;
-	ProfileSkill *sk;
 	EvidenceTerms terms;
-	MemoryContext old;
 	uint64		tag;
 
 	/* the method is checked on every row, as mastery() checks it */
@@ -2320,27 +2353,41 @@ learner_profile_evidence_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
 	}
 	ps = profile_target(fcinfo, method);
-	skill = PG_GETARG_TEXT_PP(1);
 	e = PG_GETARG_CHECKED_EVIDENCE(2);
-	if (likely(ps->dict != NULL) &&
-		log_append(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill), method, tag, e))
-	{
-		profile_state_changed(ps);
-		PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
-	}
-
-	/* the direct path: filed under its skill at once, after the log */
-	settle_log(ps);
-	sk = state_skill(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill));
-	skill_use_method(ps, sk, method);
 	terms = evidence_terms(e);
-	old = MemoryContextSwitchTo(ps->hdr.eoh_context);
-	stream_append(&sk->stream, e->observed_at, e->score, &terms);
-	MemoryContextSwitchTo(old);
-	sk->kinds |= 1 << e->kind;
-	ps->text_bound += evidence_text_bound(e->score, e->out_of, e->observed_at, e->weight, e->kind) + 2;
-	profile_state_changed(ps);
-	check_state_text(ps);
+	profile_add_row(ps, PG_GETARG_TEXT_PP(1), method, tag, &terms, e->observed_at, e->score);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
+}
+
+/*
+ * learner_profile(skill, score, observed_at, method): transition.  Scores
+ * without out_of, as mastery(score, observed_at, method) takes them: each
+ * row goes to the log as it is, with no evidence value built for it.
+ */
+PG_FUNCTION_INFO_V1(learner_profile_score_transfn);
+Datum
+learner_profile_score_transfn(PG_FUNCTION_ARGS)
+{
+	ExpandedProfileState *ps;
+	const RollupMethod *method;
+	double		score;
+	TimestampTz observed_at;
+	uint64		tag;
+
+	/* the method is checked on every row, as mastery() checks it */
+	method = profile_method_argument(fcinfo, 4, &tag);
+	/* like avg(), a row without a skill, score or time adds nothing */
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
+	}
+	score = PG_GETARG_FLOAT8(2);
+	observed_at = PG_GETARG_TIMESTAMPTZ(3);
+	check_score_only(score, observed_at);
+	ps = profile_target(fcinfo, method);
+	profile_add_row(ps, PG_GETARG_TEXT_PP(1), method, tag, &score_only_terms, observed_at, score + 0.0);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
 }
 

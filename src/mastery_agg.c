@@ -12,7 +12,6 @@
 #include "nodes/nodeFuncs.h"
 #include "nodes/primnodes.h"
 #include "utils/builtins.h"
-#include "utils/float.h"
 #include "utils/timestamp.h"
 
 /*
@@ -49,9 +48,6 @@ typedef struct MethodCache
 	RollupMethod last;			/* the last method read and checked, by value */
 	const RollupMethod *interned;	/* its interned copy, NULL past the limit */
 } MethodCache;
-
-/* The terms of every score of the score-only form: out_of unknown */
-static const EvidenceTerms score_only_terms = {0.0, 1.0f, KIND_ASSESSMENT, {0, 0, 0}};
 
 static MemoryContext
 aggregate_context(FunctionCallInfo fcinfo, const char *name)
@@ -207,14 +203,8 @@ mastery_score_transfn(PG_FUNCTION_ARGS)
 	}
 	score = PG_GETARG_FLOAT8(1);
 	observed_at = PG_GETARG_TIMESTAMPTZ(2);
-	check_score(score);
 	/* with out_of unknown there is no scale, but a score is still >= 0 */
-	if (score < 0.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("score of mastery evidence must not be negative"),
-				 errdetail("The score given was %s.", float8out_internal(score))));
-	check_observed_at(observed_at);
+	check_score_only(score, observed_at);
 
 	if (state == NULL)
 		state = new_state(fcinfo, aggcontext, method, &score_only_terms);
