@@ -44,6 +44,7 @@ extern void append_exact_float4(StringInfo buf, float x);
 extern char *exact_float8(double x);
 extern MemoryContext aggregate_states_context(MemoryContext aggcontext);
 extern void **aggregate_states_shared(MemoryContext aggcontext);
+extern bool aggregate_argument_is_const(FunctionCallInfo fcinfo, int argno);
 extern void *grow_array(MemoryContext cxt, void *array, Size *cap, Size need, Size elemsize,
 						Size min_cap, Size max_cap);
 

@@ -1405,6 +1405,17 @@ arena_alloc(SkillDictionary *d, Size bytes)
 		d->arena_slab = slab;
 		/* valgrind sees each chunk as it is carved, and nothing beyond */
 		VALGRIND_MAKE_MEM_NOACCESS(d->arena_next, slab);
+#ifdef MADV_HUGEPAGE
+		/* huge pages where the system allows them: fewer TLB misses */
+		if (slab >= ARENA_LAST_SLAB)
+		{
+			uintptr_t	start = TYPEALIGN(2 * 1024 * 1024, (uintptr_t) d->arena_next);
+			uintptr_t	end = TYPEALIGN_DOWN(2 * 1024 * 1024, (uintptr_t) d->arena_next + slab);
+
+			if (end > start)
+				(void) madvise((void *) start, end - start, MADV_HUGEPAGE);
+		}
+#endif
 #ifdef MADV_POPULATE_WRITE
 		/* the slab will be filled: its pages in one call, not a fault each */
 		if (slab >= ARENA_LAST_SLAB)
@@ -1421,6 +1432,12 @@ arena_alloc(SkillDictionary *d, Size bytes)
 	d->arena_next += bytes;
 	d->arena_room -= bytes;
 	VALGRIND_MAKE_MEM_UNDEFINED(p, bytes);
+	/*
+	 * The next chunk, whoever's it will be, is written a few dozen rows
+	 * from now: fetched ahead, its first write does not wait on memory.
+	 */
+	if (d->arena_room >= 64)
+		__builtin_prefetch(d->arena_next, 1);
 	return p;
 }
 
@@ -2264,24 +2281,31 @@ profile_target(FunctionCallInfo fcinfo, const RollupMethod *method)
 /*
  * The method argument: checked once per distinct value (fn_extra only
  * remembers the last one checked; a fresh FmgrInfo per call just checks
- * again).  Each value checked gets a tag no other ever gets in this
- * backend, so a state that has seen the tag knows the method without
+ * again), and not looked at again when it is a constant of the call, as it
+ * nearly always is.  Each value checked gets a tag no other ever gets in
+ * this backend, so a state that has seen the tag knows the method without
  * comparing its 64 bytes.
  */
 typedef struct CheckedMethod
 {
 	RollupMethod method;
 	uint64		tag;
+	bool		is_const;		/* every row's method: a constant of the call */
 } CheckedMethod;
 
 static uint64 last_method_tag = 0;
 
-static const RollupMethod *
+static pg_attribute_always_inline const RollupMethod *
 profile_method_argument(FunctionCallInfo fcinfo, int argno, uint64 *tag)
 {
 	const MasteryMethod *mm;
 	CheckedMethod *last = fcinfo->flinfo->fn_extra;
 
+	if (likely(last != NULL && last->is_const))
+	{
+		*tag = last->tag;
+		return &last->method;
+	}
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -2295,9 +2319,10 @@ profile_method_argument(FunctionCallInfo fcinfo, int argno, uint64 *tag)
 		return &last->method;
 	}
 	if (last == NULL)
-		last = fcinfo->flinfo->fn_extra = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
-															  sizeof(CheckedMethod));
+		last = fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+																  sizeof(CheckedMethod));
 	last->method = *checked_method(mm);
+	last->is_const = aggregate_argument_is_const(fcinfo, argno);
 	last->tag = ++last_method_tag;
 	*tag = last->tag;
 	return &last->method;
@@ -2385,7 +2410,10 @@ learner_profile_score_transfn(PG_FUNCTION_ARGS)
 	}
 	score = PG_GETARG_FLOAT8(2);
 	observed_at = PG_GETARG_TIMESTAMPTZ(3);
-	check_score_only(score, observed_at);
+	/* the checks of check_score_only, which reports what fails them */
+	if (unlikely(!(score >= 0.0 && score <= EVIDENCE_MAX_MAGNITUDE) ||
+				 TIMESTAMP_NOT_FINITE(observed_at) || !IS_VALID_TIMESTAMP(observed_at)))
+		check_score_only(score, observed_at);
 	ps = profile_target(fcinfo, method);
 	profile_add_row(ps, PG_GETARG_TEXT_PP(1), method, tag, &score_only_terms, observed_at, score + 0.0);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));

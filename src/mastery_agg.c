@@ -108,25 +108,6 @@ lasting_method(FunctionCallInfo fcinfo, MethodCache *cache)
 }
 
 /*
- * Is the method argument a constant of this very aggregate call?  Only
- * when the Aggref the executor reports has that argument, of the type this
- * function was declared with; anything else (a caller with its own Aggref)
- * means comparing every row.
- */
-static bool
-method_is_const(FunctionCallInfo fcinfo, int argno)
-{
-	Aggref	   *aggref = AggGetAggref(fcinfo);
-	TargetEntry *tle;
-
-	if (aggref == NULL || list_length(aggref->args) < argno)
-		return false;
-	tle = (TargetEntry *) list_nth(aggref->args, argno - 1);
-	return IsA(tle->expr, Const) &&
-		exprType((Node *) tle->expr) == get_fn_expr_argtype(fcinfo->flinfo, argno);
-}
-
-/*
  * The method of this row.  It is an argument, so it could change from row
  * to row; one group has one policy, so a second method in a group is an
  * error.  Method bytes are checked like any stored value, once per
@@ -140,7 +121,7 @@ method_argument(FunctionCallInfo fcinfo, int argno, MasteryAggState *state)
 
 	if (!cache->checked_const)
 	{
-		cache->is_const = method_is_const(fcinfo, argno);
+		cache->is_const = aggregate_argument_is_const(fcinfo, argno);
 		cache->checked_const = true;
 	}
 	if (state != NULL && cache->is_const)
