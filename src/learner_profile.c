@@ -937,10 +937,14 @@ StaticAssertDecl(sizeof(ProfileSkill) <= 256, "a profile skill fits a 256-byte c
  * is what lets a row go to its learner's log without touching the
  * learner's skills.
  */
-/* replay_log's note on one code: its skill in the target, valid in one replay */
+/*
+ * A replay's note on one code, valid in that replay: its skill in the
+ * target (replay_log), or its place among the log's skills (log_entries)
+ */
 typedef struct ReplayedCode
 {
 	uint32		replay;
+	int32		slot;
 	ProfileSkill *skill;
 } ReplayedCode;
 
@@ -994,8 +998,7 @@ StaticAssertDecl(sizeof(ProfileLogEntry) == 24, "log entries are 24 bytes");
 
 typedef struct ProfileLogChunk
 {
-	struct ProfileLogChunk *previous;	/* linked backwards: a new chunk
-										 * never touches the old one */
+	struct ProfileLogChunk *next_free;	/* in the dictionary's free chunks */
 	int32		size_class;		/* LOG_FIRST_CHUNK_ENTRIES << size_class entries */
 	int32		pad;
 	ProfileLogEntry entries[FLEXIBLE_ARRAY_MEMBER];	/* every chunk but the
@@ -1018,7 +1021,11 @@ typedef struct ProfileLogChunk
 /* Distinct terms (out_of, weight, kind) one log holds; more: the direct path */
 #define LOG_MAX_TERMS			256
 
-/* One learner's log; all zero is an empty log */
+/*
+ * One learner's log; all zero is an empty log.  Its chunks are listed in
+ * an array, not linked: a reader finds them all at once, where following
+ * links waits on one cold chunk after another.
+ */
 typedef struct EvidenceLog
 {
 	ProfileLogEntry *next;		/* where the next row goes */
@@ -1031,18 +1038,20 @@ typedef struct EvidenceLog
 	int32		nterms;
 	EvidenceTerms *terms;		/* the distinct terms of its rows */
 	Size		terms_cap;
+	ProfileLogChunk **chunk_list;	/* its chunks, oldest first */
+	Size		chunk_list_cap;
 } EvidenceLog;
 
 typedef struct ExpandedProfileState
 {
 	ExpandedObjectHeader hdr;
 	/* what a logged row touches, together after the header */
-	EvidenceLog log;			/* rows of the state's method not yet filed */
+	char	   *flat;			/* encoding cached by get_flat_size */
 	uint64		method_tag;		/* a profile_method_argument tag of method */
 	SkillDictionary *dict;		/* NULL: rows are filed at once */
 	Size		text_bound;		/* its text form takes at most this (see state_text_bound) */
+	EvidenceLog log;			/* rows of the state's method not yet filed */
 	bool		view;			/* a throwaway copy (filed_view): no bound kept */
-	char	   *flat;			/* encoding cached by get_flat_size */
 	RollupMethod method;
 	int32		nskills;
 	int32		capacity;		/* of skills[] */
@@ -1453,14 +1462,16 @@ log_add_chunk(ExpandedProfileState *ps)
 	if (c != NULL)
 	{
 		VALGRIND_MAKE_MEM_UNDEFINED(c, bytes);
-		ps->dict->free_chunks[size_class] = c->previous;
+		ps->dict->free_chunks[size_class] = c->next_free;
 	}
 	else
 		c = arena_alloc(ps->dict, bytes);
-	c->previous = log->tail;
+	c->next_free = NULL;
 	c->size_class = size_class;
+	log->chunk_list = grow_array(ps->hdr.eoh_context, log->chunk_list, &log->chunk_list_cap,
+								 log->chunks + 1, sizeof(ProfileLogChunk *), 8, LOG_MAX_CHUNKS);
+	log->chunk_list[log->chunks++] = c;
 	log->tail = c;
-	log->chunks++;
 	log->next = c->entries;
 	log->room = LOG_CHUNK_ENTRIES(c);
 }
@@ -1513,45 +1524,51 @@ log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMeth
  * skills of into, each skill's method checked as the direct path checks
  * it.  The dictionary notes each code's skill in into for this replay.
  */
-static void
-replay_log(ExpandedProfileState *into, const EvidenceLog *log, SkillDictionary *d,
-		   const RollupMethod *m)
+static inline int
+log_chunk_rows(const EvidenceLog *log, const ProfileLogChunk *c)
 {
-	uint32		replay;
-	MemoryContext old;
-	const ProfileLogChunk **chunks;
-	const ProfileLogChunk *c;
-	int			k;
+	return c == log->tail ? LOG_CHUNK_ENTRIES(c) - log->room : LOG_CHUNK_ENTRIES(c);
+}
 
-	if (log->tail == NULL)
-		return;
-	/* the chunks oldest first, so the skills get their rows in arrival order */
-	chunks = palloc(sizeof(ProfileLogChunk *) * log->chunks);
-	for (c = log->tail, k = log->chunks; k > 0; c = c->previous)
-		chunks[--k] = c;
-	Assert(c == NULL);
-	{
-		Size		noted = d->replayed_cap;
+/* A new replay generation: no code has a note of it yet */
+static uint32
+dictionary_new_replay(SkillDictionary *d)
+{
+	Size		noted = d->replayed_cap;
 
-		/* notes of replay 0 for codes new since the last replay */
-		d->replayed = grow_array(d->cxt, d->replayed, &d->replayed_cap, d->codes.n,
-								 sizeof(ReplayedCode), 64, DICTIONARY_MAX_CODES);
-		memset(d->replayed + noted, 0, sizeof(ReplayedCode) * (d->replayed_cap - noted));
-	}
+	/* notes of replay 0 for codes new since the last replay */
+	d->replayed = grow_array(d->cxt, d->replayed, &d->replayed_cap, d->codes.n,
+							 sizeof(ReplayedCode), 64, DICTIONARY_MAX_CODES);
+	memset(d->replayed + noted, 0, sizeof(ReplayedCode) * (d->replayed_cap - noted));
 	if (++d->replays == 0)
 	{
 		/* the counter wrapped: no note is current */
 		memset(d->replayed, 0, sizeof(ReplayedCode) * d->replayed_cap);
 		d->replays = 1;
 	}
-	replay = d->replays;
+	return d->replays;
+}
+
+static void
+replay_log(ExpandedProfileState *into, const EvidenceLog *log, SkillDictionary *d,
+		   const RollupMethod *m)
+{
+	uint32		replay;
+	MemoryContext old;
+	ProfileLogChunk *const *chunks = log->chunk_list;
+	const ProfileLogChunk *c;
+	int			k;
+
+	if (log->tail == NULL)
+		return;
+	replay = dictionary_new_replay(d);
 	old = MemoryContextSwitchTo(into->hdr.eoh_context);
 	for (k = 0; k < log->chunks; k++)
 	{
 		int			n;
 
 		c = chunks[k];
-		n = c == log->tail ? LOG_CHUNK_ENTRIES(c) - log->room : LOG_CHUNK_ENTRIES(c);
+		n = log_chunk_rows(log, c);
 		for (int i = 0; i < n; i++)
 		{
 			const ProfileLogEntry *e = &c->entries[i];
@@ -1574,7 +1591,6 @@ replay_log(ExpandedProfileState *into, const EvidenceLog *log, SkillDictionary *
 		CHECK_FOR_INTERRUPTS();
 	}
 	MemoryContextSwitchTo(old);
-	pfree(chunks);
 }
 
 /* The bound of a state's text counted afresh, from its skills (its log is empty) */
@@ -1644,12 +1660,14 @@ settle_log(ExpandedProfileState *ps)
 	replay_log(ps, &log, d, &ps->method);
 	/* its rows were counted at their longest, then again as filed */
 	ps->text_bound = state_text_bound(ps);
-	for (ProfileLogChunk *c = log.tail, *previous; c != NULL; c = previous)
+	for (int k = 0; k < log.chunks; k++)
 	{
-		previous = c->previous;
-		c->previous = d->free_chunks[c->size_class];
+		ProfileLogChunk *c = log.chunk_list[k];
+
+		c->next_free = d->free_chunks[c->size_class];
 		d->free_chunks[c->size_class] = c;
 	}
+	pfree(log.chunk_list);
 	pfree(log.terms);
 }
 
@@ -2505,6 +2523,130 @@ learner_profile_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(EOHPGetRWDatum(&a->hdr));
 }
 
+/* In evidence order with uniform terms: by time, then score */
+static bool
+timed_scores_sorted(const TimedScore *items, int n)
+{
+	for (int i = 1; i < n; i++)
+		if (items[i - 1].observed_at > items[i].observed_at ||
+			(items[i - 1].observed_at == items[i].observed_at && items[i - 1].score > items[i].score))
+			return false;
+	return true;
+}
+
+/*
+ * The entries of a state whose evidence all lies in its log, under one set
+ * of terms (a learner's rows of one table, as they nearly always are): the
+ * rows counted per skill, placed skill by skill into one array (a counting
+ * sort), and each skill's run rolled up as a stream of its own.  Nothing is
+ * filed: no skill, stream or memory context is built per learner, as
+ * filed_view would, and the state is only read.
+ */
+static ProfileSpec *
+log_entries(const ExpandedProfileState *ps, int *nspecs)
+{
+	const EvidenceLog *log = &ps->log;
+	SkillDictionary *d = ps->dict;
+	ProfileLogChunk *const *chunks = log->chunk_list;
+	uint32		replay = dictionary_new_replay(d);
+	Size		codes_cap = 0,
+				next_cap = 0;
+	int32	   *codes = NULL;	/* per skill of the log: its code */
+	int64	   *next = NULL;	/* its row count, then where its next row goes */
+	int			n = 0;
+	int64		rows = 0;
+	Size		text = 2;
+	TimedScore *items;
+	ProfileSpec *specs;
+
+	Assert(ps->nskills == 0 && log->nterms == 1);
+	/* each code's place, and its rows; the chunks ahead fetched meanwhile */
+	for (int k = 0; k < Min(log->chunks, 4); k++)
+		__builtin_prefetch(chunks[k]);
+	for (int k = 0; k < log->chunks; k++)
+	{
+		const ProfileLogChunk *c = chunks[k];
+		int			m = log_chunk_rows(log, c);
+
+		if (k + 4 < log->chunks)
+			__builtin_prefetch(chunks[k + 4]);
+		for (int i = 0; i < m; i++)
+		{
+			ReplayedCode *r = &d->replayed[c->entries[i].code];
+
+			if (r->replay != replay)
+			{
+				codes = grow_array(CurrentMemoryContext, codes, &codes_cap, n + 1, sizeof(int32), 16,
+								   DICTIONARY_MAX_CODES);
+				next = grow_array(CurrentMemoryContext, next, &next_cap, n + 1, sizeof(int64), 16,
+								  DICTIONARY_MAX_CODES);
+				r->replay = replay;
+				r->slot = n;
+				codes[n] = c->entries[i].code;
+				next[n++] = 0;
+			}
+			next[r->slot]++;
+		}
+		rows += m;
+		CHECK_FOR_INTERRUPTS();
+	}
+	specs = palloc(sizeof(ProfileSpec) * Max(n, 1));
+	for (int s = 0; s < n; s++)
+	{
+		int			len = d->codes.entries[codes[s]].len;
+
+		specs[s].code = pnstrdup(string_table_bytes(&d->codes, codes[s]), len);
+		text += profile_entry_text_bound(specs[s].code, len);
+	}
+	/* the builder's bound, before any skill is rolled up */
+	check_profile_text(text, n);
+	/* each skill's first place in items */
+	rows = 0;
+	for (int s = 0; s < n; s++)
+	{
+		int64		count = next[s];
+
+		next[s] = rows;
+		rows += count;
+	}
+	items = palloc_extended(sizeof(TimedScore) * Max(rows, 1), MCXT_ALLOC_HUGE);
+	for (int k = 0; k < log->chunks; k++)
+	{
+		const ProfileLogChunk *c = chunks[k];
+		int			m = log_chunk_rows(log, c);
+
+		for (int i = 0; i < m; i++)
+		{
+			const ProfileLogEntry *e = &c->entries[i];
+			TimedScore *item = &items[next[d->replayed[e->code].slot]++];
+
+			item->observed_at = e->observed_at;
+			item->score = e->score;
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+	/* next[s] is now where skill s ends */
+	for (int s = 0; s < n; s++)
+	{
+		int64		first = s == 0 ? 0 : next[s - 1];
+		EvidenceStream stream;
+
+		stream.n = stream.nitems = stream.capacity = (int32) (next[s] - first);
+		stream.items = items + first;
+		stream.owns_items = false;
+		stream.sorted = timed_scores_sorted(stream.items, stream.n);
+		stream.segments = stream.tail = NULL;
+		stream.common = log->terms[0];
+		stream.terms = NULL;
+		entry_from_stream(&ps->method, &stream, 1 << log->terms[0].kind, &specs[s].entry);
+		if ((s & 255) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	pfree(items);
+	*nspecs = n;
+	return specs;
+}
+
 /* Final: each skill's stream rolled up once; the state is only read */
 PG_FUNCTION_INFO_V1(learner_profile_finalfn);
 Datum
@@ -2517,8 +2659,16 @@ learner_profile_finalfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
+	ps = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
+	if (ps->nskills == 0 && ps->log.tail != NULL && ps->log.nterms == 1)
+	{
+		int			n;
+
+		specs = log_entries(ps, &n);
+		PG_RETURN_POINTER(profile_build(specs, n));
+	}
 	/* only read: a window aggregate goes on adding to the state */
-	ps = filed_view(profile_state_argument(fcinfo, 0, CurrentMemoryContext), &view);
+	ps = filed_view(ps, &view);
 	/* the builder's bound, before any skill is rolled up */
 	{
 		Size		text = 2;
