@@ -1,5 +1,6 @@
 -- Learner profiles and learning paths.
---  1. learner_profile over the evidence table GROUP BY learner, against
+--  1. learner_profile over the evidence table GROUP BY learner, from
+--     evidence and from raw columns (score, observed_at), against
 --     avg(score) GROUP BY learner, and against mastery() GROUP BY learner,
 --     skill followed by a second aggregation per learner (jsonb_object_agg).
 --  2. learning paths for 50,000 learners on the Common Core framework with
@@ -10,9 +11,11 @@ SET jit = off;
 CREATE TEMP TABLE profile_timings (query text, median_ms numeric, value float8, memory_kb bigint);
 \set q_avg 'SELECT sum(m) FROM (SELECT avg(score) AS m FROM evidence GROUP BY learner) s'
 \set q_profile 'SELECT sum(skill_count(p)) FROM (SELECT learner_profile(skill::text, mastery_evidence(score, 4, observed_at), ''decaying_average'') AS p FROM evidence GROUP BY learner) s'
+\set q_scores 'SELECT sum(skill_count(p)) FROM (SELECT learner_profile(skill::text, score, observed_at, ''decaying_average'') AS p FROM evidence GROUP BY learner) s'
 \set q_two_steps 'SELECT sum(jsonb_array_length(jsonb_path_query_array(p, ''$.*''))) FROM (SELECT jsonb_object_agg(skill, m) AS p FROM (SELECT learner, skill, mastery(score, observed_at, ''decaying_average'') AS m FROM evidence GROUP BY learner, skill) ls GROUP BY learner) s'
 -- the planner keeps the aggregate: its value feeds sum()
 EXPLAIN (VERBOSE, COSTS OFF) :q_profile;
+EXPLAIN (VERBOSE, COSTS OFF) :q_scores;
 INSERT INTO profile_timings SELECT 'avg(score) GROUP BY learner', b.*, plan_memory_kb(:'q_avg') FROM bench(:'q_avg', :reps) b;
 -- the planner runs avg() in parallel and a profile serially (see below):
 -- the same avg() on one process too, for a like-for-like ratio
@@ -21,8 +24,11 @@ INSERT INTO profile_timings SELECT 'avg(score) GROUP BY learner, serial', b.*, p
 -- what evaluating the profile's arguments alone costs (no aggregate state)
 \set q_args 'SELECT sum(m) FROM (SELECT count(mastery_evidence(score, 4, observed_at)) + count(skill::text) AS m FROM evidence GROUP BY learner) s'
 INSERT INTO profile_timings SELECT 'its arguments alone: count(mastery_evidence(...)) + count(skill::text), serial', b.*, plan_memory_kb(:'q_args') FROM bench(:'q_args', :reps) b;
+\set q_score_args 'SELECT sum(m) FROM (SELECT count(score) + count(observed_at) + count(skill::text) AS m FROM evidence GROUP BY learner) s'
+INSERT INTO profile_timings SELECT 'the raw form''s arguments alone: count(score) + count(observed_at) + count(skill::text), serial', b.*, plan_memory_kb(:'q_score_args') FROM bench(:'q_score_args', :reps) b;
 RESET max_parallel_workers_per_gather;
 INSERT INTO profile_timings SELECT 'learner_profile(skill, evidence, decaying_average) GROUP BY learner', b.*, plan_memory_kb(:'q_profile') FROM bench(:'q_profile', :reps) b;
+INSERT INTO profile_timings SELECT 'learner_profile(skill, score, observed_at, decaying_average) GROUP BY learner', b.*, plan_memory_kb(:'q_scores') FROM bench(:'q_scores', :reps) b;
 INSERT INTO profile_timings SELECT 'mastery() GROUP BY learner, skill, then jsonb_object_agg per learner', b.*, plan_memory_kb(:'q_two_steps') FROM bench(:'q_two_steps', :reps) b;
 -- The partial plan the planner picks when a profile's combine is priced like
 -- any function (the reason learner_profile_combinefn is priced dear): the
@@ -44,8 +50,9 @@ SELECT format('| %s | %s | %s | %s | %s |', query, median_ms,
               round(median_ms / (SELECT median_ms FROM profile_timings WHERE query = 'avg(score) GROUP BY learner, serial'), 2),
               round(memory_kb / 1024.0, 1))
 FROM profile_timings ORDER BY median_ms;
-SELECT format('profiles built: %s skills in all (the two-step query: %s)',
-              (SELECT value FROM profile_timings WHERE query LIKE 'learner_profile%'),
+SELECT format('profiles built: %s skills in all (from raw columns: %s; the two-step query: %s)',
+              (SELECT value FROM profile_timings WHERE query LIKE 'learner_profile(skill, evidence%'),
+              (SELECT value FROM profile_timings WHERE query LIKE 'learner_profile(skill, score%'),
               (SELECT value FROM profile_timings WHERE query LIKE 'mastery()%'));
 
 -- Learning paths on the Common Core framework, 50,000 learners

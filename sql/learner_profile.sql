@@ -344,3 +344,112 @@ SELECT learner_profile(s, st, m) FROM (VALUES ('A', '[3/4 @ 2024-09-05 00:00:00+
 SELECT learner_profile(s, e, 'latest') FROM (VALUES ('A', '3/4 @ 2024-09-05'::mastery_evidence), (NULL, '1/4 @ 2024-09-06')) v(s, e);
 -- a group of only empty stored states is NULL, as a group without evidence is
 SELECT learner_profile(s, st, 'latest') IS NULL AS no_profile FROM (VALUES ('B', '[]'::mastery_state)) v(s, st);
+
+-- A skill whose scores came without out_of has no scale: its value is on
+-- the scale of those scores, which the profile does not know ("out_of":
+-- null).  A threshold is read on that scale; shares are the values.
+SELECT '{"a": {"mastery": 3, "out_of": null}, "b": {"mastery": 1.5, "out_of": null, "trend": 0.5}}'::learner_profile AS p \gset
+SELECT :'p'::learner_profile;
+SELECT skill, mastery, out_of FROM profile_entries(:'p');
+SELECT :'p'::learner_profile::jsonb::learner_profile = :'p' AS jsonb_round_trip,
+       :'p'::learner_profile::text::learner_profile = :'p' AS text_round_trip;
+SELECT * FROM ready_skills((SELECT skill_graph_agg(x, y) FROM (VALUES ('a', 'b'), ('b', 'c')) v(x, y)), :'p', 3);
+SELECT skill, mastery FROM strengths(:'p', 5, 3, 0);
+SELECT skill, mastery FROM needs(:'p', 5, 3, 0);
+SELECT profile_distance(:'p', '{"a": {"mastery": 1, "out_of": null}}') AS distance,
+       sqrt(((3 - 1) ^ 2 + 1.5 ^ 2) / 2) AS by_hand;
+-- wholes of parts without a scale have none either; the share rules give shares
+SELECT x.skill, x.mastery, x.out_of, x.trend
+FROM dag_framework, profile_entries(profile_rollup('{"s1": {"mastery": 3, "out_of": null}, "s2": {"mastery": 2, "out_of": null}}', g)) x
+ORDER BY 1;
+SELECT x.skill, x.mastery, x.out_of
+FROM dag_framework, profile_entries(profile_rollup('{"s1": {"mastery": 3, "out_of": null}, "s3": {"mastery": 1, "out_of": 4}}', g,
+	'share_mastered(threshold=3)')) x
+ORDER BY 1;
+-- instructional groups of profiles without a scale
+SELECT instructional_groups(l, p::learner_profile, g, 3, 1, 3) FROM (VALUES
+	('ana', '{"a": {"mastery": 3.5, "out_of": null}, "b": {"mastery": 1, "out_of": null}}'),
+	('ben', '{"a": {"mastery": 1, "out_of": null}}')) v(l, p),
+	(SELECT skill_graph_agg(x, y) AS g FROM (VALUES ('a', 'b')) v(x, y)) f;
+-- what needs a scale is an error: three quarters of it, a threshold or
+-- shares beside skills that have one
+SELECT * FROM strengths(:'p', 2);
+SELECT * FROM needs('{"a": {"mastery": 3, "out_of": null, "rolled_up": true}}', 2);
+SELECT * FROM ready_skills((SELECT skill_graph_agg('a', 'b')),
+	'{"a": {"mastery": 3, "out_of": null}, "b": {"mastery": 1, "out_of": 4}}', 3);
+SELECT profile_distance(:'p', '{"a": {"mastery": 1, "out_of": 4}}');
+SELECT profile_rollup('{"s1": {"mastery": 3, "out_of": null}, "s2": {"mastery": 1, "out_of": 4}}', g) FROM dag_framework;
+SELECT instructional_groups(l, p::learner_profile, g, 3, 1, 3, 'mixed') FROM (VALUES
+	('ana', '{"a": {"mastery": 3.5, "out_of": null}}'), ('ben', '{"a": {"mastery": 1, "out_of": 4}}')) v(l, p),
+	(SELECT skill_graph_agg(x, y) AS g FROM (VALUES ('a', 'b')) v(x, y)) f;
+-- binary: flag 0x08 (no scale) and out_of 1
+SELECT learner_profile_send(:'p');
+
+-- From raw columns, like mastery(score, observed_at, method): scores
+-- without out_of.  Each value is on the scale of its scores, which the
+-- profile does not know, so out_of is NULL (bkt's value is a probability,
+-- on 1).  A row without a skill, score or time adds nothing.
+CREATE TABLE raw_scores (learner text, skill text, score float8, observed_at timestamptz);
+INSERT INTO raw_scores VALUES
+	('ana', '6.RP.A.1', 2, '2024-09-02'), ('ana', '6.RP.A.1', 3, '2024-09-09'), ('ana', '6.RP.A.1', 4, '2024-09-16'),
+	('ana', '6.RP.A.2', 1, '2024-09-03'), ('ana', '6.RP.A.2', 2, '2024-09-10'),
+	('ana', '6.NS.A.1', 3, '2024-09-04'), ('ana', '6.NS.A.1', NULL, '2024-09-11'), ('ana', '6.NS.A.1', 2.5, NULL),
+	('ben', '6.RP.A.1', 4, '2024-09-02'), ('ben', '6.RP.A.2', 3, '2024-09-03'), ('ben', NULL, 1, '2024-09-04');
+CREATE TABLE raw_profiles AS
+SELECT learner, learner_profile(skill, score, observed_at, 'decaying_average') AS p FROM raw_scores GROUP BY learner;
+SELECT learner, x.* FROM raw_profiles, profile_entries(p) x ORDER BY learner, skill;
+SELECT p FROM raw_profiles WHERE learner = 'ben';
+-- each value is mastery(score, observed_at, method) over the skill's rows
+SELECT m.method, count(*) FILTER (WHERE x.mastery IS DISTINCT FROM
+         (SELECT mastery(score, observed_at, m.method) FROM raw_scores r WHERE r.learner = l.learner AND r.skill = x.skill)) AS differing
+FROM (VALUES ('latest'::mastery_method), ('average'), ('power_law'), ('true_score'), ('n_mastery(n=2, threshold=2)'),
+             ('bkt(p_init=0.3, p_learn=0.1, p_guess=0.2, p_slip=0.1, correct_at=3)')) m(method),
+     LATERAL (SELECT learner, learner_profile(skill, score, observed_at, m.method) AS p FROM raw_scores GROUP BY learner) l,
+     profile_entries(l.p) x
+GROUP BY m.method ORDER BY m.method::text;
+SELECT x.skill, x.mastery, x.out_of FROM profile_entries((SELECT learner_profile(skill, score, observed_at,
+	'bkt(p_init=0.3, p_learn=0.1, p_guess=0.2, p_slip=0.1, correct_at=3)') FROM raw_scores WHERE learner = 'ana')) x;
+-- a threshold is read on the scale of the scores (here 0 to 4)
+SELECT learner, s.skill, s.mastery FROM raw_profiles, strengths(p, 5, 3, 1) s ORDER BY learner, s.skill;
+SELECT learner, r FROM raw_profiles, ready_skills(
+	(SELECT skill_graph_agg(a, b) FROM (VALUES ('6.RP.A.1', '6.RP.A.2'), ('6.RP.A.2', '6.RP.A.3')) v(a, b)), p, 3) r
+ORDER BY learner, r;
+SELECT round(profile_distance(a.p, b.p)::numeric, 6) AS distance,
+       round(sqrt(((3.5275 - 4) ^ 2 + (1.65 - 3) ^ 2 + (3 - 0) ^ 2) / 3)::numeric, 6) AS by_hand
+FROM raw_profiles a, raw_profiles b WHERE a.learner = 'ana' AND b.learner = 'ben';
+-- wholes of parts without a scale have none either
+SELECT x.skill, round(x.mastery::numeric, 4) AS mastery, x.out_of
+FROM raw_profiles, ratio_framework, profile_entries(profile_rollup(p, g)) x WHERE learner = 'ana' AND x.skill LIKE '6.RP%';
+-- the state keeps the scores as they came (no "/out_of"); its text and
+-- binary forms read back
+CREATE AGGREGATE raw_profile_state(text, float8, timestamptz, mastery_method) (
+	SFUNC = learner_profile_score_transfn, STYPE = learner_profile_state);
+CREATE TABLE raw_states AS
+SELECT learner, raw_profile_state(skill, score, observed_at, 'decaying_average') AS s FROM raw_scores GROUP BY learner;
+SELECT s FROM raw_states WHERE learner = 'ben';
+SELECT learner, learner_profile(s::text::learner_profile_state) = p AS text_round_trip
+FROM raw_states JOIN raw_profiles USING (learner) ORDER BY learner;
+CREATE TABLE raw_state_copy (learner text, s learner_profile_state);
+\copy raw_states TO 'results/raw_states.bin' WITH (FORMAT binary)
+\copy raw_state_copy FROM 'results/raw_states.bin' WITH (FORMAT binary)
+SELECT learner, learner_profile(c.s) = p AS binary_round_trip
+FROM raw_state_copy c JOIN raw_profiles USING (learner) ORDER BY learner;
+SELECT learner_profile('{"method": "latest", "skills": {"a": "[2 @ 2024-09-02; 3.5 @ 2024-09-09, kind=observation]"}}'::learner_profile_state);
+-- what needs a scale is an error (see above); so is scale=k, as in
+-- mastery(), and scores with and without out_of in one skill
+SELECT * FROM raw_profiles, strengths(p, 2) s;
+SELECT profile_distance(a.p, b.p) FROM raw_profiles a, profiles b WHERE a.learner = 'ana' AND b.learner = 'ana';
+SELECT learner_profile(skill, score, observed_at, 'decaying_average(scale=4)') FROM raw_scores;
+SELECT instructional_groups(l, p, g, 3, 1, 3) FROM (VALUES ('ana', (SELECT p FROM raw_profiles WHERE learner = 'ana')),
+	('ben', (SELECT p FROM profiles WHERE learner = 'ben'))) v(l, p), ratio_framework;
+SELECT '{"method": "latest", "skills": {"a": "[2 @ 2024-09-02; 3/4 @ 2024-09-09]"}}'::learner_profile_state;
+SELECT '[2 @ 2024-09-02]'::mastery_state;
+-- scores as mastery() takes them: 0 or more, finite, at a finite time; the
+-- method checked on every row
+SELECT learner_profile(s, x, t, 'latest') FROM (VALUES ('a', -1::float8, '2024-09-02'::timestamptz)) v(s, x, t);
+SELECT learner_profile(s, x, t, 'latest') FROM (VALUES ('a', 'NaN'::float8, '2024-09-02'::timestamptz)) v(s, x, t);
+SELECT learner_profile(s, x, t, 'latest') FROM (VALUES ('a', 1::float8, 'infinity'::timestamptz)) v(s, x, t);
+SELECT learner_profile(s, x, t, m) FROM (VALUES ('a', 1::float8, '2024-09-02'::timestamptz, 'latest'::mastery_method),
+	('a', NULL, NULL, NULL)) v(s, x, t, m);
+SELECT learner_profile(s, x, t, 'latest') FROM (VALUES ('', 1::float8, '2024-09-02'::timestamptz)) v(s, x, t);
+SELECT learner_profile(s, x, t, 'latest') IS NULL AS no_profile FROM (VALUES ('a', NULL::float8, '2024-09-02'::timestamptz)) v(s, x, t);

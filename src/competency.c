@@ -16,6 +16,8 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/primnodes.h"
 #include "port/pg_bswap.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
@@ -327,6 +329,26 @@ aggregate_states_shared(MemoryContext aggcontext)
 }
 
 /* ---------- growing arrays and tables of strings ---------- */
+
+/*
+ * Is argument argno of a transition function a constant of this very
+ * aggregate call?  Only when the Aggref the executor reports has that
+ * argument, of the type the function was declared with; anything else (a
+ * window, or a caller with its own Aggref such as Citus) means looking at
+ * the argument on every row.
+ */
+bool
+aggregate_argument_is_const(FunctionCallInfo fcinfo, int argno)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	TargetEntry *tle;
+
+	if (aggref == NULL || list_length(aggref->args) < argno)
+		return false;
+	tle = (TargetEntry *) list_nth(aggref->args, argno - 1);
+	return IsA(tle->expr, Const) &&
+		exprType((Node *) tle->expr) == get_fn_expr_argtype(fcinfo->flinfo, argno);
+}
 
 /*
  * Room for need elements in a doubling array (huge allocations: limits,

@@ -44,6 +44,7 @@ extern void append_exact_float4(StringInfo buf, float x);
 extern char *exact_float8(double x);
 extern MemoryContext aggregate_states_context(MemoryContext aggcontext);
 extern void **aggregate_states_shared(MemoryContext aggcontext);
+extern bool aggregate_argument_is_const(FunctionCallInfo fcinfo, int argno);
 extern void *grow_array(MemoryContext cxt, void *array, Size *cap, Size need, Size elemsize,
 						Size min_cap, Size max_cap);
 
@@ -175,7 +176,7 @@ extern void evidence_fill(MasteryEvidence *e, double score, double out_of,
 extern const char *evidence_kind_name(int kind);
 extern int	evidence_kind_from_name(const char *name, int len);
 extern const char *evidence_parse(const char *input, const char *p, const char *stop,
-								  MasteryEvidence *e);
+								  bool score_only_ok, MasteryEvidence *e);
 extern void evidence_append_text(StringInfo buf, double score, double out_of, TimestampTz t,
 								 float4 weight, int kind, bool iso_utc);
 extern Size evidence_text_bound(double score, double out_of, TimestampTz t, float4 weight, int kind);
@@ -189,6 +190,7 @@ struct JsonbContainer;
 extern void evidence_from_jsonb(struct JsonbContainer *container, MasteryEvidence *e);
 extern void check_score(double score);
 extern void check_observed_at(TimestampTz t);
+extern void check_score_only(double score, TimestampTz observed_at);
 
 /*
  * The order of a stream, the one comparator of every path that orders
@@ -272,6 +274,9 @@ typedef struct EvidenceTerms
 	uint8		pad[3];			/* zero, so terms compare with memcmp */
 } EvidenceTerms;
 
+/* The terms of a score of the score-only forms: out_of unknown, weight 1 */
+extern const EvidenceTerms score_only_terms;
+
 /*
  * Items beyond a stream's first array live in segments that are never
  * copied or freed while the stream grows: appends cost no memmove, and no
@@ -337,11 +342,12 @@ extern bool ordered_view(const OrderedEvidence *o, int count, RollupInput *in,
 						 int *start, double *buf, int buflen);
 extern void ordered_values_after(const RollupMethod *m, const OrderedEvidence *o,
 								 double *values, bool *isnull);
-extern const char *stream_parse_text(const char *input, const char *p, EvidenceStream *s);
+extern const char *stream_parse_text(const char *input, const char *p, bool score_only_ok,
+									 EvidenceStream *s);
 extern void stream_append_text(StringInfo out, const EvidenceStream *s);
 extern Size stream_text_bound(const EvidenceStream *s);
 extern void stream_send(StringInfo buf, const EvidenceStream *s);
-extern void stream_recv(StringInfo msg, EvidenceStream *s, const char *type);
+extern void stream_recv(StringInfo msg, EvidenceStream *s, const char *type, bool score_only_ok);
 extern char *stream_encode(const EvidenceStream *s, bool ordered, Size prefix, Size *len);
 extern void stream_decode_as(EvidenceStream *s, const char *data, Size len, bool borrow, int sqlstate);
 

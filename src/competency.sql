@@ -1045,6 +1045,11 @@ CREATE FUNCTION learner_profile_state_transfn(learner_profile_state, text, maste
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION learner_profile_state_transfn(learner_profile_state, text, mastery_state, mastery_method) IS
 	'transition of learner_profile(skill, state, method)';
+CREATE FUNCTION learner_profile_score_transfn(learner_profile_state, text, float8, timestamptz, mastery_method)
+	RETURNS learner_profile_state
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION learner_profile_score_transfn(learner_profile_state, text, float8, timestamptz, mastery_method) IS
+	'transition of learner_profile(skill, score, observed_at, method)';
 -- COST 1000: a partial profile holds all its learner's evidence, which
 -- the workers flatten, the leader reads and merges; the planner sees none
 -- of that and, grouping by learner, would pick partial plans that run
@@ -1083,6 +1088,15 @@ CREATE AGGREGATE learner_profile(skill text, state mastery_state, method mastery
 );
 COMMENT ON AGGREGATE learner_profile(text, mastery_state, mastery_method) IS
 	'one learner''s profile from stored (skill, state) rows; states of one skill merge';
+CREATE AGGREGATE learner_profile(skill text, score float8, observed_at timestamptz, method mastery_method) (
+	SFUNC = learner_profile_score_transfn,
+	STYPE = learner_profile_state,
+	FINALFUNC = learner_profile_finalfn,
+	COMBINEFUNC = learner_profile_combinefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE learner_profile(text, float8, timestamptz, mastery_method) IS
+	'one learner''s profile from (skill, score, observed_at) rows, scores without out_of as mastery(score, observed_at, method) takes them';
 
 -- What analysts ask of a profile
 CREATE FUNCTION learner_profile_get(p learner_profile, skill text) RETURNS float8

@@ -61,6 +61,19 @@ check_observed_at(TimestampTz t)
 				 errdetail("Evidence needs the date it was observed; infinity is not a date.")));
 }
 
+/* A score of the score-only forms: no out_of, but still 0 or more */
+void
+check_score_only(double score, TimestampTz observed_at)
+{
+	check_score(score);
+	if (score < 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("score of mastery evidence must not be negative"),
+				 errdetail("The score given was %s.", float8out_internal(score))));
+	check_observed_at(observed_at);
+}
+
 void
 check_score(double score)
 {
@@ -207,10 +220,13 @@ parse_number(const char *input, const char **p, const char *what)
  * Parses one piece of evidence of `input` from p.  It ends at the end of the
  * string or before one of the characters of `stop` (a mastery_state lists
  * evidence separated by ';').  Returns the position where it ended and
- * fills *e after the one validator.
+ * fills *e after the one validator.  With score_only_ok a score may come
+ * without "/out_of" (a learner_profile_state of the score-only form): *e
+ * then has out_of 0, and is only good for its terms.
  */
 const char *
-evidence_parse(const char *input, const char *p, const char *stop, MasteryEvidence *e)
+evidence_parse(const char *input, const char *p, const char *stop, bool score_only_ok,
+			   MasteryEvidence *e)
 {
 	const char *start;
 	const char *end;
@@ -226,11 +242,16 @@ evidence_parse(const char *input, const char *p, const char *stop, MasteryEviden
 	p = skip_spaces(p);
 	score = parse_number(input, &p, "a score");
 	p = skip_spaces(p);
-	if (*p != '/')
-		evidence_syntax_error(input, p, "\"/\" between score and out_of");
-	p = skip_spaces(p + 1);
-	out_of = parse_number(input, &p, "out_of");
-	p = skip_spaces(p);
+	if (score_only_ok && *p == '@')
+		out_of = 0.0;
+	else
+	{
+		if (*p != '/')
+			evidence_syntax_error(input, p, "\"/\" between score and out_of");
+		p = skip_spaces(p + 1);
+		out_of = parse_number(input, &p, "out_of");
+		p = skip_spaces(p);
+	}
 	if (*p != '@')
 		evidence_syntax_error(input, p, "\"@\" before the time observed");
 	p = skip_spaces(p + 1);
@@ -302,7 +323,15 @@ evidence_parse(const char *input, const char *p, const char *stop, MasteryEviden
 	if (*p != '\0' && !strchr(stop, *p))
 		evidence_syntax_error(input, p, "\",\" or the end of the evidence");
 
-	evidence_fill(e, score, out_of, observed_at, weight, kind);
+	if (out_of == 0.0 && score_only_ok)
+	{
+		/* every check but out_of's, which it has none of */
+		check_score_only(score, observed_at);
+		evidence_fill(e, score, 1.0, observed_at, weight, kind);
+		e->out_of = 0.0;
+	}
+	else
+		evidence_fill(e, score, out_of, observed_at, weight, kind);
 	return p;
 }
 
@@ -313,12 +342,13 @@ mastery_evidence_in(PG_FUNCTION_ARGS)
 	const char *input = PG_GETARG_CSTRING(0);
 	MasteryEvidence *e = palloc(sizeof(MasteryEvidence));
 
-	evidence_parse(input, input, "", e);
+	evidence_parse(input, input, "", false, e);
 	PG_RETURN_POINTER(e);
 }
 
 /*
- * score/out_of @ time[, weight=w][, kind=k].  The time is written with the
+ * score/out_of @ time[, weight=w][, kind=k], or score @ time when out_of is
+ * unknown (0: the score-only form).  The time is written with the
  * session's DateStyle and TimeZone like timestamptz, or with iso_utc as ISO
  * 8601 in UTC, which reads back the same under any settings (stored states
  * travel between servers as text).
@@ -328,8 +358,11 @@ evidence_append_text(StringInfo buf, double score, double out_of, TimestampTz t,
 					 float4 weight, int kind, bool iso_utc)
 {
 	append_exact_float8(buf, score);
-	appendStringInfoChar(buf, '/');
-	append_exact_float8(buf, out_of);
+	if (out_of != 0.0)
+	{
+		appendStringInfoChar(buf, '/');
+		append_exact_float8(buf, out_of);
+	}
 	appendStringInfoString(buf, " @ ");
 	if (iso_utc)
 	{

@@ -23,6 +23,8 @@
 #define STREAM_FORMAT 1
 #define STREAM_FLAG_TERMS 0x01	/* per-item terms follow the items */
 
+const EvidenceTerms score_only_terms = {0.0, 1.0f, KIND_ASSESSMENT, {0, 0, 0}};
+
 /* Segments are sized so that header and items fill a power of two */
 #define SEGMENT_MIN_BYTES 128
 #define SEGMENT_MAX_BYTES (16 * 1024 * 1024)
@@ -264,6 +266,22 @@ append_with_terms(EvidenceStream *s, const TimedScore *item, const EvidenceTerms
 	s->nitems++;
 }
 
+/*
+ * Scores without out_of cannot be rescaled to evidence that has one, nor
+ * the other way round: a stream has them all or none (s->common is the
+ * terms of its first item).
+ */
+pg_attribute_noreturn()
+static void
+out_of_kinds_differ(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("evidence with and without out_of in one stream"),
+			 errdetail("Scores that came without out_of (the score-only forms of mastery() and learner_profile()) cannot be rescaled to the scale of evidence that has one."),
+			 errhint("Give one learner and skill all its scores with their out_of, or all without.")));
+}
+
 void
 stream_append(EvidenceStream *s, TimestampTz t, double score,
 			  const EvidenceTerms *terms)
@@ -277,7 +295,13 @@ stream_append(EvidenceStream *s, TimestampTz t, double score,
 	else
 	{
 		if (s->terms == NULL && !terms_equal(terms, &s->common))
+		{
+			if ((terms->out_of == 0.0) != (s->common.out_of == 0.0))
+				out_of_kinds_differ();
 			stream_spread_terms(s);
+		}
+		else if (unlikely(s->terms != NULL && (terms->out_of == 0.0) != (s->common.out_of == 0.0)))
+			out_of_kinds_differ();
 		/* uniform terms: time and score decide; else the whole order */
 		if (s->sorted &&
 			(s->terms == NULL ? timed_score_cmp(stream_last(s), &item) :
@@ -899,7 +923,8 @@ check_terms(const EvidenceTerms *t, bool known_out_of, int sqlstate)
 static void
 check_item(const TimedScore *item, const EvidenceTerms *t, int sqlstate)
 {
-	if (!score_in_range(item->score) || (t->out_of > 0.0 && item->score < 0.0))
+	/* scores without out_of are 0 or more too (check_score_only) */
+	if (!score_in_range(item->score) || item->score < 0.0)
 		corrupt_stream(sqlstate, "A score is invalid.");
 	if (TIMESTAMP_NOT_FINITE(item->observed_at) || !IS_VALID_TIMESTAMP(item->observed_at))
 		corrupt_stream(sqlstate, "A time observed is invalid.");

@@ -773,6 +773,34 @@ overall_mastery(const LearnerProfile *p)
 	return n > 0 ? sum / n : 0.0;
 }
 
+/*
+ * Learners are compared by shares of their skills' scales, or, for skills
+ * whose scores came without out_of, by values on those scores' scale: one
+ * section's learners have one kind or the other (each learner's profile
+ * is checked on its own by profile_check_threshold).
+ */
+static void
+check_section_scales(const Section *s)
+{
+	int			scaled = -1,
+				unscaled = -1;
+
+	for (int i = 0; i < s->n && (scaled < 0 || unscaled < 0); i++)
+	{
+		if (scaled < 0 && profile_valued_entry(s->learners[i]->profile, true, false) >= 0)
+			scaled = i;
+		if (unscaled < 0 && profile_valued_entry(s->learners[i]->profile, false, false) >= 0)
+			unscaled = i;
+	}
+	if (scaled >= 0 && unscaled >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("instructional_groups needs the profiles of one section on one kind of scale"),
+				 errdetail("Learner \"%s\" has skills rated on a scale and learner \"%s\" skills rated on the scale of scores that came without out_of.",
+						   s->learners[scaled]->code, s->learners[unscaled]->code),
+				 errhint("Build every profile from scores with their out_of (mastery_evidence(score, out_of, observed_at)), or every profile from scores alone.")));
+}
+
 static int
 skill_index(const Section *s, const char *code)
 {
@@ -829,6 +857,7 @@ section_prepare(Section *s, const GroupingState *st)
 			s->learners[i] = drawn[i].learner;
 		pfree(drawn);
 	}
+	check_section_scales(s);
 	s->overall = palloc(sizeof(double) * Max(s->n, 1));
 	s->need = palloc(sizeof(char *) * Max(s->n, 1));
 	for (int i = 0; i < s->n; i++)

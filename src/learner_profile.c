@@ -163,6 +163,8 @@ profile_build(ProfileSpec *specs, int n)
 			specs[i].entry.mastery = 0.0;
 		if (!(specs[i].entry.flags & ENTRY_HAS_TREND))
 			specs[i].entry.trend = 0.0;
+		if (!entry_has_scale(&specs[i].entry))
+			specs[i].entry.out_of = 1.0;
 		check_entry_values(specs[i].code, &specs[i].entry);
 		nstrings += strlen(specs[i].code) + 1;
 		text += profile_entry_text_bound(specs[i].code, strlen(specs[i].code));
@@ -231,7 +233,8 @@ profile_check(const LearnerProfile *p)
 			corrupt_profile("A skill code is empty or too long.");
 		if ((e->mastery == 0.0 && signbit(e->mastery)) || (e->trend == 0.0 && signbit(e->trend)) ||
 			(!(e->flags & ENTRY_HAS_MASTERY) && e->mastery != 0.0) ||
-			(!(e->flags & ENTRY_HAS_TREND) && e->trend != 0.0))
+			(!(e->flags & ENTRY_HAS_TREND) && e->trend != 0.0) ||
+			(!entry_has_scale(e) && e->out_of != 1.0))
 			corrupt_profile("A value is not in its normal form.");
 		check_entry_values(strings + e->code, e);
 		if ((i & 1023) == 0)
@@ -252,15 +255,33 @@ profile_argument(FunctionCallInfo fcinfo, int argno)
 	return p;
 }
 
-/* The entry of a skill, or -1 */
+/*
+ * The first skill with a value that has a scale, or that has none; only
+ * skills as assessed, or rolled-up wholes too.  -1 when there is none.
+ */
+int
+profile_valued_entry(const LearnerProfile *p, bool with_scale, bool rolled_up_too)
+{
+	uint8		skip = rolled_up_too ? 0 : ENTRY_ROLLED_UP;
+
+	for (int i = 0; i < p->nentries; i++)
+		if ((p->entries[i].flags & (ENTRY_HAS_MASTERY | skip)) == ENTRY_HAS_MASTERY &&
+			entry_has_scale(&p->entries[i]) == with_scale)
+			return i;
+	return -1;
+}
+
 /*
  * A mastery threshold means something only on the scale of the values it is
  * compared with.  3 on a BKT profile (0 to 1) calls every skill unmastered,
  * and on a profile whose skills are on 4 and 100 points it calls 35 of 100
  * mastered: both without a word.  So a threshold above the profile's scale,
- * or a profile of several scales, is an error naming the scale.  A whole's
- * rolled-up value (profile_rollup) is not compared with it and is not
- * looked at.
+ * or a profile of several scales, is an error naming the scale.  Skills
+ * whose scores came without out_of are on the scale of those scores, which
+ * only the caller knows: a threshold is taken on it, as mastery(score,
+ * observed_at, method) is compared with one, but not beside skills that
+ * have a scale.  A whole's rolled-up value (profile_rollup) is not compared
+ * with it and is not looked at.
  */
 void
 profile_check_threshold(const LearnerProfile *p, double threshold, const char *function)
@@ -269,12 +290,14 @@ profile_check_threshold(const LearnerProfile *p, double threshold, const char *f
 				high = 0.0;
 	int			low_i = -1,
 				high_i = -1;
+	int			unscaled_i = profile_valued_entry(p, false, false);
 
 	for (int i = 0; i < p->nentries; i++)
 	{
 		const ProfileEntry *e = &p->entries[i];
 
-		if ((e->flags & (ENTRY_HAS_MASTERY | ENTRY_ROLLED_UP)) != ENTRY_HAS_MASTERY)
+		if ((e->flags & (ENTRY_HAS_MASTERY | ENTRY_ROLLED_UP)) != ENTRY_HAS_MASTERY ||
+			!entry_has_scale(e))
 			continue;
 		if (low_i < 0 || e->out_of < low)
 		{
@@ -287,6 +310,13 @@ profile_check_threshold(const LearnerProfile *p, double threshold, const char *f
 			high_i = i;
 		}
 	}
+	if (low_i >= 0 && unscaled_i >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs a profile on one scale, and this one mixes scales", function),
+				 errdetail("Skill \"%s\" is rated from 0 to %s and skill \"%s\" on the scale of its scores, which came without out_of, so one threshold cannot mean the same on both.",
+						   profile_code(p, low_i), exact_float8(low), profile_code(p, unscaled_i)),
+				 errhint("Build every skill of the profile from scores with their out_of (mastery_evidence(score, out_of, observed_at)), or every skill from scores alone.")));
 	if (low_i < 0)
 		return;
 	if (low != high)
@@ -305,6 +335,7 @@ profile_check_threshold(const LearnerProfile *p, double threshold, const char *f
 						 exact_float8(0.75 * high))));
 }
 
+/* The entry of a skill, or -1 */
 int
 profile_find(const LearnerProfile *p, const char *code)
 {
@@ -369,7 +400,10 @@ profile_json(const LearnerProfile *p)
 		else
 			appendStringInfoString(&buf, "null");
 		appendStringInfoString(&buf, ", \"out_of\": ");
-		append_exact_float8(&buf, e->out_of);
+		if (entry_has_scale(e))
+			append_exact_float8(&buf, e->out_of);
+		else
+			appendStringInfoString(&buf, "null");
 		appendStringInfo(&buf, ", \"evidence_count\": %d, \"last_observed\": ", e->evidence_count);
 		if (TIMESTAMP_IS_NOBEGIN(e->last_observed))
 			appendStringInfoString(&buf, "null");
@@ -447,7 +481,11 @@ entry_from_json(JsonbContainer *obj, const char *code, ProfileEntry *e)
 		}
 		else if (strcmp(key, "out_of") == 0)
 		{
-			e->out_of = json_number(&v, key, code);
+			/* null: scores without out_of, a value on their own scale */
+			if (v.type == jbvNull)
+				e->flags |= ENTRY_NO_SCALE;
+			else
+				e->out_of = json_number(&v, key, code);
 			have_out_of = true;
 		}
 		else if (strcmp(key, "evidence_count") == 0)
@@ -521,7 +559,7 @@ entry_from_json(JsonbContainer *obj, const char *code, ProfileEntry *e)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("skill \"%s\" in a learner profile needs \"mastery\" and \"out_of\"", code),
-				 errhint("Write it as {\"%s\": {\"mastery\": 3.2, \"out_of\": 4}}; mastery may be null.", code)));
+				 errhint("Write it as {\"%s\": {\"mastery\": 3.2, \"out_of\": 4}}; mastery may be null, and out_of is null for a value on the scale of scores that came without one.", code)));
 }
 
 static LearnerProfile *
@@ -793,6 +831,7 @@ entry_from_stream(const RollupMethod *m, const EvidenceStream *s, uint8 kinds, P
 	OrderedEvidence o;
 	RollupInput in;
 	double		value;
+	double		latest_out_of;
 	double		buf[128];
 
 	memset(e, 0, sizeof(ProfileEntry));
@@ -804,13 +843,21 @@ entry_from_stream(const RollupMethod *m, const EvidenceStream *s, uint8 kinds, P
 		return;
 	stream_ordered(s, &o);
 	e->last_observed = o.items[o.n - 1].observed_at;
-	/* the scale of the value: the method's, the latest evidence's, or 1 */
+	/*
+	 * The scale of the value: the method's, the latest evidence's, or 1.
+	 * Scores without out_of (0 in the stream: a stream has them all or none)
+	 * leave it unknown; scale=k is then an error of rollup_compute, as in
+	 * mastery(score, observed_at, method).
+	 */
+	latest_out_of = o.terms ? o.terms[o.n - 1].out_of : o.common.out_of;
 	if (m->id == ROLLUP_BKT)
 		e->out_of = 1.0;
 	else if (m->scale != ROLLUP_NO_SCALE)
 		e->out_of = m->scale;
+	else if (latest_out_of > 0.0)
+		e->out_of = latest_out_of;
 	else
-		e->out_of = o.terms ? o.terms[o.n - 1].out_of : o.common.out_of;
+		e->flags |= ENTRY_NO_SCALE;
 	if (ordered_view(&o, o.n, &in, NULL, buf, lengthof(buf)) && rollup_compute(m, &in, &value))
 	{
 		e->mastery = value;
@@ -839,7 +886,7 @@ entry_from_stream(const RollupMethod *m, const EvidenceStream *s, uint8 kinds, P
 			isnull[k] = !(ordered_view(&o, i + 1, &prefix, NULL, pbuf, lengthof(pbuf)) &&
 						  rollup_compute(m, &prefix, &values[k]));
 			if (!isnull[k] && o.terms != NULL && m->scale == ROLLUP_NO_SCALE && m->id != ROLLUP_BKT &&
-				o.terms[i].out_of != e->out_of)
+				latest_out_of > 0.0 && o.terms[i].out_of != e->out_of)
 				values[k] = values[k] / o.terms[i].out_of * e->out_of;
 			if (prefix.scores != pbuf)
 			{
@@ -890,10 +937,14 @@ StaticAssertDecl(sizeof(ProfileSkill) <= 256, "a profile skill fits a 256-byte c
  * is what lets a row go to its learner's log without touching the
  * learner's skills.
  */
-/* replay_log's note on one code: its skill in the target, valid in one replay */
+/*
+ * A replay's note on one code, valid in that replay: its skill in the
+ * target (replay_log), or its place among the log's skills (log_entries)
+ */
 typedef struct ReplayedCode
 {
 	uint32		replay;
+	int32		slot;
 	ProfileSkill *skill;
 } ReplayedCode;
 
@@ -947,8 +998,7 @@ StaticAssertDecl(sizeof(ProfileLogEntry) == 24, "log entries are 24 bytes");
 
 typedef struct ProfileLogChunk
 {
-	struct ProfileLogChunk *previous;	/* linked backwards: a new chunk
-										 * never touches the old one */
+	struct ProfileLogChunk *next_free;	/* in the dictionary's free chunks */
 	int32		size_class;		/* LOG_FIRST_CHUNK_ENTRIES << size_class entries */
 	int32		pad;
 	ProfileLogEntry entries[FLEXIBLE_ARRAY_MEMBER];	/* every chunk but the
@@ -971,7 +1021,11 @@ typedef struct ProfileLogChunk
 /* Distinct terms (out_of, weight, kind) one log holds; more: the direct path */
 #define LOG_MAX_TERMS			256
 
-/* One learner's log; all zero is an empty log */
+/*
+ * One learner's log; all zero is an empty log.  Its chunks are listed in
+ * an array, not linked: a reader finds them all at once, where following
+ * links waits on one cold chunk after another.
+ */
 typedef struct EvidenceLog
 {
 	ProfileLogEntry *next;		/* where the next row goes */
@@ -984,18 +1038,20 @@ typedef struct EvidenceLog
 	int32		nterms;
 	EvidenceTerms *terms;		/* the distinct terms of its rows */
 	Size		terms_cap;
+	ProfileLogChunk **chunk_list;	/* its chunks, oldest first */
+	Size		chunk_list_cap;
 } EvidenceLog;
 
 typedef struct ExpandedProfileState
 {
 	ExpandedObjectHeader hdr;
 	/* what a logged row touches, together after the header */
-	EvidenceLog log;			/* rows of the state's method not yet filed */
+	char	   *flat;			/* encoding cached by get_flat_size */
 	uint64		method_tag;		/* a profile_method_argument tag of method */
 	SkillDictionary *dict;		/* NULL: rows are filed at once */
 	Size		text_bound;		/* its text form takes at most this (see state_text_bound) */
+	EvidenceLog log;			/* rows of the state's method not yet filed */
 	bool		view;			/* a throwaway copy (filed_view): no bound kept */
-	char	   *flat;			/* encoding cached by get_flat_size */
 	RollupMethod method;
 	int32		nskills;
 	int32		capacity;		/* of skills[] */
@@ -1358,6 +1414,17 @@ arena_alloc(SkillDictionary *d, Size bytes)
 		d->arena_slab = slab;
 		/* valgrind sees each chunk as it is carved, and nothing beyond */
 		VALGRIND_MAKE_MEM_NOACCESS(d->arena_next, slab);
+#ifdef MADV_HUGEPAGE
+		/* huge pages where the system allows them: fewer TLB misses */
+		if (slab >= ARENA_LAST_SLAB)
+		{
+			uintptr_t	start = TYPEALIGN(2 * 1024 * 1024, (uintptr_t) d->arena_next);
+			uintptr_t	end = TYPEALIGN_DOWN(2 * 1024 * 1024, (uintptr_t) d->arena_next + slab);
+
+			if (end > start)
+				(void) madvise((void *) start, end - start, MADV_HUGEPAGE);
+		}
+#endif
 #ifdef MADV_POPULATE_WRITE
 		/* the slab will be filled: its pages in one call, not a fault each */
 		if (slab >= ARENA_LAST_SLAB)
@@ -1374,6 +1441,12 @@ arena_alloc(SkillDictionary *d, Size bytes)
 	d->arena_next += bytes;
 	d->arena_room -= bytes;
 	VALGRIND_MAKE_MEM_UNDEFINED(p, bytes);
+	/*
+	 * The next chunk, whoever's it will be, is written a few dozen rows
+	 * from now: fetched ahead, its first write does not wait on memory.
+	 */
+	if (d->arena_room >= 64)
+		__builtin_prefetch(d->arena_next, 1);
 	return p;
 }
 
@@ -1389,14 +1462,16 @@ log_add_chunk(ExpandedProfileState *ps)
 	if (c != NULL)
 	{
 		VALGRIND_MAKE_MEM_UNDEFINED(c, bytes);
-		ps->dict->free_chunks[size_class] = c->previous;
+		ps->dict->free_chunks[size_class] = c->next_free;
 	}
 	else
 		c = arena_alloc(ps->dict, bytes);
-	c->previous = log->tail;
+	c->next_free = NULL;
 	c->size_class = size_class;
+	log->chunk_list = grow_array(ps->hdr.eoh_context, log->chunk_list, &log->chunk_list_cap,
+								 log->chunks + 1, sizeof(ProfileLogChunk *), 8, LOG_MAX_CHUNKS);
+	log->chunk_list[log->chunks++] = c;
 	log->tail = c;
-	log->chunks++;
 	log->next = c->entries;
 	log->room = LOG_CHUNK_ENTRIES(c);
 }
@@ -1407,9 +1482,8 @@ log_add_chunk(ExpandedProfileState *ps)
  */
 static inline bool
 log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMethod *m,
-		   uint64 method_tag, const MasteryEvidence *e)
+		   uint64 method_tag, const EvidenceTerms *terms, TimestampTz observed_at, double score)
 {
-	EvidenceTerms terms;
 	int32		c;
 	int			ti;
 	ProfileLogEntry *entry;
@@ -1424,9 +1498,8 @@ log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMeth
 	/* counted at its longest; past the limit, filed and counted as it is */
 	if (unlikely(ps->text_bound + LOG_ROW_TEXT_MAX(len) > text_form_max_bytes()))
 		return false;
-	terms = evidence_terms(e);
 	c = dictionary_code(ps->dict, code, len);
-	ti = log_terms(ps, &terms);
+	ti = log_terms(ps, terms);
 	if (c < 0 || ti < 0)
 		return false;
 	if (unlikely(ps->log.room == 0))
@@ -1441,8 +1514,8 @@ log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMeth
 	entry->code = c;
 	entry->terms = (uint8) ti;
 	entry->pad[0] = entry->pad[1] = entry->pad[2] = 0;
-	entry->observed_at = e->observed_at;
-	entry->score = e->score;
+	entry->observed_at = observed_at;
+	entry->score = score;
 	return true;
 }
 
@@ -1451,45 +1524,51 @@ log_append(ExpandedProfileState *ps, const char *code, int len, const RollupMeth
  * skills of into, each skill's method checked as the direct path checks
  * it.  The dictionary notes each code's skill in into for this replay.
  */
-static void
-replay_log(ExpandedProfileState *into, const EvidenceLog *log, SkillDictionary *d,
-		   const RollupMethod *m)
+static inline int
+log_chunk_rows(const EvidenceLog *log, const ProfileLogChunk *c)
 {
-	uint32		replay;
-	MemoryContext old;
-	const ProfileLogChunk **chunks;
-	const ProfileLogChunk *c;
-	int			k;
+	return c == log->tail ? LOG_CHUNK_ENTRIES(c) - log->room : LOG_CHUNK_ENTRIES(c);
+}
 
-	if (log->tail == NULL)
-		return;
-	/* the chunks oldest first, so the skills get their rows in arrival order */
-	chunks = palloc(sizeof(ProfileLogChunk *) * log->chunks);
-	for (c = log->tail, k = log->chunks; k > 0; c = c->previous)
-		chunks[--k] = c;
-	Assert(c == NULL);
-	{
-		Size		noted = d->replayed_cap;
+/* A new replay generation: no code has a note of it yet */
+static uint32
+dictionary_new_replay(SkillDictionary *d)
+{
+	Size		noted = d->replayed_cap;
 
-		/* notes of replay 0 for codes new since the last replay */
-		d->replayed = grow_array(d->cxt, d->replayed, &d->replayed_cap, d->codes.n,
-								 sizeof(ReplayedCode), 64, DICTIONARY_MAX_CODES);
-		memset(d->replayed + noted, 0, sizeof(ReplayedCode) * (d->replayed_cap - noted));
-	}
+	/* notes of replay 0 for codes new since the last replay */
+	d->replayed = grow_array(d->cxt, d->replayed, &d->replayed_cap, d->codes.n,
+							 sizeof(ReplayedCode), 64, DICTIONARY_MAX_CODES);
+	memset(d->replayed + noted, 0, sizeof(ReplayedCode) * (d->replayed_cap - noted));
 	if (++d->replays == 0)
 	{
 		/* the counter wrapped: no note is current */
 		memset(d->replayed, 0, sizeof(ReplayedCode) * d->replayed_cap);
 		d->replays = 1;
 	}
-	replay = d->replays;
+	return d->replays;
+}
+
+static void
+replay_log(ExpandedProfileState *into, const EvidenceLog *log, SkillDictionary *d,
+		   const RollupMethod *m)
+{
+	uint32		replay;
+	MemoryContext old;
+	ProfileLogChunk *const *chunks = log->chunk_list;
+	const ProfileLogChunk *c;
+	int			k;
+
+	if (log->tail == NULL)
+		return;
+	replay = dictionary_new_replay(d);
 	old = MemoryContextSwitchTo(into->hdr.eoh_context);
 	for (k = 0; k < log->chunks; k++)
 	{
 		int			n;
 
 		c = chunks[k];
-		n = c == log->tail ? LOG_CHUNK_ENTRIES(c) - log->room : LOG_CHUNK_ENTRIES(c);
+		n = log_chunk_rows(log, c);
 		for (int i = 0; i < n; i++)
 		{
 			const ProfileLogEntry *e = &c->entries[i];
@@ -1512,7 +1591,6 @@ replay_log(ExpandedProfileState *into, const EvidenceLog *log, SkillDictionary *
 		CHECK_FOR_INTERRUPTS();
 	}
 	MemoryContextSwitchTo(old);
-	pfree(chunks);
 }
 
 /* The bound of a state's text counted afresh, from its skills (its log is empty) */
@@ -1582,12 +1660,14 @@ settle_log(ExpandedProfileState *ps)
 	replay_log(ps, &log, d, &ps->method);
 	/* its rows were counted at their longest, then again as filed */
 	ps->text_bound = state_text_bound(ps);
-	for (ProfileLogChunk *c = log.tail, *previous; c != NULL; c = previous)
+	for (int k = 0; k < log.chunks; k++)
 	{
-		previous = c->previous;
-		c->previous = d->free_chunks[c->size_class];
+		ProfileLogChunk *c = log.chunk_list[k];
+
+		c->next_free = d->free_chunks[c->size_class];
 		d->free_chunks[c->size_class] = c;
 	}
+	pfree(log.chunk_list);
 	pfree(log.terms);
 }
 
@@ -1963,7 +2043,7 @@ learner_profile_state_in(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 						 errmsg("skill \"%s\" appears twice in a learner_profile_state", code)));
 			old = MemoryContextSwitchTo(ps->hdr.eoh_context);
-			end = stream_parse_text(stream_text, stream_text, &sk->stream);
+			end = stream_parse_text(stream_text, stream_text, true, &sk->stream);
 			MemoryContextSwitchTo(old);
 			/* the stream was empty; the skill's frame has the brackets */
 			ps->text_bound += stream_text_bound(&sk->stream) - 2;
@@ -2139,7 +2219,7 @@ learner_profile_state_recv(PG_FUNCTION_ARGS)
 			if (has_method)
 				method_recv(msg, &own);
 			old = MemoryContextSwitchTo(ps->hdr.eoh_context);
-			stream_recv(msg, &sk->stream, "learner_profile_state");
+			stream_recv(msg, &sk->stream, "learner_profile_state", true);
 			MemoryContextSwitchTo(old);
 			/* the stream was empty; the skill's frame has the brackets */
 			ps->text_bound += stream_text_bound(&sk->stream) - 2;
@@ -2219,24 +2299,31 @@ profile_target(FunctionCallInfo fcinfo, const RollupMethod *method)
 /*
  * The method argument: checked once per distinct value (fn_extra only
  * remembers the last one checked; a fresh FmgrInfo per call just checks
- * again).  Each value checked gets a tag no other ever gets in this
- * backend, so a state that has seen the tag knows the method without
+ * again), and not looked at again when it is a constant of the call, as it
+ * nearly always is.  Each value checked gets a tag no other ever gets in
+ * this backend, so a state that has seen the tag knows the method without
  * comparing its 64 bytes.
  */
 typedef struct CheckedMethod
 {
 	RollupMethod method;
 	uint64		tag;
+	bool		is_const;		/* every row's method: a constant of the call */
 } CheckedMethod;
 
 static uint64 last_method_tag = 0;
 
-static const RollupMethod *
+static pg_attribute_always_inline const RollupMethod *
 profile_method_argument(FunctionCallInfo fcinfo, int argno, uint64 *tag)
 {
 	const MasteryMethod *mm;
 	CheckedMethod *last = fcinfo->flinfo->fn_extra;
 
+	if (likely(last != NULL && last->is_const))
+	{
+		*tag = last->tag;
+		return &last->method;
+	}
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -2250,12 +2337,42 @@ profile_method_argument(FunctionCallInfo fcinfo, int argno, uint64 *tag)
 		return &last->method;
 	}
 	if (last == NULL)
-		last = fcinfo->flinfo->fn_extra = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
-															  sizeof(CheckedMethod));
+		last = fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+																  sizeof(CheckedMethod));
 	last->method = *checked_method(mm);
+	last->is_const = aggregate_argument_is_const(fcinfo, argno);
 	last->tag = ++last_method_tag;
 	*tag = last->tag;
 	return &last->method;
+}
+
+/*
+ * One row of evidence into the state: appended to the log, or, when it
+ * must take the direct path, filed under its skill at once after the log.
+ */
+static inline void
+profile_add_row(ExpandedProfileState *ps, const text *skill, const RollupMethod *method,
+				uint64 tag, const EvidenceTerms *terms, TimestampTz observed_at, double score)
+{
+	const char *code = VARDATA_ANY(skill);
+	int			len = VARSIZE_ANY_EXHDR(skill);
+	ProfileSkill *sk;
+	MemoryContext old;
+
+	profile_state_changed(ps);
+	if (likely(ps->dict != NULL) &&
+		log_append(ps, code, len, method, tag, terms, observed_at, score))
+		return;
+	settle_log(ps);
+	sk = state_skill(ps, code, len);
+	skill_use_method(ps, sk, method);
+	old = MemoryContextSwitchTo(ps->hdr.eoh_context);
+	stream_append(&sk->stream, observed_at, score, terms);
+	MemoryContextSwitchTo(old);
+	sk->kinds |= 1 << terms->kind;
+	ps->text_bound += evidence_text_bound(score, terms->out_of, observed_at, terms->weight,
+										  terms->kind) + 2;
+	check_state_text(ps);
 }
 
 /* learner_profile(skill, evidence, method): transition */
@@ -2266,10 +2383,7 @@ learner_profile_evidence_transfn(PG_FUNCTION_ARGS)
 	ExpandedProfileState *ps;
 	const RollupMethod *method;
 	const MasteryEvidence *e;
-	text	   *skill;
-	ProfileSkill *sk;
 	EvidenceTerms terms;
-	MemoryContext old;
 	uint64		tag;
 
 	/* the method is checked on every row, as mastery() checks it */
@@ -2282,27 +2396,44 @@ learner_profile_evidence_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
 	}
 	ps = profile_target(fcinfo, method);
-	skill = PG_GETARG_TEXT_PP(1);
 	e = PG_GETARG_CHECKED_EVIDENCE(2);
-	if (likely(ps->dict != NULL) &&
-		log_append(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill), method, tag, e))
-	{
-		profile_state_changed(ps);
-		PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
-	}
-
-	/* the direct path: filed under its skill at once, after the log */
-	settle_log(ps);
-	sk = state_skill(ps, VARDATA_ANY(skill), VARSIZE_ANY_EXHDR(skill));
-	skill_use_method(ps, sk, method);
 	terms = evidence_terms(e);
-	old = MemoryContextSwitchTo(ps->hdr.eoh_context);
-	stream_append(&sk->stream, e->observed_at, e->score, &terms);
-	MemoryContextSwitchTo(old);
-	sk->kinds |= 1 << e->kind;
-	ps->text_bound += evidence_text_bound(e->score, e->out_of, e->observed_at, e->weight, e->kind) + 2;
-	profile_state_changed(ps);
-	check_state_text(ps);
+	profile_add_row(ps, PG_GETARG_TEXT_PP(1), method, tag, &terms, e->observed_at, e->score);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
+}
+
+/*
+ * learner_profile(skill, score, observed_at, method): transition.  Scores
+ * without out_of, as mastery(score, observed_at, method) takes them: each
+ * row goes to the log as it is, with no evidence value built for it.
+ */
+PG_FUNCTION_INFO_V1(learner_profile_score_transfn);
+Datum
+learner_profile_score_transfn(PG_FUNCTION_ARGS)
+{
+	ExpandedProfileState *ps;
+	const RollupMethod *method;
+	double		score;
+	TimestampTz observed_at;
+	uint64		tag;
+
+	/* the method is checked on every row, as mastery() checks it */
+	method = profile_method_argument(fcinfo, 4, &tag);
+	/* like avg(), a row without a skill, score or time adds nothing */
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(EOHPGetRWDatum(&profile_target(fcinfo, NULL)->hdr));
+	}
+	score = PG_GETARG_FLOAT8(2);
+	observed_at = PG_GETARG_TIMESTAMPTZ(3);
+	/* the checks of check_score_only, which reports what fails them */
+	if (unlikely(!(score >= 0.0 && score <= EVIDENCE_MAX_MAGNITUDE) ||
+				 TIMESTAMP_NOT_FINITE(observed_at) || !IS_VALID_TIMESTAMP(observed_at)))
+		check_score_only(score, observed_at);
+	ps = profile_target(fcinfo, method);
+	profile_add_row(ps, PG_GETARG_TEXT_PP(1), method, tag, &score_only_terms, observed_at, score + 0.0);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&ps->hdr));
 }
 
@@ -2392,6 +2523,130 @@ learner_profile_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(EOHPGetRWDatum(&a->hdr));
 }
 
+/* In evidence order with uniform terms: by time, then score */
+static bool
+timed_scores_sorted(const TimedScore *items, int n)
+{
+	for (int i = 1; i < n; i++)
+		if (items[i - 1].observed_at > items[i].observed_at ||
+			(items[i - 1].observed_at == items[i].observed_at && items[i - 1].score > items[i].score))
+			return false;
+	return true;
+}
+
+/*
+ * The entries of a state whose evidence all lies in its log, under one set
+ * of terms (a learner's rows of one table, as they nearly always are): the
+ * rows counted per skill, placed skill by skill into one array (a counting
+ * sort), and each skill's run rolled up as a stream of its own.  Nothing is
+ * filed: no skill, stream or memory context is built per learner, as
+ * filed_view would, and the state is only read.
+ */
+static ProfileSpec *
+log_entries(const ExpandedProfileState *ps, int *nspecs)
+{
+	const EvidenceLog *log = &ps->log;
+	SkillDictionary *d = ps->dict;
+	ProfileLogChunk *const *chunks = log->chunk_list;
+	uint32		replay = dictionary_new_replay(d);
+	Size		codes_cap = 0,
+				next_cap = 0;
+	int32	   *codes = NULL;	/* per skill of the log: its code */
+	int64	   *next = NULL;	/* its row count, then where its next row goes */
+	int			n = 0;
+	int64		rows = 0;
+	Size		text = 2;
+	TimedScore *items;
+	ProfileSpec *specs;
+
+	Assert(ps->nskills == 0 && log->nterms == 1);
+	/* each code's place, and its rows; the chunks ahead fetched meanwhile */
+	for (int k = 0; k < Min(log->chunks, 4); k++)
+		__builtin_prefetch(chunks[k]);
+	for (int k = 0; k < log->chunks; k++)
+	{
+		const ProfileLogChunk *c = chunks[k];
+		int			m = log_chunk_rows(log, c);
+
+		if (k + 4 < log->chunks)
+			__builtin_prefetch(chunks[k + 4]);
+		for (int i = 0; i < m; i++)
+		{
+			ReplayedCode *r = &d->replayed[c->entries[i].code];
+
+			if (r->replay != replay)
+			{
+				codes = grow_array(CurrentMemoryContext, codes, &codes_cap, n + 1, sizeof(int32), 16,
+								   DICTIONARY_MAX_CODES);
+				next = grow_array(CurrentMemoryContext, next, &next_cap, n + 1, sizeof(int64), 16,
+								  DICTIONARY_MAX_CODES);
+				r->replay = replay;
+				r->slot = n;
+				codes[n] = c->entries[i].code;
+				next[n++] = 0;
+			}
+			next[r->slot]++;
+		}
+		rows += m;
+		CHECK_FOR_INTERRUPTS();
+	}
+	specs = palloc(sizeof(ProfileSpec) * Max(n, 1));
+	for (int s = 0; s < n; s++)
+	{
+		int			len = d->codes.entries[codes[s]].len;
+
+		specs[s].code = pnstrdup(string_table_bytes(&d->codes, codes[s]), len);
+		text += profile_entry_text_bound(specs[s].code, len);
+	}
+	/* the builder's bound, before any skill is rolled up */
+	check_profile_text(text, n);
+	/* each skill's first place in items */
+	rows = 0;
+	for (int s = 0; s < n; s++)
+	{
+		int64		count = next[s];
+
+		next[s] = rows;
+		rows += count;
+	}
+	items = palloc_extended(sizeof(TimedScore) * Max(rows, 1), MCXT_ALLOC_HUGE);
+	for (int k = 0; k < log->chunks; k++)
+	{
+		const ProfileLogChunk *c = chunks[k];
+		int			m = log_chunk_rows(log, c);
+
+		for (int i = 0; i < m; i++)
+		{
+			const ProfileLogEntry *e = &c->entries[i];
+			TimedScore *item = &items[next[d->replayed[e->code].slot]++];
+
+			item->observed_at = e->observed_at;
+			item->score = e->score;
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+	/* next[s] is now where skill s ends */
+	for (int s = 0; s < n; s++)
+	{
+		int64		first = s == 0 ? 0 : next[s - 1];
+		EvidenceStream stream;
+
+		stream.n = stream.nitems = stream.capacity = (int32) (next[s] - first);
+		stream.items = items + first;
+		stream.owns_items = false;
+		stream.sorted = timed_scores_sorted(stream.items, stream.n);
+		stream.segments = stream.tail = NULL;
+		stream.common = log->terms[0];
+		stream.terms = NULL;
+		entry_from_stream(&ps->method, &stream, 1 << log->terms[0].kind, &specs[s].entry);
+		if ((s & 255) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	pfree(items);
+	*nspecs = n;
+	return specs;
+}
+
 /* Final: each skill's stream rolled up once; the state is only read */
 PG_FUNCTION_INFO_V1(learner_profile_finalfn);
 Datum
@@ -2404,8 +2659,16 @@ learner_profile_finalfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
+	ps = profile_state_argument(fcinfo, 0, CurrentMemoryContext);
+	if (ps->nskills == 0 && ps->log.tail != NULL && ps->log.nterms == 1)
+	{
+		int			n;
+
+		specs = log_entries(ps, &n);
+		PG_RETURN_POINTER(profile_build(specs, n));
+	}
 	/* only read: a window aggregate goes on adding to the state */
-	ps = filed_view(profile_state_argument(fcinfo, 0, CurrentMemoryContext), &view);
+	ps = filed_view(ps, &view);
 	/* the builder's bound, before any skill is rolled up */
 	{
 		Size		text = 2;
@@ -2488,6 +2751,7 @@ put_entry(Tuplestorestate *store, TupleDesc desc, const LearnerProfile *p, int i
 	values[4] = Float8GetDatum(e->trend);
 	nulls[4] = !(e->flags & ENTRY_HAS_TREND);
 	values[5] = Float8GetDatum(e->out_of);
+	nulls[5] = !entry_has_scale(e);
 	values[6] = kinds_array(e->kinds);
 	tuplestore_putvalues(store, desc, values, nulls);
 }
@@ -2576,6 +2840,19 @@ ranked_entries(FunctionCallInfo fcinfo, bool strengths)
 					 errdetail("%d was given.", min_evidence)));
 		profile_check_threshold(p, threshold, strengths ? "strengths" : "needs");
 	}
+	else
+	{
+		/* rolled-up wholes too: each is split at three quarters of its own scale */
+		int			i = profile_valued_entry(p, false, true);
+
+		if (i >= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("skill \"%s\" has no scale to split at three quarters of", profile_code(p, i)),
+					 errdetail("Its scores came without out_of, so its value is on their scale, which the profile does not know."),
+					 errhint("Give the threshold on the scale of the scores: %s(p, n, threshold).",
+							 strengths ? "strengths" : "needs")));
+	}
 	store = begin_rows(fcinfo, NULL, &desc);
 	order = palloc(sizeof(int32) * Max(p->nentries, 1));
 	for (int i = 0; i < p->nentries; i++)
@@ -2618,8 +2895,40 @@ learner_profile_needs(PG_FUNCTION_ARGS)
  * share of its scale, over the skills that have a value in either profile;
  * a skill without a value in one of them counts as 0 there (no evidence of
  * mastery).  0 for identical profiles and for two profiles without values;
- * at most about 1 unless extra credit pushes shares above 1.
+ * at most about 1 unless extra credit pushes shares above 1.  Values
+ * without a scale (scores without out_of) differ as they are, on the
+ * scores' own scale; beside shares they would mean nothing, so the two
+ * profiles together have values of one kind or the other.
  */
+static void
+check_distance_scales(const LearnerProfile *a, const LearnerProfile *b)
+{
+	const LearnerProfile *scaled = a,
+			   *unscaled = a;
+	int			s = profile_valued_entry(a, true, true),
+				u = profile_valued_entry(a, false, true);
+
+	if (s < 0)
+	{
+		scaled = b;
+		s = profile_valued_entry(b, true, true);
+	}
+	if (u < 0)
+	{
+		unscaled = b;
+		u = profile_valued_entry(b, false, true);
+	}
+	if (s >= 0 && u >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("profile distance needs values of one kind, shares of a scale or scores without one"),
+				 errdetail("Skill \"%s\" of the %s profile is rated from 0 to %s and skill \"%s\" of the %s profile on the scale of its scores, which came without out_of.",
+						   profile_code(scaled, s), scaled == a ? "first" : "second",
+						   exact_float8(scaled->entries[s].out_of),
+						   profile_code(unscaled, u), unscaled == a ? "first" : "second"),
+				 errhint("Build the profiles you compare from scores with their out_of (mastery_evidence(score, out_of, observed_at)), or all from scores alone.")));
+}
+
 double
 profile_distance_between(const LearnerProfile *a, const LearnerProfile *b)
 {
@@ -2627,6 +2936,8 @@ profile_distance_between(const LearnerProfile *a, const LearnerProfile *b)
 				j = 0,
 				n = 0;
 	double		sum = 0.0;
+
+	check_distance_scales(a, b);
 
 	while (i < a->nentries || j < b->nentries)
 	{
@@ -2877,6 +3188,7 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 					scale = 0.0;
 		bool		same_scale = true;
 		bool		share_rule = rule == RULE_SHARE_MASTERED || rule == RULE_ALL_MASTERED;
+		int32		first_valued = -1;
 		ProfileEntry e;
 
 		if (g->parts_start[w] == g->parts_start[w + 1])
@@ -2898,7 +3210,25 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 			if (!(c->flags & ENTRY_HAS_MASTERY))
 				continue;
 			if (nvalues == 0)
+			{
 				scale = c->out_of;
+				first_valued = g->parts[k];
+			}
+			else if (entry_has_scale(c) != entry_has_scale(&value[first_valued]) && !share_rule)
+			{
+				/* values on the scores' own scale make no share beside shares */
+				const ProfileEntry *scaled = entry_has_scale(c) ? c : &value[first_valued];
+
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("the parts of \"%s\" mix skills with a scale and skills without one",
+								skill_code(g, w)),
+						 errdetail("Skill \"%s\" is rated from 0 to %s and skill \"%s\" on the scale of its scores, which came without out_of.",
+								   skill_code(g, entry_has_scale(c) ? g->parts[k] : first_valued),
+								   exact_float8(scaled->out_of),
+								   skill_code(g, entry_has_scale(c) ? first_valued : g->parts[k])),
+						 errhint("Build every skill of the profile from scores with their out_of (mastery_evidence(score, out_of, observed_at)), or every skill from scores alone, or roll up with share_mastered(threshold=k).")));
+			}
 			else if (c->out_of != scale)
 				same_scale = false;
 			sum += c->mastery / c->out_of;
@@ -2932,6 +3262,9 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 					e.out_of = same_scale ? scale : 1.0;
 					e.mastery = share * e.out_of;
 					e.flags |= ENTRY_HAS_MASTERY;
+					/* of parts without a scale: a value on their scores' scale */
+					if (!entry_has_scale(&value[first_valued]))
+						e.flags |= ENTRY_NO_SCALE;
 				}
 				break;
 			case RULE_SHARE_MASTERED:

@@ -16,14 +16,21 @@
 #define ENTRY_HAS_MASTERY		0x01
 #define ENTRY_HAS_TREND			0x02
 #define ENTRY_ROLLED_UP			0x04	/* a whole's value computed by profile_rollup */
-#define ENTRY_FLAGS				(ENTRY_HAS_MASTERY | ENTRY_HAS_TREND | ENTRY_ROLLED_UP)
+#define ENTRY_NO_SCALE			0x08	/* scores without out_of: see ProfileEntry */
+#define ENTRY_FLAGS				(ENTRY_HAS_MASTERY | ENTRY_HAS_TREND | ENTRY_ROLLED_UP | ENTRY_NO_SCALE)
 
 /*
  * One skill of a profile.  mastery is on the scale out_of (the method's
  * scale=k, else the out_of of the latest evidence; 1 for bkt), so
- * mastery / out_of compares skills on different scales.  kinds has bit k
- * set when evidence of kind k was seen: academic and behavioral skills
- * live in one profile and stay distinguishable.
+ * mastery / out_of compares skills on different scales.  With
+ * ENTRY_NO_SCALE the scores came without an out_of (the score-only form,
+ * as mastery(score, observed_at, method) takes them): the value is on the
+ * scale of the scores, which nothing records, and out_of is 1, so its
+ * "share" is the value itself; a threshold is read on the scores' scale,
+ * and what needs a scale (three quarters of it, shares beside skills that
+ * have one) is an error.  kinds has bit k set when evidence of kind k was
+ * seen: academic and behavioral skills live in one profile and stay
+ * distinguishable.
  */
 typedef struct ProfileEntry
 {
@@ -70,7 +77,13 @@ profile_code(const LearnerProfile *p, int i)
 	return profile_strings(p) + p->entries[i].code;
 }
 
-/* mastery / out_of, or -1 for a skill without a value */
+static inline bool
+entry_has_scale(const ProfileEntry *e)
+{
+	return (e->flags & ENTRY_NO_SCALE) == 0;
+}
+
+/* mastery / out_of (the value itself without a scale), or -1 for a skill without a value */
 static inline double
 entry_proportion(const ProfileEntry *e)
 {
@@ -90,6 +103,7 @@ extern int	profile_find(const LearnerProfile *p, const char *code);
 extern double profile_distance_between(const LearnerProfile *a, const LearnerProfile *b);
 extern void profile_check(const LearnerProfile *p);
 extern void profile_check_threshold(const LearnerProfile *p, double threshold, const char *function);
+extern int	profile_valued_entry(const LearnerProfile *p, bool with_scale, bool rolled_up_too);
 struct GraphView;
 extern int	profile_ready_skills(struct GraphView *g, const LearnerProfile *p, double threshold,
 								 int32 *ready);

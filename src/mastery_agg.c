@@ -12,7 +12,6 @@
 #include "nodes/nodeFuncs.h"
 #include "nodes/primnodes.h"
 #include "utils/builtins.h"
-#include "utils/float.h"
 #include "utils/timestamp.h"
 
 /*
@@ -49,9 +48,6 @@ typedef struct MethodCache
 	RollupMethod last;			/* the last method read and checked, by value */
 	const RollupMethod *interned;	/* its interned copy, NULL past the limit */
 } MethodCache;
-
-/* The terms of every score of the score-only form: out_of unknown */
-static const EvidenceTerms score_only_terms = {0.0, 1.0f, KIND_ASSESSMENT, {0, 0, 0}};
 
 static MemoryContext
 aggregate_context(FunctionCallInfo fcinfo, const char *name)
@@ -112,25 +108,6 @@ lasting_method(FunctionCallInfo fcinfo, MethodCache *cache)
 }
 
 /*
- * Is the method argument a constant of this very aggregate call?  Only
- * when the Aggref the executor reports has that argument, of the type this
- * function was declared with; anything else (a caller with its own Aggref)
- * means comparing every row.
- */
-static bool
-method_is_const(FunctionCallInfo fcinfo, int argno)
-{
-	Aggref	   *aggref = AggGetAggref(fcinfo);
-	TargetEntry *tle;
-
-	if (aggref == NULL || list_length(aggref->args) < argno)
-		return false;
-	tle = (TargetEntry *) list_nth(aggref->args, argno - 1);
-	return IsA(tle->expr, Const) &&
-		exprType((Node *) tle->expr) == get_fn_expr_argtype(fcinfo->flinfo, argno);
-}
-
-/*
  * The method of this row.  It is an argument, so it could change from row
  * to row; one group has one policy, so a second method in a group is an
  * error.  Method bytes are checked like any stored value, once per
@@ -144,7 +121,7 @@ method_argument(FunctionCallInfo fcinfo, int argno, MasteryAggState *state)
 
 	if (!cache->checked_const)
 	{
-		cache->is_const = method_is_const(fcinfo, argno);
+		cache->is_const = aggregate_argument_is_const(fcinfo, argno);
 		cache->checked_const = true;
 	}
 	if (state != NULL && cache->is_const)
@@ -207,14 +184,8 @@ mastery_score_transfn(PG_FUNCTION_ARGS)
 	}
 	score = PG_GETARG_FLOAT8(1);
 	observed_at = PG_GETARG_TIMESTAMPTZ(2);
-	check_score(score);
 	/* with out_of unknown there is no scale, but a score is still >= 0 */
-	if (score < 0.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("score of mastery evidence must not be negative"),
-				 errdetail("The score given was %s.", float8out_internal(score))));
-	check_observed_at(observed_at);
+	check_score_only(score, observed_at);
 
 	if (state == NULL)
 		state = new_state(fcinfo, aggcontext, method, &score_only_terms);

@@ -215,10 +215,12 @@ state_datum(const EvidenceStream *s)
 /*
  * Reads a state's text form starting at p (input is the whole text, for
  * messages) into s, whose later allocations go to the current memory
- * context; returns the position after the closing "]".
+ * context; returns the position after the closing "]".  With
+ * score_only_ok, scores may come without out_of (all of a stream's or
+ * none: stream_append checks).
  */
 const char *
-stream_parse_text(const char *input, const char *p, EvidenceStream *s)
+stream_parse_text(const char *input, const char *p, bool score_only_ok, EvidenceStream *s)
 {
 	while (isspace((unsigned char) *p))
 		p++;
@@ -236,7 +238,7 @@ stream_parse_text(const char *input, const char *p, EvidenceStream *s)
 		MasteryEvidence e;
 		EvidenceTerms terms;
 
-		p = evidence_parse(input, p, ";]", &e);
+		p = evidence_parse(input, p, ";]", score_only_ok, &e);
 		terms = evidence_terms(&e);
 		stream_append(s, e.observed_at, e.score, &terms);
 		if (*p == ';')
@@ -316,7 +318,7 @@ mastery_state_in(PG_FUNCTION_ARGS)
 	static const EvidenceTerms none = {0};
 
 	stream_init(&s, &none, first, STATE_INLINE_ITEMS);
-	p = stream_parse_text(input, input, &s);
+	p = stream_parse_text(input, input, false, &s);
 	while (isspace((unsigned char) *p))
 		p++;
 	if (*p != '\0')
@@ -373,10 +375,12 @@ stream_send(StringInfo buf, const EvidenceStream *s)
 /*
  * Appends the evidence stream_send wrote to s (initialized by the caller,
  * grown in the current memory context), each piece checked by the evidence
- * validator; the count is checked against the message first.
+ * validator; the count is checked against the message first.  With
+ * score_only_ok an out_of of 0 is a score without one (as text input
+ * reads them).
  */
 void
-stream_recv(StringInfo msg, EvidenceStream *s, const char *type)
+stream_recv(StringInfo msg, EvidenceStream *s, const char *type, bool score_only_ok)
 {
 	int			n = pq_getmsgint(msg, 4);
 
@@ -395,7 +399,14 @@ stream_recv(StringInfo msg, EvidenceStream *s, const char *type)
 		MasteryEvidence e;
 		EvidenceTerms terms;
 
-		evidence_fill(&e, score, out_of, t, weight, kind);
+		if (out_of == 0.0 && score_only_ok)
+		{
+			check_score_only(score, t);
+			evidence_fill(&e, score, 1.0, t, weight, kind);
+			e.out_of = 0.0;
+		}
+		else
+			evidence_fill(&e, score, out_of, t, weight, kind);
 		terms = evidence_terms(&e);
 		stream_append(s, e.observed_at, e.score, &terms);
 		if ((i & 1023) == 0)
@@ -420,7 +431,7 @@ mastery_state_recv(PG_FUNCTION_ARGS)
 				 errmsg("unsupported binary format version %d for mastery_state", version),
 				 errdetail("This version of competency reads format %d.", MASTERY_STATE_SEND_VERSION)));
 	stream_init(&s, &none, first, STATE_INLINE_ITEMS);
-	stream_recv(msg, &s, "mastery_state");
+	stream_recv(msg, &s, "mastery_state", false);
 	pq_getmsgend(msg);
 	PG_RETURN_DATUM(state_datum(&s));
 }

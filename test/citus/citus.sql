@@ -7,7 +7,7 @@
 -- Aggregates that Citus runs whole on the workers (grouped by the
 -- distribution column) and internal-state aggregates (rows pulled to the
 -- coordinator) must be exact too.
-SELECT plan(24);
+SELECT plan(26);
 SET timezone = 'UTC';
 SET citus.shard_count = 32;
 SET client_min_messages = warning;
@@ -93,6 +93,13 @@ SELECT matches(plan_of($$SELECT learner, learner_profile('s' || skill, mastery_e
 SELECT set_eq($$SELECT learner, learner_profile('s' || skill, mastery_evidence(score, 4, at), (CASE WHEN skill < 10 THEN 'latest' ELSE 'decaying_average' END)::mastery_method) FROM ev_by_skill GROUP BY learner$$,
               $$SELECT learner, learner_profile('s' || skill, mastery_evidence(score, 4, at), (CASE WHEN skill < 10 THEN 'latest' ELSE 'decaying_average' END)::mastery_method) FROM ev_local WHERE learner < 2000 GROUP BY learner$$,
               'learner_profile with a method per skill in two steps equals one node');
+-- from raw columns: scores without out_of travel in the state's text form
+SELECT matches(plan_of($$SELECT learner, learner_profile('s' || skill, score, at, 'decaying_average') FROM ev_by_skill GROUP BY learner$$),
+               'worker_partial_agg.*coord_combine_agg|coord_combine_agg.*worker_partial_agg',
+               'learner_profile from raw columns runs in two steps');
+SELECT set_eq($$SELECT learner, learner_profile('s' || skill, score, at, 'decaying_average') FROM ev_by_skill GROUP BY learner$$,
+              $$SELECT learner, learner_profile('s' || skill, score, at, 'decaying_average') FROM ev_local WHERE learner < 2000 GROUP BY learner$$,
+              'learner_profile from raw columns in two steps equals one node');
 
 -- internal-state aggregates: Citus pulls the rows, the answer stays exact
 SELECT set_eq($$SELECT skill, bkt_fit(learner::text, at, score >= 3, 'restarts=2') FROM ev GROUP BY skill$$,

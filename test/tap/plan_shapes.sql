@@ -190,6 +190,8 @@ SELECT doesnt_match(plan_of('SELECT learner, learner_profile(skill, e, ''latest'
 ALTER FUNCTION learner_profile_combinefn(learner_profile_state, learner_profile_state) COST 1;
 SELECT * FROM plan_shapes('learner_profile', 'skill, e, ''decaying_average''', 'md5(%s::text)');
 SELECT * FROM plan_shapes('learner_profile', 'skill, s, ''mean_recent(n=4)''', 'md5(%s::text)');
+-- from raw columns: scores without out_of, the same state and combine
+SELECT * FROM plan_shapes('learner_profile', 'skill, score, at, ''decaying_average''', 'md5(%s::text)');
 -- a method per skill (each skill's fitted BKT, say)
 SELECT * FROM plan_shapes('learner_profile', 'skill, e, (CASE WHEN skill < ''Matemáticas_3'' THEN ''latest'' ELSE ''bkt(p_init=0.3, p_learn=0.1, p_guess=0.2, p_slip=0.1)'' END)::mastery_method', 'md5(%s::text)');
 SELECT * FROM plan_shapes('bkt_fit', 'learner, at, correct, ''restarts=2''', '%s::text');
