@@ -17,6 +17,7 @@
 	void name(void) { fprintf(stderr, "fuzz harness reached %s, which it has no stand-in for\n", #name); abort(); }
 
 UNREACHABLE(AggCheckCallContext)
+UNREACHABLE(AggGetAggref)
 UNREACHABLE(BlessTupleDesc)
 UNREACHABLE(construct_array)
 UNREACHABLE(CreateTemplateTupleDesc)
@@ -29,7 +30,9 @@ UNREACHABLE(DirectFunctionCall1Coll)
 UNREACHABLE(DirectFunctionCall3Coll)
 UNREACHABLE(end_MultiFuncCall)
 UNREACHABLE(escape_json)
+UNREACHABLE(exprType)
 UNREACHABLE(get_call_result_type)
+UNREACHABLE(get_fn_expr_argtype)
 UNREACHABLE(GetAttributeByNum)
 UNREACHABLE(getKeyJsonValueFromContainer)
 UNREACHABLE(hash_create)
