@@ -8,7 +8,9 @@ PG_CONFIG=${PG_CONFIG:-pg_config}
 if [ -s .pg-bindir ]; then bindir=$(cat .pg-bindir); else bindir=$("$PG_CONFIG" --bindir); fi
 
 if [ "$(id -u)" -eq 0 ]; then
-    as_server() { runuser -u postgres -- "$@"; }
+    # from /: the clone may sit where postgres cannot enter (its tools then
+    # print "could not change directory" before anything else)
+    as_server() { (cd / && runuser -u postgres -- "$@"); }
 else
     as_server() { "$@"; }
 fi
