@@ -4,7 +4,10 @@
 -- The data here has that shape: 124 skills, 525,534 responses, sequence
 -- lengths drawn from the real ones of test/fixtures/assistments (five
 -- skills of the same data), responses simulated from BKT with parameters
--- of the real fits' range.  Baseline in the same run: avg(correct) per skill.
+-- of the real fits' range; and a second set of the same shape whose
+-- answers BKT did not make (below), on which plain EM creeps as on the real
+-- skill builder.  Baselines in the same run: avg(correct) per skill, and
+-- plain EM (accelerate=false, the fit before SQUAREM).
 SET work_mem = '256MB';
 SET jit = off;
 SELECT setseed(0.31);
@@ -42,6 +45,34 @@ FROM sequence s JOIN skill_model m USING (skill),
      LATERAL generate_series(1, least(s.len, 525534 - (s.upto - s.len))) t;
 VACUUM ANALYZE bkt_rows;
 
+-- Data not made by BKT, as real answers are not: items of varied
+-- difficulty, learners of varied ability who improve a little with each
+-- answer and learn in one jump at a moment of their own, and stretches of
+-- guessing.  The answer is right with probability
+-- 1 / (1 + exp(-(ability + 0.03 t + jump - difficulty))), or one half in a
+-- guessing stretch.  Same skills, learners and lengths as bkt_rows.
+CREATE TEMP TABLE skill_shape AS
+SELECT s AS skill, random() * 1.6 - 0.8 AS base_difficulty, 0.02 + 0.2 * random() AS jump_rate,
+       0.8 + 2.2 * random() AS jump_size
+FROM generate_series(1, 124) s;
+CREATE TEMP TABLE sequence_shape AS
+SELECT s.skill, s.learner, s.len, s.upto,
+       sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS ability,
+       1 + ceil(ln(1 - random()) / ln(1 - sh.jump_rate)) AS jump_at,
+       CASE WHEN random() < 0.15 THEN 1 + floor(random() * s.len) ELSE 0 END AS guess_from
+FROM sequence s JOIN skill_shape sh USING (skill);
+CREATE TABLE kt_real_rows AS
+SELECT s.skill, s.learner, t AS seq,
+       CASE WHEN t >= s.guess_from AND t < s.guess_from + 5 AND s.guess_from > 0 THEN random() < 0.5
+            ELSE random() < 1 / (1 + exp(-(s.ability + 0.03 * t
+                                             + CASE WHEN t > s.jump_at THEN sh.jump_size ELSE 0 END
+                                             - sh.base_difficulty
+                                             - 0.9 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))))
+       END AS correct
+FROM sequence_shape s JOIN skill_shape sh USING (skill),
+     LATERAL generate_series(1, least(s.len, 525534 - (s.upto - s.len))) t;
+VACUUM ANALYZE kt_real_rows;
+
 \set q_fit 'SELECT sum((b).log_likelihood) FROM (SELECT skill, bkt_fit(learner, seq, correct) AS b FROM bkt_rows GROUP BY skill) x'
 \set q_fit1 'SELECT sum((b).log_likelihood) FROM (SELECT skill, bkt_fit(learner, seq, correct, ''restarts=1'') AS b FROM bkt_rows GROUP BY skill) x'
 \set q_compat 'SELECT sum((b).log_likelihood) FROM (SELECT skill, bkt_fit(learner, seq, correct, ''restarts=5, pybkt_compat'') AS b FROM bkt_rows GROUP BY skill) x'
@@ -55,6 +86,20 @@ INSERT INTO kt_timings SELECT 'bkt_fit, 1 start', b.* FROM bench(:'q_fit1', :rep
 INSERT INTO kt_timings SELECT 'bkt_fit, 5 restarts, the real five skills (89,727 responses)', b.*
 FROM bench('SELECT sum((b).log_likelihood) FROM (SELECT skill_id, bkt_fit(user_id::text, order_id, correct = 1) AS b FROM assist GROUP BY skill_id) x', :reps) b;
 INSERT INTO kt_timings SELECT 'avg(correct::int) GROUP BY skill (baseline scan)', b.* FROM bench(:'q_avg', :reps) b;
+-- the same, on the data BKT did not make: EM with SQUAREM jumps (the
+-- default) against plain EM, every start to its end (accelerate=false:
+-- the fit of 0.4.0 and earlier, E-step for E-step)
+\set q_real 'SELECT sum((b).log_likelihood) FROM (SELECT skill, bkt_fit(learner, seq, correct) AS b FROM kt_real_rows GROUP BY skill) x'
+\set q_real_plain 'SELECT sum((b).log_likelihood) FROM (SELECT skill, bkt_fit(learner, seq, correct, ''accelerate=false'') AS b FROM kt_real_rows GROUP BY skill) x'
+\set q_plain 'SELECT sum((b).log_likelihood) FROM (SELECT skill, bkt_fit(learner, seq, correct, ''accelerate=false'') AS b FROM bkt_rows GROUP BY skill) x'
+INSERT INTO kt_timings SELECT 'bkt_fit, 5 restarts, plain EM (accelerate=false)', b.* FROM bench(:'q_plain', :reps) b;
+INSERT INTO kt_timings SELECT 'real-like data: bkt_fit, 5 restarts (the default)', b.* FROM bench(:'q_real', :reps) b;
+INSERT INTO kt_timings SELECT 'real-like data: bkt_fit, 5 restarts, plain EM (accelerate=false)', b.* FROM bench(:'q_real_plain', :reps) b;
+INSERT INTO kt_timings SELECT 'real-like data: avg(correct::int) GROUP BY skill', b.*
+FROM bench('SELECT sum(m) FROM (SELECT avg(correct::int) AS m FROM kt_real_rows GROUP BY skill) x', :reps) b;
+CREATE TEMP TABLE real_fits AS
+SELECT skill, bkt_fit(learner, seq, correct) AS fast, bkt_fit(learner, seq, correct, 'accelerate=false') AS plain
+FROM kt_real_rows GROUP BY skill;
 
 -- how close the fits come to the parameters that made the data
 CREATE TEMP TABLE recovered AS
@@ -78,8 +123,23 @@ FROM bkt_rows;
 SELECT format('| %s | %s | %s | %s |', query, median_ms,
               to_char(round(CASE WHEN query LIKE '%real five%' THEN 89727 ELSE (SELECT count(*) FROM bkt_rows) END
                             / (median_ms / 1000.0)), 'FM999,999,999'),
-              CASE WHEN query LIKE '%real five%' THEN '' ELSE round(median_ms / (SELECT median_ms FROM kt_timings WHERE query LIKE 'avg%'), 1)::text END)
+              CASE WHEN query LIKE '%real five%' THEN ''
+                   WHEN query LIKE 'real-like%' THEN round(median_ms / (SELECT median_ms FROM kt_timings WHERE query LIKE 'real-like data: avg%'), 1)::text
+                   ELSE round(median_ms / (SELECT median_ms FROM kt_timings WHERE query LIKE 'avg%'), 1)::text END)
 FROM kt_timings;
+\echo
+SELECT format('real-like data (%s responses): plain EM stops unconverged at 100 E-steps on %s of 124 skills, the default on %s; E-steps of the winning starts %s against %s; the default fits %s x faster (simulated data: %s x), its log-likelihood against plain EM''s per skill: lowest difference %s, highest %s, %s skills lower',
+              (SELECT count(*) FROM kt_real_rows),
+              count(*) FILTER (WHERE NOT (plain).converged), count(*) FILTER (WHERE NOT (fast).converged),
+              sum((fast).iterations), sum((plain).iterations),
+              round((SELECT median_ms FROM kt_timings WHERE query LIKE 'real-like data: bkt_fit, 5 restarts, plain%')
+                    / (SELECT median_ms FROM kt_timings WHERE query LIKE 'real-like data: bkt_fit, 5 restarts (the default)%'), 2),
+              round((SELECT median_ms FROM kt_timings WHERE query = 'bkt_fit, 5 restarts, plain EM (accelerate=false)')
+                    / (SELECT median_ms FROM kt_timings WHERE query LIKE 'bkt_fit, 5 restarts (the default)%'), 2),
+              to_char(min((fast).log_likelihood - (plain).log_likelihood), '9.9EEEE'),
+              round(max((fast).log_likelihood - (plain).log_likelihood)::numeric, 4),
+              count(*) FILTER (WHERE (fast).log_likelihood < (plain).log_likelihood))
+FROM real_fits;
 \echo
 SELECT format('pyBKT 1.4.2 (C++, 5 restarts) on the real 525,534 rows: 3.3 s = %s responses/s; bkt_fit with 5 restarts: %s x faster',
               to_char(round(525534 / 3.3), 'FM999,999,999'),

@@ -85,6 +85,7 @@ typedef struct BktOptions
 	bool		pybkt_compat;
 	double		max_guess;
 	double		max_slip;
+	bool		accelerate;		/* SQUAREM steps and starts that rejoin a fit stop */
 } BktOptions;
 
 /* Sequences of a skill, one per learner, responses back to back */
@@ -196,7 +197,8 @@ static void
 parse_options(const char *options, BktOptions *o)
 {
 	static const char *const option_names[] = {
-		"restarts", "seed", "init", "forgets", "tol", "max_iter", "pybkt_compat", "max_guess", "max_slip"
+		"restarts", "seed", "init", "forgets", "tol", "max_iter", "pybkt_compat", "max_guess", "max_slip",
+		"accelerate"
 	};
 	const char *p = options;
 	bool		restarts_given = false;
@@ -213,6 +215,7 @@ parse_options(const char *options, BktOptions *o)
 	o->pybkt_compat = false;
 	o->max_guess = 1.0;
 	o->max_slip = 1.0;
+	o->accelerate = true;
 
 	skip_blanks(&p);
 	while (*p)
@@ -245,6 +248,8 @@ parse_options(const char *options, BktOptions *o)
 			o->forgets = option_flag(options, &p, key, has_value);
 		else if (strcmp(key, "pybkt_compat") == 0)
 			o->pybkt_compat = option_flag(options, &p, key, has_value);
+		else if (strcmp(key, "accelerate") == 0)
+			o->accelerate = option_flag(options, &p, key, has_value);
 		else if (!has_value)
 			options_error(options, psprintf("Option \"%s\" needs a value (%s=...).", key, key));
 		else if (strcmp(key, "restarts") == 0)
@@ -344,12 +349,15 @@ parse_options(const char *options, BktOptions *o)
 		o->restarts = 0;
 	if (!o->has_init && o->restarts == 0)
 		options_error(options, "With restarts=0 there is nothing to fit from; give init=(...) or restarts of 1 or more.");
+	/* pyBKT's own steps, E-step for E-step */
+	if (o->pybkt_compat)
+		o->accelerate = false;
 	/*
 	 * pyBKT stops when the log-likelihood, truncated to an integer, changes
 	 * by less than 1e-3.  Our float rule needs a finer step to get as far.
 	 */
 	if (o->tol < 0.0)
-		o->tol = o->pybkt_compat ? 1e-3 : 1e-6;
+		o->tol = o->pybkt_compat ? 1e-3 : o->accelerate ? 1e-7 : 1e-6;
 	if (o->init_forget_given && !o->forgets && o->init.forget != 0.0)
 		options_error(options, "A p_forget in option \"init\" needs the option \"forgets\"; without it p_forget is 0.");
 	if (o->init_forget_given && o->forgets && o->init.forget == 0.0)
@@ -817,8 +825,13 @@ e_step(const BktData *d, const BktModel *m, BktCounts *c, double *alpha)
 		for (int64 t = 0;;)
 		{
 			norm = x0 + x1;
-			alpha[2 * t] = x0 / norm;
-			alpha[2 * t + 1] = x1 / norm;
+			{
+				/* one division a step, not two */
+				double		inv = 1.0 / norm;
+
+				alpha[2 * t] = x0 * inv;
+				alpha[2 * t + 1] = x1 * inv;
+			}
 			/* one log per ~200 orders of magnitude instead of one a row */
 			if (norm < 1e-100)
 				ll += log(norm);
@@ -954,6 +967,216 @@ fit_from(const BktData *d, BktModel m, const BktOptions *o, double *alpha)
 	return f;
 }
 
+/* ---------- SQUAREM ---------- */
+
+/*
+ * EM creeps where the likelihood is flat: on real data (item difficulty,
+ * learners who learn in jumps) a fifth of the skills of the ASSISTments
+ * skill builder stop at 100 E-steps unconverged.  SQUAREM (Varadhan and
+ * Roland 2008, scheme S3) takes two EM steps r and then v, and jumps along
+ * them: x = x0 - 2a r + a^2 v with a = -|r| / |v|, followed by an EM step
+ * from x.  The jump is kept only when it lands where EM could be (inside
+ * [0, 1] and the bounds) and its likelihood is at least that after one EM
+ * step; otherwise the plain double step is taken.  So the likelihood never
+ * falls, and the stop rule is the plain one: two consecutive EM E-steps
+ * whose log-likelihoods differ by less than tol.
+ */
+#define BKT_NPARAMS			5
+/* halvings of the jump toward the plain double step before giving up on it */
+#define BKT_MAX_BACKTRACK	8
+/* a start this close to the best fit so far climbs to it: stop it */
+#define BKT_SAME_FIT		1e-4
+
+static inline void
+model_vector(const BktModel *m, double v[BKT_NPARAMS])
+{
+	v[0] = m->prior;
+	v[1] = m->learn;
+	v[2] = m->forget;
+	v[3] = m->guess;
+	v[4] = m->slip;
+}
+
+static inline BktModel
+vector_model(const double v[BKT_NPARAMS])
+{
+	BktModel	m;
+
+	m.prior = v[0];
+	m.learn = v[1];
+	m.forget = v[2];
+	m.guess = v[3];
+	m.slip = v[4];
+	return m;
+}
+
+/*
+ * Could EM be at x?  Inside [0, 1] and the bounds, and strictly inside
+ * wherever the EM step em is: a probability that reaches 0 or 1 exactly
+ * is one EM never moves again.
+ */
+static bool
+feasible(const BktModel *x, const BktModel *em, const BktOptions *o)
+{
+	double		xv[BKT_NPARAMS],
+				ev[BKT_NPARAMS];
+
+	model_vector(x, xv);
+	model_vector(em, ev);
+	for (int i = 0; i < BKT_NPARAMS; i++)
+	{
+		if (!(xv[i] >= 0.0 && xv[i] <= 1.0))	/* NaN too */
+			return false;
+		if (ev[i] > 0.0 && ev[i] < 1.0 && (xv[i] == 0.0 || xv[i] == 1.0))
+			return false;
+	}
+	return x->guess <= o->max_guess && x->slip <= o->max_slip;
+}
+
+static bool
+same_fit(const BktModel *a, const BktModel *b)
+{
+	double		av[BKT_NPARAMS],
+				bv[BKT_NPARAMS];
+
+	model_vector(a, av);
+	model_vector(b, bv);
+	for (int i = 0; i < BKT_NPARAMS; i++)
+		if (fabs(av[i] - bv[i]) > BKT_SAME_FIT)
+			return false;
+	return true;
+}
+
+/*
+ * EM from one start with SQUAREM jumps.  Returns what fit_from returns; a
+ * start that comes within BKT_SAME_FIT of best (a fit of this skill from an
+ * earlier start) below its likelihood is stopped there, since it climbs to
+ * that same fit: its result, lower than best's, is never chosen.
+ */
+static BktFit
+fit_from_squarem(const BktData *d, BktModel m0, const BktOptions *o, double *alpha,
+				 const BktFit *best)
+{
+	BktFit		f;
+	BktCounts	c;
+	int			esteps = 0;
+	double		prev = 0.0;		/* log-likelihood of the last E-step */
+
+	for (;;)
+	{
+		BktModel	m1,
+					m2,
+					mx;
+		double		ll0,
+					ll1,
+					llx,
+					x0[BKT_NPARAMS],
+					x1[BKT_NPARAMS],
+					x2[BKT_NPARAMS],
+					r[BKT_NPARAMS],
+					v[BKT_NPARAMS],
+					rr = 0.0,
+					vv = 0.0,
+					a;
+		bool		jumped = false;
+
+		CHECK_FOR_INTERRUPTS();
+		if (esteps == o->max_iter)
+			break;
+		ll0 = e_step(d, &m0, &c, alpha);
+		if (++esteps >= 3 && fabs(ll0 - prev) < o->tol)
+		{
+			f.m = m0;
+			f.ll = ll0;
+			f.iterations = esteps;
+			f.converged = true;
+			return f;
+		}
+		m1 = m_step(&c, o);
+		if (esteps == o->max_iter)
+		{
+			m0 = m1;
+			break;
+		}
+		ll1 = e_step(d, &m1, &c, alpha);
+		if (++esteps >= 3 && fabs(ll1 - ll0) < o->tol)
+		{
+			f.m = m1;
+			f.ll = ll1;
+			f.iterations = esteps;
+			f.converged = true;
+			return f;
+		}
+		m2 = m_step(&c, o);
+
+		model_vector(&m0, x0);
+		model_vector(&m1, x1);
+		model_vector(&m2, x2);
+		for (int i = 0; i < BKT_NPARAMS; i++)
+		{
+			r[i] = x1[i] - x0[i];
+			v[i] = x2[i] - x1[i] - r[i];
+			rr += r[i] * r[i];
+			vv += v[i] * v[i];
+		}
+		mx = m2;
+		if (vv > 0.0 && isfinite(rr) && isfinite(vv))
+		{
+			a = -sqrt(rr / vv);
+			for (int k = 0; k < BKT_MAX_BACKTRACK && a < -1.0; k++)
+			{
+				double		xv[BKT_NPARAMS];
+				BktModel	jump;
+
+				for (int i = 0; i < BKT_NPARAMS; i++)
+					xv[i] = x0[i] - 2.0 * a * r[i] + a * a * v[i];
+				jump = vector_model(xv);
+				if (feasible(&jump, &m2, o))
+				{
+					mx = jump;
+					jumped = true;
+					break;
+				}
+				a = (a - 1.0) / 2.0;
+			}
+		}
+		if (esteps == o->max_iter)
+		{
+			m0 = m2;
+			break;
+		}
+		llx = e_step(d, &mx, &c, alpha);
+		esteps++;
+		if (jumped && !(llx >= ll1))
+		{
+			/* the jump lost ground: the plain double step instead */
+			mx = m2;
+			if (esteps == o->max_iter)
+			{
+				m0 = m2;
+				break;
+			}
+			llx = e_step(d, &mx, &c, alpha);
+			esteps++;
+		}
+		prev = llx;
+		m0 = m_step(&c, o);
+		if (best != NULL && llx < best->ll && same_fit(&m0, &best->m))
+		{
+			f.m = mx;
+			f.ll = llx;
+			f.iterations = esteps;
+			f.converged = false;
+			return f;
+		}
+	}
+	f.m = m0;
+	f.ll = e_step(d, &m0, NULL, alpha);
+	f.iterations = o->max_iter;
+	f.converged = false;
+	return f;
+}
+
 /* splitmix64: a small generator whose stream is the same on every platform */
 static inline uint64
 next_random(uint64 *s)
@@ -997,7 +1220,7 @@ fit_skill(const BktData *d, const BktOptions *o)
 		/* EM never moves a p_forget of 0: draw one, as pyBKT does */
 		if (o->forgets && !o->init_forget_given)
 			m.forget = uniform(&rng, 1.0);
-		best = fit_from(d, m, o, alpha);
+		best = o->accelerate ? fit_from_squarem(d, m, o, alpha, NULL) : fit_from(d, m, o, alpha);
 	}
 	for (int r = 0; r < o->restarts; r++)
 	{
@@ -1009,7 +1232,10 @@ fit_skill(const BktData *d, const BktOptions *o)
 		m.guess = Min(uniform(&rng, 0.4), o->max_guess);
 		m.slip = Min(uniform(&rng, 0.3), o->max_slip);
 		m.forget = o->forgets ? uniform(&rng, 1.0) : 0.0;
-		f = fit_from(d, m, o, alpha);
+		if (o->accelerate)
+			f = fit_from_squarem(d, m, o, alpha, best.iterations > 0 ? &best : NULL);
+		else
+			f = fit_from(d, m, o, alpha);
 		if (best.iterations == 0 || better(&f, &best, o->pybkt_compat))
 			best = f;
 	}
