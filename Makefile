@@ -49,7 +49,7 @@ all install installcheck:
 endif
 
 # PGXS does not track headers: every object depends on the shared ones
-$(OBJS): src/competency.h src/rollup.h src/skill_graph.h src/learner_profile.h src/leaf_graph.h src/group_balance.h
+$(OBJS): src/competency.h src/rollup.h src/skill_graph.h src/learner_profile.h src/leaf_graph.h src/group_balance.h src/knowledge_tracing.h
 
 competency--$(EXTVERSION).sql: src/competency.sql
 	cp $< $@
