@@ -360,3 +360,163 @@ COMMENT ON FUNCTION mastery_method(bkt_model) IS
 CREATE CAST (bkt_model AS mastery_method) WITH FUNCTION mastery_method(bkt_model);
 COMMENT ON CAST (bkt_model AS mastery_method) IS
 	'the bkt mastery method with the fitted parameters of a bkt_model';
+
+-- bkt_evaluate: how well predicted probabilities of a right answer score
+-- (pyBKT's evaluate).  Not STRICT: rows with a NULL answer or prediction
+-- are skipped
+CREATE TYPE bkt_evaluation AS (
+	n bigint,
+	auc float8,
+	rmse float8,
+	accuracy float8,
+	log_loss float8
+);
+COMMENT ON TYPE bkt_evaluation IS
+	'scores of predictions: answers scored, AUC (Mann-Whitney, ties half; NULL with one kind of answer), RMSE, accuracy at 0.5, log loss (predictions clamped to 1e-15 from 0 and 1)';
+CREATE FUNCTION bkt_evaluate_transfn(internal, boolean, float8) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_evaluate_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_evaluate_transfn(internal, boolean, float8) IS
+	'transition function of bkt_evaluate';
+CREATE FUNCTION bkt_evaluate_transfn(internal, integer, float8) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_evaluate_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_evaluate_transfn(internal, integer, float8) IS
+	'transition function of bkt_evaluate with 0/1 integer answers';
+CREATE FUNCTION bkt_evaluate_combinefn(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_evaluate_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_evaluate_combinefn(internal, internal) IS
+	'combine function of bkt_evaluate: the predictions of both partial states';
+CREATE FUNCTION bkt_evaluate_serializefn(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'bkt_evaluate_serializefn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_evaluate_serializefn(internal) IS
+	'serialization function of bkt_evaluate';
+CREATE FUNCTION bkt_evaluate_deserializefn(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_evaluate_deserializefn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_evaluate_deserializefn(bytea, internal) IS
+	'deserialization function of bkt_evaluate';
+CREATE FUNCTION bkt_evaluate_finalfn(internal) RETURNS bkt_evaluation
+	AS 'MODULE_PATHNAME', 'bkt_evaluate_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_evaluate_finalfn(internal) IS
+	'final function of bkt_evaluate: the predictions sorted, then the metrics';
+CREATE AGGREGATE bkt_evaluate(correct boolean, predicted float8) (
+	SFUNC = bkt_evaluate_transfn, STYPE = internal, FINALFUNC = bkt_evaluate_finalfn,
+	COMBINEFUNC = bkt_evaluate_combinefn, SERIALFUNC = bkt_evaluate_serializefn,
+	DESERIALFUNC = bkt_evaluate_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_evaluate(boolean, float8) IS
+	'n, AUC, RMSE, accuracy and log loss of predicted probabilities of a right answer';
+CREATE AGGREGATE bkt_evaluate(correct integer, predicted float8) (
+	SFUNC = bkt_evaluate_transfn, STYPE = internal, FINALFUNC = bkt_evaluate_finalfn,
+	COMBINEFUNC = bkt_evaluate_combinefn, SERIALFUNC = bkt_evaluate_serializefn,
+	DESERIALFUNC = bkt_evaluate_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_evaluate(integer, float8) IS
+	'n, AUC, RMSE, accuracy and log loss of predicted probabilities of a 0/1 answer';
+
+-- bkt_crossvalidate: learners dealt to folds by a hash of their id and the
+-- seed, each fold's answers predicted by the fit of the other folds (pyBKT's
+-- crossvalidate).  Not STRICT: NULL folds, seed or options mean 5, 0 and
+-- the defaults of bkt_fit
+CREATE TYPE bkt_fold AS (
+	fold int,
+	learners bigint,
+	n bigint,
+	auc float8,
+	rmse float8,
+	accuracy float8,
+	log_loss float8
+);
+COMMENT ON TYPE bkt_fold IS
+	'the scores of one fold of a cross-validation (fold NULL: the mean over the folds), its learners and answers';
+
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, text, timestamptz, boolean, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, text, timestamptz, boolean, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, text, bigint, boolean, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, text, bigint, boolean, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, text, timestamptz, integer, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, text, timestamptz, integer, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, text, bigint, integer, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, text, bigint, integer, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, bigint, timestamptz, boolean, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, bigint, timestamptz, boolean, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, bigint, bigint, boolean, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, bigint, bigint, boolean, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, bigint, timestamptz, integer, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_bigint_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, bigint, timestamptz, integer, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, bigint, bigint, integer, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_bigint_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, bigint, bigint, integer, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_finalfn(internal) RETURNS bkt_fold[]
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_finalfn(internal) IS
+	'final function of bkt_crossvalidate: folds of learners, a fit without each, its predictions scored';
+CREATE AGGREGATE bkt_crossvalidate(learner text, observed_at timestamptz, correct boolean, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(text, timestamptz, boolean, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by observed_at): per-fold and mean n, AUC, RMSE, accuracy and log loss';
+CREATE AGGREGATE bkt_crossvalidate(learner text, seq bigint, correct boolean, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(text, bigint, boolean, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by seq): per-fold and mean n, AUC, RMSE, accuracy and log loss';
+CREATE AGGREGATE bkt_crossvalidate(learner text, observed_at timestamptz, correct integer, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(text, timestamptz, integer, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by observed_at): per-fold and mean n, AUC, RMSE, accuracy and log loss';
+CREATE AGGREGATE bkt_crossvalidate(learner text, seq bigint, correct integer, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(text, bigint, integer, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by seq): per-fold and mean n, AUC, RMSE, accuracy and log loss';
+CREATE AGGREGATE bkt_crossvalidate(learner bigint, observed_at timestamptz, correct boolean, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(bigint, timestamptz, boolean, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by observed_at): per-fold and mean n, AUC, RMSE, accuracy and log loss';
+CREATE AGGREGATE bkt_crossvalidate(learner bigint, seq bigint, correct boolean, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(bigint, bigint, boolean, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by seq): per-fold and mean n, AUC, RMSE, accuracy and log loss';
+CREATE AGGREGATE bkt_crossvalidate(learner bigint, observed_at timestamptz, correct integer, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(bigint, timestamptz, integer, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by observed_at): per-fold and mean n, AUC, RMSE, accuracy and log loss';
+CREATE AGGREGATE bkt_crossvalidate(learner bigint, seq bigint, correct integer, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(bigint, bigint, integer, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by seq): per-fold and mean n, AUC, RMSE, accuracy and log loss';
