@@ -82,6 +82,17 @@ exact_add(ExactSum *s, double x)
 }
 
 /*
+ * The predicted probability of the answer given, clamped: the same clamp
+ * as scikit-learn's on the prediction (it is symmetric), but taken after
+ * 1 - p, since 1 - (1 - 1e-15) in doubles is 0.9992e-15, not 1e-15
+ */
+static inline double
+observed_probability(double q)
+{
+	return Min(Max(q, BKT_LOG_LOSS_EPSILON), 1.0 - BKT_LOG_LOSS_EPSILON);
+}
+
+/*
  * The metrics of the predictions of nright right and nwrong wrong answers
  * (sorted here, in place).  AUC is the Mann-Whitney statistic: the share
  * of (right, wrong) pairs in which the right answer's prediction is the
@@ -117,7 +128,7 @@ compute_metrics(double *right, int64 nright, double *wrong, int64 nwrong, BktMet
 			at_or_below++;
 		twice_u += below + at_or_below;
 		exact_add(&squares, (1.0 - p) * (1.0 - p));
-		exact_add(&logs, log(Min(Max(p, BKT_LOG_LOSS_EPSILON), 1.0 - BKT_LOG_LOSS_EPSILON)));
+		exact_add(&logs, log(observed_probability(p)));
 		hits += p >= 0.5;
 		if ((i & 65535) == 65535)
 			CHECK_FOR_INTERRUPTS();
@@ -127,7 +138,7 @@ compute_metrics(double *right, int64 nright, double *wrong, int64 nwrong, BktMet
 		double		p = wrong[i];
 
 		exact_add(&squares, p * p);
-		exact_add(&logs, log(1.0 - Min(Max(p, BKT_LOG_LOSS_EPSILON), 1.0 - BKT_LOG_LOSS_EPSILON)));
+		exact_add(&logs, log(observed_probability(1.0 - p)));
 		hits += p < 0.5;
 		if ((i & 65535) == 65535)
 			CHECK_FOR_INTERRUPTS();

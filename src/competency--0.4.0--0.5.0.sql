@@ -361,6 +361,12 @@ CREATE CAST (bkt_model AS mastery_method) WITH FUNCTION mastery_method(bkt_model
 COMMENT ON CAST (bkt_model AS mastery_method) IS
 	'the bkt mastery method with the fitted parameters of a bkt_model';
 
+-- A fit or a default: not STRICT (a NULL fit takes the fallback)
+CREATE FUNCTION bkt_fallback(fit bkt_params, fallback bkt_params) RETURNS bkt_params
+	AS 'MODULE_PATHNAME', 'bkt_fallback' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_fallback(bkt_params, bkt_params) IS
+	'the fit when usable (every probability given, not degenerate, p_learn below 0.5), else the fallback';
+
 -- bkt_evaluate: how well predicted probabilities of a right answer score
 -- (pyBKT's evaluate).  Not STRICT: rows with a NULL answer or prediction
 -- are skipped

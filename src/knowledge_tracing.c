@@ -1490,3 +1490,36 @@ bkt_model_to_params(PG_FUNCTION_ARGS)
 		values[i] = GetAttributeByNum(t, i + 1, &nulls[i]);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
+
+/*
+ * The fit when it can be used, else the fallback (a district's default
+ * for the skill's subject, say): one expression in a window query puts a
+ * default under every degenerate, implausible or unfitted skill.  Usable:
+ * every probability given, not degenerate, p_learn below 0.5.
+ */
+PG_FUNCTION_INFO_V1(bkt_fallback);
+Datum
+bkt_fallback(PG_FUNCTION_ARGS)
+{
+	if (!PG_ARGISNULL(0))
+	{
+		Datum		fit = PG_GETARG_DATUM(0);
+		HeapTupleHeader t = DatumGetHeapTupleHeader(fit);
+		bool		isnull;
+		Datum		degenerate;
+
+		if (params_complete(fit))
+		{
+			BktModel	m;
+
+			params_from_datum(fit, &m);
+			degenerate = GetAttributeByNum(t, 8, &isnull);
+			if (m.learn < 0.5 && (isnull || !DatumGetBool(degenerate)) &&
+				!(m.guess > 1.0 - m.slip || m.guess > 0.5 || m.slip > 0.5))
+				PG_RETURN_DATUM(fit);
+		}
+	}
+	if (PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(PG_GETARG_DATUM(1));
+}
