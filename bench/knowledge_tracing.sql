@@ -101,6 +101,20 @@ CREATE TEMP TABLE real_fits AS
 SELECT skill, bkt_fit(learner, seq, correct) AS fast, bkt_fit(learner, seq, correct, 'accelerate=false') AS plain
 FROM kt_real_rows GROUP BY skill;
 
+-- operating a fit: every response's prediction from its skill's fit (made
+-- once, outside the timing), then scored per skill; and 5-fold
+-- cross-validation of every skill (5 fits a skill, each of 5 restarts)
+CREATE TEMP TABLE bkt_predicted AS
+SELECT r.skill, r.correct, bkt_correct(r.correct, f.b) OVER (PARTITION BY r.skill, r.learner ORDER BY r.seq) AS p
+FROM bkt_rows r JOIN (SELECT skill, bkt_fit(learner, seq, correct) AS b FROM bkt_rows GROUP BY skill) f USING (skill);
+VACUUM ANALYZE bkt_predicted;
+INSERT INTO kt_timings SELECT 'bkt_evaluate(correct, predicted) GROUP BY skill', b.*
+FROM bench('SELECT sum((e).auc + (e).rmse + (e).log_loss) FROM (SELECT skill, bkt_evaluate(correct, p) AS e FROM bkt_predicted GROUP BY skill) x', :reps) b;
+INSERT INTO kt_timings SELECT 'avg(p) GROUP BY skill over the predictions (baseline of bkt_evaluate)', b.*
+FROM bench('SELECT sum(m) FROM (SELECT avg(p) AS m FROM bkt_predicted GROUP BY skill) x', :reps) b;
+INSERT INTO kt_timings SELECT 'bkt_crossvalidate, 5 folds, 5 restarts, GROUP BY skill', b.*
+FROM bench('SELECT sum(f.auc) FROM (SELECT skill, bkt_crossvalidate(learner, seq, correct, 5, 0, NULL) AS cv FROM bkt_rows GROUP BY skill) x, unnest(x.cv) f', 1) b;
+
 -- how close the fits come to the parameters that made the data
 CREATE TEMP TABLE recovered AS
 SELECT f.skill, (f.b).p_init - m.p_init AS d_init, (f.b).p_learn - m.p_learn AS d_learn,
@@ -125,7 +139,8 @@ SELECT format('| %s | %s | %s | %s |', query, median_ms,
                             / (median_ms / 1000.0)), 'FM999,999,999'),
               CASE WHEN query LIKE '%real five%' THEN ''
                    WHEN query LIKE 'real-like%' THEN round(median_ms / (SELECT median_ms FROM kt_timings WHERE query LIKE 'real-like data: avg%'), 1)::text
-                   ELSE round(median_ms / (SELECT median_ms FROM kt_timings WHERE query LIKE 'avg%'), 1)::text END)
+                   WHEN query LIKE 'bkt_evaluate%' THEN round(median_ms / (SELECT median_ms FROM kt_timings WHERE query LIKE 'avg(p)%'), 1)::text || ' (x avg(p))'
+                   ELSE round(median_ms / (SELECT median_ms FROM kt_timings WHERE query LIKE 'avg(correct%'), 1)::text END)
 FROM kt_timings;
 \echo
 SELECT format('real-like data (%s responses): plain EM stops unconverged at 100 E-steps on %s of 124 skills, the default on %s; E-steps of the winning starts %s against %s; the default fits %s x faster (simulated data: %s x), its log-likelihood against plain EM''s per skill: lowest difference %s, highest %s, %s skills lower',

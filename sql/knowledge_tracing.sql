@@ -38,9 +38,13 @@ SELECT bkt_state(correct, CASE WHEN seq < 3 THEN (0.4, 0.2, 0, 0.1, 0, NULL, NUL
                                ELSE (0.4, 0.2, 1e-12, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params END)
        OVER (PARTITION BY learner ORDER BY seq)
 FROM responses;
--- NULL parameters give NULL; a NULL field or a value outside [0, 1] is an error
+-- NULL parameters give NULL, and so does a fit without p_learn (a skill
+-- no learner answered twice): a window query over every skill goes on; a
+-- value outside [0, 1] is an error
 SELECT bkt_state(correct, NULL) OVER (ORDER BY seq) FROM responses WHERE learner = 'ben';
-SELECT bkt_state(correct, (0.4, NULL, 0.2, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params) OVER (ORDER BY seq) FROM responses;
+SELECT seq, bkt_state(correct, (0.4, NULL, 0.2, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params) OVER w AS state,
+       bkt_correct(correct, (0.4, NULL, 0.2, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params) OVER w AS predicted
+FROM responses WHERE learner = 'ana' WINDOW w AS (ORDER BY seq) ORDER BY seq;
 SELECT bkt_correct(correct, (0.4, 0.2, 1.5, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params) OVER (ORDER BY seq) FROM responses;
 
 -- The fitted parameters as the bkt method (exact numbers); a p_slip of 0
@@ -101,3 +105,74 @@ SELECT bkt_fit(learner, seq, correct, CASE WHEN seq = 1 THEN 'restarts=2' ELSE '
 SELECT (bkt_fit(learner, seq, correct, ' FORGETS = false ,pybkt_compat=TRUE, restarts = 1 , seed=7 ')).iterations > 0 AS ok
 FROM responses;
 SELECT (bkt_fit(learner, seq, correct, NULL)).iterations > 0 AS ok FROM responses;
+
+-- p_learn bounds: held at every M-step and at the starts; mistakes named
+SELECT (b).p_learn <= 0.05 AS bounded_above FROM (SELECT bkt_fit(learner, seq, correct, 'max_learn=0.05, restarts=2') AS b FROM responses) x;
+SELECT (b).p_learn >= 0.3 AS bounded_below FROM (SELECT bkt_fit(learner, seq, correct, 'min_learn=0.3, restarts=2') AS b FROM responses) x;
+SELECT bkt_fit(learner, seq, correct, 'min_learn=0.3, max_learn=0.2') FROM responses;
+SELECT bkt_fit(learner, seq, correct, 'max_learn=1.5') FROM responses;
+
+-- 0/1 integer answers and integer learners, as item-response tables hold them
+CREATE TEMP TABLE answers_int (student int, seq bigint, correct int);
+INSERT INTO answers_int VALUES (7, 1, 0), (7, 2, 1), (7, 3, NULL), (7, 4, 1), (8, 1, 1);
+SELECT bkt_fit(student, seq, correct, 'init=(0.4, 0.2, 0.2, 0.1), pybkt_compat')::text =
+       (SELECT bkt_fit(learner, seq, correct, 'init=(0.4, 0.2, 0.2, 0.1), pybkt_compat')::text
+        FROM responses) AS same_fit
+FROM answers_int;
+SELECT bkt_fit(student::text, seq, correct) IS NOT NULL AS text_learner FROM answers_int;
+SELECT bkt_fit(student, seq, correct + 1) FROM answers_int;
+SELECT bkt_evaluate(2, 0.5);
+
+-- bkt_model: the fit, and what it rests on (answers, not missing ones)
+SELECT p_learn IS NOT NULL AS fitted, implausible, learners, answers, repeat_learners
+FROM (SELECT (bkt_model(learner, seq, correct, 'restarts=2')).* FROM responses) x;
+SELECT p_learn, implausible, learners, answers, repeat_learners
+FROM (SELECT (bkt_model(learner, seq, correct)).* FROM responses WHERE seq = 1) x;
+SELECT (bkt_model(learner, seq, correct, 'min_learn=0.6, restarts=1')).implausible FROM responses;
+-- used as its bkt_params: in the window functions and as a method
+SELECT round(bkt_state(correct, (SELECT bkt_model(learner, seq, correct, 'init=(0.4, 0.2, 0.2, 0.1), max_iter=1') FROM responses))
+             OVER (PARTITION BY learner ORDER BY seq)::numeric, 6) AS state
+FROM responses ORDER BY learner, seq;
+SELECT bkt_model(learner, seq, correct, 'init=(0.4, 0.2, 0.2, 0.1), max_iter=1')::bkt_params::text FROM responses;
+
+-- a fit or a default: unfitted, degenerate and implausible fits give way
+SELECT bkt_fallback(f::bkt_params, (0.3, 0.1, 0.2, 0.1, 0, NULL, NULL, NULL, NULL)::bkt_params)::text
+FROM (VALUES ((0.4, 0.2, 0.2, 0.1, 0, -3, 4, false, true)::bkt_params),
+             ((0.4, NULL, 0.2, 0.1, 0, -3, 4, false, true)::bkt_params),
+             ((0.4, 0.2, 0.6, 0.1, 0, -3, 4, true, true)::bkt_params),
+             ((0.4, 0.7, 0.2, 0.1, 0, -3, 4, false, true)::bkt_params),
+             (NULL::bkt_params)) v(f);
+
+-- bkt_evaluate: n, AUC (ties half), RMSE, accuracy at 0.5, log loss.
+-- Right answers predicted 0.9, 0.6 and 0.4, wrong ones 0.6 and 0.1: of the
+-- six (right, wrong) pairs 4 are ordered and one tied, AUC 4.5 / 6 = 0.75;
+-- squared errors 0.01 + 0.16 + 0.36 + 0.36 + 0.01 = 0.9, RMSE sqrt(0.18);
+-- 0.9, 0.6 and 0.1 are on the right side of 0.5, accuracy 3/5
+SELECT n, auc, round(rmse::numeric, 12) AS rmse, accuracy, round(log_loss::numeric, 12) AS log_loss,
+       round((-(ln(0.9) + ln(0.6) + ln(0.4) + ln(0.4) + ln(0.9)) / 5)::numeric, 12) AS log_loss_by_hand
+FROM (SELECT (bkt_evaluate(c, p)).* FROM (VALUES (true, 0.9), (true, 0.6), (true, 0.4), (false, 0.6), (false, 0.1),
+                                                (NULL, 0.5), (true, NULL)) v(c, p)) x;
+-- one kind of answer: no AUC; no rows: NULL; 0 and 1 clamped for the log loss
+SELECT (bkt_evaluate(true, p)).auc IS NULL AS no_auc FROM (VALUES (0.5), (0.7)) v(p);
+SELECT bkt_evaluate(true, 0.5) IS NULL AS empty FROM responses WHERE false;
+SELECT round((bkt_evaluate(c, p)).log_loss::numeric, 9) AS clamped FROM (VALUES (true, 0.0), (false, 1.0)) v(c, p);
+SELECT bkt_evaluate(c, p) FROM (VALUES (1, 0.25), (0, 0.75)) v(c, p);
+-- a prediction must be a probability
+SELECT bkt_evaluate(true, 1.5);
+SELECT bkt_evaluate(true, 'NaN');
+SELECT bkt_evaluate(false, '-Infinity');
+
+-- bkt_crossvalidate: per fold and the mean (fold NULL)
+CREATE TEMP TABLE cv AS
+SELECT 'l' || (g % 20) AS learner, g::bigint AS seq, ((g * 7919) % 13) < 6 + (g / 20) % 5 AS correct
+FROM generate_series(1, 400) g;
+SELECT fold, learners, n, auc IS NOT NULL AS scored
+FROM unnest((SELECT bkt_crossvalidate(learner, seq, correct, 4, 0, 'restarts=2') FROM cv)) f;
+-- the mean row holds the mean of the folds
+SELECT abs(avg(rmse) FILTER (WHERE fold IS NOT NULL) - max(rmse) FILTER (WHERE fold IS NULL)) < 1e-15 AS mean_of_folds
+FROM unnest((SELECT bkt_crossvalidate(learner, seq, correct, 4, 0, 'restarts=2') FROM cv)) f;
+-- a fold whose other folds hold no repeated answer is not scored
+SELECT fold, learners, n, auc, rmse FROM unnest((SELECT bkt_crossvalidate(learner, 1, correct, 2, 0, NULL) FROM cv WHERE seq <= 4)) f;
+SELECT bkt_crossvalidate(learner, seq, correct, 1, 0, NULL) FROM cv;
+SELECT bkt_crossvalidate(learner, seq, correct, 4, CASE WHEN seq < 5 THEN 1 ELSE 2 END, NULL) FROM cv;
+SELECT bkt_crossvalidate(learner, seq, correct, 4, 0, 'restarts=-1') FROM cv;

@@ -1386,7 +1386,7 @@ CREATE AGGREGATE bkt_fit(learner text, observed_at timestamptz, correct boolean,
 	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE bkt_fit(text, timestamptz, boolean, text) IS
-	'BKT parameters fitted by EM, sequences ordered by observed_at; options restarts, seed, init, forgets, tol, max_iter, pybkt_compat, max_guess, max_slip';
+	'BKT parameters fitted by EM, sequences ordered by observed_at; options restarts, seed, init, forgets, tol, max_iter, pybkt_compat, max_guess, max_slip, min_learn, max_learn';
 CREATE AGGREGATE bkt_fit(learner text, seq bigint, correct boolean) (
 	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_fit_finalfn,
 	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
@@ -1400,7 +1400,7 @@ CREATE AGGREGATE bkt_fit(learner text, seq bigint, correct boolean, options text
 	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE bkt_fit(text, bigint, boolean, text) IS
-	'BKT parameters fitted by EM, sequences ordered by seq; options restarts, seed, init, forgets, tol, max_iter, pybkt_compat, max_guess, max_slip';
+	'BKT parameters fitted by EM, sequences ordered by seq; options restarts, seed, init, forgets, tol, max_iter, pybkt_compat, max_guess, max_slip, min_learn, max_learn';
 
 -- Window functions over one learner's rows in order (PARTITION BY learner,
 -- skill ORDER BY the time); a NULL correct is a missing response, NULL
@@ -1421,6 +1421,467 @@ COMMENT ON FUNCTION mastery_method(bkt_params) IS
 CREATE CAST (bkt_params AS mastery_method) WITH FUNCTION mastery_method(bkt_params);
 COMMENT ON CAST (bkt_params AS mastery_method) IS
 	'the bkt mastery method with fitted parameters, for mastery(), profiles and paths';
+
+-- bkt_fit with 0/1 integer answers and bigint learner ids (smaller integers
+-- cast implicitly), so item-response tables load as they are: a bigint
+-- learner is its decimal text, and an integer answer other than 0 or 1 is
+-- an error.  Not STRICT, as the boolean forms
+
+CREATE FUNCTION bkt_fit_transfn(internal, text, timestamptz, integer) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_fit_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_fit_transfn(internal, text, timestamptz, integer) IS
+	'transition function of bkt_fit and bkt_model with a text learner and 0/1 integer answers';
+CREATE FUNCTION bkt_fit_transfn(internal, text, timestamptz, integer, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_fit_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_fit_transfn(internal, text, timestamptz, integer, text) IS
+	'transition function of bkt_fit and bkt_model with a text learner and 0/1 integer answers';
+CREATE FUNCTION bkt_fit_transfn(internal, text, bigint, integer) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_fit_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_fit_transfn(internal, text, bigint, integer) IS
+	'transition function of bkt_fit and bkt_model with a text learner and 0/1 integer answers';
+CREATE FUNCTION bkt_fit_transfn(internal, text, bigint, integer, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_fit_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_fit_transfn(internal, text, bigint, integer, text) IS
+	'transition function of bkt_fit and bkt_model with a text learner and 0/1 integer answers';
+CREATE FUNCTION bkt_fit_transfn(internal, bigint, timestamptz, boolean) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_fit_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_fit_transfn(internal, bigint, timestamptz, boolean) IS
+	'transition function of bkt_fit and bkt_model with a bigint learner and boolean answers';
+CREATE FUNCTION bkt_fit_transfn(internal, bigint, timestamptz, boolean, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_fit_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_fit_transfn(internal, bigint, timestamptz, boolean, text) IS
+	'transition function of bkt_fit and bkt_model with a bigint learner and boolean answers';
+CREATE FUNCTION bkt_fit_transfn(internal, bigint, bigint, boolean) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_fit_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_fit_transfn(internal, bigint, bigint, boolean) IS
+	'transition function of bkt_fit and bkt_model with a bigint learner and boolean answers';
+CREATE FUNCTION bkt_fit_transfn(internal, bigint, bigint, boolean, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_fit_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_fit_transfn(internal, bigint, bigint, boolean, text) IS
+	'transition function of bkt_fit and bkt_model with a bigint learner and boolean answers';
+CREATE FUNCTION bkt_fit_transfn(internal, bigint, timestamptz, integer) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_fit_bigint_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_fit_transfn(internal, bigint, timestamptz, integer) IS
+	'transition function of bkt_fit and bkt_model with a bigint learner and 0/1 integer answers';
+CREATE FUNCTION bkt_fit_transfn(internal, bigint, timestamptz, integer, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_fit_bigint_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_fit_transfn(internal, bigint, timestamptz, integer, text) IS
+	'transition function of bkt_fit and bkt_model with a bigint learner and 0/1 integer answers';
+CREATE FUNCTION bkt_fit_transfn(internal, bigint, bigint, integer) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_fit_bigint_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_fit_transfn(internal, bigint, bigint, integer) IS
+	'transition function of bkt_fit and bkt_model with a bigint learner and 0/1 integer answers';
+CREATE FUNCTION bkt_fit_transfn(internal, bigint, bigint, integer, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_fit_bigint_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_fit_transfn(internal, bigint, bigint, integer, text) IS
+	'transition function of bkt_fit and bkt_model with a bigint learner and 0/1 integer answers';
+
+CREATE AGGREGATE bkt_fit(learner text, observed_at timestamptz, correct integer) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_fit(text, timestamptz, integer) IS
+	'BKT parameters fitted by EM, sequences ordered by observed_at; a text learner, correct 1 or 0 (anything else is an error)';
+CREATE AGGREGATE bkt_fit(learner text, observed_at timestamptz, correct integer, options text) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_fit(text, timestamptz, integer, text) IS
+	'BKT parameters fitted by EM, sequences ordered by observed_at; options as bkt_fit(text, timestamptz, boolean, text); a text learner, correct 1 or 0 (anything else is an error)';
+CREATE AGGREGATE bkt_fit(learner text, seq bigint, correct integer) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_fit(text, bigint, integer) IS
+	'BKT parameters fitted by EM, sequences ordered by seq; a text learner, correct 1 or 0 (anything else is an error)';
+CREATE AGGREGATE bkt_fit(learner text, seq bigint, correct integer, options text) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_fit(text, bigint, integer, text) IS
+	'BKT parameters fitted by EM, sequences ordered by seq; options as bkt_fit(text, bigint, boolean, text); a text learner, correct 1 or 0 (anything else is an error)';
+CREATE AGGREGATE bkt_fit(learner bigint, observed_at timestamptz, correct boolean) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_fit(bigint, timestamptz, boolean) IS
+	'BKT parameters fitted by EM, sequences ordered by observed_at; a bigint learner is its decimal text, correct boolean';
+CREATE AGGREGATE bkt_fit(learner bigint, observed_at timestamptz, correct boolean, options text) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_fit(bigint, timestamptz, boolean, text) IS
+	'BKT parameters fitted by EM, sequences ordered by observed_at; options as bkt_fit(text, timestamptz, boolean, text); a bigint learner is its decimal text, correct boolean';
+CREATE AGGREGATE bkt_fit(learner bigint, seq bigint, correct boolean) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_fit(bigint, bigint, boolean) IS
+	'BKT parameters fitted by EM, sequences ordered by seq; a bigint learner is its decimal text, correct boolean';
+CREATE AGGREGATE bkt_fit(learner bigint, seq bigint, correct boolean, options text) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_fit(bigint, bigint, boolean, text) IS
+	'BKT parameters fitted by EM, sequences ordered by seq; options as bkt_fit(text, bigint, boolean, text); a bigint learner is its decimal text, correct boolean';
+CREATE AGGREGATE bkt_fit(learner bigint, observed_at timestamptz, correct integer) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_fit(bigint, timestamptz, integer) IS
+	'BKT parameters fitted by EM, sequences ordered by observed_at; a bigint learner is its decimal text, correct 1 or 0 (anything else is an error)';
+CREATE AGGREGATE bkt_fit(learner bigint, observed_at timestamptz, correct integer, options text) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_fit(bigint, timestamptz, integer, text) IS
+	'BKT parameters fitted by EM, sequences ordered by observed_at; options as bkt_fit(text, timestamptz, boolean, text); a bigint learner is its decimal text, correct 1 or 0 (anything else is an error)';
+CREATE AGGREGATE bkt_fit(learner bigint, seq bigint, correct integer) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_fit(bigint, bigint, integer) IS
+	'BKT parameters fitted by EM, sequences ordered by seq; a bigint learner is its decimal text, correct 1 or 0 (anything else is an error)';
+CREATE AGGREGATE bkt_fit(learner bigint, seq bigint, correct integer, options text) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_fit(bigint, bigint, integer, text) IS
+	'BKT parameters fitted by EM, sequences ordered by seq; options as bkt_fit(text, bigint, boolean, text); a bigint learner is its decimal text, correct 1 or 0 (anything else is an error)';
+
+-- bkt_model: the fit and what it rests on.  bkt_params keeps its nine
+-- columns: its values may be stored in tables, dumped as nine-field text
+-- and written as literals, and a composite type that gains attributes
+-- refuses those (record input wants every column)
+CREATE TYPE bkt_model AS (
+	p_init float8,
+	p_learn float8,
+	p_guess float8,
+	p_slip float8,
+	p_forget float8,
+	log_likelihood float8,
+	iterations int,
+	degenerate boolean,
+	converged boolean,
+	implausible boolean,
+	learners bigint,
+	answers bigint,
+	repeat_learners bigint
+);
+COMMENT ON TYPE bkt_model IS
+	'a BKT fit and what it rests on: the columns of bkt_params, then implausible (p_learn of 0.5 or more), the learners and answers fitted, and the learners with at least two answers';
+CREATE FUNCTION bkt_model_finalfn(internal) RETURNS bkt_model
+	AS 'MODULE_PATHNAME', 'bkt_model_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_model_finalfn(internal) IS
+	'final function of bkt_model: the fit of bkt_fit, then what it rests on';
+
+CREATE AGGREGATE bkt_model(learner text, observed_at timestamptz, correct boolean) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(text, timestamptz, boolean) IS
+	'bkt_fit by observed_at, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner text, observed_at timestamptz, correct boolean, options text) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(text, timestamptz, boolean, text) IS
+	'bkt_fit with options by observed_at, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner text, seq bigint, correct boolean) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(text, bigint, boolean) IS
+	'bkt_fit by seq, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner text, seq bigint, correct boolean, options text) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(text, bigint, boolean, text) IS
+	'bkt_fit with options by seq, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner text, observed_at timestamptz, correct integer) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(text, timestamptz, integer) IS
+	'bkt_fit by observed_at, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner text, observed_at timestamptz, correct integer, options text) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(text, timestamptz, integer, text) IS
+	'bkt_fit with options by observed_at, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner text, seq bigint, correct integer) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(text, bigint, integer) IS
+	'bkt_fit by seq, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner text, seq bigint, correct integer, options text) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(text, bigint, integer, text) IS
+	'bkt_fit with options by seq, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner bigint, observed_at timestamptz, correct boolean) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(bigint, timestamptz, boolean) IS
+	'bkt_fit by observed_at, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner bigint, observed_at timestamptz, correct boolean, options text) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(bigint, timestamptz, boolean, text) IS
+	'bkt_fit with options by observed_at, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner bigint, seq bigint, correct boolean) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(bigint, bigint, boolean) IS
+	'bkt_fit by seq, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner bigint, seq bigint, correct boolean, options text) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(bigint, bigint, boolean, text) IS
+	'bkt_fit with options by seq, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner bigint, observed_at timestamptz, correct integer) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(bigint, timestamptz, integer) IS
+	'bkt_fit by observed_at, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner bigint, observed_at timestamptz, correct integer, options text) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(bigint, timestamptz, integer, text) IS
+	'bkt_fit with options by observed_at, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner bigint, seq bigint, correct integer) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(bigint, bigint, integer) IS
+	'bkt_fit by seq, and what the fit rests on: implausible, learners, answers, repeat_learners';
+CREATE AGGREGATE bkt_model(learner bigint, seq bigint, correct integer, options text) (
+	SFUNC = bkt_fit_transfn, STYPE = internal, FINALFUNC = bkt_model_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_model(bigint, bigint, integer, text) IS
+	'bkt_fit with options by seq, and what the fit rests on: implausible, learners, answers, repeat_learners';
+
+-- a bkt_model goes wherever a bkt_params goes (bkt_state, bkt_correct, a
+-- bkt_params column), and to the bkt method as a bkt_params does
+CREATE FUNCTION bkt_params(model bkt_model) RETURNS bkt_params
+	AS 'MODULE_PATHNAME', 'bkt_model_to_params' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_params(bkt_model) IS
+	'the nine columns of bkt_params of a bkt_model';
+CREATE CAST (bkt_model AS bkt_params) WITH FUNCTION bkt_params(bkt_model) AS IMPLICIT;
+COMMENT ON CAST (bkt_model AS bkt_params) IS
+	'a bkt_model is used as its bkt_params (bkt_state, bkt_correct, stored fits)';
+CREATE FUNCTION mastery_method(params bkt_model) RETURNS mastery_method
+	AS 'MODULE_PATHNAME', 'bkt_params_to_method' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mastery_method(bkt_model) IS
+	'the bkt mastery method with the fitted parameters of a bkt_model';
+CREATE CAST (bkt_model AS mastery_method) WITH FUNCTION mastery_method(bkt_model);
+COMMENT ON CAST (bkt_model AS mastery_method) IS
+	'the bkt mastery method with the fitted parameters of a bkt_model';
+
+-- A fit or a default: not STRICT (a NULL fit takes the fallback)
+CREATE FUNCTION bkt_fallback(fit bkt_params, fallback bkt_params) RETURNS bkt_params
+	AS 'MODULE_PATHNAME', 'bkt_fallback' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_fallback(bkt_params, bkt_params) IS
+	'the fit when usable (every probability given, not degenerate, p_learn below 0.5), else the fallback';
+
+-- bkt_evaluate: how well predicted probabilities of a right answer score
+-- (pyBKT's evaluate).  Not STRICT: rows with a NULL answer or prediction
+-- are skipped
+CREATE TYPE bkt_evaluation AS (
+	n bigint,
+	auc float8,
+	rmse float8,
+	accuracy float8,
+	log_loss float8
+);
+COMMENT ON TYPE bkt_evaluation IS
+	'scores of predictions: answers scored, AUC (Mann-Whitney, ties half; NULL with one kind of answer), RMSE, accuracy at 0.5, log loss (predictions clamped to 1e-15 from 0 and 1)';
+CREATE FUNCTION bkt_evaluate_transfn(internal, boolean, float8) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_evaluate_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_evaluate_transfn(internal, boolean, float8) IS
+	'transition function of bkt_evaluate';
+CREATE FUNCTION bkt_evaluate_transfn(internal, integer, float8) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_evaluate_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_evaluate_transfn(internal, integer, float8) IS
+	'transition function of bkt_evaluate with 0/1 integer answers';
+CREATE FUNCTION bkt_evaluate_combinefn(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_evaluate_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_evaluate_combinefn(internal, internal) IS
+	'combine function of bkt_evaluate: the predictions of both partial states';
+CREATE FUNCTION bkt_evaluate_serializefn(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'bkt_evaluate_serializefn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_evaluate_serializefn(internal) IS
+	'serialization function of bkt_evaluate';
+CREATE FUNCTION bkt_evaluate_deserializefn(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_evaluate_deserializefn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_evaluate_deserializefn(bytea, internal) IS
+	'deserialization function of bkt_evaluate';
+CREATE FUNCTION bkt_evaluate_finalfn(internal) RETURNS bkt_evaluation
+	AS 'MODULE_PATHNAME', 'bkt_evaluate_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_evaluate_finalfn(internal) IS
+	'final function of bkt_evaluate: the predictions sorted, then the metrics';
+CREATE AGGREGATE bkt_evaluate(correct boolean, predicted float8) (
+	SFUNC = bkt_evaluate_transfn, STYPE = internal, FINALFUNC = bkt_evaluate_finalfn,
+	COMBINEFUNC = bkt_evaluate_combinefn, SERIALFUNC = bkt_evaluate_serializefn,
+	DESERIALFUNC = bkt_evaluate_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_evaluate(boolean, float8) IS
+	'n, AUC, RMSE, accuracy and log loss of predicted probabilities of a right answer';
+CREATE AGGREGATE bkt_evaluate(correct integer, predicted float8) (
+	SFUNC = bkt_evaluate_transfn, STYPE = internal, FINALFUNC = bkt_evaluate_finalfn,
+	COMBINEFUNC = bkt_evaluate_combinefn, SERIALFUNC = bkt_evaluate_serializefn,
+	DESERIALFUNC = bkt_evaluate_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_evaluate(integer, float8) IS
+	'n, AUC, RMSE, accuracy and log loss of predicted probabilities of a 0/1 answer';
+
+-- bkt_crossvalidate: learners dealt to folds by a hash of their id and the
+-- seed, each fold's answers predicted by the fit of the other folds (pyBKT's
+-- crossvalidate).  Not STRICT: NULL folds, seed or options mean 5, 0 and
+-- the defaults of bkt_fit
+CREATE TYPE bkt_fold AS (
+	fold int,
+	learners bigint,
+	n bigint,
+	auc float8,
+	rmse float8,
+	accuracy float8,
+	log_loss float8
+);
+COMMENT ON TYPE bkt_fold IS
+	'the scores of one fold of a cross-validation (fold NULL: the mean over the folds), its learners and answers';
+
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, text, timestamptz, boolean, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, text, timestamptz, boolean, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, text, bigint, boolean, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, text, bigint, boolean, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, text, timestamptz, integer, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, text, timestamptz, integer, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, text, bigint, integer, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, text, bigint, integer, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, bigint, timestamptz, boolean, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, bigint, timestamptz, boolean, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, bigint, bigint, boolean, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, bigint, bigint, boolean, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, bigint, timestamptz, integer, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_bigint_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, bigint, timestamptz, integer, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_transfn(internal, bigint, bigint, integer, int, int, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_bigint_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_transfn(internal, bigint, bigint, integer, int, int, text) IS
+	'transition function of bkt_crossvalidate';
+CREATE FUNCTION bkt_crossvalidate_finalfn(internal) RETURNS bkt_fold[]
+	AS 'MODULE_PATHNAME', 'bkt_crossvalidate_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_crossvalidate_finalfn(internal) IS
+	'final function of bkt_crossvalidate: folds of learners, a fit without each, its predictions scored';
+CREATE AGGREGATE bkt_crossvalidate(learner text, observed_at timestamptz, correct boolean, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(text, timestamptz, boolean, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by observed_at): per-fold and mean n, AUC, RMSE, accuracy and log loss';
+CREATE AGGREGATE bkt_crossvalidate(learner text, seq bigint, correct boolean, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(text, bigint, boolean, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by seq): per-fold and mean n, AUC, RMSE, accuracy and log loss';
+CREATE AGGREGATE bkt_crossvalidate(learner text, observed_at timestamptz, correct integer, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(text, timestamptz, integer, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by observed_at): per-fold and mean n, AUC, RMSE, accuracy and log loss';
+CREATE AGGREGATE bkt_crossvalidate(learner text, seq bigint, correct integer, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(text, bigint, integer, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by seq): per-fold and mean n, AUC, RMSE, accuracy and log loss';
+CREATE AGGREGATE bkt_crossvalidate(learner bigint, observed_at timestamptz, correct boolean, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(bigint, timestamptz, boolean, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by observed_at): per-fold and mean n, AUC, RMSE, accuracy and log loss';
+CREATE AGGREGATE bkt_crossvalidate(learner bigint, seq bigint, correct boolean, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(bigint, bigint, boolean, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by seq): per-fold and mean n, AUC, RMSE, accuracy and log loss';
+CREATE AGGREGATE bkt_crossvalidate(learner bigint, observed_at timestamptz, correct integer, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(bigint, timestamptz, integer, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by observed_at): per-fold and mean n, AUC, RMSE, accuracy and log loss';
+CREATE AGGREGATE bkt_crossvalidate(learner bigint, seq bigint, correct integer, folds int, seed int, options text) (
+	SFUNC = bkt_crossvalidate_transfn, STYPE = internal, FINALFUNC = bkt_crossvalidate_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_crossvalidate(bigint, bigint, integer, int, int, text) IS
+	'k-fold cross-validation of bkt_fit by learners (sequences ordered by seq): per-fold and mean n, AUC, RMSE, accuracy and log loss';
 
 ---------------------------------------------------------------------------
 -- proficiency_level(): bands such as Beginning / Developing / Proficient / Advanced

@@ -23,79 +23,12 @@
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "competency.h"
+#include "knowledge_tracing.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "windowapi.h"
-
-/* Response codes in a sequence */
-#define BKT_WRONG		0
-#define BKT_RIGHT		1
-#define BKT_MISSING		2
-
-#define BKT_STATE_FORMAT	1
-/* 16 bytes a response: 50 million stay well inside a huge allocation */
-#define BKT_MAX_RESPONSES	50000000
-#define BKT_MAX_NAMES		((Size) 1 << 30)
-#define BKT_MAX_RESTARTS	1000
-#define BKT_MAX_ITER		100000
-
-/* p_guess or p_slip of exactly 0 or 1 move this far inside for the method */
-#define BKT_METHOD_EPSILON	1e-9
-/* bytes of a bkt_params value the window functions compare with the last */
-#define BKT_PARAMS_CACHE	128
-
-typedef struct BktResponse
-{
-	int64		key;			/* observed_at or seq */
-	uint32		learner;		/* index into learners */
-	uint8		code;			/* BKT_WRONG, BKT_RIGHT or BKT_MISSING */
-} BktResponse;
-
-typedef struct BktFitState
-{
-	char	   *options;		/* as given ("" for NULL), NUL-terminated */
-	int			options_len;
-	StringTable learners;		/* one entry per distinct identifier */
-	BktResponse *responses;
-	Size		nresponses;
-	Size		responses_cap;
-} BktFitState;
-
-typedef struct BktModel
-{
-	double		prior;
-	double		learn;
-	double		forget;
-	double		guess;
-	double		slip;
-} BktModel;
-
-typedef struct BktOptions
-{
-	int			restarts;
-	uint64		seed;
-	bool		has_init;
-	BktModel	init;
-	bool		init_forget_given;
-	bool		forgets;
-	double		tol;
-	int			max_iter;
-	bool		pybkt_compat;
-	double		max_guess;
-	double		max_slip;
-	bool		accelerate;		/* SQUAREM steps and starts that rejoin a fit stop */
-} BktOptions;
-
-/* Sequences of a skill, one per learner, responses back to back */
-typedef struct BktData
-{
-	uint8	   *code;
-	int64	   *start;			/* nseq + 1 offsets into code */
-	int64		nseq;
-	int64		maxlen;
-} BktData;
 
 /* Expected counts of one E-step */
 typedef struct BktCounts
@@ -118,7 +51,7 @@ options_error(const char *options, const char *detail)
 			 errhint("Write options as key=value pairs separated by commas, for example "
 					 "'restarts=10, seed=7' or 'init=(0.5, 0.1, 0.2, 0.1), pybkt_compat'; "
 					 "the keys are restarts, seed, init, forgets, tol, max_iter, pybkt_compat, "
-					 "max_guess and max_slip.")));
+					 "max_guess, max_slip, min_learn, max_learn and accelerate.")));
 }
 
 static void
@@ -193,12 +126,19 @@ check_probability(const char *options, const char *what, double v, bool open)
 										exact_float8(v)));
 }
 
-static void
-parse_options(const char *options, BktOptions *o)
+/* p_learn within min_learn and max_learn */
+static inline double
+bound_learn(const BktOptions *o, double learn)
+{
+	return Min(Max(learn, o->min_learn), o->max_learn);
+}
+
+void
+bkt_parse_options(const char *options, BktOptions *o)
 {
 	static const char *const option_names[] = {
 		"restarts", "seed", "init", "forgets", "tol", "max_iter", "pybkt_compat", "max_guess", "max_slip",
-		"accelerate"
+		"min_learn", "max_learn", "accelerate"
 	};
 	const char *p = options;
 	bool		restarts_given = false;
@@ -216,6 +156,8 @@ parse_options(const char *options, BktOptions *o)
 	o->max_guess = 1.0;
 	o->max_slip = 1.0;
 	o->accelerate = true;
+	o->min_learn = 0.0;
+	o->max_learn = 1.0;
 
 	skip_blanks(&p);
 	while (*p)
@@ -328,6 +270,17 @@ parse_options(const char *options, BktOptions *o)
 			else
 				o->max_slip = v;
 		}
+		else if (strcmp(key, "min_learn") == 0 || strcmp(key, "max_learn") == 0)
+		{
+			double		v = option_number(options, &p, key);
+
+			if (v < 0.0 || v > 1.0)
+				options_error(options, psprintf("Option \"%s\" lies between 0 and 1.", key));
+			if (key[1] == 'i')
+				o->min_learn = v;
+			else
+				o->max_learn = v;
+		}
 		else
 			options_error(options, psprintf("Option \"%s\" is not known.", key));
 
@@ -362,10 +315,14 @@ parse_options(const char *options, BktOptions *o)
 		options_error(options, "A p_forget in option \"init\" needs the option \"forgets\"; without it p_forget is 0.");
 	if (o->init_forget_given && o->forgets && o->init.forget == 0.0)
 		options_error(options, "With \"forgets\", the p_forget of option \"init\" must be above 0: EM never moves a p_forget of 0.");
+	if (o->min_learn > o->max_learn)
+		options_error(options, psprintf("Option \"min_learn\" (%s) is above option \"max_learn\" (%s).",
+										exact_float8(o->min_learn), exact_float8(o->max_learn)));
 	if (o->has_init)
 	{
 		o->init.guess = Min(o->init.guess, o->max_guess);
 		o->init.slip = Min(o->init.slip, o->max_slip);
+		o->init.learn = bound_learn(o, o->init.learn);
 	}
 }
 
@@ -461,55 +418,172 @@ append_state(MemoryContext cxt, BktFitState *dst, const BktFitState *src)
 
 /* The options argument's bytes, read in place ("" for none or NULL) */
 static const char *
-options_argument(FunctionCallInfo fcinfo, int *len)
+options_argument(FunctionCallInfo fcinfo, int argno, int *len)
 {
 	text	   *t;
 
 	*len = 0;
-	if (PG_NARGS() < 5 || PG_ARGISNULL(4))
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
 		return "";
-	t = PG_GETARG_TEXT_PP(4);
+	t = PG_GETARG_TEXT_PP(argno);
 	*len = VARSIZE_ANY_EXHDR(t);
 	return VARDATA_ANY(t);
 }
 
+/* A 0/1 answer: anything else is refused, not read as right */
+static uint8
+integer_answer(int32 v)
+{
+	if (v != 0 && v != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("correct must be 0 or 1, not %d", v),
+				 errdetail("An integer answer is 1 when right and 0 when wrong."),
+				 errhint("Give NULL for a missing answer, or map other codes first, for example (score >= 1)::int.")));
+	return (uint8) v;
+}
+
+/* The kind of learner and answer columns of one transition function */
+typedef enum BktColumns
+{
+	LEARNER_TEXT_CORRECT_BOOLEAN,
+	LEARNER_TEXT_CORRECT_INTEGER,
+	LEARNER_BIGINT_CORRECT_BOOLEAN,
+	LEARNER_BIGINT_CORRECT_INTEGER
+} BktColumns;
+
 /*
- * bkt_fit(learner, observed_at | seq, correct [, options]): rows without a
- * learner or an order key add nothing; a NULL correct is a missing response
- * (the skill may still be learned at that step, as in pyBKT).
+ * bkt_fit and bkt_model (learner, observed_at | seq, correct [, options]),
+ * and bkt_crossvalidate (..., folds, seed, options): rows without a learner
+ * or an order key add nothing; a NULL correct is a missing response (the
+ * skill may still be learned at that step, as in pyBKT).  A bigint learner
+ * is its decimal text, so 42 and '42' are one learner.
  */
-PG_FUNCTION_INFO_V1(bkt_fit_transfn);
-Datum
-bkt_fit_transfn(PG_FUNCTION_ARGS)
+static Datum
+fit_transition(FunctionCallInfo fcinfo, BktColumns columns, bool crossvalidate)
 {
 	MemoryContext aggcontext;
 	BktFitState *st = PG_ARGISNULL(0) ? NULL : (BktFitState *) PG_GETARG_POINTER(0);
 	const char *options;
 	int			options_len;
-	text	   *learner;
+	int32		folds = 0;
+	int64		fold_seed = 0;
 	uint32		idx;
+	uint8		code;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "bkt_fit_transfn called in non-aggregate context");
-	options = options_argument(fcinfo, &options_len);
+	options = options_argument(fcinfo, crossvalidate ? 6 : 4, &options_len);
+	if (crossvalidate)
+	{
+		folds = PG_ARGISNULL(4) ? 5 : PG_GETARG_INT32(4);
+		fold_seed = PG_ARGISNULL(5) ? 0 : PG_GETARG_INT32(5);
+		if (folds < 2 || folds > BKT_MAX_FOLDS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("bkt_crossvalidate takes 2 to %d folds, not %d", BKT_MAX_FOLDS, folds),
+					 errhint("Five folds (the default, NULL) are usual.")));
+	}
 	if (st == NULL)
 	{
-		BktOptions o;
+		BktOptions	o;
 
 		st = new_state(aggcontext, options, options_len);
+		st->folds = folds;
+		st->fold_seed = fold_seed;
 		/* bad options fail on the first row, not after the scan */
-		parse_options(st->options, &o);
+		bkt_parse_options(st->options, &o);
 	}
 	else
+	{
 		check_same_options(st, options, options_len);
+		if (st->folds != folds || st->fold_seed != fold_seed)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("bkt_crossvalidate folds or seed differ between rows of one group"),
+					 errhint("Pass the same folds and seed to every row of a group, usually constants.")));
+	}
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(st);
 
-	learner = PG_GETARG_TEXT_PP(1);
-	idx = learner_index(st, VARDATA_ANY(learner), VARSIZE_ANY_EXHDR(learner));
-	add_response(aggcontext, st, idx, PG_GETARG_INT64(2),
-				 PG_ARGISNULL(3) ? BKT_MISSING : PG_GETARG_BOOL(3) ? BKT_RIGHT : BKT_WRONG);
+	if (PG_ARGISNULL(3))
+		code = BKT_MISSING;
+	else if (columns == LEARNER_TEXT_CORRECT_INTEGER || columns == LEARNER_BIGINT_CORRECT_INTEGER)
+		code = integer_answer(PG_GETARG_INT32(3));
+	else
+		code = PG_GETARG_BOOL(3) ? BKT_RIGHT : BKT_WRONG;
+
+	if (columns == LEARNER_BIGINT_CORRECT_BOOLEAN || columns == LEARNER_BIGINT_CORRECT_INTEGER)
+	{
+		char		digits[MAXINT8LEN + 1];
+		int			len = pg_lltoa(PG_GETARG_INT64(1), digits);
+
+		idx = learner_index(st, digits, (uint32) len);
+	}
+	else
+	{
+		text	   *learner = PG_GETARG_TEXT_PP(1);
+
+		idx = learner_index(st, VARDATA_ANY(learner), VARSIZE_ANY_EXHDR(learner));
+	}
+	add_response(aggcontext, st, idx, PG_GETARG_INT64(2), code);
 	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(bkt_fit_transfn);
+Datum
+bkt_fit_transfn(PG_FUNCTION_ARGS)
+{
+	return fit_transition(fcinfo, LEARNER_TEXT_CORRECT_BOOLEAN, false);
+}
+
+PG_FUNCTION_INFO_V1(bkt_fit_integer_transfn);
+Datum
+bkt_fit_integer_transfn(PG_FUNCTION_ARGS)
+{
+	return fit_transition(fcinfo, LEARNER_TEXT_CORRECT_INTEGER, false);
+}
+
+PG_FUNCTION_INFO_V1(bkt_fit_bigint_transfn);
+Datum
+bkt_fit_bigint_transfn(PG_FUNCTION_ARGS)
+{
+	return fit_transition(fcinfo, LEARNER_BIGINT_CORRECT_BOOLEAN, false);
+}
+
+PG_FUNCTION_INFO_V1(bkt_fit_bigint_integer_transfn);
+Datum
+bkt_fit_bigint_integer_transfn(PG_FUNCTION_ARGS)
+{
+	return fit_transition(fcinfo, LEARNER_BIGINT_CORRECT_INTEGER, false);
+}
+
+PG_FUNCTION_INFO_V1(bkt_crossvalidate_transfn);
+Datum
+bkt_crossvalidate_transfn(PG_FUNCTION_ARGS)
+{
+	return fit_transition(fcinfo, LEARNER_TEXT_CORRECT_BOOLEAN, true);
+}
+
+PG_FUNCTION_INFO_V1(bkt_crossvalidate_integer_transfn);
+Datum
+bkt_crossvalidate_integer_transfn(PG_FUNCTION_ARGS)
+{
+	return fit_transition(fcinfo, LEARNER_TEXT_CORRECT_INTEGER, true);
+}
+
+PG_FUNCTION_INFO_V1(bkt_crossvalidate_bigint_transfn);
+Datum
+bkt_crossvalidate_bigint_transfn(PG_FUNCTION_ARGS)
+{
+	return fit_transition(fcinfo, LEARNER_BIGINT_CORRECT_BOOLEAN, true);
+}
+
+PG_FUNCTION_INFO_V1(bkt_crossvalidate_bigint_integer_transfn);
+Datum
+bkt_crossvalidate_bigint_integer_transfn(PG_FUNCTION_ARGS)
+{
+	return fit_transition(fcinfo, LEARNER_BIGINT_CORRECT_INTEGER, true);
 }
 
 PG_FUNCTION_INFO_V1(bkt_fit_combinefn);
@@ -529,7 +603,11 @@ bkt_fit_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	}
 	if (a == NULL)
+	{
 		a = new_state(aggcontext, b->options, b->options_len);
+		a->folds = b->folds;
+		a->fold_seed = b->fold_seed;
+	}
 	else
 		check_same_options(a, b->options, b->options_len);
 	append_state(aggcontext, a, b);
@@ -548,7 +626,7 @@ bkt_fit_serializefn(PG_FUNCTION_ARGS)
 	BktFitState *st = (BktFitState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 	Size		olen = strlen(st->options);
-	Size		size = 1 + 4 + olen + 4 + (Size) st->learners.n * 4 + st->learners.nbytes +
+	Size		size = 1 + 4 + olen + 4 + 8 + 4 + (Size) st->learners.n * 4 + st->learners.nbytes +
 		8 + st->nresponses * 13;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
@@ -563,6 +641,8 @@ bkt_fit_serializefn(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, BKT_STATE_FORMAT);
 	pq_sendint32(&buf, (uint32) olen);
 	pq_sendbytes(&buf, st->options, (int) olen);
+	pq_sendint32(&buf, (uint32) st->folds);
+	pq_sendint64(&buf, (uint64) st->fold_seed);
 	pq_sendint32(&buf, st->learners.n);
 	for (uint32 i = 0; i < st->learners.n; i++)
 	{
@@ -609,7 +689,7 @@ bkt_fit_deserializefn(PG_FUNCTION_ARGS)
 	msg.len = VARSIZE_ANY_EXHDR(in);
 	msg.maxlen = msg.len;
 	msg.cursor = 0;
-	if (msg.len < 17 || pq_getmsgbyte(&msg) != BKT_STATE_FORMAT)
+	if (msg.len < 29 || pq_getmsgbyte(&msg) != BKT_STATE_FORMAT)
 		corrupt_state("Its header is missing or has an unknown format.");
 	olen = pq_getmsgint(&msg, 4);
 	if (olen > (uint32) (msg.len - msg.cursor))
@@ -620,6 +700,12 @@ bkt_fit_deserializefn(PG_FUNCTION_ARGS)
 	if (strlen(options) != olen)
 		corrupt_state("Its options hold a zero byte.");
 	st = new_state(cxt, options, (int) olen);
+	if (msg.len - msg.cursor < 12)
+		corrupt_state("Its folds are missing.");
+	st->folds = (int32) pq_getmsgint(&msg, 4);
+	st->fold_seed = (int64) pq_getmsgint64(&msg);
+	if (st->folds != 0 && (st->folds < 2 || st->folds > BKT_MAX_FOLDS))
+		corrupt_state("Its number of folds is out of range.");
 
 	nlearners = pq_getmsgint(&msg, 4);
 	if (nlearners > BKT_MAX_RESPONSES ||
@@ -720,8 +806,8 @@ cmp_responses(const void *a, const void *b, void *arg)
  * put), so a final call of a window frame, or of another aggregate sharing
  * the state, sees the same state.
  */
-static void
-build_sequences(BktFitState *st, BktData *d)
+void
+bkt_build_sequences(BktFitState *st, BktData *d, uint32 **seq_learner)
 {
 	uint32	   *order = palloc_extended(Max(st->learners.n, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
 	uint32	   *rank = palloc_extended(Max(st->learners.n, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
@@ -742,6 +828,8 @@ build_sequences(BktFitState *st, BktData *d)
 	d->code = palloc_extended(Max(n, 1), MCXT_ALLOC_HUGE);
 	d->start = palloc_extended(((Size) st->learners.n + 1) * sizeof(int64), MCXT_ALLOC_HUGE);
 	d->maxlen = 0;
+	if (seq_learner)
+		*seq_learner = palloc_extended(Max(st->learners.n, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < n; i++)
 	{
 		d->code[i] = st->responses[i].code;
@@ -750,6 +838,8 @@ build_sequences(BktFitState *st, BktData *d)
 			if (seq > 0)
 				d->maxlen = Max(d->maxlen, i - d->start[seq - 1]);
 			Assert(seq < (int64) st->learners.n);
+			if (seq_learner)
+				(*seq_learner)[seq] = st->responses[i].learner;
 			d->start[seq++] = i;
 		}
 	}
@@ -916,16 +1006,10 @@ m_step(const BktCounts *c, const BktOptions *o)
 	/* bounded EM: the bound holds at every step, not only at the end */
 	m.guess = Min(m.guess, o->max_guess);
 	m.slip = Min(m.slip, o->max_slip);
+	m.learn = bound_learn(o, m.learn);
 	return m;
 }
 
-typedef struct BktFit
-{
-	BktModel	m;
-	double		ll;
-	int			iterations;		/* E-steps */
-	bool		converged;		/* the stop rule held before max_iter */
-} BktFit;
 
 /*
  * EM from one start.  The stop rule: after at least three E-steps, the
@@ -1030,7 +1114,8 @@ feasible(const BktModel *x, const BktModel *em, const BktOptions *o)
 		if (ev[i] > 0.0 && ev[i] < 1.0 && (xv[i] == 0.0 || xv[i] == 1.0))
 			return false;
 	}
-	return x->guess <= o->max_guess && x->slip <= o->max_slip;
+	return x->guess <= o->max_guess && x->slip <= o->max_slip &&
+		x->learn >= o->min_learn && x->learn <= o->max_learn;
 }
 
 static bool
@@ -1206,8 +1291,8 @@ better(const BktFit *a, const BktFit *b, bool pybkt_compat)
 }
 
 /* The given start, then the random ones (pyBKT's ranges); the best wins */
-static BktFit
-fit_skill(const BktData *d, const BktOptions *o)
+BktFit
+bkt_fit_skill(const BktData *d, const BktOptions *o)
 {
 	double	   *alpha = palloc_extended(2 * Max(d->maxlen, 1) * sizeof(double), MCXT_ALLOC_HUGE);
 	uint64		rng = o->seed;
@@ -1228,7 +1313,7 @@ fit_skill(const BktData *d, const BktOptions *o)
 		BktFit		f;
 
 		m.prior = uniform(&rng, 1.0);
-		m.learn = uniform(&rng, 0.4);
+		m.learn = bound_learn(o, uniform(&rng, 0.4));
 		m.guess = Min(uniform(&rng, 0.4), o->max_guess);
 		m.slip = Min(uniform(&rng, 0.3), o->max_slip);
 		m.forget = o->forgets ? uniform(&rng, 1.0) : 0.0;
@@ -1265,18 +1350,24 @@ fit_skill(const BktData *d, const BktOptions *o)
 	return best;
 }
 
-PG_FUNCTION_INFO_V1(bkt_fit_finalfn);
-Datum
-bkt_fit_finalfn(PG_FUNCTION_ARGS)
+/*
+ * The fit of a group, as bkt_params (nine columns) or as bkt_model (the
+ * same, then implausible, learners, answers and repeat_learners).
+ */
+static Datum
+fit_final(FunctionCallInfo fcinfo, bool model)
 {
 	BktFitState *st;
 	BktOptions	o;
 	BktData		d;
 	BktFit		f;
 	TupleDesc	desc;
-	Datum		values[9];
-	bool		nulls[9] = {false};
+	Datum		values[13];
+	bool		nulls[13] = {false};
 	bool		no_steps;
+	int64		learners = 0,
+				answers = 0,
+				repeat_learners = 0;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "bkt_fit_finalfn called in non-aggregate context");
@@ -1294,17 +1385,29 @@ bkt_fit_finalfn(PG_FUNCTION_ARGS)
 		if (!answered)
 			PG_RETURN_NULL();
 	}
-	parse_options(st->options, &o);
+	bkt_parse_options(st->options, &o);
 
-	build_sequences(st, &d);
-	f = fit_skill(&d, &o);
+	bkt_build_sequences(st, &d, NULL);
+	f = bkt_fit_skill(&d, &o);
 	/* no learner answered twice: nothing says how learning goes */
 	no_steps = (d.nseq == (int64) st->nresponses);
+	/* what the fit rests on: answers, not missing ones */
+	for (int64 s = 0; s < d.nseq; s++)
+	{
+		int64		k = 0;
+
+		for (int64 t = d.start[s]; t < d.start[s + 1]; t++)
+			k += d.code[t] != BKT_MISSING;
+		learners += k > 0;
+		answers += k;
+		repeat_learners += k > 1;
+	}
 	pfree(d.code);
 	pfree(d.start);
 
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "bkt_fit_finalfn must return the composite type bkt_params");
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE ||
+		desc->natts != (model ? 13 : 9))
+		elog(ERROR, "bkt_fit_finalfn must return the composite type %s", model ? "bkt_model" : "bkt_params");
 	desc = BlessTupleDesc(desc);
 	values[0] = Float8GetDatum(f.m.prior);
 	/*
@@ -1324,7 +1427,34 @@ bkt_fit_finalfn(PG_FUNCTION_ARGS)
 	/* degenerate: a wrong answer says "knows it" more than a right one does */
 	values[7] = BoolGetDatum(f.m.guess > 1.0 - f.m.slip || f.m.guess > 0.5 || f.m.slip > 0.5);
 	values[8] = BoolGetDatum(f.converged);
+	if (model)
+	{
+		/*
+		 * implausible: one answer would teach the skill to half or more of
+		 * those who do not know it; such a fit usually comes from short or
+		 * misordered sequences rather than from learning
+		 */
+		values[9] = BoolGetDatum(f.m.learn >= 0.5);
+		nulls[9] = no_steps;
+		values[10] = Int64GetDatum(learners);
+		values[11] = Int64GetDatum(answers);
+		values[12] = Int64GetDatum(repeat_learners);
+	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(bkt_fit_finalfn);
+Datum
+bkt_fit_finalfn(PG_FUNCTION_ARGS)
+{
+	return fit_final(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(bkt_model_finalfn);
+Datum
+bkt_model_finalfn(PG_FUNCTION_ARGS)
+{
+	return fit_final(fcinfo, true);
 }
 
 /* ---------- bkt_params as input ---------- */
@@ -1334,8 +1464,8 @@ bkt_fit_finalfn(PG_FUNCTION_ARGS)
  * method: with exactly 0 or 1 one answer would prove the opposite of what
  * it shows (or divide by zero in the method's formula).
  */
-static void
-clamp_emissions(BktModel *m)
+void
+bkt_clamp_emissions(BktModel *m)
 {
 	m->guess = Min(Max(m->guess, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
 	m->slip = Min(Max(m->slip, BKT_METHOD_EPSILON), 1.0 - BKT_METHOD_EPSILON);
@@ -1361,6 +1491,26 @@ params_field(HeapTupleHeader t, int attno, const char *name)
 				 errmsg("%s of bkt_params must lie between 0 and 1", name),
 				 errdetail("The value given was %s.", exact_float8(v))));
 	return v;
+}
+
+/*
+ * Whether every probability of the model is given: a skill bkt_fit could
+ * not fit (p_learn NULL) has no predictions, as a NULL bkt_params has none
+ */
+static bool
+params_complete(Datum d)
+{
+	HeapTupleHeader t = DatumGetHeapTupleHeader(d);
+
+	for (int attno = 1; attno <= 5; attno++)
+	{
+		bool		isnull;
+
+		(void) GetAttributeByNum(t, attno, &isnull);
+		if (isnull)
+			return false;
+	}
+	return true;
 }
 
 static void
@@ -1410,7 +1560,9 @@ same_model(const BktModel *a, const BktModel *b)
  * P(known) before the current row (as rollup.h carries it), given the rows
  * before it in the partition.  Rows are met in order, so each call takes one step; the first
  * row with parameters reads the rows before it once.  A row without
- * parameters (NULL) gives NULL but its answer still counts for the rows
+ * parameters (NULL, or a fit with a NULL probability: the p_learn of a
+ * skill bkt_fit could not fit) gives NULL, not an error that would end a
+ * window query over every skill, but its answer still counts for the rows
  * after it.  p_guess and p_slip move 1e-9 inside (0, 1), as in the method:
  * with exactly 0 one answer would prove the opposite of what it shows.
  */
@@ -1426,6 +1578,10 @@ window_known(FunctionCallInfo fcinfo, BktTrace *known, BktModel *m)
 
 	d = WinGetFuncArgCurrent(win, 1, &isnull);
 	has_params = !isnull;
+	if (has_params && (ws->params_len == 0 ||
+					   HeapTupleHeaderGetDatumLength(DatumGetHeapTupleHeader(d)) != ws->params_len ||
+					   memcmp(ws->params, DatumGetHeapTupleHeader(d), ws->params_len) != 0))
+		has_params = params_complete(d);
 	if (has_params)
 	{
 		HeapTupleHeader t = DatumGetHeapTupleHeader(d);
@@ -1459,7 +1615,7 @@ window_known(FunctionCallInfo fcinfo, BktTrace *known, BktModel *m)
 		BktTrace	k;
 
 		ws->given = *m;
-		clamp_emissions(m);
+		bkt_clamp_emissions(m);
 		bkt_steps_init(&ws->steps, m->learn, m->guess, m->slip, m->forget);
 		bkt_trace_init(&k, m->prior);
 
@@ -1526,7 +1682,7 @@ bkt_params_to_method(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	params_from_datum(PG_GETARG_DATUM(0), &m);
-	clamp_emissions(&m);
+	bkt_clamp_emissions(&m);
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "bkt(p_init=");
 	append_exact_float8(&buf, m.prior);
@@ -1540,4 +1696,55 @@ bkt_params_to_method(PG_FUNCTION_ARGS)
 	append_exact_float8(&buf, m.forget);
 	appendStringInfoChar(&buf, ')');
 	PG_RETURN_DATUM(DirectFunctionCall1(mastery_method_in, CStringGetDatum(buf.data)));
+}
+
+/* The nine columns of bkt_params of a bkt_model, which begins with them */
+PG_FUNCTION_INFO_V1(bkt_model_to_params);
+Datum
+bkt_model_to_params(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader t = PG_GETARG_HEAPTUPLEHEADER(0);
+	TupleDesc	desc;
+	Datum		values[9];
+	bool		nulls[9];
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE || desc->natts != 9)
+		elog(ERROR, "bkt_model_to_params must return the composite type bkt_params");
+	desc = BlessTupleDesc(desc);
+	for (int i = 0; i < 9; i++)
+		values[i] = GetAttributeByNum(t, i + 1, &nulls[i]);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+/*
+ * The fit when it can be used, else the fallback (a district's default
+ * for the skill's subject, say): one expression in a window query puts a
+ * default under every degenerate, implausible or unfitted skill.  Usable:
+ * every probability given, not degenerate, p_learn below 0.5.
+ */
+PG_FUNCTION_INFO_V1(bkt_fallback);
+Datum
+bkt_fallback(PG_FUNCTION_ARGS)
+{
+	if (!PG_ARGISNULL(0))
+	{
+		Datum		fit = PG_GETARG_DATUM(0);
+		HeapTupleHeader t = DatumGetHeapTupleHeader(fit);
+		bool		isnull;
+		Datum		degenerate;
+
+		if (params_complete(fit))
+		{
+			BktModel	m;
+
+			params_from_datum(fit, &m);
+			degenerate = GetAttributeByNum(t, 8, &isnull);
+			if (m.learn < 0.5 && (isnull || !DatumGetBool(degenerate)) &&
+				!(m.guess > 1.0 - m.slip || m.guess > 0.5 || m.slip > 0.5))
+				PG_RETURN_DATUM(fit);
+		}
+	}
+	if (PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(PG_GETARG_DATUM(1));
 }

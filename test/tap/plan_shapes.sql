@@ -196,6 +196,11 @@ SELECT * FROM plan_shapes('learner_profile', 'skill, score, at, ''decaying_avera
 SELECT * FROM plan_shapes('learner_profile', 'skill, e, (CASE WHEN skill < ''Matemáticas_3'' THEN ''latest'' ELSE ''bkt(p_init=0.3, p_learn=0.1, p_guess=0.2, p_slip=0.1)'' END)::mastery_method', 'md5(%s::text)');
 SELECT * FROM plan_shapes('bkt_fit', 'learner, at, correct, ''restarts=2''', '%s::text');
 SELECT * FROM plan_shapes('bkt_fit', 'learner, ord::bigint, correct', '%s::text');
+SELECT * FROM plan_shapes('bkt_model', 'ord % 41, at, score % 2', '%s::text');
+-- predictions with ties (score / 4 takes five values), integer answers too
+SELECT * FROM plan_shapes('bkt_evaluate', 'correct, score / 4.0', '%s::text');
+SELECT * FROM plan_shapes('bkt_evaluate', 'score % 2, (ord % 101) / 100.0', '%s::text');
+SELECT * FROM plan_shapes('bkt_crossvalidate', 'learner, ord::bigint, correct, 3, 7, ''restarts=1''', '%s::text');
 -- the grouping aggregates group one section at a time (at most 2,000
 -- learners): the same shapes over the first 400 rows, which a schema put
 -- first on the search path shows the function under the same name
