@@ -136,12 +136,15 @@ JOIN edfi.AssessmentItemLearningStandard ls USING (AssessmentIdentifier, Namespa
 JOIN edfi.Descriptor r ON r.DescriptorId = sai.AssessmentItemResultDescriptorId
 WHERE sa.AdministrationDate IS NOT NULL
   AND (sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 OR r.CodeValue IN ('Correct', 'Incorrect'))
-  AND (since IS NULL OR sa.ChangeVersion > since
-       OR EXISTS (SELECT 1 FROM edfi.StudentAssessmentItem i2
-                  JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
-                  WHERE (i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI)
-                        = (sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI)
-                    AND a2.ChangeVersion > since))
+  AND (since IS NULL
+       OR (sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI) IN (
+              SELECT r.AssessmentIdentifier, r.Namespace, r.StudentAssessmentIdentifier, r.StudentUSI
+              FROM edfi.StudentAssessment r WHERE r.ChangeVersion > since
+              UNION
+              SELECT i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI
+              FROM edfi.StudentAssessmentItem i2
+              JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
+              WHERE a2.ChangeVersion > since))
 GROUP BY sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI, ls.LearningStandardId
 $f$;
 COMMENT ON FUNCTION assessment_contributions(bigint) IS 'the evidence of each StudentAssessment changed since a change version (NULL: all) on each standard its items measure';
@@ -180,11 +183,11 @@ AS $f$
 SELECT 'assessment', concat_ws('|', sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI), false
 FROM edfi.StudentAssessment sa
 WHERE sa.ChangeVersion > since
-   OR EXISTS (SELECT 1 FROM edfi.StudentAssessmentItem i2
-              JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
-              WHERE (i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI)
-                    = (sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI)
-                AND a2.ChangeVersion > since)
+UNION
+SELECT 'assessment', concat_ws('|', i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI), false
+FROM edfi.StudentAssessmentItem i2
+JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
+WHERE a2.ChangeVersion > since
 UNION
 SELECT 'gradebook', concat_ws('|', g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI), false
 FROM edfi.StudentGradebookEntry g JOIN edfi.GradebookEntry e USING (GradebookEntryIdentifier, Namespace)
