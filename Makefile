@@ -61,7 +61,7 @@ install: remove-released-scripts
 remove-released-scripts:
 	rm -f $(addprefix '$(DESTDIR)$(datadir)/$(datamoduledir)/',$(RELEASED))
 
-.PHONY: deps test demo bench test-sanitize test-valgrind test-citus test-soak fuzz
+.PHONY: deps test demo warehouse bench test-sanitize test-valgrind test-citus test-soak fuzz
 
 deps:
 	./test/deps.sh
@@ -77,6 +77,15 @@ demo: deps
 	$(MAKE) all WERROR=1
 	./test/install.sh
 	./test/with_cluster.sh ./demo/run.sh
+
+# The competency layer installed into a district's Ed-Fi ODS (an existing
+# database on the server psql reaches: PGHOST, PGPORT, PGUSER), with the
+# extension already installed there (make install):
+#   make warehouse DB=EdFi_Ods
+# the same as: psql -d EdFi_Ods -v ON_ERROR_STOP=1 -f warehouse/competency_layer.sql
+warehouse:
+	@test -n "$(DB)" || { echo "usage: make warehouse DB=database_of_the_ODS" >&2; exit 2; }
+	psql -X -v ON_ERROR_STOP=1 -d '$(DB)' -f warehouse/competency_layer.sql
 
 bench: deps
 	$(MAKE) all WERROR=1

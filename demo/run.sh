@@ -3,7 +3,8 @@
 # the cluster started by test/with_cluster.sh.  Loads the Ed-Fi XML (with
 # psql on the client side: the server never reads files of this checkout),
 # then prints the report of demo/report.sql and draws one student's
-# learning path (demo/output/*.svg) with Graphviz.
+# learning path (demo/output/*.svg) with Graphviz; then builds an Ed-Fi ODS
+# from the same XML and installs the competency layer on it (demo/warehouse.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,3 +19,5 @@ for dot_file in demo/output/*.dot; do
     dot -Tsvg "$dot_file" -o "${dot_file%.dot}.svg"
     echo "demo: drew ${dot_file%.dot}.svg"
 done
+# The same district in a real Ed-Fi ODS, with the competency layer on it
+./demo/warehouse.sh

@@ -56,6 +56,12 @@ if ! ./test/fuzz/mutation.sh; then
     status=1
 fi
 
+# The competency layer on a real Ed-Fi ODS 5.2 with the Grand Bend sample:
+# known figures, random histories with a refresh after each, dump and restore
+if ! ./test/warehouse/run.sh; then
+    status=1
+fi
+
 # Scale-out: two shard clusters behind postgres_fdw
 if ! ./test/scale_out/run.sh; then
     status=1

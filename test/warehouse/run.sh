@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The competency layer on a real Ed-Fi ODS: builds the ODS 5.2 from its DDL
+# (demo/data/edfi-ods), loads the Grand Bend XML (warehouse/edfi_xml_load.sh),
+# derives the rosters (demo/ods_rosters.sql), installs the layer
+# (warehouse/competency_layer.sql), then with pgTAP:
+#   sample.sql     known figures of the sample, masteries recomputed in plain
+#                  SQL, plain column types and security_invoker on every view
+#   histories.sql  random inserts, corrections and deletes through the ODS
+#                  tables, a refresh after each: states equal a full recompute
+# and last a pg_dump of the ODS with the layer restored into a fresh
+# database (restored.sql: the layer still refreshes exactly there).
+# Runs inside the cluster of test/with_cluster.sh.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+db=competency_ods
+psql -X -q -d postgres -c "SET client_min_messages = warning" \
+    -c "DROP DATABASE IF EXISTS $db" -c "DROP DATABASE IF EXISTS ${db}_restored" -c "CREATE DATABASE $db"
+export PGDATABASE=$db
+./demo/create_ods.sh
+./warehouse/edfi_xml_load.sh demo/data/edfi-grandbend/*.xml >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 -f demo/ods_rosters.sql
+psql -X -q -v ON_ERROR_STOP=1 -f warehouse/competency_layer.sql
+psql -X -q -v ON_ERROR_STOP=1 -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION IF NOT EXISTS pgtap'
+status=0
+pg_prove -d $db test/warehouse/sample.sql test/warehouse/histories.sql || status=1
+
+# pg_dump and restore: the layer's objects are ordinary objects, restored
+# after the extension and the ODS they depend on
+dump=$(mktemp)
+trap 'rm -f "$dump"' EXIT
+pg_dump -Fc -d $db -f "$dump"
+psql -X -q -d postgres -c "CREATE DATABASE ${db}_restored"
+if ! pg_restore -d ${db}_restored --exit-on-error "$dump"; then
+    echo "warehouse: pg_restore failed" >&2
+    status=1
+elif ! pg_prove -d ${db}_restored test/warehouse/restored.sql; then
+    status=1
+fi
+exit $status

@@ -1,0 +1,397 @@
+-- The competency layer of an Ed-Fi ODS 5.2: run it against the ODS
+--
+--   psql -d ODS -v ON_ERROR_STOP=1 -f warehouse/competency_layer.sql
+--   (or: make warehouse DB=ODS)
+--
+-- It creates schema competency_layer with ordinary objects owned by whoever
+-- runs it (not members of the extension: pg_dump restores extensions before
+-- tables, and these depend on the ODS's tables), then builds the stored
+-- states from the whole ODS once.  Running it again keeps the policy and the
+-- states and replaces the views and procedures.  Nightly:
+--
+--   CALL competency_layer.refresh();
+--
+-- What it holds:
+--   policy                 the district's grading policy (one default row,
+--                          rows per standard override it)
+--   evidence_contribution  the evidence each ODS aggregate root gave each
+--                          standard (a StudentAssessment, a StudentGradebookEntry):
+--                          what the refresh takes back when a root changes
+--   student_standard_state one mastery_state per student and standard
+--   refresh_status, refresh_log   the change version last applied, and what
+--                          every refresh changed
+-- and the views BI tools read (plain SQL column types, security_invoker):
+--   standard_dim, student_dim, student_standard_mastery_fact.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS competency;
+SELECT n.nspname AS competency_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname = 'competency' \gset
+BEGIN;
+CREATE SCHEMA IF NOT EXISTS competency_layer;
+COMMENT ON SCHEMA competency_layer IS 'mastery of standards from the Ed-Fi ODS: policy, stored states, dims and facts for BI tools';
+SET LOCAL search_path = competency_layer, :"competency_schema", pg_catalog;
+
+-- The policy -----------------------------------------------------------------
+CREATE TABLE IF NOT EXISTS policy (
+    policy_id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    learning_standard_id text,                       -- NULL: the district default
+    method text NOT NULL DEFAULT 'average',
+    scale double precision NOT NULL DEFAULT 4 CHECK (scale > 0),
+    proficiency_cuts double precision[] NOT NULL DEFAULT '{0.5,0.75,0.9}',
+    proficiency_labels text[] NOT NULL DEFAULT '{Beginning,Developing,Proficient,Advanced}',
+    mastery_threshold double precision NOT NULL DEFAULT 3,
+    path_targets text[],
+    CHECK (method::mastery_method IS NOT NULL),
+    CHECK (position('scale=' IN method::mastery_method::text) = 0),
+    CHECK (cardinality(proficiency_labels) = cardinality(proficiency_cuts) + 1));
+CREATE UNIQUE INDEX IF NOT EXISTS policy_scope ON policy ((coalesce(learning_standard_id, '')));
+COMMENT ON TABLE policy IS 'the grading policy: the row without a standard is the default, a row with learning_standard_id overrides it for that standard';
+COMMENT ON COLUMN policy.method IS 'a mastery_method without scale= (e.g. average, decaying_average(weight=0.65), power_law); the value is reported on the scale below';
+COMMENT ON COLUMN policy.scale IS 'the scale mastery values are reported on (4: a four-point scale); evidence of any out_of is rescaled to it';
+COMMENT ON COLUMN policy.proficiency_cuts IS 'where each level after the first starts, as proportions of the scale (proficiency_level)';
+COMMENT ON COLUMN policy.mastery_threshold IS 'a standard is mastered when its value (on the scale) is at least this';
+COMMENT ON COLUMN policy.path_targets IS 'the standards learning paths lead toward';
+INSERT INTO policy (learning_standard_id) SELECT NULL
+WHERE NOT EXISTS (SELECT 1 FROM policy WHERE learning_standard_id IS NULL);
+
+-- The policy in force for every standard of the ODS
+DROP VIEW IF EXISTS student_standard_mastery_fact, standard_policy;
+CREATE VIEW standard_policy WITH (security_invoker = true) AS
+SELECT l.LearningStandardId::text AS learning_standard_key,
+       p.method,
+       CASE WHEN p.method LIKE '%)' THEN left(p.method, -1) || ', scale=' || p.scale || ')'
+            ELSE p.method || '(scale=' || p.scale || ')' END AS effective_method,
+       p.scale, p.proficiency_cuts, p.proficiency_labels, p.mastery_threshold, p.path_targets
+FROM edfi.LearningStandard l
+JOIN policy p ON p.policy_id = coalesce(
+        (SELECT s.policy_id FROM policy s WHERE s.learning_standard_id = l.LearningStandardId),
+        (SELECT d.policy_id FROM policy d WHERE d.learning_standard_id IS NULL));
+COMMENT ON VIEW standard_policy IS 'for every learning standard, the policy row in force (its own, else the default)';
+
+-- Stored states ----------------------------------------------------------------
+CREATE TABLE IF NOT EXISTS evidence_contribution (
+    source text NOT NULL CHECK (source IN ('assessment', 'gradebook')),
+    source_key text NOT NULL,
+    student_usi int NOT NULL,
+    learning_standard_id text NOT NULL,
+    state mastery_state NOT NULL,
+    PRIMARY KEY (source, source_key, learning_standard_id));
+CREATE INDEX IF NOT EXISTS evidence_contribution_student ON evidence_contribution (student_usi, learning_standard_id);
+COMMENT ON TABLE evidence_contribution IS 'the evidence one ODS aggregate root gave one standard: source_key is the root''s key (StudentAssessment: AssessmentIdentifier|Namespace|StudentAssessmentIdentifier|StudentUSI; StudentGradebookEntry: GradebookEntryIdentifier|Namespace|StudentUSI)';
+
+CREATE TABLE IF NOT EXISTS student_standard_state (
+    student_usi int NOT NULL,
+    learning_standard_id text NOT NULL,
+    state mastery_state NOT NULL,
+    PRIMARY KEY (student_usi, learning_standard_id));
+COMMENT ON TABLE student_standard_state IS 'one mastery_state per student and standard: all their evidence, kept current by refresh()';
+
+CREATE TABLE IF NOT EXISTS refresh_status (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    last_change_version bigint,
+    refreshed_at timestamptz);
+INSERT INTO refresh_status VALUES (true, NULL, NULL) ON CONFLICT DO NOTHING;
+
+CREATE TABLE IF NOT EXISTS refresh_log (
+    refresh_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind text NOT NULL,
+    started_at timestamptz NOT NULL,
+    finished_at timestamptz NOT NULL,
+    from_version bigint,
+    to_version bigint NOT NULL,
+    roots_changed int NOT NULL,
+    roots_deleted int NOT NULL,
+    evidence_removed bigint NOT NULL,
+    evidence_added bigint NOT NULL,
+    states_inserted int NOT NULL,
+    states_updated int NOT NULL,
+    states_deleted int NOT NULL);
+COMMENT ON TABLE refresh_log IS 'what each rebuild() and refresh() changed';
+
+-- Evidence: from the ODS, per aggregate root ------------------------------------
+-- An item result is evidence on every standard its item measures: its raw
+-- score out of the item's maximum, observed at the administration; without a
+-- raw score or maximum, Correct is 1 of 1 and Incorrect 0 of 1 (other results
+-- without a score are not evidence).  Roots are those changed since the given
+-- change version (NULL: all): a StudentAssessment whose ChangeVersion passed
+-- it, or one with an item whose AssessmentItem did (its maximum or standards
+-- corrected).
+CREATE OR REPLACE FUNCTION assessment_contributions(since bigint)
+RETURNS TABLE (source text, source_key text, student_usi int, learning_standard_id text, state mastery_state)
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT 'assessment', concat_ws('|', sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI),
+       sa.StudentUSI, ls.LearningStandardId,
+       mastery_agg(mastery_evidence(
+           CASE WHEN sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 THEN sai.RawScoreResult
+                WHEN r.CodeValue = 'Correct' THEN 1 ELSE 0 END,
+           CASE WHEN sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 THEN ai.MaxRawScore ELSE 1 END,
+           sa.AdministrationDate AT TIME ZONE 'UTC'))
+FROM edfi.StudentAssessment sa
+JOIN edfi.StudentAssessmentItem sai USING (AssessmentIdentifier, Namespace, StudentAssessmentIdentifier, StudentUSI)
+JOIN edfi.AssessmentItem ai USING (AssessmentIdentifier, Namespace, IdentificationCode)
+JOIN edfi.AssessmentItemLearningStandard ls USING (AssessmentIdentifier, Namespace, IdentificationCode)
+JOIN edfi.Descriptor r ON r.DescriptorId = sai.AssessmentItemResultDescriptorId
+WHERE sa.AdministrationDate IS NOT NULL
+  AND (sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 OR r.CodeValue IN ('Correct', 'Incorrect'))
+  AND (since IS NULL
+       OR (sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI) IN (
+              SELECT r.AssessmentIdentifier, r.Namespace, r.StudentAssessmentIdentifier, r.StudentUSI
+              FROM edfi.StudentAssessment r WHERE r.ChangeVersion > since
+              UNION
+              SELECT i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI
+              FROM edfi.StudentAssessmentItem i2
+              JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
+              WHERE a2.ChangeVersion > since))
+GROUP BY sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI, ls.LearningStandardId
+$f$;
+COMMENT ON FUNCTION assessment_contributions(bigint) IS 'the evidence of each StudentAssessment changed since a change version (NULL: all) on each standard its items measure';
+
+-- A grade is evidence on every standard its gradebook entry names: the
+-- numeric grade out of 100, else the points earned out of the entry's
+-- maximum, observed when fulfilled, else when due, else when assigned.
+CREATE OR REPLACE FUNCTION gradebook_contributions(since bigint)
+RETURNS TABLE (source text, source_key text, student_usi int, learning_standard_id text, state mastery_state)
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT 'gradebook', concat_ws('|', g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI),
+       g.StudentUSI, ls.LearningStandardId,
+       mastery_agg(mastery_evidence(
+           coalesce(g.NumericGradeEarned, g.PointsEarned),
+           CASE WHEN g.NumericGradeEarned IS NOT NULL THEN 100 ELSE e.MaxPoints END,
+           coalesce(g.DateFulfilled, e.DueDate, e.DateAssigned)::timestamp AT TIME ZONE 'UTC'))
+FROM edfi.StudentGradebookEntry g
+JOIN edfi.GradebookEntry e USING (GradebookEntryIdentifier, Namespace)
+JOIN edfi.GradebookEntryLearningStandard ls USING (GradebookEntryIdentifier, Namespace)
+WHERE (g.NumericGradeEarned IS NOT NULL OR g.PointsEarned IS NOT NULL AND e.MaxPoints > 0)
+  AND (since IS NULL OR g.ChangeVersion > since OR e.ChangeVersion > since)
+GROUP BY g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI, ls.LearningStandardId
+$f$;
+COMMENT ON FUNCTION gradebook_contributions(bigint) IS 'the evidence of each StudentGradebookEntry changed since a change version (NULL: all) on each standard its entry names';
+
+-- Every root changed since a change version: the ones that still exist
+-- (whether or not they give evidence now) and the ones deleted or whose key
+-- changed (tracked_changes_edfi keeps their old key)
+CREATE OR REPLACE FUNCTION changed_roots(since bigint, upto bigint)
+RETURNS TABLE (source text, source_key text, deleted boolean)
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT 'assessment', concat_ws('|', sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI), false
+FROM edfi.StudentAssessment sa
+WHERE sa.ChangeVersion > since
+UNION
+SELECT 'assessment', concat_ws('|', i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI), false
+FROM edfi.StudentAssessmentItem i2
+JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
+WHERE a2.ChangeVersion > since
+UNION
+SELECT 'gradebook', concat_ws('|', g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI), false
+FROM edfi.StudentGradebookEntry g JOIN edfi.GradebookEntry e USING (GradebookEntryIdentifier, Namespace)
+WHERE g.ChangeVersion > since OR e.ChangeVersion > since
+UNION
+SELECT 'assessment', concat_ws('|', t.OldAssessmentIdentifier, t.OldNamespace, t.OldStudentAssessmentIdentifier, t.OldStudentUSI), true
+FROM tracked_changes_edfi.StudentAssessment t
+WHERE t.ChangeVersion > since AND t.ChangeVersion <= upto
+UNION
+SELECT 'gradebook', concat_ws('|', t.OldGradebookEntryIdentifier, t.OldNamespace, t.OldStudentUSI), true
+FROM tracked_changes_edfi.StudentGradebookEntry t
+WHERE t.ChangeVersion > since AND t.ChangeVersion <= upto
+$f$;
+
+-- The states as a full recompute from the ODS would have them (what refresh()
+-- must keep equal; the tests compare the two)
+CREATE OR REPLACE FUNCTION recomputed_states()
+RETURNS TABLE (student_usi int, learning_standard_id text, state mastery_state)
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT c.student_usi, c.learning_standard_id, mastery_state_union(c.state)
+FROM (SELECT * FROM assessment_contributions(NULL) UNION ALL SELECT * FROM gradebook_contributions(NULL)) c
+GROUP BY c.student_usi, c.learning_standard_id
+$f$;
+COMMENT ON FUNCTION recomputed_states() IS 'every student''s state on every standard, recomputed from the whole ODS';
+
+-- The change version every root at or below it is committed at.  The SHARE
+-- locks wait for transactions writing the roots to finish and keep new ones
+-- out until the refresh commits (a few seconds at night): a transaction that
+-- took a change version but had not committed would otherwise be passed over
+-- for good.
+CREATE OR REPLACE FUNCTION settled_change_version() RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $f$
+BEGIN
+    LOCK TABLE edfi.StudentAssessment, edfi.AssessmentItem, edfi.StudentGradebookEntry, edfi.GradebookEntry IN SHARE MODE;
+    RETURN changes.GetMaxChangeVersion();
+END
+$f$;
+
+-- Builds everything from the whole ODS (the installer calls it once; a
+-- district may call it after changing the mapping, never needed for data)
+CREATE OR REPLACE PROCEDURE rebuild()
+LANGUAGE plpgsql
+SET search_path FROM CURRENT
+AS $p$
+DECLARE
+    started timestamptz := clock_timestamp();
+    upto bigint;
+    n_added bigint;
+    n_states int;
+    n_old int;
+BEGIN
+    PERFORM 1 FROM refresh_status FOR UPDATE;
+    upto := settled_change_version();
+    SELECT count(*) INTO n_old FROM student_standard_state;
+    TRUNCATE evidence_contribution, student_standard_state;
+    INSERT INTO evidence_contribution
+    SELECT * FROM assessment_contributions(NULL) UNION ALL SELECT * FROM gradebook_contributions(NULL);
+    GET DIAGNOSTICS n_added = ROW_COUNT;
+    INSERT INTO student_standard_state
+    SELECT c.student_usi, c.learning_standard_id, mastery_state_union(c.state)
+    FROM evidence_contribution c GROUP BY c.student_usi, c.learning_standard_id;
+    GET DIAGNOSTICS n_states = ROW_COUNT;
+    UPDATE refresh_status SET last_change_version = upto, refreshed_at = now();
+    INSERT INTO refresh_log (kind, started_at, finished_at, from_version, to_version, roots_changed, roots_deleted,
+                             evidence_removed, evidence_added, states_inserted, states_updated, states_deleted)
+    VALUES ('rebuild', started, clock_timestamp(), NULL, upto,
+            (SELECT count(DISTINCT (source, source_key)) FROM evidence_contribution), 0,
+            0, (SELECT coalesce(sum(evidence_count(state)), 0) FROM evidence_contribution), n_states, 0, n_old);
+END
+$p$;
+COMMENT ON PROCEDURE rebuild() IS 'rebuilds the stored states from the whole ODS';
+
+-- The nightly refresh: what changed in the ODS since the last refresh (rows
+-- whose ChangeVersion passed the last one seen; deletes and key changes from
+-- tracked_changes_edfi), applied to the stored states exactly: the old
+-- evidence of every changed root is taken out of its states (state - old),
+-- its new evidence put in (|| new).  One transaction: after a crash nothing
+-- of it remains and the next call does it all again; a second call with no
+-- change in between changes nothing.
+CREATE OR REPLACE PROCEDURE refresh(
+    INOUT from_version bigint DEFAULT NULL, INOUT to_version bigint DEFAULT NULL,
+    INOUT roots_changed int DEFAULT NULL, INOUT roots_deleted int DEFAULT NULL,
+    INOUT evidence_removed bigint DEFAULT NULL, INOUT evidence_added bigint DEFAULT NULL,
+    INOUT states_inserted int DEFAULT NULL, INOUT states_updated int DEFAULT NULL, INOUT states_deleted int DEFAULT NULL)
+LANGUAGE plpgsql
+SET search_path FROM CURRENT
+AS $p$
+DECLARE
+    started timestamptz := clock_timestamp();
+BEGIN
+    SELECT last_change_version INTO from_version FROM refresh_status FOR UPDATE;
+    IF from_version IS NULL THEN
+        RAISE EXCEPTION 'the competency layer has not been built'
+            USING HINT = 'CALL competency_layer.rebuild() once (the installer does).';
+    END IF;
+    to_version := settled_change_version();
+
+    CREATE TEMP TABLE refresh_root ON COMMIT DROP AS SELECT * FROM changed_roots(from_version, to_version);
+    SELECT count(DISTINCT (source, source_key)) FILTER (WHERE NOT deleted),
+           count(DISTINCT (source, source_key)) FILTER (WHERE deleted AND (source, source_key) NOT IN
+               (SELECT source, source_key FROM refresh_root WHERE NOT deleted))
+    INTO roots_changed, roots_deleted FROM refresh_root;
+
+    CREATE TEMP TABLE refresh_removed ON COMMIT DROP AS
+    WITH gone AS (
+        DELETE FROM evidence_contribution c USING (SELECT DISTINCT source, source_key FROM refresh_root) r
+        WHERE c.source = r.source AND c.source_key = r.source_key
+        RETURNING c.student_usi, c.learning_standard_id, c.state)
+    SELECT student_usi, learning_standard_id, mastery_state_union(state) AS state FROM gone
+    GROUP BY student_usi, learning_standard_id;
+
+    CREATE TEMP TABLE refresh_added ON COMMIT DROP AS
+    WITH fresh AS (
+        INSERT INTO evidence_contribution
+        SELECT * FROM assessment_contributions(from_version) UNION ALL SELECT * FROM gradebook_contributions(from_version)
+        RETURNING student_usi, learning_standard_id, state)
+    SELECT student_usi, learning_standard_id, mastery_state_union(state) AS state FROM fresh
+    GROUP BY student_usi, learning_standard_id;
+
+    SELECT coalesce(sum(evidence_count(state)), 0) INTO evidence_removed FROM refresh_removed;
+    SELECT coalesce(sum(evidence_count(state)), 0) INTO evidence_added FROM refresh_added;
+
+    -- state - old || new, for every student and standard either touches
+    CREATE TEMP TABLE refresh_state ON COMMIT DROP AS
+    SELECT k.student_usi, k.learning_standard_id, s.state IS NOT NULL AS existed,
+           coalesce(s.state, '[]'::mastery_state) - coalesce(r.state, '[]'::mastery_state)
+               || coalesce(a.state, '[]'::mastery_state) AS state
+    FROM (SELECT student_usi, learning_standard_id FROM refresh_removed
+          UNION SELECT student_usi, learning_standard_id FROM refresh_added) k
+    LEFT JOIN student_standard_state s USING (student_usi, learning_standard_id)
+    LEFT JOIN refresh_removed r USING (student_usi, learning_standard_id)
+    LEFT JOIN refresh_added a USING (student_usi, learning_standard_id);
+
+    DELETE FROM student_standard_state s USING refresh_state n
+    WHERE s.student_usi = n.student_usi AND s.learning_standard_id = n.learning_standard_id AND evidence_count(n.state) = 0;
+    GET DIAGNOSTICS states_deleted = ROW_COUNT;
+    UPDATE student_standard_state s SET state = n.state FROM refresh_state n
+    WHERE s.student_usi = n.student_usi AND s.learning_standard_id = n.learning_standard_id
+      AND evidence_count(n.state) > 0 AND s.state IS DISTINCT FROM n.state;
+    GET DIAGNOSTICS states_updated = ROW_COUNT;
+    INSERT INTO student_standard_state
+    SELECT student_usi, learning_standard_id, state FROM refresh_state WHERE NOT existed AND evidence_count(state) > 0;
+    GET DIAGNOSTICS states_inserted = ROW_COUNT;
+
+    UPDATE refresh_status SET last_change_version = to_version, refreshed_at = now();
+    INSERT INTO refresh_log (kind, started_at, finished_at, from_version, to_version, roots_changed, roots_deleted,
+                             evidence_removed, evidence_added, states_inserted, states_updated, states_deleted)
+    VALUES ('refresh', started, clock_timestamp(), from_version, to_version, roots_changed, roots_deleted,
+            evidence_removed, evidence_added, states_inserted, states_updated, states_deleted);
+    DROP TABLE refresh_root, refresh_removed, refresh_added, refresh_state;
+END
+$p$;
+COMMENT ON PROCEDURE refresh(bigint, bigint, int, int, bigint, bigint, int, int, int) IS
+    'applies the ODS''s changes since the last refresh to the stored states, in one transaction; returns what it changed';
+
+-- Dims and facts: what BI tools read ------------------------------------------------
+-- Standards: the code, the title and cluster from the description (the
+-- sample's descriptions read 'cluster ~ standard'), the parent's description
+-- as cluster where the ODS has the hierarchy, the domain from the parent's
+-- parent, else from a Common Core id (CC.<grade>.<domain>.<n>), the grades.
+CREATE OR REPLACE VIEW standard_dim WITH (security_invoker = true) AS
+SELECT l.LearningStandardId::text AS learning_standard_key,
+       coalesce(l.LearningStandardItemCode, l.LearningStandardId)::text AS code,
+       CASE WHEN l.Description LIKE '% ~ %' THEN substr(l.Description, strpos(l.Description, ' ~ ') + 3)
+            ELSE l.Description END::text AS title,
+       coalesce(p.Description, CASE WHEN l.Description LIKE '% ~ %' THEN split_part(l.Description, ' ~ ', 1) END)::text AS cluster,
+       coalesce(pp.Description, substring(l.LearningStandardId FROM '^CC\.[^.]+\.([A-Za-z]+)\.'))::text AS domain,
+       (SELECT string_agg(d.CodeValue, ', ' ORDER BY d.CodeValue) FROM edfi.LearningStandardGradeLevel g
+        JOIN edfi.Descriptor d ON d.DescriptorId = g.GradeLevelDescriptorId
+        WHERE g.LearningStandardId = l.LearningStandardId)::text AS grade,
+       l.Namespace::text AS namespace
+FROM edfi.LearningStandard l
+LEFT JOIN edfi.LearningStandard p ON p.LearningStandardId = l.ParentLearningStandardId
+LEFT JOIN edfi.LearningStandard pp ON pp.LearningStandardId = p.ParentLearningStandardId;
+COMMENT ON VIEW standard_dim IS 'learning standards: key, code, title, cluster, domain, grade';
+
+CREATE OR REPLACE VIEW student_dim WITH (security_invoker = true) AS
+SELECT s.StudentUniqueId::text AS student_key, s.StudentUSI AS student_usi,
+       s.FirstName::text AS first_name, s.LastSurname::text AS last_surname, s.BirthDate AS birth_date
+FROM edfi.Student s;
+COMMENT ON VIEW student_dim IS 'students: key (StudentUniqueId), name, birth date';
+
+CREATE OR REPLACE VIEW student_standard_mastery_fact WITH (security_invoker = true) AS
+SELECT st.StudentUniqueId::text AS student_key, s.student_usi, s.learning_standard_id::text AS learning_standard_key,
+       m.value AS mastery_value,
+       proficiency_level(m.value, p.scale, p.proficiency_cuts, p.proficiency_labels) AS proficiency_level,
+       m.value >= p.mastery_threshold AS mastered,
+       evidence_count(s.state) AS evidence_count,
+       (SELECT min(x.observed_at) FROM mastery_explain(s.state, 'latest') x) AS first_evidence_at,
+       last_observed(s.state) AS last_evidence_at,
+       p.method::text AS method, p.scale AS scale
+FROM student_standard_state s
+JOIN edfi.Student st ON st.StudentUSI = s.student_usi
+JOIN standard_policy p ON p.learning_standard_key = s.learning_standard_id
+CROSS JOIN LATERAL (SELECT mastery(s.state, p.effective_method::mastery_method) AS value) m;
+COMMENT ON VIEW student_standard_mastery_fact IS 'mastery by student and standard under the policy: value on the policy''s scale, level, mastered, evidence count, first and last evidence';
+COMMIT;
+
+-- Built once, from the whole ODS
+SELECT last_change_version IS NULL AS layer_unbuilt FROM competency_layer.refresh_status \gset
+\if :layer_unbuilt
+CALL competency_layer.rebuild();
+\endif
