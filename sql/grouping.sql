@@ -216,6 +216,21 @@ FROM (SELECT unnest(instructional_groups(learner, '{"x1": {"mastery": 2, "out_of
            chains) y
 GROUP BY 1 ORDER BY 1;
 
+-- Balance keeps the size limits: ten learners ready for x2 in groups of 4
+-- to 4 are 4, 4 and 2 (one group short, as few as ten allow); evening them
+-- to 4, 3 and 3 would put two below min_size.  The four English learners
+-- are spread 2, 1 and 1 by swaps instead
+CREATE TABLE ten_ready AS
+SELECT 'T' || lpad(i::text, 2, '0') AS learner, CASE WHEN i > 6 THEN 'ell' END AS ell,
+       '{"x1": {"mastery": 4, "out_of": 4}}'::learner_profile AS p
+FROM generate_series(1, 10) i;
+SELECT balanced, (x).group_no, count(*) AS learners, count(ell) AS english_learners
+FROM (SELECT false AS balanced, unnest(instructional_groups(learner, p, g, 3, 4, 4, 'readiness')) x FROM ten_ready, chains
+      UNION ALL
+      SELECT true, unnest(instructional_groups(learner, p, g, 3, 4, 4, 'readiness', ell)) FROM ten_ready, chains) y
+JOIN ten_ready t ON t.learner = (x).learner
+GROUP BY 1, 2 ORDER BY 1, 2;
+
 -- Errors: label arrays are columns, the same number for every learner (a
 -- NULL array is no label in any); one dimension; at most 16 columns
 SELECT instructional_groups(learner, p, g, 3, 3, 4, 'readiness', CASE WHEN learner < 'S05' THEN ARRAY[ell] ELSE ARRAY[ell, iep] END)

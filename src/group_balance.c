@@ -287,8 +287,13 @@ worst_value(const Family *F)
 	return -1;
 }
 
-/* Step 1: sizes within one, each move the one that spreads best */
-static void
+/*
+ * Step 1: sizes within one, each move the one that spreads best, as far as
+ * min_size and max_size allow: a move never takes a group below min_size or
+ * above max_size (groups of 4, 4 and 2 with min_size 4 stay so, rather than
+ * 4, 3 and 3).  True when the sizes end within one.
+ */
+static bool
 even_sizes(Family *F)
 {
 	for (;;)
@@ -306,7 +311,9 @@ even_sizes(Family *F)
 				small = s;
 		}
 		if (F->size[big] - F->size[small] <= 1)
-			return;
+			return true;
+		if (F->size[big] - 1 < F->p->min_size || F->size[small] + 1 > F->p->max_size)
+			return false;
 		for (int x = 0; x < F->nf; x++)
 		{
 			Delta		d;
@@ -696,9 +703,11 @@ balance_groups(const BalanceProblem *p)
 		MemoryContextSwitchTo(family_cxt);
 		if (family_build(&F, p, f, local, tally))
 		{
-			even_sizes(&F);
+			bool		evened = even_sizes(&F);
+
 			spread_by_exchanges(&F);
-			if (F.C <= 2)
+			/* dealing two groups anew needs their sizes within one */
+			if (F.C <= 2 && evened)
 			{
 				int			v;
 

@@ -31,6 +31,8 @@ typedef struct BalanceProblem
 	const double *distance;		/* n x n, for BALANCE_DISTANCE */
 	const double *overall;		/* per learner, for BALANCE_MEANS */
 	bool		cost_passes;	/* afterwards, lower the cost where the labels allow */
+	int			min_size;		/* no move takes a group below or above these */
+	int			max_size;
 } BalanceProblem;
 
 extern void balance_groups(const BalanceProblem *p);

@@ -2350,6 +2350,8 @@ spread_labels(Section *s, const GroupingState *st, const char **focus, const boo
 	p.overall = s->overall;
 	/* readiness groups have no cost of their own to lower: they cut by the draw */
 	p.cost_passes = st->mode != MODE_READINESS;
+	p.min_size = st->min_size;
+	p.max_size = st->max_size;
 	balance_groups(&p);
 	pfree(label);
 	pfree(family);
