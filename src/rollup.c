@@ -517,19 +517,26 @@ n_mastery_threshold(const RollupMethod *m, const RollupInput *in)
  * The options applied to every method's value: scale (from the out_of of
  * the latest evidence to a fixed number of points), then round.
  */
+/*
+ * scale=k on scores without out_of is an error whether or not the method
+ * gives a value yet: what is wrong is the method, not the evidence so far.
+ */
+static void
+check_scale_applies(const RollupMethod *m, const RollupInput *in)
+{
+	if (m->scale != ROLLUP_NO_SCALE && !(in->out_of > 0.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"scale\" needs evidence with an out_of"),
+				 errdetail("The scores of mastery(score, observed_at, method) have no out_of to rescale from."),
+				 errhint("Use mastery(mastery_evidence(score, out_of, observed_at), method).")));
+}
+
 static double
 rollup_finish(const RollupMethod *m, const RollupInput *in, double r)
 {
 	if (m->scale != ROLLUP_NO_SCALE)
-	{
-		if (!(in->out_of > 0.0))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("option \"scale\" needs evidence with an out_of"),
-					 errdetail("The scores of mastery(score, observed_at, method) have no out_of to rescale from."),
-					 errhint("Use mastery(mastery_evidence(score, out_of, observed_at), method).")));
 		r = r / in->out_of * m->scale;
-	}
 	if (m->round_digits != ROLLUP_NO_ROUND)
 		r = round_half_away(r, m->round_digits);
 	return r;
@@ -544,6 +551,7 @@ rollup_compute(const RollupMethod *m, const RollupInput *in, double *result)
 	double		r;
 
 	Assert(n >= 1);
+	check_scale_applies(m, in);
 	if (m->min_evidence != ROLLUP_NO_MIN_EVIDENCE && n < m->min_evidence)
 		return false;
 
@@ -717,6 +725,8 @@ rollup_steps(const RollupMethod *m, const RollupInput *in, double *values, bool 
 	int			best_count = 0;
 	ScoreHeap	low = {0, 1.0, NULL},
 				high = {0, -1.0, NULL};
+
+	check_scale_applies(m, in);
 
 	if (n == 0)
 		return;
@@ -915,6 +925,7 @@ static bool rollup_weights_unscaled(const RollupMethod *m, const RollupInput *in
 bool
 rollup_weights(const RollupMethod *m, const RollupInput *in, double *w)
 {
+	check_scale_applies(m, in);
 	if (!rollup_weights_unscaled(m, in, w))
 		return false;
 	/* scale=k multiplies the result, so it multiplies every weight */
