@@ -238,12 +238,17 @@ evidence_parse(const char *input, const char *p, const char *stop, bool score_on
 				have_kind = false;
 	TimestampTz observed_at;
 	char	   *stamp;
+	bool		score_only = false;
 
 	p = skip_spaces(p);
 	score = parse_number(input, &p, "a score");
 	p = skip_spaces(p);
+	/* no "/": a score without out_of; "/0" is an out_of of 0, an error */
 	if (score_only_ok && *p == '@')
+	{
 		out_of = 0.0;
+		score_only = true;
+	}
 	else
 	{
 		if (*p != '/')
@@ -323,7 +328,7 @@ evidence_parse(const char *input, const char *p, const char *stop, bool score_on
 	if (*p != '\0' && !strchr(stop, *p))
 		evidence_syntax_error(input, p, "\",\" or the end of the evidence");
 
-	if (out_of == 0.0 && score_only_ok)
+	if (score_only)
 	{
 		/* every check but out_of's, which it has none of */
 		check_score_only(score, observed_at);

@@ -740,6 +740,12 @@ learner_profile_recv(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid flags for skill \"%s\" in binary learner_profile", specs[i].code)));
+		/* as send writes it: an entry without a scale carries out_of 1 */
+		if (!entry_has_scale(e) && e->out_of != 1.0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid out_of for skill \"%s\" in binary learner_profile", specs[i].code),
+					 errdetail("A skill without a scale is sent with out_of 1, not %s.", exact_float8(e->out_of))));
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
