@@ -461,7 +461,7 @@ instructional_groups_combinefn(PG_FUNCTION_ARGS)
 	if (b == NULL || b->mode < 0)
 		PG_RETURN_POINTER(a);
 	state_settings(a, b->mode, b->min_size, b->max_size, b->threshold, b->columns != BALANCE_NONE);
-	if (b->columns >= 0)
+	if (b->columns >= 0 && b->n > 0)
 	{
 		const char *learner = b->learners[0].code;
 
@@ -612,6 +612,9 @@ instructional_groups_deserializefn(PG_FUNCTION_ARGS)
 	/* each learner takes at least 17 bytes: check before allocating */
 	if (n < 0 || n > GROUPING_MAX_LEARNERS || (int64) n * 17 > msg.len - msg.cursor)
 		corrupt_grouping_state("Its learner count does not match its size.");
+	/* label columns are set by a learner's row */
+	if (st->columns >= 0 && n == 0)
+		corrupt_grouping_state("It has label columns but no learners.");
 	for (int i = 0; i < n; i++)
 	{
 		GroupLearner l;
@@ -649,7 +652,7 @@ instructional_groups_deserializefn(PG_FUNCTION_ARGS)
 		}
 		/* no labels, or one per column of the state */
 		l.nlabels = pq_getmsgint(&msg, 4);
-		if (l.nlabels != 0 && l.nlabels != st->columns)
+		if (l.nlabels != 0 && (st->columns < 0 || l.nlabels != st->columns))
 			corrupt_grouping_state("A learner's label count does not match the state's.");
 		l.labels = palloc(sizeof(char *) * Max(l.nlabels, 1));
 		for (int c = 0; c < l.nlabels; c++)
