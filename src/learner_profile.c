@@ -3110,6 +3110,12 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 	/* the profile's skills on the graph (and off it: kept as they are) */
 	int32	   *spec_of = palloc(sizeof(int32) * Max(g->n, 1));
 
+	/*
+	 * The share rules read one threshold on every standard: as in
+	 * ready_skills, on the profile's one scale (3 of 100 is not mastered)
+	 */
+	if (rule == RULE_SHARE_MASTERED || rule == RULE_ALL_MASTERED)
+		profile_check_threshold(p, threshold, "profile_rollup with a share rule");
 	for (int v = 0; v < g->n; v++)
 		below_last[v] = DT_NOBEGIN;
 
@@ -3233,7 +3239,7 @@ learner_profile_rollup(PG_FUNCTION_ARGS)
 								   skill_code(g, entry_has_scale(c) ? g->parts[k] : first_valued),
 								   exact_float8(scaled->out_of),
 								   skill_code(g, entry_has_scale(c) ? first_valued : g->parts[k])),
-						 errhint("Build every skill of the profile from scores with their out_of (mastery_evidence(score, out_of, observed_at)), or every skill from scores alone, or roll up with share_mastered(threshold=k).")));
+						 errhint("Build every skill of the profile from scores with their out_of (mastery_evidence(score, out_of, observed_at)), or every skill from scores alone.")));
 			}
 			else if (c->out_of != scale)
 				same_scale = false;
