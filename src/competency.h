@@ -358,4 +358,13 @@ stream_decode(EvidenceStream *s, const char *data, Size len, bool borrow)
 	stream_decode_as(s, data, len, borrow, ERRCODE_DATA_CORRUPTED);
 }
 
+/* A hint to the CPU; nothing on compilers without the builtin */
+#if defined(__GNUC__) || defined(__clang__)
+#define prefetch_for_read(p)	__builtin_prefetch((p), 0)
+#define prefetch_for_write(p)	__builtin_prefetch((p), 1)
+#else
+#define prefetch_for_read(p)	((void) (p))
+#define prefetch_for_write(p)	((void) (p))
+#endif
+
 #endif							/* COMPETENCY_H */

@@ -1452,7 +1452,7 @@ arena_alloc(SkillDictionary *d, Size bytes)
 	 * from now: fetched ahead, its first write does not wait on memory.
 	 */
 	if (d->arena_room >= 64)
-		__builtin_prefetch(d->arena_next, 1);
+		prefetch_for_write(d->arena_next);
 	return p;
 }
 
@@ -2568,14 +2568,14 @@ log_entries(const ExpandedProfileState *ps, int *nspecs)
 	Assert(ps->nskills == 0 && log->nterms == 1);
 	/* each code's place, and its rows; the chunks ahead fetched meanwhile */
 	for (int k = 0; k < Min(log->chunks, 4); k++)
-		__builtin_prefetch(chunks[k]);
+		prefetch_for_read(chunks[k]);
 	for (int k = 0; k < log->chunks; k++)
 	{
 		const ProfileLogChunk *c = chunks[k];
 		int			m = log_chunk_rows(log, c);
 
 		if (k + 4 < log->chunks)
-			__builtin_prefetch(chunks[k + 4]);
+			prefetch_for_read(chunks[k + 4]);
 		for (int i = 0; i < m; i++)
 		{
 			ReplayedCode *r = &d->replayed[c->entries[i].code];
