@@ -218,12 +218,20 @@ GROUP BY 1 ORDER BY 1;
 
 -- Balance keeps the size limits: ten learners ready for x2 in groups of 4
 -- to 4 are 4, 4 and 2 (one group short, as few as ten allow); evening them
--- to 4, 3 and 3 would put two below min_size.  The four English learners
--- are spread 2, 1 and 1 by swaps instead
+-- to 4, 3 and 3 would put two below min_size.  Four English learners, three
+-- of them in the first group without balance, are spread 2, 1 and 1 (or
+-- 1, 2 and 1) by swaps instead, the sizes kept
 CREATE TABLE ten_ready AS
-SELECT 'T' || lpad(i::text, 2, '0') AS learner, CASE WHEN i > 6 THEN 'ell' END AS ell,
-       '{"x1": {"mastery": 4, "out_of": 4}}'::learner_profile AS p
+SELECT 'T' || lpad(i::text, 2, '0') AS learner, '{"x1": {"mastery": 4, "out_of": 4}}'::learner_profile AS p
 FROM generate_series(1, 10) i;
+CREATE TABLE ten_unbalanced AS
+SELECT (x).learner, (x).group_no FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 4, 4, 'readiness')) x FROM ten_ready, chains) y;
+ALTER TABLE ten_ready ADD COLUMN ell text;
+UPDATE ten_ready t SET ell = 'ell' FROM ten_unbalanced u
+WHERE u.learner = t.learner
+  AND u.learner IN ((SELECT learner FROM ten_unbalanced WHERE group_no = 1 ORDER BY learner LIMIT 3)
+                    UNION ALL
+                    (SELECT learner FROM ten_unbalanced WHERE group_no = 2 ORDER BY learner LIMIT 1));
 SELECT balanced, (x).group_no, count(*) AS learners, count(ell) AS english_learners
 FROM (SELECT false AS balanced, unnest(instructional_groups(learner, p, g, 3, 4, 4, 'readiness')) x FROM ten_ready, chains
       UNION ALL

@@ -358,7 +358,8 @@ SELECT skill, mastery FROM strengths(:'p', 5, 3, 0);
 SELECT skill, mastery FROM needs(:'p', 5, 3, 0);
 SELECT profile_distance(:'p', '{"a": {"mastery": 1, "out_of": null}}') AS distance,
        sqrt(((3 - 1) ^ 2 + 1.5 ^ 2) / 2) AS by_hand;
--- wholes of parts without a scale have none either; the share rules give shares
+-- wholes of parts without a scale have none either; a share rule reads
+-- one threshold on every part, so parts with and without a scale are an error
 SELECT x.skill, x.mastery, x.out_of, x.trend
 FROM dag_framework, profile_entries(profile_rollup('{"s1": {"mastery": 3, "out_of": null}, "s2": {"mastery": 2, "out_of": null}}', g)) x
 ORDER BY 1;
@@ -453,3 +454,17 @@ SELECT learner_profile(s, x, t, m) FROM (VALUES ('a', 1::float8, '2024-09-02'::t
 	('a', NULL, NULL, NULL)) v(s, x, t, m);
 SELECT learner_profile(s, x, t, 'latest') FROM (VALUES ('', 1::float8, '2024-09-02'::timestamptz)) v(s, x, t);
 SELECT learner_profile(s, x, t, 'latest') IS NULL AS no_profile FROM (VALUES ('a', NULL::float8, '2024-09-02'::timestamptz)) v(s, x, t);
+
+-- Found by review.  scale=k on scores without out_of is an error even
+-- before the method gives a value (here min_evidence is unmet)
+SELECT learner_profile('a', s, t, 'average(scale=4, min_evidence=100)') FROM (VALUES (1::float8, timestamptz '2024-01-01')) v(s, t);
+SELECT mastery(s, t, 'average(scale=4, min_evidence=100)') FROM (VALUES (1::float8, timestamptz '2024-01-01')) v(s, t);
+-- "/0" is an out_of of 0, not a score without one
+SELECT '{"method": "latest", "skills": {"a": "[2/0 @ 2024-01-01]"}}'::learner_profile_state;
+-- share rules read the threshold on the profile's one scale
+SELECT profile_rollup('{"a": {"mastery": 3, "out_of": 100}, "b": {"mastery": 3, "out_of": 4}}'::learner_profile,
+                      skill_graph_agg(part, whole, 'part_of'), 'share_mastered(threshold=3)')
+FROM (VALUES ('a', 'w'), ('b', 'w')) v(part, whole);
+SELECT profile_rollup('{"a": {"mastery": 3, "out_of": 4}, "b": {"mastery": 2, "out_of": 4}}'::learner_profile,
+                      skill_graph_agg(part, whole, 'part_of'), 'share_mastered(threshold=3)')
+FROM (VALUES ('a', 'w'), ('b', 'w')) v(part, whole);
