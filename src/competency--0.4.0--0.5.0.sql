@@ -57,3 +57,94 @@ CREATE AGGREGATE learner_profile(skill text, score float8, observed_at timestamp
 );
 COMMENT ON AGGREGATE learner_profile(text, float8, timestamptz, mastery_method) IS
 	'one learner''s profile from (skill, score, observed_at) rows, scores without out_of as mastery(score, observed_at, method) takes them';
+
+-- group_disproportionality: every cell with its sizes, expected count,
+-- exact p-value and Holm-adjusted p-value (new attributes at the end, so
+-- that audits stored by 0.4.0 still read, with these NULL), settings for
+-- flagged, and group ids of type bigint and text
+ALTER TYPE group_disproportion ADD ATTRIBUTE group_id text, ADD ATTRIBUTE group_size int,
+	ADD ATTRIBUTE section_size int, ADD ATTRIBUTE subgroup_size int, ADD ATTRIBUTE expected float8,
+	ADD ATTRIBUTE p_value float8, ADD ATTRIBUTE p_adjusted float8;
+COMMENT ON TYPE group_disproportion IS
+	'one subgroup in one group: learners, share of the group, ratio to its share of everyone, sizes, the count expected under random grouping, exact two-sided p-value and its Holm adjustment, flagged';
+COMMENT ON AGGREGATE group_disproportionality(int, text) IS
+	'per group and subgroup: learners, share, ratio to the subgroup''s share of everyone, expected count, exact p-value and its Holm adjustment, flagged where that is below 0.05';
+-- Settings of the audit: alpha for the Holm-adjusted p-value and the
+-- factor a share must be off by (min_ratio 1: any departure)
+CREATE FUNCTION group_disproportionality_transfn(internal, int, text, float8, float8) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, int, text, float8, float8) IS
+	'transition of group_disproportionality with alpha and min_ratio';
+-- Group ids of other types: bigint (a warehouse key) and text
+CREATE FUNCTION group_disproportionality_transfn(internal, bigint, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, bigint, text) IS
+	'transition of group_disproportionality with bigint group ids';
+CREATE FUNCTION group_disproportionality_transfn(internal, bigint, text, float8, float8) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, bigint, text, float8, float8) IS
+	'transition of group_disproportionality with bigint group ids, alpha and min_ratio';
+CREATE FUNCTION group_disproportionality_transfn(internal, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_text_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, text, text) IS
+	'transition of group_disproportionality with text group ids';
+CREATE FUNCTION group_disproportionality_transfn(internal, text, text, float8, float8) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_text_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, text, text, float8, float8) IS
+	'transition of group_disproportionality with text group ids, alpha and min_ratio';
+CREATE AGGREGATE group_disproportionality(group_no int, subgroup text, alpha float8, min_ratio float8) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(int, text, float8, float8) IS
+	'per group and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below alpha and the ratio at least min_ratio or at most 1/min_ratio';
+CREATE AGGREGATE group_disproportionality(group_id bigint, subgroup text) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(bigint, text) IS
+	'per group (bigint id) and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below 0.05';
+CREATE AGGREGATE group_disproportionality(group_id bigint, subgroup text, alpha float8, min_ratio float8) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(bigint, text, float8, float8) IS
+	'per group (bigint id) and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below alpha and the ratio at least min_ratio or at most 1/min_ratio';
+CREATE AGGREGATE group_disproportionality(group_id text, subgroup text) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(text, text) IS
+	'per group (text id) and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below 0.05';
+CREATE AGGREGATE group_disproportionality(group_id text, subgroup text, alpha float8, min_ratio float8) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(text, text, float8, float8) IS
+	'per group (text id) and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below alpha and the ratio at least min_ratio or at most 1/min_ratio';
+

@@ -1202,10 +1202,13 @@ COMMENT ON FUNCTION learning_path_to_dot(skill_graph, learner_profile, text[], f
 CREATE TYPE learner_group AS (learner text, group_no int, focus_skill text);
 COMMENT ON TYPE learner_group IS
 	'one learner''s place in the groups of instructional_groups: group number and the group''s focus skill';
+-- The columns after flagged came in 0.5.0 (ALTER TYPE ... ADD ATTRIBUTE in
+-- the upgrade: audits stored by 0.4.0 read with them NULL)
 CREATE TYPE group_disproportion AS (group_no int, subgroup text, learners int, share float8,
-	ratio float8, flagged bool);
+	ratio float8, flagged bool, group_id text, group_size int, section_size int, subgroup_size int,
+	expected float8, p_value float8, p_adjusted float8);
 COMMENT ON TYPE group_disproportion IS
-	'one subgroup in one group: learners, share of the group, ratio to its share of everyone, flagged when unlikely under random grouping';
+	'one subgroup in one group: learners, share of the group, ratio to its share of everyone, sizes, the count expected under random grouping, exact two-sided p-value and its Holm adjustment, flagged';
 
 -- Not STRICT: rows without a learner or profile add nothing
 CREATE FUNCTION instructional_groups_transfn(internal, text, learner_profile, skill_graph,
@@ -1317,7 +1320,86 @@ CREATE AGGREGATE group_disproportionality(group_no int, subgroup text) (
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE group_disproportionality(int, text) IS
-	'per group and subgroup: learners, share, ratio to the subgroup''s share of everyone, flagged when a two-sided exact test gives p < 0.05';
+	'per group and subgroup: learners, share, ratio to the subgroup''s share of everyone, expected count, exact p-value and its Holm adjustment, flagged where that is below 0.05';
+-- Settings of the audit: alpha for the Holm-adjusted p-value and the
+-- factor a share must be off by (min_ratio 1: any departure)
+CREATE FUNCTION group_disproportionality_transfn(internal, int, text, float8, float8) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, int, text, float8, float8) IS
+	'transition of group_disproportionality with alpha and min_ratio';
+-- Group ids of other types: bigint (a warehouse key) and text
+CREATE FUNCTION group_disproportionality_transfn(internal, bigint, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, bigint, text) IS
+	'transition of group_disproportionality with bigint group ids';
+CREATE FUNCTION group_disproportionality_transfn(internal, bigint, text, float8, float8) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, bigint, text, float8, float8) IS
+	'transition of group_disproportionality with bigint group ids, alpha and min_ratio';
+CREATE FUNCTION group_disproportionality_transfn(internal, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_text_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, text, text) IS
+	'transition of group_disproportionality with text group ids';
+CREATE FUNCTION group_disproportionality_transfn(internal, text, text, float8, float8) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_text_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, text, text, float8, float8) IS
+	'transition of group_disproportionality with text group ids, alpha and min_ratio';
+CREATE AGGREGATE group_disproportionality(group_no int, subgroup text, alpha float8, min_ratio float8) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(int, text, float8, float8) IS
+	'per group and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below alpha and the ratio at least min_ratio or at most 1/min_ratio';
+CREATE AGGREGATE group_disproportionality(group_id bigint, subgroup text) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(bigint, text) IS
+	'per group (bigint id) and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below 0.05';
+CREATE AGGREGATE group_disproportionality(group_id bigint, subgroup text, alpha float8, min_ratio float8) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(bigint, text, float8, float8) IS
+	'per group (bigint id) and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below alpha and the ratio at least min_ratio or at most 1/min_ratio';
+CREATE AGGREGATE group_disproportionality(group_id text, subgroup text) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(text, text) IS
+	'per group (text id) and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below 0.05';
+CREATE AGGREGATE group_disproportionality(group_id text, subgroup text, alpha float8, min_ratio float8) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(text, text, float8, float8) IS
+	'per group (text id) and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below alpha and the ratio at least min_ratio or at most 1/min_ratio';
+
 
 ---------------------------------------------------------------------------
 -- Knowledge tracing: Bayesian Knowledge Tracing fitted per skill (EM, the
