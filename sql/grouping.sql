@@ -185,6 +185,68 @@ SELECT group_disproportionality(group_no, subgroup, 0.05, 0.5) FROM audit_hand;
 SELECT group_disproportionality(group_no, subgroup, NULL, 2) FROM audit_hand;
 SELECT group_disproportionality(group_no, subgroup, 0.05, 1 + learner % 2) FROM audit_hand;
 
+-- The tracking audit, computed by hand.  School A: three sections of ten,
+-- each in a low and a high group of five; six English learners (EL), five
+-- of them in a low group; the other 24 have 10 of the 15 low places.
+-- School B: one section of eight in two groups of four; six EL, three low;
+-- the other two, one low.  A fourth section of A with one group has no
+-- lower tier and is left out (a1 to a5 count once, by their low group); a
+-- NULL mastery places its learner without moving the mean.  Cell size 2,
+-- n-size 5, threshold 1.5:
+--   A, EL:   risk 5/6, everyone else in A 10/24: risk ratio 2 (> 1.5:
+--            flagged); Fisher p of (5, 1; 10, 14) = 44/261 = 0.168582;
+--            alternate 5/6 over the state's others (24 + 2, 10 + 1 low)
+--            = 65/33 = 1.969697
+--   A, none: 10/24 over 5/6 = 0.5; same p; alternate 10/24 over the
+--            state's EL 8/12 = 5/8
+--   B, EL:   3/6; everyone else in B is 2 learners, below the n-size:
+--            alternate risk ratio 3/6 over 11/26 = 13/11 = 1.181818,
+--            p of (3, 3; 11, 15) = 1
+--   B, none: 2 learners, below the n-size: no ratio; p of (1, 1; 3, 3) = 1
+-- (fractions from python3's fractions and math.comb)
+CREATE TABLE placements (school text, section text, group_id text, learner text, subgroup text, mastery float8);
+INSERT INTO placements
+SELECT 'A', 'A' || (1 + (i - 1) / 10), CASE WHEN (i - 1) % 10 < 5 THEN 'low' ELSE 'high' END, 'a' || i,
+       CASE WHEN i IN (1, 2, 11, 12, 21, 26) THEN 'EL' ELSE 'none' END,
+       CASE WHEN i = 30 THEN NULL WHEN (i - 1) % 10 < 5 THEN 1 + (i % 3) * 0.5 ELSE 3 END
+FROM generate_series(1, 30) i
+UNION ALL
+SELECT 'B', 'B1', CASE WHEN i <= 4 THEN 'low' ELSE 'high' END, 'b' || i,
+       CASE WHEN i IN (4, 8) THEN 'none' ELSE 'EL' END, CASE WHEN i <= 4 THEN 2 ELSE 2.5 END
+FROM generate_series(1, 8) i
+UNION ALL
+SELECT 'A', 'A4', 'all', 'a' || i, CASE WHEN i IN (1, 2) THEN 'EL' ELSE 'none' END, 1 FROM generate_series(1, 5) i
+UNION ALL
+SELECT NULL, 'X1', 'low', 'x1', 'EL', 0;
+SELECT (t).unit, (t).subgroup, (t).learners, (t).lowest_tier, round((t).risk::numeric, 6) AS risk,
+       (t).comparison_learners AS c_n, (t).comparison_lowest_tier AS c_low, round((t).comparison_risk::numeric, 6) AS c_risk,
+       (t).state_comparison_learners AS s_n, (t).state_comparison_lowest_tier AS s_low,
+       round((t).state_comparison_risk::numeric, 6) AS s_risk
+FROM (SELECT unnest(tracking_audit(school, section, group_id, learner, subgroup, mastery, 2, 5, 1.5)) t FROM placements) x;
+SELECT (t).unit, (t).subgroup, round((t).risk_ratio::numeric, 6) AS risk_ratio,
+       round((t).alternate_risk_ratio::numeric, 6) AS alternate_risk_ratio, (t).basis,
+       round((t).ratio::numeric, 6) AS ratio, round((t).p_value::numeric, 6) AS p_value, (t).flagged
+FROM (SELECT unnest(tracking_audit(school, section, group_id, learner, subgroup, mastery, 2, 5, 1.5)) t FROM placements) x;
+-- with the defaults (cell size 10, n-size 30, threshold 3.0) no subgroup
+-- here is large enough for a ratio
+SELECT (t).unit, (t).subgroup, (t).basis, (t).ratio, (t).flagged
+FROM (SELECT unnest(tracking_audit(school, section, group_id, learner, subgroup, mastery)) t FROM placements) x;
+-- GROUP BY: each group of rows is a state of its own (here each school
+-- alone, where B's two other learners meet an n-size of 1)
+SELECT state, (t).unit, (t).subgroup, (t).learners, (t).lowest_tier, (t).basis
+FROM (SELECT left(section, 1) AS state, unnest(tracking_audit(school, section, group_id, learner, subgroup, mastery, 1, 1, 3))
+      FROM placements GROUP BY 1) x(state, t)
+ORDER BY 1, 2, 3;
+-- errors: sizes beyond what 34 CFR 300.647 presumes reasonable, a
+-- threshold that is not positive, a learner with two subgroups in a unit
+SELECT tracking_audit(school, section, group_id, learner, subgroup, mastery, 11, 30, 3) FROM placements;
+SELECT tracking_audit(school, section, group_id, learner, subgroup, mastery, 10, 31, 3) FROM placements;
+SELECT tracking_audit(school, section, group_id, learner, subgroup, mastery, 10, 30, 0) FROM placements;
+SELECT tracking_audit(school, section, group_id, learner, subgroup, mastery, 10, NULL, 3) FROM placements;
+SELECT tracking_audit(school, section, group_id, learner, subgroup, mastery, 10, 30, 3)
+FROM (SELECT * FROM placements UNION ALL VALUES ('A', 'A9', 'g', 'a1', 'IEP', 1), ('A', 'A9', 'h', 'a3', 'none', 2)) p;
+SELECT tracking_audit(school, section, group_id, learner, subgroup, 'NaN', 10, 30, 3) FROM placements;
+
 -- Learners ready for nothing make up min_size: A B C are ready for x2 (and
 -- y1), D E F for y2 (and x1), G H have mastered everything; in groups of
 -- exactly 4, each trio works on a skill all three are ready for, with one of G and H

@@ -1209,6 +1209,12 @@ CREATE TYPE group_disproportion AS (group_no int, subgroup text, learners int, s
 	expected float8, p_value float8, p_adjusted float8);
 COMMENT ON TYPE group_disproportion IS
 	'one subgroup in one group: learners, share of the group, ratio to its share of everyone, sizes, the count expected under random grouping, exact two-sided p-value and its Holm adjustment, flagged';
+CREATE TYPE tracking_disproportion AS (unit text, subgroup text, learners int, lowest_tier int,
+	risk float8, comparison_learners int, comparison_lowest_tier int, comparison_risk float8,
+	state_comparison_learners int, state_comparison_lowest_tier int, state_comparison_risk float8,
+	risk_ratio float8, alternate_risk_ratio float8, basis text, ratio float8, p_value float8, flagged bool);
+COMMENT ON TYPE tracking_disproportion IS
+	'one subgroup in one unit (school or grade): its risk of placement in the lowest tier of groups, against everyone else in the unit and in the state, the risk ratio and alternate risk ratio of 34 CFR 300.647, the exact p-value, flagged';
 
 -- Not STRICT: rows without a learner or profile add nothing
 CREATE FUNCTION instructional_groups_transfn(internal, text, learner_profile, skill_graph,
@@ -1400,6 +1406,54 @@ CREATE AGGREGATE group_disproportionality(group_id text, subgroup text, alpha fl
 COMMENT ON AGGREGATE group_disproportionality(text, text, float8, float8) IS
 	'per group (text id) and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below alpha and the ratio at least min_ratio or at most 1/min_ratio';
 
+-- The tracking audit across sections: groups ranked by mean mastery within
+-- their section, per unit and subgroup the risk of placement in the lowest
+-- tier (34 CFR 300.647: risk ratio, alternate risk ratio, cell and n-size)
+-- Not STRICT: rows without a unit, section, group or learner add nothing
+CREATE FUNCTION tracking_audit_transfn(internal, text, text, text, text, text, float8) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION tracking_audit_transfn(internal, text, text, text, text, text, float8) IS
+	'transition of tracking_audit';
+CREATE FUNCTION tracking_audit_transfn(internal, text, text, text, text, text, float8, int, int, float8) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION tracking_audit_transfn(internal, text, text, text, text, text, float8, int, int, float8) IS
+	'transition of tracking_audit with cell size, n-size and risk ratio threshold';
+CREATE FUNCTION tracking_audit_combinefn(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION tracking_audit_combinefn(internal, internal) IS 'combine function of tracking_audit';
+CREATE FUNCTION tracking_audit_serializefn(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tracking_audit_serializefn(internal) IS 'serialize function of tracking_audit';
+CREATE FUNCTION tracking_audit_deserializefn(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tracking_audit_deserializefn(bytea, internal) IS 'deserialize function of tracking_audit';
+CREATE FUNCTION tracking_audit_finalfn(internal) RETURNS tracking_disproportion[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION tracking_audit_finalfn(internal) IS 'final function of tracking_audit: a row per unit and subgroup';
+CREATE AGGREGATE tracking_audit(unit text, section text, group_id text, learner text, subgroup text,
+	mastery float8) (
+	SFUNC = tracking_audit_transfn,
+	STYPE = internal,
+	FINALFUNC = tracking_audit_finalfn,
+	COMBINEFUNC = tracking_audit_combinefn,
+	SERIALFUNC = tracking_audit_serializefn,
+	DESERIALFUNC = tracking_audit_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE tracking_audit(text, text, text, text, text, float8) IS
+	'per unit and subgroup: the risk of placement in the lowest tier of groups by mean mastery, risk ratio or alternate risk ratio (cell size 10, n-size 30), exact p-value, flagged above 3.0';
+CREATE AGGREGATE tracking_audit(unit text, section text, group_id text, learner text, subgroup text,
+	mastery float8, cell_size int, n_size int, threshold float8) (
+	SFUNC = tracking_audit_transfn,
+	STYPE = internal,
+	FINALFUNC = tracking_audit_finalfn,
+	COMBINEFUNC = tracking_audit_combinefn,
+	SERIALFUNC = tracking_audit_serializefn,
+	DESERIALFUNC = tracking_audit_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE tracking_audit(text, text, text, text, text, float8, int, int, float8) IS
+	'per unit and subgroup: the risk of placement in the lowest tier of groups by mean mastery, risk ratio or alternate risk ratio at the given cell size and n-size, exact p-value, flagged above the threshold';
 
 ---------------------------------------------------------------------------
 -- Knowledge tracing: Bayesian Knowledge Tracing fitted per skill (EM, the
