@@ -72,12 +72,20 @@ store_values() {
         as_owner -c "CREATE INDEX kept_evidence ON kept_mastery_evidence (v)"
     fi
 }
+# 0.5.0 added columns at the end of group_disproportion (ALTER TYPE ... ADD
+# ATTRIBUTE): a value stored before reads with the columns it had, the new
+# ones NULL (its columns that are not NULL, as jsonb)
 read_values() {
     local v type
     for v in "${values[@]}"; do
         type=${v%%|*}
         [ "$(check "SELECT to_regclass('public.kept_$type') IS NOT NULL")" = t ] || continue
-        echo "$type: $(check "SELECT v::text FROM public.kept_$type")"
+        if [ "$type" = group_disproportion ]; then
+            echo "$type: $(check "SELECT (SELECT jsonb_object_agg(key, value) FROM jsonb_each(to_jsonb(v)) WHERE value <> 'null')
+                                  FROM public.kept_$type")"
+        else
+            echo "$type: $(check "SELECT v::text FROM public.kept_$type")"
+        fi
     done
 }
 
