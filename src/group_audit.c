@@ -1201,13 +1201,20 @@ tracking_audit_finalfn(PG_FUNCTION_ARGS)
 			TrackingCell *l = &learners[nlearners - 1];
 
 			if (compare_subgroups(l->subgroup, r->subgroup) != 0)
+			{
+				/* named in order, whatever the order of the rows */
+				bool		in_order = compare_subgroups(l->subgroup, r->subgroup) < 0;
+				const char *first = in_order ? l->subgroup : r->subgroup;
+				const char *second = in_order ? r->subgroup : l->subgroup;
+
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("learner \"%s\" has two subgroups in unit \"%s\"", r->learner, r->unit),
 						 errdetail("One row gives subgroup %s, another %s.",
-								   l->subgroup ? quote_literal_cstr(l->subgroup) : "NULL",
-								   r->subgroup ? quote_literal_cstr(r->subgroup) : "NULL"),
+								   first ? quote_literal_cstr(first) : "NULL",
+								   second ? quote_literal_cstr(second) : "NULL"),
 						 errhint("Give each learner one value of the subgroup in every row, for example the status as of the audit date.")));
+			}
 			l->lowest |= placements[i].lowest;
 			continue;
 		}
