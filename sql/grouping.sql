@@ -113,6 +113,140 @@ FROM (SELECT rep, bool_or((d).flagged) AS any_flag
             GROUP BY rep) x
       GROUP BY rep) y;
 
+-- Every cell of the audit, computed by hand: 20 learners in groups of 8, 6
+-- and 6, six English learners (EL), five of them in group 1.  Expected
+-- count m K / N (group 1: 8 x 6 / 20 = 2.4); exact two-sided p-value, the
+-- probability of every count no more likely than the one seen (group 1:
+-- 35/1938 = 0.018060; group 2: 1583/2584 = 0.612616; group 3: 4453/38760
+-- = 0.114886); Holm over the 6 cells, the smallest times 6, the next times
+-- 5 and so on, never decreasing (group 1: 6 x 35/1938 = 35/323 = 0.108359,
+-- group 3: max(0.108359, 4 x 4453/38760) = 4453/9690 = 0.459546, group 2:
+-- 1).  Fractions from python3's fractions and math.comb.  No cell is
+-- flagged at 0.05: one group of one section is not evidence of tracking.
+CREATE TABLE audit_hand (learner int, group_no int, subgroup text);
+INSERT INTO audit_hand
+SELECT i, CASE WHEN i <= 8 THEN 1 WHEN i <= 14 THEN 2 ELSE 3 END,
+       CASE WHEN i IN (1, 2, 3, 4, 5, 9) THEN 'EL' ELSE 'non-EL' END
+FROM generate_series(1, 20) i;
+SELECT (d).group_no, (d).subgroup, (d).learners, (d).group_size, (d).section_size, (d).subgroup_size,
+       round((d).expected::numeric, 6) AS expected, round((d).share::numeric, 6) AS share,
+       round((d).ratio::numeric, 6) AS ratio, round((d).p_value::numeric, 6) AS p_value,
+       round((d).p_adjusted::numeric, 6) AS p_adjusted, (d).flagged
+FROM (SELECT unnest(group_disproportionality(group_no, subgroup)) d FROM audit_hand) x;
+-- the same figures from exact integers in SQL, beside the function's
+CREATE FUNCTION pg_temp.choose(n int, k int) RETURNS numeric
+LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN k < 0 OR k > n THEN 0 ELSE factorial(n) / (factorial(k) * factorial(n - k)) END $$;
+WITH cells AS (
+    SELECT g.group_no, s.subgroup, g.m, s.k, 20 AS n,
+           (SELECT count(*) FROM audit_hand h WHERE h.group_no = g.group_no AND h.subgroup = s.subgroup)::int AS x
+    FROM (SELECT group_no, count(*)::int AS m FROM audit_hand GROUP BY 1) g,
+         (SELECT subgroup, count(*)::int AS k FROM audit_hand GROUP BY 1) s),
+tests AS (
+    SELECT c.*, (SELECT sum(pg_temp.choose(k, j) * pg_temp.choose(n - k, m - j))
+                 FROM generate_series(0, m) j
+                 WHERE pg_temp.choose(k, j) * pg_temp.choose(n - k, m - j) <= pg_temp.choose(k, x) * pg_temp.choose(n - k, m - x))
+                / pg_temp.choose(n, m) AS p
+    FROM cells c),
+ranked AS (
+    SELECT t.*, row_number() OVER (ORDER BY p, group_no, subgroup) AS r FROM tests t),
+holm AS (
+    SELECT t.*, max(least(1, (7 - r) * p)) OVER (ORDER BY r) AS p_adjusted FROM ranked t),
+audit AS (
+    SELECT (d).* FROM (SELECT unnest(group_disproportionality(group_no, subgroup)) d FROM audit_hand) x)
+SELECT h.group_no, h.subgroup, round(h.m * h.k / 20.0, 6) AS expected, round(h.p, 6) AS p_value, round(h.p_adjusted, 6) AS p_adjusted,
+       abs(a.expected - h.m * h.k / 20.0) < 1e-12 AND abs(a.p_value - h.p) < 1e-12 AND abs(a.p_adjusted - h.p_adjusted) < 1e-12 AS function_agrees
+FROM holm h JOIN audit a ON a.group_no = h.group_no AND a.subgroup = h.subgroup
+ORDER BY 1, 2;
+-- alpha and min_ratio: at alpha 0.2, group 1's English learners are
+-- flagged (ratio 5/8 over 6/20 = 2.08, at least 2), and its other learners
+-- are not (ratio 0.54, above 1/2)
+SELECT (d).group_no, (d).subgroup, round((d).ratio::numeric, 3) AS ratio, round((d).p_adjusted::numeric, 3) AS p_adjusted, (d).flagged
+FROM (SELECT unnest(group_disproportionality(group_no, subgroup, 0.2, 2)) d FROM audit_hand) x;
+
+-- Group ids of any type and many sections in one query: text ids (in byte
+-- order), bigint ids (group_no where an int holds them), GROUP BY section;
+-- Holm runs over the cells of each section
+CREATE TABLE audit_sections (section text, learner int, group_id text, subgroup text);
+INSERT INTO audit_sections
+SELECT 'S' || s, i, CASE WHEN i <= 4 THEN 'red' WHEN i <= 8 THEN 'blue' ELSE 'green' END,
+       CASE WHEN (s = 1 AND i <= 4) OR (s = 2 AND i % 3 = 0) THEN 'IEP' ELSE 'none' END
+FROM generate_series(1, 2) s, generate_series(1, 12) i;
+SELECT section, (d).group_no, (d).group_id, (d).subgroup, (d).learners, round((d).expected::numeric, 3) AS expected,
+       round((d).p_value::numeric, 4) AS p_value, round((d).p_adjusted::numeric, 4) AS p_adjusted, (d).flagged
+FROM (SELECT section, unnest(group_disproportionality(group_id, subgroup)) d FROM audit_sections GROUP BY section) x
+ORDER BY section, 3, 4;
+SELECT section, (d).group_no, (d).group_id, (d).learners
+FROM (SELECT section, unnest(group_disproportionality(CASE group_id WHEN 'red' THEN 10000000000 WHEN 'blue' THEN 2 ELSE -1 END::bigint, subgroup)) d
+      FROM audit_sections WHERE subgroup = 'IEP' GROUP BY section) x
+ORDER BY section, 3;
+-- errors: alpha outside (0, 1], min_ratio below 1, settings that change
+SELECT group_disproportionality(group_no, subgroup, 0, 2) FROM audit_hand;
+SELECT group_disproportionality(group_no, subgroup, 0.05, 0.5) FROM audit_hand;
+SELECT group_disproportionality(group_no, subgroup, NULL, 2) FROM audit_hand;
+SELECT group_disproportionality(group_no, subgroup, 0.05, 1 + learner % 2) FROM audit_hand;
+
+-- The tracking audit, computed by hand.  School A: three sections of ten,
+-- each in a low and a high group of five; six English learners (EL), five
+-- of them in a low group; the other 24 have 10 of the 15 low places.
+-- School B: one section of eight in two groups of four; six EL, three low;
+-- the other two, one low.  A fourth section of A with one group has no
+-- lower tier and is left out (a1 to a5 count once, by their low group); a
+-- NULL mastery places its learner without moving the mean.  Cell size 2,
+-- n-size 5, threshold 1.5:
+--   A, EL:   risk 5/6, everyone else in A 10/24: risk ratio 2 (> 1.5:
+--            flagged); Fisher p of (5, 1; 10, 14) = 44/261 = 0.168582;
+--            alternate 5/6 over the state's others (24 + 2, 10 + 1 low)
+--            = 65/33 = 1.969697
+--   A, none: 10/24 over 5/6 = 0.5; same p; alternate 10/24 over the
+--            state's EL 8/12 = 5/8
+--   B, EL:   3/6; everyone else in B is 2 learners, below the n-size:
+--            alternate risk ratio 3/6 over 11/26 = 13/11 = 1.181818,
+--            p of (3, 3; 11, 15) = 1
+--   B, none: 2 learners, below the n-size: no ratio; p of (1, 1; 3, 3) = 1
+-- (fractions from python3's fractions and math.comb)
+CREATE TABLE placements (school text, section text, group_id text, learner text, subgroup text, mastery float8);
+INSERT INTO placements
+SELECT 'A', 'A' || (1 + (i - 1) / 10), CASE WHEN (i - 1) % 10 < 5 THEN 'low' ELSE 'high' END, 'a' || i,
+       CASE WHEN i IN (1, 2, 11, 12, 21, 26) THEN 'EL' ELSE 'none' END,
+       CASE WHEN i = 30 THEN NULL WHEN (i - 1) % 10 < 5 THEN 1 + (i % 3) * 0.5 ELSE 3 END
+FROM generate_series(1, 30) i
+UNION ALL
+SELECT 'B', 'B1', CASE WHEN i <= 4 THEN 'low' ELSE 'high' END, 'b' || i,
+       CASE WHEN i IN (4, 8) THEN 'none' ELSE 'EL' END, CASE WHEN i <= 4 THEN 2 ELSE 2.5 END
+FROM generate_series(1, 8) i
+UNION ALL
+SELECT 'A', 'A4', 'all', 'a' || i, CASE WHEN i IN (1, 2) THEN 'EL' ELSE 'none' END, 1 FROM generate_series(1, 5) i
+UNION ALL
+SELECT NULL, 'X1', 'low', 'x1', 'EL', 0;
+SELECT (t).unit, (t).subgroup, (t).learners, (t).lowest_tier, round((t).risk::numeric, 6) AS risk,
+       (t).comparison_learners AS c_n, (t).comparison_lowest_tier AS c_low, round((t).comparison_risk::numeric, 6) AS c_risk,
+       (t).state_comparison_learners AS s_n, (t).state_comparison_lowest_tier AS s_low,
+       round((t).state_comparison_risk::numeric, 6) AS s_risk
+FROM (SELECT unnest(tracking_audit(school, section, group_id, learner, subgroup, mastery, 2, 5, 1.5)) t FROM placements) x;
+SELECT (t).unit, (t).subgroup, round((t).risk_ratio::numeric, 6) AS risk_ratio,
+       round((t).alternate_risk_ratio::numeric, 6) AS alternate_risk_ratio, (t).basis,
+       round((t).ratio::numeric, 6) AS ratio, round((t).p_value::numeric, 6) AS p_value, (t).flagged
+FROM (SELECT unnest(tracking_audit(school, section, group_id, learner, subgroup, mastery, 2, 5, 1.5)) t FROM placements) x;
+-- with the defaults (cell size 10, n-size 30, threshold 3.0) no subgroup
+-- here is large enough for a ratio
+SELECT (t).unit, (t).subgroup, (t).basis, (t).ratio, (t).flagged
+FROM (SELECT unnest(tracking_audit(school, section, group_id, learner, subgroup, mastery)) t FROM placements) x;
+-- GROUP BY: each group of rows is a state of its own (here each school
+-- alone, where B's two other learners meet an n-size of 1)
+SELECT state, (t).unit, (t).subgroup, (t).learners, (t).lowest_tier, (t).basis
+FROM (SELECT left(section, 1) AS state, unnest(tracking_audit(school, section, group_id, learner, subgroup, mastery, 1, 1, 3))
+      FROM placements GROUP BY 1) x(state, t)
+ORDER BY 1, 2, 3;
+-- errors: sizes beyond what 34 CFR 300.647 presumes reasonable, a
+-- threshold that is not positive, a learner with two subgroups in a unit
+SELECT tracking_audit(school, section, group_id, learner, subgroup, mastery, 11, 30, 3) FROM placements;
+SELECT tracking_audit(school, section, group_id, learner, subgroup, mastery, 10, 31, 3) FROM placements;
+SELECT tracking_audit(school, section, group_id, learner, subgroup, mastery, 10, 30, 0) FROM placements;
+SELECT tracking_audit(school, section, group_id, learner, subgroup, mastery, 10, NULL, 3) FROM placements;
+SELECT tracking_audit(school, section, group_id, learner, subgroup, mastery, 10, 30, 3)
+FROM (SELECT * FROM placements UNION ALL VALUES ('A', 'A9', 'g', 'a1', 'IEP', 1), ('A', 'A9', 'h', 'a3', 'none', 2)) p;
+SELECT tracking_audit(school, section, group_id, learner, subgroup, 'NaN', 10, 30, 3) FROM placements;
+
 -- Learners ready for nothing make up min_size: A B C are ready for x2 (and
 -- y1), D E F for y2 (and x1), G H have mastered everything; in groups of
 -- exactly 4, each trio works on a skill all three are ready for, with one of G and H

@@ -1202,10 +1202,19 @@ COMMENT ON FUNCTION learning_path_to_dot(skill_graph, learner_profile, text[], f
 CREATE TYPE learner_group AS (learner text, group_no int, focus_skill text);
 COMMENT ON TYPE learner_group IS
 	'one learner''s place in the groups of instructional_groups: group number and the group''s focus skill';
+-- The columns after flagged came in 0.5.0 (ALTER TYPE ... ADD ATTRIBUTE in
+-- the upgrade: audits stored by 0.4.0 read with them NULL)
 CREATE TYPE group_disproportion AS (group_no int, subgroup text, learners int, share float8,
-	ratio float8, flagged bool);
+	ratio float8, flagged bool, group_id text, group_size int, section_size int, subgroup_size int,
+	expected float8, p_value float8, p_adjusted float8);
 COMMENT ON TYPE group_disproportion IS
-	'one subgroup in one group: learners, share of the group, ratio to its share of everyone, flagged when unlikely under random grouping';
+	'one subgroup in one group: learners, share of the group, ratio to its share of everyone, sizes, the count expected under random grouping, exact two-sided p-value and its Holm adjustment, flagged';
+CREATE TYPE tracking_disproportion AS (unit text, subgroup text, learners int, lowest_tier int,
+	risk float8, comparison_learners int, comparison_lowest_tier int, comparison_risk float8,
+	state_comparison_learners int, state_comparison_lowest_tier int, state_comparison_risk float8,
+	risk_ratio float8, alternate_risk_ratio float8, basis text, ratio float8, p_value float8, flagged bool);
+COMMENT ON TYPE tracking_disproportion IS
+	'one subgroup in one unit (school or grade): its risk of placement in the lowest tier of groups, against everyone else in the unit and in the state, the risk ratio and alternate risk ratio of 34 CFR 300.647, the exact p-value, flagged';
 
 -- Not STRICT: rows without a learner or profile add nothing
 CREATE FUNCTION instructional_groups_transfn(internal, text, learner_profile, skill_graph,
@@ -1317,7 +1326,134 @@ CREATE AGGREGATE group_disproportionality(group_no int, subgroup text) (
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE group_disproportionality(int, text) IS
-	'per group and subgroup: learners, share, ratio to the subgroup''s share of everyone, flagged when a two-sided exact test gives p < 0.05';
+	'per group and subgroup: learners, share, ratio to the subgroup''s share of everyone, expected count, exact p-value and its Holm adjustment, flagged where that is below 0.05';
+-- Settings of the audit: alpha for the Holm-adjusted p-value and the
+-- factor a share must be off by (min_ratio 1: any departure)
+CREATE FUNCTION group_disproportionality_transfn(internal, int, text, float8, float8) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, int, text, float8, float8) IS
+	'transition of group_disproportionality with alpha and min_ratio';
+-- Group ids of other types: bigint (a warehouse key) and text
+CREATE FUNCTION group_disproportionality_transfn(internal, bigint, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, bigint, text) IS
+	'transition of group_disproportionality with bigint group ids';
+CREATE FUNCTION group_disproportionality_transfn(internal, bigint, text, float8, float8) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, bigint, text, float8, float8) IS
+	'transition of group_disproportionality with bigint group ids, alpha and min_ratio';
+CREATE FUNCTION group_disproportionality_transfn(internal, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_text_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, text, text) IS
+	'transition of group_disproportionality with text group ids';
+CREATE FUNCTION group_disproportionality_transfn(internal, text, text, float8, float8) RETURNS internal
+	AS 'MODULE_PATHNAME', 'group_disproportionality_text_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION group_disproportionality_transfn(internal, text, text, float8, float8) IS
+	'transition of group_disproportionality with text group ids, alpha and min_ratio';
+CREATE AGGREGATE group_disproportionality(group_no int, subgroup text, alpha float8, min_ratio float8) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(int, text, float8, float8) IS
+	'per group and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below alpha and the ratio at least min_ratio or at most 1/min_ratio';
+CREATE AGGREGATE group_disproportionality(group_id bigint, subgroup text) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(bigint, text) IS
+	'per group (bigint id) and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below 0.05';
+CREATE AGGREGATE group_disproportionality(group_id bigint, subgroup text, alpha float8, min_ratio float8) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(bigint, text, float8, float8) IS
+	'per group (bigint id) and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below alpha and the ratio at least min_ratio or at most 1/min_ratio';
+CREATE AGGREGATE group_disproportionality(group_id text, subgroup text) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(text, text) IS
+	'per group (text id) and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below 0.05';
+CREATE AGGREGATE group_disproportionality(group_id text, subgroup text, alpha float8, min_ratio float8) (
+	SFUNC = group_disproportionality_transfn,
+	STYPE = internal,
+	FINALFUNC = group_disproportionality_finalfn,
+	COMBINEFUNC = group_disproportionality_combinefn,
+	SERIALFUNC = group_disproportionality_serializefn,
+	DESERIALFUNC = group_disproportionality_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE group_disproportionality(text, text, float8, float8) IS
+	'per group (text id) and subgroup: the audit''s cells, flagged where the Holm-adjusted p-value is below alpha and the ratio at least min_ratio or at most 1/min_ratio';
+
+-- The tracking audit across sections: groups ranked by mean mastery within
+-- their section, per unit and subgroup the risk of placement in the lowest
+-- tier (34 CFR 300.647: risk ratio, alternate risk ratio, cell and n-size)
+-- Not STRICT: rows without a unit, section, group or learner add nothing
+CREATE FUNCTION tracking_audit_transfn(internal, text, text, text, text, text, float8) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION tracking_audit_transfn(internal, text, text, text, text, text, float8) IS
+	'transition of tracking_audit';
+CREATE FUNCTION tracking_audit_transfn(internal, text, text, text, text, text, float8, int, int, float8) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION tracking_audit_transfn(internal, text, text, text, text, text, float8, int, int, float8) IS
+	'transition of tracking_audit with cell size, n-size and risk ratio threshold';
+CREATE FUNCTION tracking_audit_combinefn(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION tracking_audit_combinefn(internal, internal) IS 'combine function of tracking_audit';
+CREATE FUNCTION tracking_audit_serializefn(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tracking_audit_serializefn(internal) IS 'serialize function of tracking_audit';
+CREATE FUNCTION tracking_audit_deserializefn(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tracking_audit_deserializefn(bytea, internal) IS 'deserialize function of tracking_audit';
+CREATE FUNCTION tracking_audit_finalfn(internal) RETURNS tracking_disproportion[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION tracking_audit_finalfn(internal) IS 'final function of tracking_audit: a row per unit and subgroup';
+CREATE AGGREGATE tracking_audit(unit text, section text, group_id text, learner text, subgroup text,
+	mastery float8) (
+	SFUNC = tracking_audit_transfn,
+	STYPE = internal,
+	FINALFUNC = tracking_audit_finalfn,
+	COMBINEFUNC = tracking_audit_combinefn,
+	SERIALFUNC = tracking_audit_serializefn,
+	DESERIALFUNC = tracking_audit_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE tracking_audit(text, text, text, text, text, float8) IS
+	'per unit and subgroup: the risk of placement in the lowest tier of groups by mean mastery, risk ratio or alternate risk ratio (cell size 10, n-size 30), exact p-value, flagged above 3.0';
+CREATE AGGREGATE tracking_audit(unit text, section text, group_id text, learner text, subgroup text,
+	mastery float8, cell_size int, n_size int, threshold float8) (
+	SFUNC = tracking_audit_transfn,
+	STYPE = internal,
+	FINALFUNC = tracking_audit_finalfn,
+	COMBINEFUNC = tracking_audit_combinefn,
+	SERIALFUNC = tracking_audit_serializefn,
+	DESERIALFUNC = tracking_audit_deserializefn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE tracking_audit(text, text, text, text, text, float8, int, int, float8) IS
+	'per unit and subgroup: the risk of placement in the lowest tier of groups by mean mastery, risk ratio or alternate risk ratio at the given cell size and n-size, exact p-value, flagged above the threshold';
 
 ---------------------------------------------------------------------------
 -- Knowledge tracing: Bayesian Knowledge Tracing fitted per skill (EM, the

@@ -62,22 +62,36 @@ values=(
 
 # store a value of every type the installed version has; print them
 store_values() {
-    local v type literal
+    local v type literal columns c
     for v in "${values[@]}"; do
         type=${v%%|*}; literal=${v#*|}
         [ "$(check "SELECT to_regtype('public.$type') IS NOT NULL")" = t ] || continue
+        # a record's text names every column: empty (NULL) for the ones
+        # group_disproportion gained in 0.5.0
+        if [ "$type" = group_disproportion ]; then
+            columns=$(check "SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.$type'::regclass AND attnum > 0 AND NOT attisdropped")
+            for ((c = 7; c <= columns; c++)); do literal="${literal%)},)"; done
+        fi
         as_owner -v lit="$literal" <<<"CREATE TABLE kept_$type AS SELECT :'lit'::public.$type AS v"
     done
     if [ "$(check "SELECT to_regclass('public.kept_mastery_evidence') IS NOT NULL")" = t ]; then
         as_owner -c "CREATE INDEX kept_evidence ON kept_mastery_evidence (v)"
     fi
 }
+# 0.5.0 added columns at the end of group_disproportion (ALTER TYPE ... ADD
+# ATTRIBUTE): a value stored before reads with the columns it had, the new
+# ones NULL (its columns that are not NULL, as jsonb)
 read_values() {
     local v type
     for v in "${values[@]}"; do
         type=${v%%|*}
         [ "$(check "SELECT to_regclass('public.kept_$type') IS NOT NULL")" = t ] || continue
-        echo "$type: $(check "SELECT v::text FROM public.kept_$type")"
+        if [ "$type" = group_disproportion ]; then
+            echo "$type: $(check "SELECT (SELECT jsonb_object_agg(key, value) FROM jsonb_each(to_jsonb(v)) WHERE value <> 'null')
+                                  FROM public.kept_$type")"
+        else
+            echo "$type: $(check "SELECT v::text FROM public.kept_$type")"
+        fi
     done
 }
 

@@ -2,9 +2,9 @@
 # Every value that can be stored can be dumped: a learner_profile,
 # learner_profile_state or mastery_state whose text form could pass the
 # limit on text forms (TEXT_FORM_MAX_BYTES, 10^9 bytes, counted as COPY
-# writes it), and a group_disproportionality or instructional_groups state
-# that a parallel worker could not pass on, are refused when they are
-# built, with SQLSTATE 54000.
+# writes it), and a group_disproportionality, tracking_audit or
+# instructional_groups state that a parallel worker could not pass on, are
+# refused when they are built, with SQLSTATE 54000.
 #
 # 1. At the real limit, in the cluster this runs in: a profile of 140,000
 #    skills with 1,000-byte codes (its state is under the limit, its text
@@ -17,7 +17,8 @@
 #    environment (it can only lower the limit): text, jsonb and binary
 #    input, the aggregates' final function, profile_rollup, the state's
 #    transition at the row that passes the limit, its combine, text and
-#    binary input, and group_disproportionality's transition; for
+#    binary input, group_disproportionality's and tracking_audit's
+#    transitions; for
 #    mastery_state, mastery_agg at the row (serial, and under a forced
 #    parallel plan), mastery_state_union at the merge, ||,
 #    mastery_state_append, text, jsonb and binary input (- and
@@ -308,13 +309,25 @@ SQL
         fail "instructional_groups of 200 learners was not refused"
     fi
 
-    # group_disproportionality: 8 bytes and the label per row, after 9 bytes
+    # group_disproportionality: 8 bytes and the label per row, after 26 bytes
     # of header: 999 rows of 92-byte labels fit, the 1,000th does not
     audit="SELECT group_disproportionality(i % 3, repeat('x', 91) || (i % 2)) IS NOT NULL FROM generate_series(1, @N@) i"
     psql_q -d $db -c "${audit//@N@/999}" >/dev/null || fail "an audit of 999 rows was refused"
     before=$failures
     expect_error $db "group_disproportionality state is too large" <<<"${audit//@N@/1000}"
+    # text group ids: 4 bytes and the id in place of the number (2 more here)
+    audit="SELECT group_disproportionality('g' || (i % 3), repeat('x', 89) || (i % 2)) IS NOT NULL FROM generate_series(1, @N@) i"
+    psql_q -d $db -c "${audit//@N@/999}" >/dev/null || fail "an audit of 999 rows with text group ids was refused"
+    expect_error $db "group_disproportionality state is too large" <<<"${audit//@N@/1000}"
     [ $failures -eq $before ] && echo "text_limits: an audit is refused at the row that would take its serialized state past $limit bytes"
+
+    # tracking_audit: 29 bytes and the five labels per row, after 25 bytes
+    # of header: 999 rows of 100 bytes fit, the 1,000th does not
+    tracking="SELECT tracking_audit('u', 's' || (i % 2), (i % 3)::text, lpad(i::text, 4, '0'), repeat('x', 62) || (i % 2), i % 5) IS NOT NULL FROM generate_series(1, @N@) i"
+    psql_q -d $db -c "${tracking//@N@/999}" >/dev/null || fail "a tracking audit of 999 rows was refused"
+    before=$failures
+    expect_error $db "tracking_audit state is too large" "Its 1000 rows" <<<"${tracking//@N@/1000}"
+    [ $failures -eq $before ] && echo "text_limits: a tracking audit is refused at the row that would take its serialized state past $limit bytes"
 
     psql_q -d postgres -c "DROP DATABASE $db"
     exit $status

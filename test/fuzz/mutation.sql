@@ -4,8 +4,9 @@
 -- COPY whose one field is the mutated bytes).  Every attempt must either be
 -- refused with a specific SQLSTATE or give a value whose text form reads back
 -- to itself and that every function of its type takes without an internal
--- error.  A crash ends the connection and fails the run.  bkt_fit's options
--- and instructional_groups' mode are mutated the same way.
+-- error.  A crash ends the connection and fails the run.  bkt_fit's options,
+-- instructional_groups' mode and the audits' ids, labels and settings are
+-- mutated the same way.
 --
 -- psql variables: seed (float in -1..1), rounds (mutations per type and path)
 \set ON_ERROR_STOP 1
@@ -274,11 +275,35 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
 	RETURN CASE WHEN SQLSTATE = 'XX000' THEN 'accepted, then XX000: ' || SQLERRM ELSE SQLSTATE END;
 END $$;
+-- the audits' group ids, subgroup labels and settings (alpha, min_ratio,
+-- cell size, n-size, threshold), mutated as text and cast as the call
+-- would take them
+CREATE FUNCTION try_audit(g text, s text, settings text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	a text[] := string_to_array(settings, ',');
+BEGIN
+	PERFORM group_disproportionality(CASE WHEN i % 3 = 0 THEN g ELSE 'g' || i % 2 END, CASE WHEN i % 2 = 0 THEN s END,
+	                                 a[1]::float8, a[2]::float8),
+	        group_disproportionality(i % 3, CASE WHEN i % 2 = 0 THEN s END)
+	FROM generate_series(1, 9) i;
+	PERFORM tracking_audit(CASE WHEN i % 4 = 0 THEN g ELSE 'u' END, 's' || i % 2, CASE WHEN i % 3 = 0 THEN g ELSE 'g' || i % 2 END,
+	                       'l' || i, CASE WHEN i % 2 = 0 THEN s END, i % 4, a[3]::int, a[4]::int, a[5]::float8)
+	FROM generate_series(1, 9) i;
+	RETURN 'accepted';
+EXCEPTION WHEN OTHERS THEN
+	RETURN CASE WHEN SQLSTATE = 'XX000' THEN 'accepted, then XX000: ' || SQLERRM ELSE SQLSTATE END;
+END $$;
 DO $$
 DECLARE
 	rounds int := current_setting('mutation.rounds')::int;
 BEGIN
 	FOR i IN 1 .. rounds LOOP
+		-- one of the three mutated at a time, so that most attempts reach the audits
+		INSERT INTO outcomes
+		SELECT 'group audits', 'text',
+		       try_audit(CASE WHEN k = 0 THEN mutate_text('Größe') ELSE 'Größe' END, CASE WHEN k = 1 THEN mutate_text('EL') ELSE 'EL' END,
+		                 CASE WHEN k = 2 THEN mutate_text('0.05,2,10,30,3') ELSE '0.05,2,10,30,3' END)
+		FROM (SELECT rnd(3) AS k) r;
 		INSERT INTO outcomes VALUES ('bkt_fit options', 'text',
 			try_options(mutate_text((ARRAY['restarts=2, seed=7', 'forgets, max_iter=5, tol=1e-4',
 			                               'init=(0.4, 0.1, 0.2, 0.1), pybkt_compat', 'max_guess=0.3, max_slip=0.3, seed=1'])[1 + rnd(4)])));

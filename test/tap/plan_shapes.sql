@@ -216,6 +216,13 @@ SELECT * FROM plan_shapes('instructional_groups', '''row '' || ord, p, fw, 3, 2,
 SELECT * FROM plan_shapes('instructional_groups', '''row '' || ord, p, fw, 3, 3, 6, ''similar'', ARRAY[learner, skill]', 'md5(%s::text)');
 SELECT * FROM plan_shapes('instructional_groups', '''row '' || ord, p, fw, 3, 3, 6, ''mixed'', ARRAY[learner, skill]', 'md5(%s::text)');
 SELECT * FROM plan_shapes('group_disproportionality', '(ord % 4)::int, learner', 'md5(%s::text)');
+-- text and bigint group ids, alpha and min_ratio
+SELECT * FROM plan_shapes('group_disproportionality', '''g '' || (ord % 4), learner', 'md5(%s::text)');
+SELECT * FROM plan_shapes('group_disproportionality', '(ord % 4)::bigint * 10000000000, learner, 0.2, 1.5', 'md5(%s::text)');
+-- the tracking audit: two units (the relation), two sections of three
+-- groups, each learner a subgroup of its own
+SELECT * FROM plan_shapes('tracking_audit', 'relation, (ord % 2)::text, (ord % 3)::text, learner, learner, pos', 'md5(%s::text)');
+SELECT * FROM plan_shapes('tracking_audit', 'relation, (ord % 2)::text, (ord % 3)::text, learner, learner, pos, 1, 2, 1.1', 'md5(%s::text)');
 RESET search_path;
 
 SELECT * FROM finish();
