@@ -246,6 +246,18 @@ SELECT tracking_audit(school, section, group_id, learner, subgroup, mastery, 10,
 SELECT tracking_audit(school, section, group_id, learner, subgroup, mastery, 10, 30, 3)
 FROM (SELECT * FROM placements UNION ALL VALUES ('A', 'A9', 'g', 'a1', 'IEP', 1), ('A', 'A9', 'h', 'a3', 'none', 2)) p;
 SELECT tracking_audit(school, section, group_id, learner, subgroup, 'NaN', 10, 30, 3) FROM placements;
+SELECT tracking_audit(school, section, group_id, learner, subgroup, 'Infinity', 10, 30, 3) FROM placements;
+-- Group means equal but for rounding are one tier: (0.1 + 0.1 + 0.1) / 3
+-- is not 0.1 in float8, and {0.1, 0.2} and {0.3, 0.0} both average 0.15;
+-- neither S1 nor S2 has a lower tier; only S3's learners count (found by review)
+SELECT (t).subgroup, (t).learners, (t).lowest_tier
+FROM (SELECT unnest(tracking_audit(u, s, g, l, sg, m, 1, 1, 1.5)) t
+      FROM (VALUES ('U', 'S1', 'g1', 'a', 'EL', 0.1::float8), ('U', 'S1', 'g1', 'b', 'EL', 0.1), ('U', 'S1', 'g1', 'c', 'EL', 0.1),
+                   ('U', 'S1', 'g2', 'd', 'none', 0.1),
+                   ('U', 'S2', 'g1', 'e', 'EL', 0.1), ('U', 'S2', 'g1', 'f', 'EL', 0.2),
+                   ('U', 'S2', 'g2', 'h', 'none', 0.3), ('U', 'S2', 'g2', 'i', 'none', 0.0),
+                   ('U', 'S3', 'g1', 'j', 'EL', 0.2), ('U', 'S3', 'g2', 'k', 'none', 0.5)) v(u, s, g, l, sg, m)) x
+ORDER BY 1;
 
 -- Learners ready for nothing make up min_size: A B C are ready for x2 (and
 -- y1), D E F for y2 (and x1), G H have mastered everything; in groups of

@@ -845,10 +845,10 @@ tracking_audit_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_POINTER(st);
 	row.has_mastery = !PG_ARGISNULL(6);
 	row.mastery = row.has_mastery ? PG_GETARG_FLOAT8(6) : 0.0;
-	if (row.has_mastery && isnan(row.mastery))
+	if (row.has_mastery && !isfinite(row.mastery))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("tracking_audit's mastery must not be NaN"),
+				 errmsg("tracking_audit's mastery must be a finite number"),
 				 errhint("Pass NULL for a learner without a mastery value.")));
 	old = MemoryContextSwitchTo(aggcontext);
 	row.unit = text_to_cstring(PG_GETARG_TEXT_PP(1));
@@ -995,6 +995,17 @@ compare_placements(const void *a, const void *b)
 	return 0;
 }
 
+/*
+ * Two group means are one tier when they differ by no more than rounding:
+ * (0.1 + 0.1 + 0.1) / 3 is not 0.1 in float8, and a group of three at 0.1
+ * beside one at 0.1 is no lower tier.  1e-9 of the larger, or of 1.
+ */
+static bool
+same_mean(double a, double b)
+{
+	return fabs(a - b) <= 1e-9 * Max(1.0, Max(fabs(a), fabs(b)));
+}
+
 /* a placement that counts: the learner, and whether their group is in the lowest tier */
 typedef struct Placement
 {
@@ -1138,7 +1149,8 @@ tracking_audit_finalfn(PG_FUNCTION_ARGS)
 	for (int s = 0; s < st->n;)
 	{
 		int			e = s;
-		double		lowest = 0.0;
+		double		lowest = 0.0,
+					highest = 0.0;
 		bool		ranked = false,
 					tiered = false;
 
@@ -1168,21 +1180,24 @@ tracking_audit_finalfn(PG_FUNCTION_ARGS)
 					mean = sum / with_mastery;
 					if (pass == 0)
 					{
-						if (ranked && mean != lowest)
-							tiered = true;
 						if (!ranked || mean < lowest)
 							lowest = mean;
+						if (!ranked || mean > highest)
+							highest = mean;
 						ranked = true;
 					}
 					else if (tiered)
 						for (int i = g; i < h; i++)
 						{
 							placements[nplaced].row = sorted[i];
-							placements[nplaced].lowest = mean == lowest;
+							placements[nplaced].lowest = same_mean(mean, lowest);
 							nplaced++;
 						}
 				}
 				g = h;
+				/* after the first pass: tiers only where the means differ */
+				if (pass == 0 && g == e)
+					tiered = ranked && !same_mean(lowest, highest);
 			}
 		s = e;
 		CHECK_FOR_INTERRUPTS();
