@@ -18,7 +18,20 @@ INSERT INTO edfi_document VALUES ('standards', :'doc');
 INSERT INTO edfi_document VALUES ('discipline', :'doc');
 \set doc `cat demo/data/edfi-grandbend/StudentSchoolAttendance.xml`
 INSERT INTO edfi_document VALUES ('attendance', :'doc');
+\set doc `cat demo/data/edfi-grandbend/Student.xml`
+INSERT INTO edfi_document VALUES ('students', :'doc');
 \unset doc
+
+-- Students' names, for the report (a report names students, not ids)
+CREATE TABLE student_name AS
+SELECT x.student, x.first_name, x.last_name
+FROM edfi_document d,
+     XMLTABLE(XMLNAMESPACES('http://ed-fi.org/5.2.0' AS e), '/e:InterchangeStudent/e:Student'
+              PASSING d.doc
+              COLUMNS student text PATH 'e:StudentUniqueId',
+                      first_name text PATH 'e:Name/e:FirstName',
+                      last_name text PATH 'e:Name/e:LastSurname') x
+WHERE d.name = 'students';
 
 -- Learning standards: code and description
 CREATE TABLE learning_standard AS

@@ -139,7 +139,18 @@ ORDER BY student;
 \echo '=== 7. One student on the framework: the path toward 7.NS.A as a picture ==='
 SELECT student AS picture_student FROM learner_profiles
 ORDER BY (SELECT count(*) FROM profile_entries(profile) x WHERE x.mastery >= 3) DESC, student LIMIT 1 \gset
-SELECT learning_path_to_dot(g, profile, 'CCSS.Math.Content.7.NS.A', 3) AS dot
+-- for people: short codes in the labels (titles stay on hover), a title
+-- naming the student, and a legend
+SELECT regexp_replace(
+         regexp_replace(learning_path_to_dot(g, profile, 'CCSS.Math.Content.7.NS.A', 3),
+                        'label="([0-9]+\. )?CCSS\.Math\.Content\.', 'label="\1', 'g'),
+         '^digraph learning_path \{',
+         format(E'digraph learning_path {\n  label="Path of %s toward 7.NS.A (operations with rational numbers): numbered steps, each after its prerequisites";\n  labelloc=t; fontsize=18;\n'
+                '  subgraph cluster_legend { label="legend"; fontsize=12; style=rounded;\n'
+                '    legend_mastered [label="mastered, with its value of 4", shape=box, style="rounded,filled", fillcolor=palegreen];\n'
+                '    legend_ready [label="n. ready to learn now", shape=box, style="rounded,filled", fillcolor=gold];\n'
+                '    legend_later [label="n. not ready yet", shape=box, style="rounded,filled", fillcolor=lightgrey]; }',
+                (SELECT first_name || ' ' || last_name FROM student_name n WHERE n.student = :'picture_student'))) AS dot
 FROM common_core, learner_profiles WHERE student = :'picture_student' \gset
 \set dot_file demo/output/path_:picture_student.dot
 \o :dot_file

@@ -7,10 +7,10 @@ set -euo pipefail
 pg_major=${PG_MAJOR:-15}
 # postgresql-15 brings pgbench too (test/soak); libclang-rt-14-dev: the
 # sanitizer and libFuzzer runtimes for test/fuzz; graphviz: make demo draws
-# a learning path
+# a learning path; chromium: the report is rendered headless (test/report_render.sh)
 packages=(make gcc "postgresql-$pg_major" "postgresql-server-dev-$pg_major"
           "postgresql-$pg_major-pgtap" libtap-parser-sourcehandler-pgtap-perl
-          clang-14 libclang-rt-14-dev graphviz)
+          clang-14 libclang-rt-14-dev graphviz chromium)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -56,6 +56,12 @@ if ! ./test/fuzz/mutation.sh; then
     status=1
 fi
 
+# The demo's report: written from the sample district, then rendered in
+# headless Chromium (every image and SVG drawn, no console message)
+if ! { ./demo/report.sh && ./test/report_render.sh demo/output/report.html; }; then
+    status=1
+fi
+
 # The competency layer on a real Ed-Fi ODS 5.2 with the Grand Bend sample:
 # known figures, random histories with a refresh after each, dump and restore
 if ! ./test/warehouse/run.sh; then
