@@ -32,9 +32,12 @@ SELECT a = b AS same_in_any_order FROM
 	(SELECT instructional_groups(learner, p, g, 3, 2, 4) a FROM (SELECT * FROM roster ORDER BY learner DESC) r, chains) x,
 	(SELECT instructional_groups(learner, p, g, 3, 2, 4 ORDER BY learner) b FROM roster, chains) y;
 
--- similar: closest profiles (D E G, who mastered y1 or everything, and
--- A B C F); focus the group's most common need: the lowest skill below 3,
--- else the first ready skill (x1 for D and E; x2 for A, B and C)
+-- similar: closest profiles, compared over the skills both have a value
+-- for (a pair with none in common, such as A and D, counts as the section's
+-- mean distance): A and B are within 0.125 of G on x1 and of each other,
+-- so A B G; C (0.5 from F), D, E (y1 as G has it) and F make the other,
+-- lowest total.  Focus the group's most common need: the lowest skill
+-- below 3, else the first ready skill (x1 for D, E and F; x2 for A and B)
 SELECT (x).* FROM (SELECT unnest(instructional_groups(learner, p, g, 3, 3, 4, 'similar')) x
                    FROM roster, chains GROUP BY section) y ORDER BY 2, 1;
 -- mixed: strong and weak learners in every group, group means close

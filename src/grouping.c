@@ -868,14 +868,42 @@ section_prepare(Section *s, const GroupingState *st)
 	s->distance = NULL;
 	if (st->mode != MODE_MIXED)
 	{
+		double		total = 0.0;
+		int64		defined = 0;
+
+		/*
+		 * Over the skills both learners have a value for; a pair with none
+		 * in common is as far apart as the section's pairs are on average
+		 * (nothing says they are alike or not).  NaN marks them meanwhile.
+		 */
 		s->distance = palloc_extended(sizeof(double) * Max((Size) s->n * s->n, 1), MCXT_ALLOC_HUGE);
 		for (int i = 0; i < s->n; i++)
 		{
 			DIST(s, i, i) = 0.0;
 			for (int j = i + 1; j < s->n; j++)
-				DIST(s, i, j) = DIST(s, j, i) =
-					profile_distance_between(s->learners[i]->profile, s->learners[j]->profile);
+			{
+				int			shared;
+				double		d = profile_distance_shared(s->learners[i]->profile,
+														s->learners[j]->profile, &shared);
+
+				if (shared == 0)
+					d = NAN;
+				else
+				{
+					total += d;
+					defined++;
+				}
+				DIST(s, i, j) = DIST(s, j, i) = d;
+			}
 			CHECK_FOR_INTERRUPTS();
+		}
+		if (defined < (int64) s->n * (s->n - 1) / 2)
+		{
+			double		mean = defined > 0 ? total / defined : 0.0;
+
+			for (Size k = 0; k < (Size) s->n * s->n; k++)
+				if (isnan(s->distance[k]))
+					s->distance[k] = mean;
 		}
 	}
 	/* the skill dictionary */

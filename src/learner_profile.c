@@ -2985,6 +2985,50 @@ profile_distance_between(const LearnerProfile *a, const LearnerProfile *b)
 	return n > 0 ? sqrt(sum / n) : 0.0;
 }
 
+/*
+ * The distance over the skills both profiles have a value for, and how
+ * many those are (*shared; the distance is 0 when none).  For grouping:
+ * a skill one learner was never assessed on says nothing of how alike the
+ * two are, and counting it as 0 made late arrivals, who missed the same
+ * early skills, look alike and land together.
+ */
+double
+profile_distance_shared(const LearnerProfile *a, const LearnerProfile *b, int *shared)
+{
+	int			i = 0,
+				j = 0,
+				n = 0;
+	double		sum = 0.0;
+
+	check_distance_scales(a, b);
+	while (i < a->nentries && j < b->nentries)
+	{
+		int			c = strcmp(profile_code(a, i), profile_code(b, j));
+
+		if (c == 0)
+		{
+			const ProfileEntry *ea = &a->entries[i],
+					   *eb = &b->entries[j];
+
+			if ((ea->flags & ENTRY_HAS_MASTERY) && (eb->flags & ENTRY_HAS_MASTERY))
+			{
+				double		d = ea->mastery / ea->out_of - eb->mastery / eb->out_of;
+
+				sum += d * d;
+				n++;
+			}
+			i++;
+			j++;
+		}
+		else if (c < 0)
+			i++;
+		else
+			j++;
+	}
+	*shared = n;
+	return n > 0 ? sqrt(sum / n) : 0.0;
+}
+
 PG_FUNCTION_INFO_V1(learner_profile_distance);
 Datum
 learner_profile_distance(PG_FUNCTION_ARGS)

@@ -101,6 +101,7 @@ extern LearnerProfile *profile_build(ProfileSpec *specs, int n);
 extern const LearnerProfile *profile_argument(FunctionCallInfo fcinfo, int argno);
 extern int	profile_find(const LearnerProfile *p, const char *code);
 extern double profile_distance_between(const LearnerProfile *a, const LearnerProfile *b);
+extern double profile_distance_shared(const LearnerProfile *a, const LearnerProfile *b, int *shared);
 extern void profile_check(const LearnerProfile *p);
 extern void profile_check_threshold(const LearnerProfile *p, double threshold, const char *function);
 extern int	profile_valued_entry(const LearnerProfile *p, bool with_scale, bool rolled_up_too);
