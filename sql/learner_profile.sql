@@ -468,3 +468,11 @@ FROM (VALUES ('a', 'w'), ('b', 'w')) v(part, whole);
 SELECT profile_rollup('{"a": {"mastery": 3, "out_of": 4}, "b": {"mastery": 2, "out_of": 4}}'::learner_profile,
                       skill_graph_agg(part, whole, 'part_of'), 'share_mastered(threshold=3)')
 FROM (VALUES ('a', 'w'), ('b', 'w')) v(part, whole);
+-- A skill whose method gives no value yet is a need (found by an analyst:
+-- a needs report under streak dropped exactly the learners still short of
+-- their streak): b has no streak of 2 at 3 yet, a has one, c too little evidence
+SELECT skill, mastery, evidence_count
+FROM needs((SELECT learner_profile(skill, mastery_evidence(score, 4, t), 'streak(n=2, threshold=3)')
+            FROM (VALUES ('a', 3.0, timestamptz '2024-01-01'), ('a', 4.0, '2024-01-02'),
+                         ('b', 4.0, '2024-01-01'), ('b', 1.0, '2024-01-02'), ('b', 3.5, '2024-01-03'),
+                         ('c', 1.0, '2024-01-01')) v(skill, score, t)), 5, 3, 2);

@@ -2804,9 +2804,14 @@ compare_ranked(const void *a, const void *b, void *arg)
 	const Ranking *r = arg;
 	const ProfileEntry *x = &r->profile->entries[*(const int32 *) a];
 	const ProfileEntry *y = &r->profile->entries[*(const int32 *) b];
-	double		px = entry_proportion(x);
-	double		py = entry_proportion(y);
+	bool		vx = (x->flags & ENTRY_HAS_MASTERY) != 0;
+	bool		vy = (y->flags & ENTRY_HAS_MASTERY) != 0;
+	double		px = vx ? entry_proportion(x) : 0.0;
+	double		py = vy ? entry_proportion(y) : 0.0;
 
+	/* needs without a value yet come after those with one */
+	if (vx != vy)
+		return vx ? -1 : 1;
 	if (px != py)
 		return ((px < py) == r->descending) ? 1 : -1;
 	if (x->evidence_count != y->evidence_count)
@@ -2866,8 +2871,19 @@ ranked_entries(FunctionCallInfo fcinfo, bool strengths)
 		const ProfileEntry *e = &p->entries[i];
 		bool		above;
 
-		if (!(e->flags & ENTRY_HAS_MASTERY) || e->evidence_count < min_evidence)
+		if (e->evidence_count < min_evidence)
 			continue;
+		/*
+		 * A skill with evidence whose method gives no value yet (a streak
+		 * not reached, n_mastery before its n-th score) is not mastered: a
+		 * need, never a strength; rolled-up wholes only summarize
+		 */
+		if (!(e->flags & ENTRY_HAS_MASTERY))
+		{
+			if (!strengths && !(e->flags & ENTRY_ROLLED_UP) && e->evidence_count > 0)
+				order[m++] = i;
+			continue;
+		}
 		above = given ? e->mastery >= threshold : entry_proportion(e) >= STRENGTH_SHARE;
 		if (above == strengths)
 			order[m++] = i;
