@@ -50,7 +50,7 @@
 /* halvings of a SQUAREM jump before the plain double step (as the plain fit) */
 #define ITEM_MAX_BACKTRACK	8
 
-/* bytes of bkt_item_params in a window function compared with the last row's */
+/* the columns of bkt_item_params */
 #define ITEM_FIT_COLUMNS	13
 
 typedef struct ItemEm
