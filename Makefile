@@ -8,7 +8,7 @@ MODULE_big  = competency
 OBJS        = src/competency.o src/evidence.o src/method.o src/rollup.o src/evidence_stream.o \
               src/mastery_state.o src/skill_graph.o src/case_import.o src/graph_queries.o \
               src/mastery_agg.o src/proficiency.o src/learner_profile.o src/leaf_graph.o src/learning_path.o \
-              src/grouping.o src/group_audit.o src/group_balance.o src/knowledge_tracing.o src/bkt_evaluation.o
+              src/grouping.o src/group_audit.o src/group_balance.o src/knowledge_tracing.o src/bkt_evaluation.o src/bkt_items.o
 # One full install script (the current version) and the upgrade scripts.  The
 # full scripts of released versions live in test/released/: the upgrade and
 # script-security tests install them into a private copy of the installation,

@@ -97,6 +97,12 @@ INSERT INTO kt_timings SELECT 'real-like data: bkt_fit, 5 restarts (the default)
 INSERT INTO kt_timings SELECT 'real-like data: bkt_fit, 5 restarts, plain EM (accelerate=false)', b.* FROM bench(:'q_real_plain', :reps) b;
 INSERT INTO kt_timings SELECT 'real-like data: avg(correct::int) GROUP BY skill', b.*
 FROM bench('SELECT sum(m) FROM (SELECT avg(correct::int) AS m FROM kt_real_rows GROUP BY skill) x', :reps) b;
+-- item effects: ten items a skill (the answer's position modulo 10), the
+-- item fit (the plain fit, then EM over 23 parameters) against bkt_fit
+\set q_real_items 'SELECT sum((b).log_likelihood) FROM (SELECT skill, bkt_item_fit(learner, seq, correct, ''item '' || (seq % 10)) AS b FROM kt_real_rows GROUP BY skill) x'
+INSERT INTO kt_timings SELECT 'real-like data: bkt_item_fit, 10 items a skill, 5 restarts', b.* FROM bench(:'q_real_items', :reps) b;
+CREATE TEMP TABLE real_item_fits AS
+SELECT skill, bkt_item_fit(learner, seq, correct, 'item ' || (seq % 10)) AS f FROM kt_real_rows GROUP BY skill;
 CREATE TEMP TABLE real_fits AS
 SELECT skill, bkt_fit(learner, seq, correct) AS fast, bkt_fit(learner, seq, correct, 'accelerate=false') AS plain
 FROM kt_real_rows GROUP BY skill;
@@ -156,6 +162,12 @@ SELECT format('real-like data (%s responses): plain EM stops unconverged at 100 
               count(*) FILTER (WHERE (fast).log_likelihood < (plain).log_likelihood))
 FROM real_fits;
 \echo
+SELECT format('item effects (real-like data, 10 items a skill): bkt_item_fit takes %s x the time of bkt_fit (the plain fit is its first part); its E-steps after the plain fit %s in all; log-likelihood below the plain fit''s on %s of 124 skills, converged on %s',
+              round((SELECT median_ms FROM kt_timings WHERE query LIKE 'real-like data: bkt_item_fit%')
+                    / (SELECT median_ms FROM kt_timings WHERE query LIKE 'real-like data: bkt_fit, 5 restarts (the default)%'), 2),
+              sum((f).iterations), count(*) FILTER (WHERE (f).log_likelihood < (f).plain_log_likelihood),
+              count(*) FILTER (WHERE (f).converged))
+FROM real_item_fits;
 SELECT format('pyBKT 1.4.2 (C++, 5 restarts) on the real 525,534 rows: 3.3 s = %s responses/s; bkt_fit with 5 restarts: %s x faster',
               to_char(round(525534 / 3.3), 'FM999,999,999'),
               round(3300 / (SELECT median_ms FROM kt_timings WHERE query LIKE 'bkt_fit, 5 restarts (the default)%'), 1));

@@ -242,3 +242,40 @@ LEFT JOIN (SELECT standard, count(*) FILTER (WHERE p >= 0.8) AS likely, count(*)
             GROUP BY r.student, r.standard, b.params) m
       GROUP BY standard) k USING (standard)
 ORDER BY n.items DESC, b.standard;
+\echo
+\echo '## 10. Item effects: a p_guess and p_slip per item (KT-IDEM)'
+\echo
+\echo 'One standard''s items are not equally hard.  bkt_item_fit fits BKT with a p_guess and a p_slip'
+\echo 'per item and shared p_init and p_learn, starting from the plain fit of the same answers, so its'
+\echo 'log-likelihood is never below the plain one.  Per standard with two or more items: both'
+\echo 'log-likelihoods, and the items easiest and hardest to guess right without knowing the standard.'
+\echo
+CREATE TABLE standard_item_bkt AS
+SELECT standard, bkt_item_fit(student, seq, correct, item) AS fit
+FROM item_response
+WHERE standard IN (SELECT standard FROM item_response GROUP BY standard HAVING count(DISTINCT item) >= 2)
+GROUP BY standard;
+SELECT f.standard, cardinality((fit).items) AS items,
+       round((params).log_likelihood::numeric, 1) AS "plain LL",
+       round((fit).log_likelihood::numeric, 1) AS "item LL",
+       round((params).p_guess::numeric, 2) AS "plain p_guess",
+       (SELECT i || ' ' || round(g::numeric, 2) FROM unnest((fit).items, (fit).p_guess) u(i, g) ORDER BY g, i LIMIT 1) AS "lowest p_guess",
+       (SELECT i || ' ' || round(g::numeric, 2) FROM unnest((fit).items, (fit).p_guess) u(i, g) ORDER BY g DESC, i LIMIT 1) AS "highest p_guess",
+       (fit).degenerate
+FROM standard_item_bkt f JOIN standard_bkt b USING (standard)
+ORDER BY (fit).log_likelihood - (params).log_likelihood DESC, f.standard
+LIMIT 6;
+\echo
+\echo 'Each answer weighed by its own item: P(known) before each of one student''s answers on the'
+\echo 'standard with the most items, plain beside item effects.'
+\echo
+SELECT r.seq, r.item, r.correct,
+       round(bkt_state(r.correct, b.params) OVER w::numeric, 3) AS "plain P(known)",
+       round(bkt_state(r.correct, f.fit, r.item) OVER w::numeric, 3) AS "item P(known)",
+       round(bkt_correct(r.correct, f.fit, r.item) OVER w::numeric, 3) AS "item P(right)"
+FROM item_response r JOIN standard_bkt b USING (standard) JOIN standard_item_bkt f USING (standard)
+WHERE (r.student, r.standard) = (SELECT student, standard FROM item_response
+                                 WHERE standard IN (SELECT standard FROM standard_item_bkt)
+                                 ORDER BY seq DESC, standard, student LIMIT 1)
+WINDOW w AS (ORDER BY r.seq)
+ORDER BY r.seq;

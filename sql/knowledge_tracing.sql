@@ -176,3 +176,43 @@ SELECT fold, learners, n, auc, rmse FROM unnest((SELECT bkt_crossvalidate(learne
 SELECT bkt_crossvalidate(learner, seq, correct, 1, 0, NULL) FROM cv;
 SELECT bkt_crossvalidate(learner, seq, correct, 4, CASE WHEN seq < 5 THEN 1 ELSE 2 END, NULL) FROM cv;
 SELECT bkt_crossvalidate(learner, seq, correct, 4, 0, 'restarts=-1') FROM cv;
+
+-- bkt_item_fit: a p_guess and a p_slip per item (KT-IDEM).  Two items, one
+-- easy and one hard, answered in turn by 40 learners; items listed in byte
+-- order, with the answers each rests on, and the plain fit's
+-- log-likelihood beside the item fit's
+CREATE TEMP TABLE item_answers AS
+SELECT 'l' || (g % 40) AS learner, g::bigint AS seq,
+       CASE WHEN g % 2 = 0 THEN 'easy' ELSE 'hard' END AS item,
+       CASE WHEN g % 2 = 0 THEN (g * 7919) % 10 < 8 ELSE (g * 7919) % 10 < 3 + (g / 40) % 4 END AS correct
+FROM generate_series(1, 800) g;
+SELECT items, item_answers, learners, iterations > 0 AS iterated, converged,
+       log_likelihood >= plain_log_likelihood AS not_below_plain
+FROM (SELECT (bkt_item_fit(learner, seq, correct, item, 'restarts=2')).* FROM item_answers) f;
+-- rows without an item (or learner, or order key) add nothing; a NULL
+-- answer is a missing response; all missing: NULL
+SELECT (bkt_item_fit(learner, seq, correct, CASE WHEN seq > 4 THEN item END)).item_answers
+FROM item_answers WHERE seq <= 8;
+SELECT bkt_item_fit(learner, seq, NULL::boolean, item) IS NULL AS nothing_answered FROM item_answers;
+-- one answer per learner: p_learn NULL, as bkt_fit
+SELECT p_learn IS NULL AS no_learning, items FROM (SELECT (bkt_item_fit(learner, 1, correct, item)).* FROM item_answers WHERE seq <= 20) f;
+-- the options of bkt_fit, checked on the first row; answers 0 or 1
+SELECT bkt_item_fit(learner, seq, correct, item, 'restarts=0') FROM item_answers;
+SELECT bkt_item_fit(learner, seq, 2, item) FROM item_answers;
+-- at most 10,000 items in one group
+SELECT bkt_item_fit('l', g::bigint, true, 'item ' || g) FROM generate_series(1, 10001) g;
+
+-- bkt_state and bkt_correct with the item: an item not in the fit has no
+-- predicted answer and its answer moves nothing
+SELECT seq, item, correct, round(bkt_state(correct, f, item) OVER w::numeric, 6) AS known,
+       round(bkt_correct(correct, f, item) OVER w::numeric, 6) AS right_answer
+FROM (VALUES (1, 'a', true), (2, 'b', false), (3, 'new', false), (4, NULL, true), (5, 'a', NULL), (6, 'b', true)) v(seq, item, correct),
+     (SELECT ROW(0.3, 0.2, 0, '{b,a}', '{0.4,0.1}', '{0.05,0.2}', NULL, NULL, NULL, NULL, NULL, NULL, NULL)::bkt_item_params AS f) p
+WINDOW w AS (ORDER BY seq);
+-- fits that cannot be used
+SELECT bkt_state(true, ROW(0.3, 0.2, 0, '{a,b}', '{0.4}', '{0.05,0.2}', NULL, NULL, NULL, NULL, NULL, NULL, NULL)::bkt_item_params, 'a') OVER ();
+SELECT bkt_state(true, ROW(0.3, 0.2, 0, '{a,a}', '{0.4,0.1}', '{0.05,0.2}', NULL, NULL, NULL, NULL, NULL, NULL, NULL)::bkt_item_params, 'a') OVER ();
+SELECT bkt_state(true, ROW(0.3, 0.2, 0, '{a}', '{1.5}', '{0.05}', NULL, NULL, NULL, NULL, NULL, NULL, NULL)::bkt_item_params, 'a') OVER ();
+SELECT bkt_state(true, ROW(1.3, 0.2, 0, '{a}', '{0.5}', '{0.05}', NULL, NULL, NULL, NULL, NULL, NULL, NULL)::bkt_item_params, 'a') OVER ();
+SELECT bkt_state(true, ROW(0.3, 0.2, 0, '{{a}}', '{{0.5}}', '{{0.05}}', NULL, NULL, NULL, NULL, NULL, NULL, NULL)::bkt_item_params, 'a') OVER ();
+SELECT bkt_state(true, ROW(0.3, 0.2, 0, '{a,NULL}', '{0.5,0.1}', '{0.05,0.1}', NULL, NULL, NULL, NULL, NULL, NULL, NULL)::bkt_item_params, 'a') OVER ();

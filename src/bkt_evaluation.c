@@ -562,6 +562,9 @@ score_fold(const BktData *d, const int *fold, int f, const BktOptions *o,
 
 	train.code = palloc_extended(ncodes, MCXT_ALLOC_HUGE);
 	train.start = palloc_extended((d->nseq + 1) * sizeof(int64), MCXT_ALLOC_HUGE);
+	train.item = NULL;
+	train.item_order = NULL;
+	train.nitems = 0;
 	train.nseq = 0;
 	train.maxlen = 0;
 	ncodes = 0;

@@ -671,3 +671,221 @@ CREATE AGGREGATE tracking_audit(unit text, section text, group_id text, learner 
 );
 COMMENT ON AGGREGATE tracking_audit(text, text, text, text, text, float8, int, int, float8) IS
 	'per unit and subgroup: the risk of placement in the lowest tier of groups by mean mastery, risk ratio or alternate risk ratio at the given cell size and n-size, exact p-value, flagged above the threshold';
+
+-- bkt_item_fit: knowledge tracing with item effects (KT-IDEM, pyBKT's
+-- multigs): a p_guess and a p_slip per item, p_init, p_learn and p_forget
+-- shared.  A new name, not bkt_fit with one more text argument: that
+-- would read bkt_fit(learner, seq, correct, options) as an item.  Not
+-- STRICT, as bkt_fit: a NULL correct is a missing response; rows without a
+-- learner, an order key or an item add nothing
+CREATE TYPE bkt_item_params AS (
+	p_init float8,
+	p_learn float8,
+	p_forget float8,
+	items text[],
+	p_guess float8[],
+	p_slip float8[],
+	item_answers bigint[],
+	log_likelihood float8,
+	plain_log_likelihood float8,
+	iterations int,
+	degenerate boolean,
+	converged boolean,
+	learners bigint
+);
+COMMENT ON TYPE bkt_item_params IS
+	'a BKT fit with item effects: shared p_init, p_learn and p_forget; items in byte order with p_guess, p_slip and the answers of each; the log-likelihood, and that of the plain fit of the same answers (never above it); EM iterations of the item fit, degenerate (some item has guess > 1 - slip, or guess or slip above 0.5), converged, learners';
+
+CREATE FUNCTION bkt_item_fit_transfn(internal, text, timestamptz, boolean, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, text, timestamptz, boolean, text) IS
+	'transition function of bkt_item_fit with a text learner and boolean answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, text, timestamptz, boolean, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, text, timestamptz, boolean, text, text) IS
+	'transition function of bkt_item_fit with a text learner and boolean answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, text, bigint, boolean, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, text, bigint, boolean, text) IS
+	'transition function of bkt_item_fit with a text learner and boolean answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, text, bigint, boolean, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, text, bigint, boolean, text, text) IS
+	'transition function of bkt_item_fit with a text learner and boolean answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, text, timestamptz, integer, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, text, timestamptz, integer, text) IS
+	'transition function of bkt_item_fit with a text learner and 0/1 integer answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, text, timestamptz, integer, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, text, timestamptz, integer, text, text) IS
+	'transition function of bkt_item_fit with a text learner and 0/1 integer answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, text, bigint, integer, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, text, bigint, integer, text) IS
+	'transition function of bkt_item_fit with a text learner and 0/1 integer answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, text, bigint, integer, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, text, bigint, integer, text, text) IS
+	'transition function of bkt_item_fit with a text learner and 0/1 integer answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, bigint, timestamptz, boolean, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, bigint, timestamptz, boolean, text) IS
+	'transition function of bkt_item_fit with a bigint learner and boolean answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, bigint, timestamptz, boolean, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, bigint, timestamptz, boolean, text, text) IS
+	'transition function of bkt_item_fit with a bigint learner and boolean answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, bigint, bigint, boolean, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, bigint, bigint, boolean, text) IS
+	'transition function of bkt_item_fit with a bigint learner and boolean answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, bigint, bigint, boolean, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_bigint_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, bigint, bigint, boolean, text, text) IS
+	'transition function of bkt_item_fit with a bigint learner and boolean answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, bigint, timestamptz, integer, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_bigint_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, bigint, timestamptz, integer, text) IS
+	'transition function of bkt_item_fit with a bigint learner and 0/1 integer answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, bigint, timestamptz, integer, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_bigint_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, bigint, timestamptz, integer, text, text) IS
+	'transition function of bkt_item_fit with a bigint learner and 0/1 integer answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, bigint, bigint, integer, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_bigint_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, bigint, bigint, integer, text) IS
+	'transition function of bkt_item_fit with a bigint learner and 0/1 integer answers';
+CREATE FUNCTION bkt_item_fit_transfn(internal, bigint, bigint, integer, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_bigint_integer_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_transfn(internal, bigint, bigint, integer, text, text) IS
+	'transition function of bkt_item_fit with a bigint learner and 0/1 integer answers';
+CREATE FUNCTION bkt_item_fit_finalfn(internal) RETURNS bkt_item_params
+	AS 'MODULE_PATHNAME', 'bkt_item_fit_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_item_fit_finalfn(internal) IS
+	'final function of bkt_item_fit: the plain fit of the answers, then EM over a p_guess and p_slip per item from it';
+
+CREATE AGGREGATE bkt_item_fit(learner text, observed_at timestamptz, correct boolean, item text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(text, timestamptz, boolean, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by observed_at (the plain fit: 5 random starts, seed 42)';
+CREATE AGGREGATE bkt_item_fit(learner text, observed_at timestamptz, correct boolean, item text, options text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(text, timestamptz, boolean, text, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by observed_at; options as bkt_fit';
+CREATE AGGREGATE bkt_item_fit(learner text, seq bigint, correct boolean, item text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(text, bigint, boolean, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by seq (the plain fit: 5 random starts, seed 42)';
+CREATE AGGREGATE bkt_item_fit(learner text, seq bigint, correct boolean, item text, options text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(text, bigint, boolean, text, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by seq; options as bkt_fit';
+CREATE AGGREGATE bkt_item_fit(learner text, observed_at timestamptz, correct integer, item text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(text, timestamptz, integer, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by observed_at (the plain fit: 5 random starts, seed 42); a text learner, correct 1 or 0 (anything else is an error)';
+CREATE AGGREGATE bkt_item_fit(learner text, observed_at timestamptz, correct integer, item text, options text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(text, timestamptz, integer, text, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by observed_at; options as bkt_fit; a text learner, correct 1 or 0 (anything else is an error)';
+CREATE AGGREGATE bkt_item_fit(learner text, seq bigint, correct integer, item text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(text, bigint, integer, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by seq (the plain fit: 5 random starts, seed 42); a text learner, correct 1 or 0 (anything else is an error)';
+CREATE AGGREGATE bkt_item_fit(learner text, seq bigint, correct integer, item text, options text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(text, bigint, integer, text, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by seq; options as bkt_fit; a text learner, correct 1 or 0 (anything else is an error)';
+CREATE AGGREGATE bkt_item_fit(learner bigint, observed_at timestamptz, correct boolean, item text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(bigint, timestamptz, boolean, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by observed_at (the plain fit: 5 random starts, seed 42); a bigint learner, boolean answers';
+CREATE AGGREGATE bkt_item_fit(learner bigint, observed_at timestamptz, correct boolean, item text, options text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(bigint, timestamptz, boolean, text, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by observed_at; options as bkt_fit; a bigint learner, boolean answers';
+CREATE AGGREGATE bkt_item_fit(learner bigint, seq bigint, correct boolean, item text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(bigint, bigint, boolean, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by seq (the plain fit: 5 random starts, seed 42); a bigint learner, boolean answers';
+CREATE AGGREGATE bkt_item_fit(learner bigint, seq bigint, correct boolean, item text, options text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(bigint, bigint, boolean, text, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by seq; options as bkt_fit; a bigint learner, boolean answers';
+CREATE AGGREGATE bkt_item_fit(learner bigint, observed_at timestamptz, correct integer, item text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(bigint, timestamptz, integer, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by observed_at (the plain fit: 5 random starts, seed 42); a bigint learner, correct 1 or 0 (anything else is an error)';
+CREATE AGGREGATE bkt_item_fit(learner bigint, observed_at timestamptz, correct integer, item text, options text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(bigint, timestamptz, integer, text, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by observed_at; options as bkt_fit; a bigint learner, correct 1 or 0 (anything else is an error)';
+CREATE AGGREGATE bkt_item_fit(learner bigint, seq bigint, correct integer, item text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(bigint, bigint, integer, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by seq (the plain fit: 5 random starts, seed 42); a bigint learner, correct 1 or 0 (anything else is an error)';
+CREATE AGGREGATE bkt_item_fit(learner bigint, seq bigint, correct integer, item text, options text) (
+	SFUNC = bkt_item_fit_transfn, STYPE = internal, FINALFUNC = bkt_item_fit_finalfn,
+	COMBINEFUNC = bkt_fit_combinefn, SERIALFUNC = bkt_fit_serializefn,
+	DESERIALFUNC = bkt_fit_deserializefn, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE bkt_item_fit(bigint, bigint, integer, text, text) IS
+	'BKT with a p_guess and p_slip per item, fitted by EM from the plain fit, sequences ordered by seq; options as bkt_fit; a bigint learner, correct 1 or 0 (anything else is an error)';
+
+-- Window functions as bkt_state and bkt_correct, with the row's item: an
+-- item NULL or not in the fit weighs nothing (the learning step after the
+-- row still happens) and has no predicted answer
+CREATE FUNCTION bkt_state(correct boolean, params bkt_item_params, item text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'bkt_item_state' LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_state(boolean, bkt_item_params, text) IS
+	'P(known) before this row given the rows before it in the window partition, each answer weighed by its item''s p_guess and p_slip';
+CREATE FUNCTION bkt_correct(correct boolean, params bkt_item_params, item text) RETURNS float8
+	AS 'MODULE_PATHNAME', 'bkt_item_correct' LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;
+COMMENT ON FUNCTION bkt_correct(boolean, bkt_item_params, text) IS
+	'P(right answer) on this row''s item given the rows before it in the window partition; NULL for an item NULL or not in the fit';

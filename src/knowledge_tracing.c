@@ -338,6 +338,7 @@ new_state(MemoryContext cxt, const char *options, int len)
 	st->options[len] = '\0';
 	st->options_len = len;
 	st->learners.cxt = cxt;
+	st->items.cxt = cxt;
 	return st;
 }
 
@@ -385,8 +386,31 @@ learner_index(BktFitState *st, const char *name, uint32 len)
 	return string_table_add(&st->learners, name, len, hash);
 }
 
+/* The item of the next response (bkt_item_fit), bounded like the learners */
+static uint16
+item_index(BktFitState *st, const char *name, uint32 len)
+{
+	uint32		hash;
+	int64		idx = string_table_find(&st->items, name, len, &hash);
+
+	if (idx >= 0)
+		return (uint16) idx;
+	if (st->items.n >= BKT_MAX_ITEMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("bkt_item_fit takes at most %d items in one group", BKT_MAX_ITEMS),
+				 errdetail("Each item has a p_guess and a p_slip of its own; a group with more items rests few answers on each."),
+				 errhint("Group by a finer key such as the standard, or fit items of few answers together under one code.")));
+	if (st->items.nbytes + len > BKT_MAX_ITEM_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("bkt_item_fit takes at most 16 MB of item identifiers in one group"),
+				 errhint("Use shorter item identifiers, such as item codes.")));
+	return (uint16) string_table_add(&st->items, name, len, hash);
+}
+
 static void
-add_response(MemoryContext cxt, BktFitState *st, uint32 learner, int64 key, uint8 code)
+add_response(MemoryContext cxt, BktFitState *st, uint32 learner, uint16 item, int64 key, uint8 code)
 {
 	if (st->nresponses >= BKT_MAX_RESPONSES)
 		too_many_responses();
@@ -394,6 +418,7 @@ add_response(MemoryContext cxt, BktFitState *st, uint32 learner, int64 key, uint
 								sizeof(BktResponse), 256, BKT_MAX_RESPONSES);
 	st->responses[st->nresponses].key = key;
 	st->responses[st->nresponses].learner = learner;
+	st->responses[st->nresponses].item = item;
 	st->responses[st->nresponses].code = code;
 	st->nresponses++;
 }
@@ -403,13 +428,17 @@ static void
 append_state(MemoryContext cxt, BktFitState *dst, const BktFitState *src)
 {
 	uint32	   *map = palloc_extended(Max(src->learners.n, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
+	uint16		item_map[BKT_MAX_ITEMS];
 
 	for (uint32 i = 0; i < src->learners.n; i++)
 		map[i] = learner_index(dst, string_table_bytes(&src->learners, i), src->learners.entries[i].len);
+	item_map[0] = 0;
+	for (uint32 i = 0; i < src->items.n; i++)
+		item_map[i] = item_index(dst, string_table_bytes(&src->items, i), src->items.entries[i].len);
 	for (Size i = 0; i < src->nresponses; i++)
 	{
-		add_response(cxt, dst, map[src->responses[i].learner], src->responses[i].key,
-					 src->responses[i].code);
+		add_response(cxt, dst, map[src->responses[i].learner], item_map[src->responses[i].item],
+					 src->responses[i].key, src->responses[i].code);
 		if ((i & 65535) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -460,7 +489,7 @@ typedef enum BktColumns
  * is its decimal text, so 42 and '42' are one learner.
  */
 static Datum
-fit_transition(FunctionCallInfo fcinfo, BktColumns columns, bool crossvalidate)
+fit_transition(FunctionCallInfo fcinfo, BktColumns columns, bool crossvalidate, bool items)
 {
 	MemoryContext aggcontext;
 	BktFitState *st = PG_ARGISNULL(0) ? NULL : (BktFitState *) PG_GETARG_POINTER(0);
@@ -469,11 +498,12 @@ fit_transition(FunctionCallInfo fcinfo, BktColumns columns, bool crossvalidate)
 	int32		folds = 0;
 	int64		fold_seed = 0;
 	uint32		idx;
+	uint16		item = 0;
 	uint8		code;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "bkt_fit_transfn called in non-aggregate context");
-	options = options_argument(fcinfo, crossvalidate ? 6 : 4, &options_len);
+	options = options_argument(fcinfo, crossvalidate ? 6 : items ? 5 : 4, &options_len);
 	if (crossvalidate)
 	{
 		folds = PG_ARGISNULL(4) ? 5 : PG_GETARG_INT32(4);
@@ -491,6 +521,7 @@ fit_transition(FunctionCallInfo fcinfo, BktColumns columns, bool crossvalidate)
 		st = new_state(aggcontext, options, options_len);
 		st->folds = folds;
 		st->fold_seed = fold_seed;
+		st->has_items = items;
 		/* bad options fail on the first row, not after the scan */
 		bkt_parse_options(st->options, &o);
 	}
@@ -505,6 +536,16 @@ fit_transition(FunctionCallInfo fcinfo, BktColumns columns, bool crossvalidate)
 	}
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(st);
+	/* bkt_item_fit: a row without its item is not weighed (as one without a learner) */
+	if (items)
+	{
+		text	   *name;
+
+		if (PG_ARGISNULL(4))
+			PG_RETURN_POINTER(st);
+		name = PG_GETARG_TEXT_PP(4);
+		item = item_index(st, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
+	}
 
 	if (PG_ARGISNULL(3))
 		code = BKT_MISSING;
@@ -526,7 +567,7 @@ fit_transition(FunctionCallInfo fcinfo, BktColumns columns, bool crossvalidate)
 
 		idx = learner_index(st, VARDATA_ANY(learner), VARSIZE_ANY_EXHDR(learner));
 	}
-	add_response(aggcontext, st, idx, PG_GETARG_INT64(2), code);
+	add_response(aggcontext, st, idx, item, PG_GETARG_INT64(2), code);
 	PG_RETURN_POINTER(st);
 }
 
@@ -534,56 +575,84 @@ PG_FUNCTION_INFO_V1(bkt_fit_transfn);
 Datum
 bkt_fit_transfn(PG_FUNCTION_ARGS)
 {
-	return fit_transition(fcinfo, LEARNER_TEXT_CORRECT_BOOLEAN, false);
+	return fit_transition(fcinfo, LEARNER_TEXT_CORRECT_BOOLEAN, false, false);
 }
 
 PG_FUNCTION_INFO_V1(bkt_fit_integer_transfn);
 Datum
 bkt_fit_integer_transfn(PG_FUNCTION_ARGS)
 {
-	return fit_transition(fcinfo, LEARNER_TEXT_CORRECT_INTEGER, false);
+	return fit_transition(fcinfo, LEARNER_TEXT_CORRECT_INTEGER, false, false);
 }
 
 PG_FUNCTION_INFO_V1(bkt_fit_bigint_transfn);
 Datum
 bkt_fit_bigint_transfn(PG_FUNCTION_ARGS)
 {
-	return fit_transition(fcinfo, LEARNER_BIGINT_CORRECT_BOOLEAN, false);
+	return fit_transition(fcinfo, LEARNER_BIGINT_CORRECT_BOOLEAN, false, false);
 }
 
 PG_FUNCTION_INFO_V1(bkt_fit_bigint_integer_transfn);
 Datum
 bkt_fit_bigint_integer_transfn(PG_FUNCTION_ARGS)
 {
-	return fit_transition(fcinfo, LEARNER_BIGINT_CORRECT_INTEGER, false);
+	return fit_transition(fcinfo, LEARNER_BIGINT_CORRECT_INTEGER, false, false);
 }
 
 PG_FUNCTION_INFO_V1(bkt_crossvalidate_transfn);
 Datum
 bkt_crossvalidate_transfn(PG_FUNCTION_ARGS)
 {
-	return fit_transition(fcinfo, LEARNER_TEXT_CORRECT_BOOLEAN, true);
+	return fit_transition(fcinfo, LEARNER_TEXT_CORRECT_BOOLEAN, true, false);
 }
 
 PG_FUNCTION_INFO_V1(bkt_crossvalidate_integer_transfn);
 Datum
 bkt_crossvalidate_integer_transfn(PG_FUNCTION_ARGS)
 {
-	return fit_transition(fcinfo, LEARNER_TEXT_CORRECT_INTEGER, true);
+	return fit_transition(fcinfo, LEARNER_TEXT_CORRECT_INTEGER, true, false);
 }
 
 PG_FUNCTION_INFO_V1(bkt_crossvalidate_bigint_transfn);
 Datum
 bkt_crossvalidate_bigint_transfn(PG_FUNCTION_ARGS)
 {
-	return fit_transition(fcinfo, LEARNER_BIGINT_CORRECT_BOOLEAN, true);
+	return fit_transition(fcinfo, LEARNER_BIGINT_CORRECT_BOOLEAN, true, false);
 }
 
 PG_FUNCTION_INFO_V1(bkt_crossvalidate_bigint_integer_transfn);
 Datum
 bkt_crossvalidate_bigint_integer_transfn(PG_FUNCTION_ARGS)
 {
-	return fit_transition(fcinfo, LEARNER_BIGINT_CORRECT_INTEGER, true);
+	return fit_transition(fcinfo, LEARNER_BIGINT_CORRECT_INTEGER, true, false);
+}
+
+PG_FUNCTION_INFO_V1(bkt_item_fit_transfn);
+Datum
+bkt_item_fit_transfn(PG_FUNCTION_ARGS)
+{
+	return fit_transition(fcinfo, LEARNER_TEXT_CORRECT_BOOLEAN, false, true);
+}
+
+PG_FUNCTION_INFO_V1(bkt_item_fit_integer_transfn);
+Datum
+bkt_item_fit_integer_transfn(PG_FUNCTION_ARGS)
+{
+	return fit_transition(fcinfo, LEARNER_TEXT_CORRECT_INTEGER, false, true);
+}
+
+PG_FUNCTION_INFO_V1(bkt_item_fit_bigint_transfn);
+Datum
+bkt_item_fit_bigint_transfn(PG_FUNCTION_ARGS)
+{
+	return fit_transition(fcinfo, LEARNER_BIGINT_CORRECT_BOOLEAN, false, true);
+}
+
+PG_FUNCTION_INFO_V1(bkt_item_fit_bigint_integer_transfn);
+Datum
+bkt_item_fit_bigint_integer_transfn(PG_FUNCTION_ARGS)
+{
+	return fit_transition(fcinfo, LEARNER_BIGINT_CORRECT_INTEGER, false, true);
 }
 
 PG_FUNCTION_INFO_V1(bkt_fit_combinefn);
@@ -607,17 +676,22 @@ bkt_fit_combinefn(PG_FUNCTION_ARGS)
 		a = new_state(aggcontext, b->options, b->options_len);
 		a->folds = b->folds;
 		a->fold_seed = b->fold_seed;
+		a->has_items = b->has_items;
 	}
 	else
 		check_same_options(a, b->options, b->options_len);
+	if (a->has_items != b->has_items)
+		elog(ERROR, "bkt_fit_combinefn combines a state with items and one without");
 	append_state(aggcontext, a, b);
 	PG_RETURN_POINTER(a);
 }
 
 /*
  * Partial states in bytes that depend on nothing of the session: a format
- * byte, the options, the learners' identifiers as raw bytes, then the
- * responses (learner index, key, code), integers in network order.
+ * byte, the options, the folds, the learners' identifiers as raw bytes, a
+ * byte for items and their identifiers (bkt_item_fit), then the responses
+ * (learner index, key, code, and the item index with items), integers in
+ * network order.
  */
 PG_FUNCTION_INFO_V1(bkt_fit_serializefn);
 Datum
@@ -626,8 +700,9 @@ bkt_fit_serializefn(PG_FUNCTION_ARGS)
 	BktFitState *st = (BktFitState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 	Size		olen = strlen(st->options);
+	Size		per_response = st->has_items ? 15 : 13;
 	Size		size = 1 + 4 + olen + 4 + 8 + 4 + (Size) st->learners.n * 4 + st->learners.nbytes +
-		8 + st->nresponses * 13;
+		1 + 4 + (Size) st->items.n * 4 + st->items.nbytes + 8 + st->nresponses * per_response;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "bkt_fit_serializefn called in non-aggregate context");
@@ -649,12 +724,21 @@ bkt_fit_serializefn(PG_FUNCTION_ARGS)
 		pq_sendint32(&buf, st->learners.entries[i].len);
 		pq_sendbytes(&buf, string_table_bytes(&st->learners, i), (int) st->learners.entries[i].len);
 	}
+	pq_sendbyte(&buf, st->has_items ? 1 : 0);
+	pq_sendint32(&buf, st->items.n);
+	for (uint32 i = 0; i < st->items.n; i++)
+	{
+		pq_sendint32(&buf, st->items.entries[i].len);
+		pq_sendbytes(&buf, string_table_bytes(&st->items, i), (int) st->items.entries[i].len);
+	}
 	pq_sendint64(&buf, (uint64) st->nresponses);
 	for (Size i = 0; i < st->nresponses; i++)
 	{
 		pq_sendint32(&buf, st->responses[i].learner);
 		pq_sendint64(&buf, (uint64) st->responses[i].key);
 		pq_sendbyte(&buf, st->responses[i].code);
+		if (st->has_items)
+			pq_sendint16(&buf, st->responses[i].item);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -678,7 +762,11 @@ bkt_fit_deserializefn(PG_FUNCTION_ARGS)
 	StringInfoData msg;
 	BktFitState *st;
 	uint32		olen,
-				nlearners;
+				nlearners,
+				nitems;
+	int			has_items;
+	uint64		per_response;
+	uint16		item_remap[BKT_MAX_ITEMS];
 	uint64		nresponses;
 	char	   *options;
 	uint32	   *remap;
@@ -689,7 +777,7 @@ bkt_fit_deserializefn(PG_FUNCTION_ARGS)
 	msg.len = VARSIZE_ANY_EXHDR(in);
 	msg.maxlen = msg.len;
 	msg.cursor = 0;
-	if (msg.len < 29 || pq_getmsgbyte(&msg) != BKT_STATE_FORMAT)
+	if (msg.len < 34 || pq_getmsgbyte(&msg) != BKT_STATE_FORMAT)
 		corrupt_state("Its header is missing or has an unknown format.");
 	olen = pq_getmsgint(&msg, 4);
 	if (olen > (uint32) (msg.len - msg.cursor))
@@ -724,21 +812,48 @@ bkt_fit_deserializefn(PG_FUNCTION_ARGS)
 		if ((i & 65535) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	if (msg.len - msg.cursor < 5)
+		corrupt_state("Its items are missing.");
+	has_items = pq_getmsgbyte(&msg);
+	if (has_items != 0 && has_items != 1)
+		corrupt_state("Its item flag is neither 0 nor 1.");
+	st->has_items = has_items == 1;
+	nitems = pq_getmsgint(&msg, 4);
+	if ((!st->has_items && nitems != 0) || nitems > BKT_MAX_ITEMS ||
+		(uint64) nitems * 4 > (uint64) (msg.len - msg.cursor))
+		corrupt_state("Its item count does not match its size.");
+	item_remap[0] = 0;
+	for (uint32 i = 0; i < nitems; i++)
+	{
+		uint32		len = pq_getmsgint(&msg, 4);
+		const char *name;
+
+		if (len > (uint32) (msg.len - msg.cursor))
+			corrupt_state("An item identifier runs past its end.");
+		name = pq_getmsgbytes(&msg, (int) len);
+		item_remap[i] = item_index(st, name, len);
+	}
+	if (msg.len - msg.cursor < 8)
+		corrupt_state("Its response count is missing.");
 	nresponses = pq_getmsgint64(&msg);
+	per_response = st->has_items ? 15 : 13;
 	if (nresponses > BKT_MAX_RESPONSES ||
-		nresponses * 13 != (uint64) (msg.len - msg.cursor))
+		nresponses * per_response != (uint64) (msg.len - msg.cursor))
 		corrupt_state("Its response count does not match its size.");
 	for (uint64 i = 0; i < nresponses; i++)
 	{
 		uint32		learner = pq_getmsgint(&msg, 4);
 		int64		key = (int64) pq_getmsgint64(&msg);
 		int			code = pq_getmsgbyte(&msg);
+		uint32		item = st->has_items ? pq_getmsgint(&msg, 2) : 0;
 
 		if (learner >= nlearners)
 			corrupt_state("A response refers to a learner it does not hold.");
 		if (code != BKT_WRONG && code != BKT_RIGHT && code != BKT_MISSING)
 			corrupt_state("A response has an unknown code.");
-		add_response(cxt, st, remap[learner], key, (uint8) code);
+		if (st->has_items && item >= nitems)
+			corrupt_state("A response refers to an item it does not hold.");
+		add_response(cxt, st, remap[learner], item_remap[item], key, (uint8) code);
 		if ((i & 65535) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -751,8 +866,9 @@ bkt_fit_deserializefn(PG_FUNCTION_ARGS)
 /* What the sorts compare with, and a count to check for interrupts by */
 typedef struct SortContext
 {
-	const BktFitState *st;
+	const StringTable *names;	/* the table whose entries are being ordered */
 	const uint32 *rank;
+	const uint32 *item_rank;	/* with items, else NULL */
 	uint32		calls;
 } SortContext;
 
@@ -764,10 +880,10 @@ sort_progress(SortContext *sc)
 }
 
 static int
-cmp_learner_names(const void *a, const void *b, void *arg)
+cmp_names(const void *a, const void *b, void *arg)
 {
 	SortContext *sc = (SortContext *) arg;
-	const StringTable *t = &sc->st->learners;
+	const StringTable *t = sc->names;
 	const StringTableEntry *x = &t->entries[*(const uint32 *) a];
 	const StringTableEntry *y = &t->entries[*(const uint32 *) b];
 	int			c;
@@ -779,7 +895,10 @@ cmp_learner_names(const void *a, const void *b, void *arg)
 	return (x->len > y->len) - (x->len < y->len);
 }
 
-/* Responses in sequence order: learner (rank), key, then wrong, right, missing */
+/*
+ * Responses in sequence order: learner (rank), key, then wrong, right,
+ * missing, then the item (rank)
+ */
 static int
 cmp_responses(const void *a, const void *b, void *arg)
 {
@@ -794,7 +913,11 @@ cmp_responses(const void *a, const void *b, void *arg)
 		return rx < ry ? -1 : 1;
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
-	return (int) x->code - (int) y->code;
+	if (x->code != y->code)
+		return (int) x->code - (int) y->code;
+	if (sc->item_rank)
+		return (int) sc->item_rank[x->item] - (int) sc->item_rank[y->item];
+	return 0;
 }
 
 /*
@@ -813,12 +936,31 @@ bkt_build_sequences(BktFitState *st, BktData *d, uint32 **seq_learner)
 	uint32	   *rank = palloc_extended(Max(st->learners.n, 1) * sizeof(uint32), MCXT_ALLOC_HUGE);
 	int64		n = (int64) st->nresponses;
 	int64		seq = 0;
-	SortContext sc = {st, rank, 0};
+	uint32	   *item_rank = NULL;
+	SortContext sc = {&st->items, NULL, NULL, 0};
+
+	/* items too in byte order: d->item holds ranks, d->item_order the entries */
+	d->item_order = NULL;
+	d->nitems = 0;
+	if (st->has_items)
+	{
+		d->nitems = (int) st->items.n;
+		d->item_order = palloc(Max(st->items.n, 1) * sizeof(uint32));
+		item_rank = palloc(Max(st->items.n, 1) * sizeof(uint32));
+		for (uint32 i = 0; i < st->items.n; i++)
+			d->item_order[i] = i;
+		qsort_arg(d->item_order, st->items.n, sizeof(uint32), cmp_names, &sc);
+		for (uint32 i = 0; i < st->items.n; i++)
+			item_rank[d->item_order[i]] = i;
+	}
+	sc.names = &st->learners;
+	sc.rank = rank;
+	sc.item_rank = item_rank;
 
 	/* learner entries are distinct identifiers: their order is their rank */
 	for (uint32 i = 0; i < st->learners.n; i++)
 		order[i] = i;
-	qsort_arg(order, st->learners.n, sizeof(uint32), cmp_learner_names, &sc);
+	qsort_arg(order, st->learners.n, sizeof(uint32), cmp_names, &sc);
 	for (uint32 i = 0; i < st->learners.n; i++)
 		rank[order[i]] = i;
 	CHECK_FOR_INTERRUPTS();
@@ -826,6 +968,7 @@ bkt_build_sequences(BktFitState *st, BktData *d, uint32 **seq_learner)
 	CHECK_FOR_INTERRUPTS();
 
 	d->code = palloc_extended(Max(n, 1), MCXT_ALLOC_HUGE);
+	d->item = st->has_items ? palloc_extended(Max(n, 1) * sizeof(uint16), MCXT_ALLOC_HUGE) : NULL;
 	d->start = palloc_extended(((Size) st->learners.n + 1) * sizeof(int64), MCXT_ALLOC_HUGE);
 	d->maxlen = 0;
 	if (seq_learner)
@@ -833,6 +976,8 @@ bkt_build_sequences(BktFitState *st, BktData *d, uint32 **seq_learner)
 	for (int64 i = 0; i < n; i++)
 	{
 		d->code[i] = st->responses[i].code;
+		if (d->item)
+			d->item[i] = (uint16) item_rank[st->responses[i].item];
 		if (i == 0 || st->responses[i].learner != st->responses[i - 1].learner)
 		{
 			if (seq > 0)
@@ -849,6 +994,8 @@ bkt_build_sequences(BktFitState *st, BktData *d, uint32 **seq_learner)
 	d->nseq = seq;
 	pfree(order);
 	pfree(rank);
+	if (item_rank)
+		pfree(item_rank);
 }
 
 /* ---------- EM ---------- */

@@ -14,14 +14,21 @@
 #define BKT_RIGHT		1
 #define BKT_MISSING		2
 
-/* 2: the folds and seed of bkt_crossvalidate after the options */
-#define BKT_STATE_FORMAT	2
+/* 2: the folds and seed of bkt_crossvalidate after the options; 3: items */
+#define BKT_STATE_FORMAT	3
 /* 16 bytes a response: 50 million stay well inside a huge allocation */
 #define BKT_MAX_RESPONSES	50000000
 #define BKT_MAX_NAMES		((Size) 1 << 30)
 #define BKT_MAX_RESTARTS	1000
 #define BKT_MAX_ITER		100000
 #define BKT_MAX_FOLDS		100
+/*
+ * bkt_item_fit: items of one group, and their identifiers' bytes.  An item
+ * index travels in the two spare bytes of a BktResponse; the fit's text
+ * form (items, then two float8 arrays) stays far below 1 GB.
+ */
+#define BKT_MAX_ITEMS		10000
+#define BKT_MAX_ITEM_BYTES	((Size) 16 << 20)
 
 /* p_guess or p_slip of exactly 0 or 1 move this far inside for the method */
 #define BKT_METHOD_EPSILON	1e-9
@@ -32,8 +39,12 @@ typedef struct BktResponse
 {
 	int64		key;			/* observed_at or seq */
 	uint32		learner;		/* index into learners */
+	uint16		item;			/* index into items (bkt_item_fit), else 0 */
 	uint8		code;			/* BKT_WRONG, BKT_RIGHT or BKT_MISSING */
 } BktResponse;
+
+StaticAssertDecl(sizeof(BktResponse) == 16, "a response should stay 16 bytes");
+
 typedef struct BktFitState
 {
 	char	   *options;		/* as given ("" for NULL), NUL-terminated */
@@ -41,6 +52,8 @@ typedef struct BktFitState
 	int32		folds;			/* bkt_crossvalidate: 2 to BKT_MAX_FOLDS; 0 for a fit */
 	int64		fold_seed;		/* bkt_crossvalidate: the seed of the folds */
 	StringTable learners;		/* one entry per distinct identifier */
+	bool		has_items;		/* bkt_item_fit: every response names its item */
+	StringTable items;			/* bkt_item_fit: one entry per distinct item */
 	BktResponse *responses;
 	Size		nresponses;
 	Size		responses_cap;
@@ -77,6 +90,9 @@ typedef struct BktOptions
 typedef struct BktData
 {
 	uint8	   *code;
+	uint16	   *item;			/* item rank of each code (bkt_item_fit), else NULL */
+	uint32	   *item_order;		/* the items' entries in byte order (nitems) */
+	int			nitems;
 	int64	   *start;			/* nseq + 1 offsets into code */
 	int64		nseq;
 	int64		maxlen;

@@ -171,7 +171,7 @@ bkt_options(const char *text)
 		refused_properly(text);
 		return;
 	}
-	parse_options(text, &o);
+	bkt_parse_options(text, &o);
 	if (o.restarts < (o.has_init ? 0 : 1) || o.max_iter < 1 || !(o.tol > 0) || !isfinite(o.tol))
 		fail("restarts, max_iter or tol out of range", text);
 	if (!(o.max_guess > 0 && o.max_guess <= 1) || !(o.max_slip > 0 && o.max_slip <= 1))

@@ -734,3 +734,25 @@ unpack_sql_state(int sql_state)
 	buf[5] = '\0';
 	return buf;
 }
+
+/* numutils.c is the server's: the bigint learners of bkt_fit write their digits here */
+int
+pg_lltoa(int64 value, char *a)
+{
+	char		digits[24];
+	uint64		u = value < 0 ? -(uint64) value : (uint64) value;
+	int			n = 0,
+				len = 0;
+
+	do
+	{
+		digits[n++] = (char) ('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (value < 0)
+		a[len++] = '-';
+	while (n > 0)
+		a[len++] = digits[--n];
+	a[len] = '\0';
+	return len;
+}

@@ -201,6 +201,9 @@ SELECT * FROM plan_shapes('bkt_model', 'ord % 41, at, score % 2', '%s::text');
 SELECT * FROM plan_shapes('bkt_evaluate', 'correct, score / 4.0', '%s::text');
 SELECT * FROM plan_shapes('bkt_evaluate', 'score % 2, (ord % 101) / 100.0', '%s::text');
 SELECT * FROM plan_shapes('bkt_crossvalidate', 'learner, ord::bigint, correct, 3, 7, ''restarts=1''', '%s::text');
+-- item effects: items outside ASCII, bigint learners and integer answers too
+SELECT * FROM plan_shapes('bkt_item_fit', 'learner, at, correct, ''ítem '' || (ord % 3), ''restarts=2''', '%s::text');
+SELECT * FROM plan_shapes('bkt_item_fit', '(ord % 41)::bigint, ord::bigint, score % 2, ''ítem '' || (ord % 4)', '%s::text');
 -- the grouping aggregates group one section at a time (at most 2,000
 -- learners): the same shapes over the first 400 rows, which a schema put
 -- first on the search path shows the function under the same name
