@@ -20,8 +20,16 @@
 --   student_standard_state one mastery_state per student and standard
 --   refresh_status, refresh_log   the change version last applied, and what
 --                          every refresh changed
+--   staff_login            which Staff each teacher's database login is
 -- and the views BI tools read (plain SQL column types, security_invoker):
---   standard_dim, student_dim, student_standard_mastery_fact.
+--   standard_dim, student_dim, student_standard_mastery_fact,
+--   staff_section_student (who may see whom).
+-- Row security: members of competency_teacher see the students of their
+-- sections, competency_administrator every student (and edits the policy and
+-- staff_login), competency_reader every student, read only.  The installer
+-- creates these three group roles if missing (it needs CREATEROLE then) and
+-- turns row security on for the ODS tables holding students' rows that the
+-- views read (see "Who sees whom" below).
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS competency;
@@ -388,6 +396,110 @@ JOIN edfi.Student st ON st.StudentUSI = s.student_usi
 JOIN standard_policy p ON p.learning_standard_key = s.learning_standard_id
 CROSS JOIN LATERAL (SELECT mastery(s.state, p.effective_method::mastery_method) AS value) m;
 COMMENT ON VIEW student_standard_mastery_fact IS 'mastery by student and standard under the policy: value on the policy''s scale, level, mastered, evidence count, first and last evidence';
+
+-- Who sees whom -------------------------------------------------------------------
+-- Analytics Middle Tier's pattern, enforced by the server: a teacher sees the
+-- students enrolled in their sections (StaffSectionAssociation ->
+-- StudentSectionAssociation), an administrator sees every student, a BI
+-- service account reads every student and writes nothing.  Three group
+-- roles (cluster-wide, created once) carry the scopes; a district makes its
+-- logins members of them and maps each teacher's login to their Staff record
+-- in staff_login.  Membership of competency_teacher narrows: a login in both
+-- competency_teacher and competency_administrator sees its sections only.
+DO $roles$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'competency_teacher') THEN
+        CREATE ROLE competency_teacher NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'competency_administrator') THEN
+        CREATE ROLE competency_administrator NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'competency_reader') THEN
+        CREATE ROLE competency_reader NOLOGIN;
+    END IF;
+END
+$roles$;
+COMMENT ON ROLE competency_teacher IS 'competency layer: sees the students of the sections of the Staff its login maps to (competency_layer.staff_login)';
+COMMENT ON ROLE competency_administrator IS 'competency layer: sees every student; edits the policy and the login mapping';
+COMMENT ON ROLE competency_reader IS 'competency layer: a BI service account; reads every student, writes nothing';
+
+CREATE TABLE IF NOT EXISTS staff_login (
+    login text PRIMARY KEY,
+    staff_unique_id text NOT NULL);
+CREATE INDEX IF NOT EXISTS staff_login_staff ON staff_login (staff_unique_id);
+COMMENT ON TABLE staff_login IS 'which Staff (StaffUniqueId) a database login is: a teacher''s login sees the students of that Staff''s sections';
+
+-- Every student each mapped login may see, with the section that lets it
+-- (AMT's UserStudentDataAuthorization): the enrolments of every section the
+-- login's Staff is associated with, whatever their dates.  The policies
+-- below read it as the querying role, so a teacher reading it sees their
+-- own rows.
+CREATE OR REPLACE VIEW staff_section_student WITH (security_invoker = true) AS
+SELECT l.login, st.StaffUSI AS staff_usi, st.StaffUniqueId::text AS staff_key,
+       t.SchoolId AS school_id, t.LocalCourseCode::text AS local_course_code, t.SchoolYear::int AS school_year,
+       t.SectionIdentifier::text AS section_identifier, t.SessionName::text AS session_name,
+       e.StudentUSI AS student_usi
+FROM staff_login l
+JOIN edfi.Staff st ON st.StaffUniqueId = l.staff_unique_id
+JOIN edfi.StaffSectionAssociation t ON t.StaffUSI = st.StaffUSI
+JOIN edfi.StudentSectionAssociation e
+  USING (LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName);
+COMMENT ON VIEW staff_section_student IS 'for each mapped login, its Staff''s sections and their enrolled students: what a teacher may see';
+
+-- Row security on every table holding a student's rows that the layer reads
+-- (the ODS's and its own).  Where row security is off, the installer turns
+-- it on with one permissive policy for every role (nothing changes for
+-- them; the owner, who writes the ODS and runs the refresh, is not subject
+-- to it anyway) and adds a restrictive policy for competency_teacher.
+-- Where a district already has row security on a table, its policies stand
+-- and only the teacher's restriction is added.  Three tables follow the
+-- chain: a teacher's StaffSectionAssociation rows are their own, their
+-- StudentSectionAssociation rows those of their sections, and the rest
+-- hold the students of staff_section_student.
+DO $rls$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN
+        SELECT v.tab::regclass AS tab, v.rule
+        FROM (VALUES
+            ('competency_layer.staff_login', 'login = current_user::text'),
+            ('edfi.StaffSectionAssociation', 'StaffUSI IN (SELECT s.StaffUSI FROM edfi.Staff s JOIN competency_layer.staff_login l ON l.staff_unique_id = s.StaffUniqueId WHERE l.login = current_user::text)'),
+            ('edfi.StudentSectionAssociation', '(LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName) IN (SELECT LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName FROM edfi.StaffSectionAssociation)'),
+            ('edfi.Student', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
+            ('edfi.StudentSchoolAttendanceEvent', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
+            ('edfi.StudentSectionAttendanceEvent', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
+            ('edfi.StudentDisciplineIncidentBehaviorAssociation', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
+            ('edfi.GeneralStudentProgramAssociation', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
+            ('competency_layer.evidence_contribution', 'student_usi IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
+            ('competency_layer.student_standard_state', 'student_usi IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)')
+        ) v (tab, rule)
+    LOOP
+        IF NOT (SELECT c.relrowsecurity FROM pg_class c WHERE c.oid = t.tab) THEN
+            EXECUTE format('CREATE POLICY competency_layer_everyone ON %s USING (true) WITH CHECK (true)', t.tab);
+            EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t.tab);
+        END IF;
+        EXECUTE format('DROP POLICY IF EXISTS competency_layer_teacher ON %s', t.tab);
+        EXECUTE format('CREATE POLICY competency_layer_teacher ON %s AS RESTRICTIVE TO competency_teacher USING (%s)', t.tab, t.rule);
+        EXECUTE format('COMMENT ON POLICY competency_layer_teacher ON %s IS %L', t.tab,
+                       'competency layer: a teacher sees the students of their sections');
+    END LOOP;
+END
+$rls$;
+
+-- What each scope may read and write: the layer's views and tables, and the
+-- ODS tables its views read (nothing else of the ODS).  The layer's
+-- functions and procedures are the owner's (the nightly job's).
+REVOKE ALL ON ALL ROUTINES IN SCHEMA competency_layer FROM PUBLIC;
+GRANT USAGE ON SCHEMA competency_layer, edfi TO competency_teacher, competency_administrator, competency_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA competency_layer TO competency_teacher, competency_administrator, competency_reader;
+GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionAssociation, edfi.Staff, edfi.Section,
+                edfi.LearningStandard, edfi.LearningStandardGradeLevel, edfi.Descriptor,
+                edfi.StudentSchoolAttendanceEvent, edfi.StudentSectionAttendanceEvent,
+                edfi.StudentDisciplineIncidentBehaviorAssociation, edfi.GeneralStudentProgramAssociation
+      TO competency_teacher, competency_administrator, competency_reader;
+GRANT INSERT, UPDATE, DELETE ON policy, staff_login TO competency_administrator;
+GRANT USAGE ON SCHEMA :"competency_schema" TO competency_teacher, competency_administrator, competency_reader;
 COMMIT;
 
 -- Built once, from the whole ODS

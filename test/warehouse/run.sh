@@ -7,6 +7,10 @@
 #                  SQL, plain column types and security_invoker on every view
 #   histories.sql  random inserts, corrections and deletes through the ODS
 #                  tables, a refresh after each: states equal a full recompute
+# then places the assessed students in two teachers' sections (classes.sql,
+# a test fixture: the sample enrols none of them) and checks
+#   security.sql   what a teacher, an administrator and a BI reader see and
+#                  may write, through every view and table of the layer
 # and last a pg_dump of the ODS with the layer restored into a fresh
 # database (restored.sql: the layer still refreshes exactly there).
 # Runs inside the cluster of test/with_cluster.sh.
@@ -23,6 +27,8 @@ psql -X -q -v ON_ERROR_STOP=1 -f warehouse/competency_layer.sql
 psql -X -q -v ON_ERROR_STOP=1 -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION IF NOT EXISTS pgtap'
 status=0
 pg_prove -d $db test/warehouse/sample.sql test/warehouse/histories.sql || status=1
+psql -X -q -v ON_ERROR_STOP=1 -f test/warehouse/classes.sql
+pg_prove -d $db test/warehouse/security.sql || status=1
 
 # pg_dump and restore: the layer's objects are ordinary objects, restored
 # after the extension and the ODS they depend on
