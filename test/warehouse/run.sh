@@ -11,8 +11,10 @@
 # a test fixture: the sample enrols none of them) and checks
 #   security.sql   what a teacher, an administrator and a BI reader see and
 #                  may write, through every view and table of the layer
-# and last a pg_dump of the ODS with the layer restored into a fresh
-# database (restored.sql: the layer still refreshes exactly there).
+# then a pg_dump of the ODS with the layer restored into a fresh database
+# (restored.sql: the layer still refreshes exactly there), and last a
+# refresh killed by kill -9 of its backend, rerun after the server's
+# recovery (crash.sh, crashed.sql: equal to a full recompute).
 # Runs inside the cluster of test/with_cluster.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -42,4 +44,7 @@ if ! pg_restore -d ${db}_restored --exit-on-error "$dump"; then
 elif ! pg_prove -d ${db}_restored test/warehouse/restored.sql; then
     status=1
 fi
+
+# Last, since it restarts the server: kill -9 of a backend mid-refresh
+./test/warehouse/crash.sh $db || status=1
 exit $status
