@@ -14,3 +14,14 @@ SELECT s.StudentUSI, 'MATH-07', 255901044, 2022,
 FROM (SELECT st.StudentUSI, row_number() OVER (ORDER BY st.StudentUniqueId) AS n
       FROM edfi.Student st
       WHERE st.StudentUSI IN (SELECT StudentUSI FROM edfi.StudentAssessment)) s;
+
+-- Prerequisites among the assessment's 11 standards: the dependency edges of
+-- test/fixtures/case/ccssm-dependencies.csv between them (through
+-- demo/data/case/edfi_to_case_crosswalk.csv), paths through other standards
+-- shortened to one edge; and a path target, the sixth-grade number system's
+-- CC.6.NS.3
+INSERT INTO competency_layer.standard_prerequisite VALUES
+    ('CC.4.NF.1', 'CC.4.NF.2'), ('CC.4.NF.1', 'CC.5.NF.1'), ('CC.4.NF.2', 'CC.5.NBT.3'), ('CC.4.NF.2', 'CC.5.MD.1'),
+    ('CC.4.NF.2', 'CC.6.NS.3'), ('CC.4.NF.4', 'CC.5.NF.4'), ('CC.4.NF.4', 'CC.6.NS.1'), ('CC.5.NF.1', 'CC.5.MD.1'),
+    ('CC.5.NF.1', 'CC.6.NS.3'), ('CC.5.NF.4', 'CC.5.MD.1'), ('CC.5.NF.4', 'CC.6.NS.3');
+UPDATE competency_layer.policy SET path_targets = '{CC.6.NS.3}' WHERE learning_standard_id IS NULL;
