@@ -20,8 +20,16 @@
 --   student_standard_state one mastery_state per student and standard
 --   refresh_status, refresh_log   the change version last applied, and what
 --                          every refresh changed
+--   staff_login            which Staff each teacher's database login is
 -- and the views BI tools read (plain SQL column types, security_invoker):
---   standard_dim, student_dim, student_standard_mastery_fact.
+--   standard_dim, student_dim, student_standard_mastery_fact,
+--   staff_section_student (who may see whom).
+-- Row security: members of competency_teacher see the students of their
+-- sections, competency_administrator every student (and edits the policy and
+-- staff_login), competency_reader every student, read only.  The installer
+-- creates these three group roles if missing (it needs CREATEROLE then) and
+-- turns row security on for the ODS tables holding students' rows that the
+-- views read (see "Who sees whom" below).
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS competency;
@@ -56,7 +64,8 @@ INSERT INTO policy (learning_standard_id) SELECT NULL
 WHERE NOT EXISTS (SELECT 1 FROM policy WHERE learning_standard_id IS NULL);
 
 -- The policy in force for every standard of the ODS
-DROP VIEW IF EXISTS student_standard_mastery_fact, standard_policy;
+DROP VIEW IF EXISTS section_group_audit, section_group, learning_path_step, ready_standard, learner_profile_summary,
+    student_rollup_fact, district_policy, student_standard_mastery_fact, standard_policy;
 CREATE VIEW standard_policy WITH (security_invoker = true) AS
 SELECT l.LearningStandardId::text AS learning_standard_key,
        p.method,
@@ -388,6 +397,279 @@ JOIN edfi.Student st ON st.StudentUSI = s.student_usi
 JOIN standard_policy p ON p.learning_standard_key = s.learning_standard_id
 CROSS JOIN LATERAL (SELECT mastery(s.state, p.effective_method::mastery_method) AS value) m;
 COMMENT ON VIEW student_standard_mastery_fact IS 'mastery by student and standard under the policy: value on the policy''s scale, level, mastered, evidence count, first and last evidence';
+
+-- Profiles, paths and groups ------------------------------------------------------
+-- The ODS 5.2 has no prerequisites between standards: the district lists
+-- them here (from a CASE framework's precedes or dependency edges, or its
+-- own curriculum).  The hierarchy comes from the ODS: ParentLearningStandardId
+-- where it is filled, else a Common Core id's grade and domain
+-- (CC.5.NF.1 is part of CC.5.NF, which is part of CC.5).
+CREATE TABLE IF NOT EXISTS standard_prerequisite (
+    prerequisite_id text NOT NULL,
+    learning_standard_id text NOT NULL,
+    PRIMARY KEY (prerequisite_id, learning_standard_id),
+    CHECK (prerequisite_id <> learning_standard_id));
+COMMENT ON TABLE standard_prerequisite IS 'a standard (LearningStandardId) that must be mastered before another: what ready skills, learning paths and readiness groups follow';
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS group_min_size int NOT NULL DEFAULT 4 CHECK (group_min_size >= 1);
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS group_max_size int NOT NULL DEFAULT 6 CHECK (group_max_size >= 1);
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS group_mode text NOT NULL DEFAULT 'readiness'
+    CHECK (group_mode IN ('readiness', 'similar', 'mixed'));
+COMMENT ON COLUMN policy.group_mode IS 'how instructional groups are made in each section (readiness, similar, mixed), in groups of group_min_size to group_max_size';
+
+CREATE OR REPLACE VIEW standard_hierarchy WITH (security_invoker = true) AS
+SELECT l.LearningStandardId::text AS learning_standard_key, l.ParentLearningStandardId::text AS parent_key
+FROM edfi.LearningStandard l WHERE l.ParentLearningStandardId IS NOT NULL
+UNION
+SELECT x.child, x.parent
+FROM edfi.LearningStandard l
+CROSS JOIN LATERAL (VALUES (l.LearningStandardId::text, substring(l.LearningStandardId FROM '^(CC\.[^.]+\.[A-Za-z]+)\.')),
+                           (substring(l.LearningStandardId FROM '^(CC\.[^.]+\.[A-Za-z]+)\.'), substring(l.LearningStandardId FROM '^(CC\.[^.]+)\.'))) x (child, parent)
+WHERE l.ParentLearningStandardId IS NULL AND x.parent IS NOT NULL;
+COMMENT ON VIEW standard_hierarchy IS 'each standard and the whole it is part of: the ODS''s parent, else a Common Core id''s domain (CC.5.NF) and grade (CC.5)';
+
+-- The graph the profiles, paths and groups read: the standards some
+-- assessment item or gradebook entry measures, their prerequisites, and the
+-- wholes above them (the same for every role: it reads no student's rows)
+CREATE OR REPLACE FUNCTION standard_graph() RETURNS skill_graph
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+WITH RECURSIVE measured AS (
+    SELECT LearningStandardId::text AS id FROM edfi.AssessmentItemLearningStandard
+    UNION SELECT LearningStandardId::text FROM edfi.GradebookEntryLearningStandard
+    UNION SELECT prerequisite_id FROM standard_prerequisite
+    UNION SELECT learning_standard_id FROM standard_prerequisite),
+up (child, parent) AS (
+    SELECT h.learning_standard_key, h.parent_key FROM standard_hierarchy h JOIN measured m ON m.id = h.learning_standard_key
+    UNION SELECT h.learning_standard_key, h.parent_key FROM standard_hierarchy h JOIN up ON h.learning_standard_key = up.parent)
+SELECT skill_graph_agg(e.source, e.target, e.relation)
+FROM (SELECT child, parent, 'part_of' FROM up
+      UNION ALL SELECT prerequisite_id, learning_standard_id, 'prerequisite' FROM standard_prerequisite
+      UNION ALL SELECT m.id, m.id, NULL FROM measured m
+      WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.child = m.id)
+        AND NOT EXISTS (SELECT 1 FROM standard_prerequisite p WHERE m.id IN (p.prerequisite_id, p.learning_standard_id))) e (source, target, relation)
+WHERE e.relation IS NOT NULL
+$f$;
+COMMENT ON FUNCTION standard_graph() IS 'the skill graph of the measured standards: prerequisites from standard_prerequisite, part_of edges up standard_hierarchy';
+
+-- Each student's profile under the policy (the states the caller may see)
+CREATE OR REPLACE FUNCTION student_profiles()
+RETURNS TABLE (student_usi int, profile learner_profile)
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT s.student_usi, learner_profile(s.learning_standard_id, s.state, p.effective_method::mastery_method)
+FROM student_standard_state s JOIN standard_policy p ON p.learning_standard_key = s.learning_standard_id
+GROUP BY s.student_usi
+$f$;
+COMMENT ON FUNCTION student_profiles() IS 'one learner_profile per student the caller may see, from the stored states under the policy';
+
+CREATE OR REPLACE VIEW district_policy WITH (security_invoker = true) AS
+SELECT p.scale, p.proficiency_cuts, p.proficiency_labels, p.mastery_threshold, p.path_targets,
+       p.group_min_size, p.group_max_size, p.group_mode
+FROM policy p WHERE p.learning_standard_id IS NULL;
+COMMENT ON VIEW district_policy IS 'the default policy row: the threshold, targets and group sizes the profiles, paths and groups use';
+
+-- Rollups up the hierarchy: each whole (domain, grade, or the ODS's parent)
+-- the average of its parts' mastery
+CREATE OR REPLACE VIEW student_rollup_fact WITH (security_invoker = true) AS
+SELECT st.StudentUniqueId::text AS student_key, p.student_usi, e.skill AS rollup_key,
+       CASE WHEN e.skill ~ '^CC\.[^.]+$' THEN 'grade' WHEN e.skill ~ '^CC\.[^.]+\.[A-Za-z]+$' THEN 'domain' ELSE 'parent' END AS rollup_level,
+       e.mastery AS mastery_value,
+       proficiency_level(e.mastery, d.scale, d.proficiency_cuts, d.proficiency_labels) AS proficiency_level,
+       e.mastery >= d.mastery_threshold AS mastered
+FROM student_profiles() p
+JOIN edfi.Student st ON st.StudentUSI = p.student_usi
+CROSS JOIN district_policy d
+CROSS JOIN LATERAL profile_entries(profile_rollup(p.profile, (SELECT standard_graph()), 'average')) e
+WHERE e.skill IN (SELECT h.parent_key FROM standard_hierarchy h);
+COMMENT ON VIEW student_rollup_fact IS 'mastery of every domain and grade (or parent standard) of a student''s standards: the average of its parts';
+
+-- The learner profile beside attendance and discipline.  Attendance rate:
+-- the instructional days of the sessions the student's school attendance
+-- was taken in (Session.TotalInstructionalDays), less the days with an
+-- absence, over those days; NULL without attendance records.
+CREATE OR REPLACE VIEW learner_profile_summary WITH (security_invoker = true) AS
+SELECT st.StudentUniqueId::text AS student_key, p.student_usi,
+       skill_count(p.profile) AS standards_assessed,
+       (SELECT count(*) FROM profile_entries(p.profile) x WHERE x.mastery >= d.mastery_threshold)::int AS standards_mastered,
+       (SELECT string_agg(x.skill, ', ') FROM strengths(p.profile, 3, d.mastery_threshold, 1) x) AS strengths,
+       (SELECT string_agg(x.skill, ', ') FROM needs(p.profile, 3, d.mastery_threshold, 1) x) AS needs,
+       a.instructional_days, a.days_absent,
+       CASE WHEN a.instructional_days > 0 THEN 1 - a.days_absent::double precision / a.instructional_days END AS attendance_rate,
+       (SELECT count(DISTINCT (b.IncidentIdentifier, b.SchoolId)) FROM edfi.StudentDisciplineIncidentBehaviorAssociation b
+        WHERE b.StudentUSI = p.student_usi)::int AS discipline_incidents
+FROM student_profiles() p
+JOIN edfi.Student st ON st.StudentUSI = p.student_usi
+CROSS JOIN district_policy d
+LEFT JOIN LATERAL (
+    SELECT (SELECT sum(se.TotalInstructionalDays) FROM edfi.Session se
+            WHERE (se.SchoolId, se.SchoolYear, se.SessionName) IN (SELECT e.SchoolId, e.SchoolYear, e.SessionName
+                                                                  FROM edfi.StudentSchoolAttendanceEvent e WHERE e.StudentUSI = p.student_usi))::int AS instructional_days,
+           (SELECT count(DISTINCT e.EventDate) FROM edfi.StudentSchoolAttendanceEvent e
+            JOIN edfi.Descriptor c ON c.DescriptorId = e.AttendanceEventCategoryDescriptorId
+            WHERE e.StudentUSI = p.student_usi AND c.CodeValue LIKE '%Absence')::int AS days_absent) a ON true;
+COMMENT ON VIEW learner_profile_summary IS 'one row per student: standards assessed and mastered, three strengths and needs, attendance rate, discipline incidents';
+
+CREATE OR REPLACE VIEW ready_standard WITH (security_invoker = true) AS
+SELECT st.StudentUniqueId::text AS student_key, p.student_usi, r.skill AS learning_standard_key, r.n::int AS ready_order
+FROM student_profiles() p
+JOIN edfi.Student st ON st.StudentUSI = p.student_usi
+CROSS JOIN district_policy d
+CROSS JOIN LATERAL ready_skills((SELECT standard_graph()), p.profile, d.mastery_threshold) WITH ORDINALITY r (skill, n);
+COMMENT ON VIEW ready_standard IS 'the standards each student is ready for: not mastered, every prerequisite mastered, in topological order';
+
+CREATE OR REPLACE VIEW learning_path_step WITH (security_invoker = true) AS
+SELECT st.StudentUniqueId::text AS student_key, p.student_usi, array_to_string(d.path_targets, ', ') AS targets,
+       l.step, l.skill AS learning_standard_key, l.mastery AS mastery_value, l.ready
+FROM student_profiles() p
+JOIN edfi.Student st ON st.StudentUSI = p.student_usi
+CROSS JOIN district_policy d
+CROSS JOIN LATERAL learning_path((SELECT standard_graph()), p.profile, d.path_targets, d.mastery_threshold) l
+WHERE cardinality(d.path_targets) > 0;
+COMMENT ON VIEW learning_path_step IS 'each student''s path toward the policy''s path_targets: the unmastered standards that lead there, each after its prerequisites';
+
+-- Instructional groups in every section, made from the profiles of its
+-- enrolled students under the policy's mode and sizes
+CREATE OR REPLACE VIEW section_group WITH (security_invoker = true) AS
+SELECT g.school_id, g.local_course_code, g.school_year, g.section_identifier, g.session_name,
+       (g.x).learner::int AS student_usi, st.StudentUniqueId::text AS student_key,
+       (g.x).group_no, (g.x).focus_skill AS focus_standard_key
+FROM (SELECT e.SchoolId AS school_id, e.LocalCourseCode::text AS local_course_code, e.SchoolYear::int AS school_year,
+             e.SectionIdentifier::text AS section_identifier, e.SessionName::text AS session_name,
+             unnest(instructional_groups(p.student_usi::text, p.profile, (SELECT standard_graph()), d.mastery_threshold,
+                                         d.group_min_size, d.group_max_size, d.group_mode)) AS x
+      FROM edfi.StudentSectionAssociation e
+      JOIN student_profiles() p ON p.student_usi = e.StudentUSI
+      CROSS JOIN district_policy d
+      GROUP BY 1, 2, 3, 4, 5) g
+JOIN edfi.Student st ON st.StudentUSI = (g.x).learner::int;
+COMMENT ON VIEW section_group IS 'instructional groups in every section with students who have mastery: group number and the standard it works on';
+
+-- The audit of those groups for each program (the ODS's subgroups) that
+-- has students in the section: its students against the rest of it
+CREATE OR REPLACE VIEW section_group_audit WITH (security_invoker = true) AS
+WITH g AS (SELECT * FROM section_group),
+member AS (SELECT DISTINCT p.StudentUSI AS student_usi, p.ProgramName::text AS program_name
+           FROM edfi.GeneralStudentProgramAssociation p WHERE p.StudentUSI IN (SELECT student_usi FROM g)),
+section_program AS (SELECT DISTINCT g.school_id, g.local_course_code, g.school_year, g.section_identifier, g.session_name, m.program_name
+                    FROM g JOIN member m USING (student_usi))
+SELECT a.school_id, a.local_course_code, a.school_year, a.section_identifier, a.session_name, a.program_name,
+       (a.x).group_no, (a.x).subgroup, (a.x).learners, (a.x).group_size, (a.x).section_size, (a.x).subgroup_size,
+       (a.x).share, (a.x).ratio, (a.x).expected, (a.x).p_value, (a.x).p_adjusted, (a.x).flagged
+FROM (SELECT sp.school_id, sp.local_course_code, sp.school_year, sp.section_identifier, sp.session_name, sp.program_name,
+             unnest(group_disproportionality(g.group_no, coalesce(m.program_name, 'not in program'))) AS x
+      FROM section_program sp
+      JOIN g USING (school_id, local_course_code, school_year, section_identifier, session_name)
+      LEFT JOIN member m ON m.student_usi = g.student_usi AND m.program_name = sp.program_name
+      GROUP BY 1, 2, 3, 4, 5, 6) a;
+COMMENT ON VIEW section_group_audit IS 'group_disproportionality of each section''s groups for each program: learners, shares, expected counts, exact and Holm-adjusted p-values, flagged';
+
+-- Who sees whom -------------------------------------------------------------------
+-- Analytics Middle Tier's pattern, enforced by the server: a teacher sees the
+-- students enrolled in their sections (StaffSectionAssociation ->
+-- StudentSectionAssociation), an administrator sees every student, a BI
+-- service account reads every student and writes nothing.  Three group
+-- roles (cluster-wide, created once) carry the scopes; a district makes its
+-- logins members of them and maps each teacher's login to their Staff record
+-- in staff_login.  Membership of competency_teacher narrows: a login in both
+-- competency_teacher and competency_administrator sees its sections only.
+DO $roles$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'competency_teacher') THEN
+        CREATE ROLE competency_teacher NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'competency_administrator') THEN
+        CREATE ROLE competency_administrator NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'competency_reader') THEN
+        CREATE ROLE competency_reader NOLOGIN;
+    END IF;
+END
+$roles$;
+COMMENT ON ROLE competency_teacher IS 'competency layer: sees the students of the sections of the Staff its login maps to (competency_layer.staff_login)';
+COMMENT ON ROLE competency_administrator IS 'competency layer: sees every student; edits the policy and the login mapping';
+COMMENT ON ROLE competency_reader IS 'competency layer: a BI service account; reads every student, writes nothing';
+
+CREATE TABLE IF NOT EXISTS staff_login (
+    login text PRIMARY KEY,
+    staff_unique_id text NOT NULL);
+CREATE INDEX IF NOT EXISTS staff_login_staff ON staff_login (staff_unique_id);
+COMMENT ON TABLE staff_login IS 'which Staff (StaffUniqueId) a database login is: a teacher''s login sees the students of that Staff''s sections';
+
+-- Every student each mapped login may see, with the section that lets it
+-- (AMT's UserStudentDataAuthorization): the enrolments of every section the
+-- login's Staff is associated with, whatever their dates.  The policies
+-- below read it as the querying role, so a teacher reading it sees their
+-- own rows.
+CREATE OR REPLACE VIEW staff_section_student WITH (security_invoker = true) AS
+SELECT l.login, st.StaffUSI AS staff_usi, st.StaffUniqueId::text AS staff_key,
+       t.SchoolId AS school_id, t.LocalCourseCode::text AS local_course_code, t.SchoolYear::int AS school_year,
+       t.SectionIdentifier::text AS section_identifier, t.SessionName::text AS session_name,
+       e.StudentUSI AS student_usi
+FROM staff_login l
+JOIN edfi.Staff st ON st.StaffUniqueId = l.staff_unique_id
+JOIN edfi.StaffSectionAssociation t ON t.StaffUSI = st.StaffUSI
+JOIN edfi.StudentSectionAssociation e
+  USING (LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName);
+COMMENT ON VIEW staff_section_student IS 'for each mapped login, its Staff''s sections and their enrolled students: what a teacher may see';
+
+-- Row security on every table holding a student's rows that the layer reads
+-- (the ODS's and its own).  Where row security is off, the installer turns
+-- it on with one permissive policy for every role (nothing changes for
+-- them; the owner, who writes the ODS and runs the refresh, is not subject
+-- to it anyway) and adds a restrictive policy for competency_teacher.
+-- Where a district already has row security on a table, its policies stand
+-- and only the teacher's restriction is added.  Three tables follow the
+-- chain: a teacher's StaffSectionAssociation rows are their own, their
+-- StudentSectionAssociation rows those of their sections, and the rest
+-- hold the students of staff_section_student.
+DO $rls$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN
+        SELECT v.tab::regclass AS tab, v.rule
+        FROM (VALUES
+            ('competency_layer.staff_login', 'login = current_user::text'),
+            ('edfi.StaffSectionAssociation', 'StaffUSI IN (SELECT s.StaffUSI FROM edfi.Staff s JOIN competency_layer.staff_login l ON l.staff_unique_id = s.StaffUniqueId WHERE l.login = current_user::text)'),
+            ('edfi.StudentSectionAssociation', '(LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName) IN (SELECT LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName FROM edfi.StaffSectionAssociation)'),
+            ('edfi.Student', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
+            ('edfi.StudentSchoolAttendanceEvent', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
+            ('edfi.StudentSectionAttendanceEvent', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
+            ('edfi.StudentDisciplineIncidentBehaviorAssociation', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
+            ('edfi.GeneralStudentProgramAssociation', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
+            ('competency_layer.evidence_contribution', 'student_usi IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
+            ('competency_layer.student_standard_state', 'student_usi IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)')
+        ) v (tab, rule)
+    LOOP
+        IF NOT (SELECT c.relrowsecurity FROM pg_class c WHERE c.oid = t.tab) THEN
+            EXECUTE format('CREATE POLICY competency_layer_everyone ON %s USING (true) WITH CHECK (true)', t.tab);
+            EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t.tab);
+        END IF;
+        EXECUTE format('DROP POLICY IF EXISTS competency_layer_teacher ON %s', t.tab);
+        EXECUTE format('CREATE POLICY competency_layer_teacher ON %s AS RESTRICTIVE TO competency_teacher USING (%s)', t.tab, t.rule);
+        EXECUTE format('COMMENT ON POLICY competency_layer_teacher ON %s IS %L', t.tab,
+                       'competency layer: a teacher sees the students of their sections');
+    END LOOP;
+END
+$rls$;
+
+-- What each scope may read and write: the layer's views and tables, and the
+-- ODS tables its views read (nothing else of the ODS).  The layer's
+-- functions and procedures are the owner's (the nightly job's).
+REVOKE ALL ON ALL ROUTINES IN SCHEMA competency_layer FROM PUBLIC;
+GRANT USAGE ON SCHEMA competency_layer, edfi TO competency_teacher, competency_administrator, competency_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA competency_layer TO competency_teacher, competency_administrator, competency_reader;
+GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles() TO competency_teacher, competency_administrator, competency_reader;
+GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionAssociation, edfi.Staff, edfi.Section,
+                edfi.Session, edfi.AssessmentItemLearningStandard, edfi.GradebookEntryLearningStandard,
+                edfi.LearningStandard, edfi.LearningStandardGradeLevel, edfi.Descriptor,
+                edfi.StudentSchoolAttendanceEvent, edfi.StudentSectionAttendanceEvent,
+                edfi.StudentDisciplineIncidentBehaviorAssociation, edfi.GeneralStudentProgramAssociation
+      TO competency_teacher, competency_administrator, competency_reader;
+GRANT INSERT, UPDATE, DELETE ON policy, staff_login, standard_prerequisite TO competency_administrator;
+GRANT USAGE ON SCHEMA :"competency_schema" TO competency_teacher, competency_administrator, competency_reader;
 COMMIT;
 
 -- Built once, from the whole ODS

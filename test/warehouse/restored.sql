@@ -2,7 +2,7 @@
 -- fresh database (test/warehouse/run.sh): the states came back, the views
 -- read them, and the layer goes on refreshing exactly.
 BEGIN;
-SELECT plan(4);
+SELECT plan(5);
 SELECT is((SELECT count(*) FROM competency_layer.student_standard_state), 902::bigint, 'the 902 stored states came back');
 SELECT is((SELECT count(*) FROM competency_layer.student_standard_mastery_fact WHERE mastery_value IS NOT NULL), 902::bigint,
           'the fact view reads them');
@@ -17,5 +17,7 @@ SELECT is((SELECT count(*) FROM competency_layer.student_standard_state s
           'a refresh after a correction leaves the states equal to a recompute');
 SELECT is((SELECT round(mastery_value::numeric, 4) FROM competency_layer.student_standard_mastery_fact
            WHERE student_key = '604889' AND learning_standard_key = 'CC.6.RP.3c'), 0.0000, 'and the fact shows the corrected score');
+SELECT is((SELECT count(*) FROM pg_policy WHERE polname = 'competency_layer_teacher'), 10::bigint,
+          'the teachers'' row security came back on the ten tables it guards');
 SELECT * FROM finish();
 ROLLBACK;

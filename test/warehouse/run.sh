@@ -7,8 +7,16 @@
 #                  SQL, plain column types and security_invoker on every view
 #   histories.sql  random inserts, corrections and deletes through the ODS
 #                  tables, a refresh after each: states equal a full recompute
-# and last a pg_dump of the ODS with the layer restored into a fresh
-# database (restored.sql: the layer still refreshes exactly there).
+# then places the assessed students in two teachers' sections (classes.sql,
+# a test fixture: the sample enrols none of them) and checks
+#   security.sql   what a teacher, an administrator and a BI reader see and
+#                  may write, through every view and table of the layer
+#   views.sql      rollups, profile summary, ready standards, paths, groups
+#                  and their audit, against figures computed in plain SQL
+# then a pg_dump of the ODS with the layer restored into a fresh database
+# (restored.sql: the layer still refreshes exactly there), and last a
+# refresh killed by kill -9 of its backend, rerun after the server's
+# recovery (crash.sh, crashed.sql: equal to a full recompute).
 # Runs inside the cluster of test/with_cluster.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,6 +31,8 @@ psql -X -q -v ON_ERROR_STOP=1 -f warehouse/competency_layer.sql
 psql -X -q -v ON_ERROR_STOP=1 -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION IF NOT EXISTS pgtap'
 status=0
 pg_prove -d $db test/warehouse/sample.sql test/warehouse/histories.sql || status=1
+psql -X -q -v ON_ERROR_STOP=1 -f test/warehouse/classes.sql -c ANALYZE
+pg_prove -d $db test/warehouse/security.sql test/warehouse/views.sql || status=1
 
 # pg_dump and restore: the layer's objects are ordinary objects, restored
 # after the extension and the ODS they depend on
@@ -36,4 +46,7 @@ if ! pg_restore -d ${db}_restored --exit-on-error "$dump"; then
 elif ! pg_prove -d ${db}_restored test/warehouse/restored.sql; then
     status=1
 fi
+
+# Last, since it restarts the server: kill -9 of a backend mid-refresh
+./test/warehouse/crash.sh $db || status=1
 exit $status
