@@ -6,7 +6,10 @@
 # included; trailing spaces ignored), and a block without one must run
 # without an error.  A page that reads the sample district says so with
 # <!-- doctest: sample --> (demo/load.sql is loaded into its database
-# first).  Run inside the cluster of test/with_cluster.sh (PG* set).
+# first); a page on the warehouse layer says <!-- doctest: ods --> (its
+# database is then an Ed-Fi ODS with the Grand Bend sample loaded and the
+# competency layer installed, as make demo builds grandbend_ods).  Run
+# inside the cluster of test/with_cluster.sh (PG* set).
 #
 #   perl test/doc_examples.pl README.md docs/*.md
 use strict;
@@ -19,9 +22,10 @@ for my $page (@ARGV) {
     open my $fh, '<', $page or die "doc_examples: cannot read $page: $!\n";
     my @lines = <$fh>;
     close $fh;
-    my (@blocks, $sample);
+    my (@blocks, $sample, $ods);
     for (my $i = 0; $i < @lines; $i++) {
         $sample = 1 if $lines[$i] =~ /<!--\s*doctest:\s*sample\s*-->/;
+        $ods = 1 if $lines[$i] =~ /<!--\s*doctest:\s*ods\s*-->/;
         next unless $lines[$i] =~ /^```sql\s*$/;
         my $start = $i + 1;
         my $sql = '';
@@ -44,7 +48,15 @@ for my $page (@ARGV) {
     system('psql', '-X', '-q', '-d', 'postgres', '-c', 'SET client_min_messages = warning',
            '-c', "DROP DATABASE IF EXISTS $db", '-c', "CREATE DATABASE $db") == 0
         or die "doc_examples: cannot create database $db\n";
-    my $script = "SET client_min_messages = warning;\nCREATE EXTENSION competency;\nRESET client_min_messages;\n";
+    if ($ods) {
+        # the ODS from its DDL, the sample's XML, the derived rosters, the layer
+        local $ENV{PGDATABASE} = $db;
+        system("./demo/create_ods.sh >/dev/null && ./warehouse/edfi_xml_load.sh demo/data/edfi-grandbend/*.xml >/dev/null"
+               . " && psql -X -q -v ON_ERROR_STOP=1 -f demo/ods_rosters.sql >/dev/null"
+               . " && psql -X -q -v ON_ERROR_STOP=1 -f warehouse/competency_layer.sql >/dev/null") == 0
+            or die "doc_examples: $page: could not build the Ed-Fi ODS in $db\n";
+    }
+    my $script = "SET client_min_messages = warning;\nCREATE EXTENSION IF NOT EXISTS competency;\nRESET client_min_messages;\n";
     $script .= "\\set QUIET on\n\\i demo/load.sql\n\\set QUIET off\n" if $sample;
     for my $k (0 .. $#blocks) {
         $script .= "\\echo '$marker$k'\n$blocks[$k]{sql}";
