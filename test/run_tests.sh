@@ -56,6 +56,12 @@ if ! ./test/fuzz/mutation.sh; then
     status=1
 fi
 
+# Every SQL example of the README and docs/, run as written: what it prints
+# must be what the page shows (test/doc_examples.pl)
+if ! perl test/doc_examples.pl README.md docs/*.md; then
+    status=1
+fi
+
 # The demo's report: written from the sample district, then rendered in
 # headless Chromium (every image and SVG drawn, no console message)
 if ! { ./demo/report.sh && ./test/report_render.sh demo/output/report.html; }; then
