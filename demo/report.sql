@@ -147,7 +147,7 @@ SELECT regexp_replace(
          '^digraph learning_path \{',
          format(E'digraph learning_path {\n  label="Path of %s toward 7.NS.A (operations with rational numbers): numbered steps, each after its prerequisites";\n  labelloc=t; fontsize=18;\n'
                 '  subgraph cluster_legend { label="legend"; fontsize=12; style=rounded;\n'
-                '    legend_mastered [label="mastered, with its value of 4", shape=box, style="rounded,filled", fillcolor=palegreen];\n'
+                '    legend_mastered [label="mastered (its value of 4 beneath, when it has one)", shape=box, style="rounded,filled", fillcolor=palegreen];\n'
                 '    legend_ready [label="n. ready to learn now", shape=box, style="rounded,filled", fillcolor=gold];\n'
                 '    legend_later [label="n. not ready yet", shape=box, style="rounded,filled", fillcolor=lightgrey]; }',
                 (SELECT first_name || ' ' || last_name FROM student_name n WHERE n.student = :'picture_student'))) AS dot

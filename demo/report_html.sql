@@ -14,8 +14,12 @@ CREATE FUNCTION pg_temp.level_colour(level text) RETURNS text LANGUAGE sql IMMUT
 	SELECT CASE level WHEN 'Advanced' THEN '#1a9850' WHEN 'Proficient' THEN '#91cf60'
 	                  WHEN 'Developing' THEN '#fdae61' WHEN 'Beginning' THEN '#d73027' ELSE '#eeeeee' END
 $$;
-CREATE FUNCTION pg_temp.short_code(code text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-	SELECT replace(replace(code, 'CCSS.Math.Content.', ''), 'CC.', '')
+-- one code for a standard everywhere on the page: the Common Core code
+-- (Ed-Fi's CC.6.NS.3 is shown as 6.NS.C.3, as profiles and paths name it)
+CREATE TEMP TABLE code_of AS SELECT edfi_standard, code FROM standard_crosswalk;
+CREATE FUNCTION pg_temp.short_code(code text) RETURNS text LANGUAGE sql STABLE AS $$
+	SELECT replace(coalesce((SELECT c.code FROM code_of c WHERE c.edfi_standard = short_code.code), code),
+	               'CCSS.Math.Content.', '')
 $$;
 CREATE FUNCTION pg_temp.fmt(x float8, digits int) RETURNS text LANGUAGE sql IMMUTABLE AS $$
 	SELECT coalesce(round(x::numeric, digits)::text, '–')
@@ -63,7 +67,7 @@ img.path { max-width: 100%%; border: 1px solid #ddd; }
 <div class="kpi"><b>%s</b><span>students assessed</span></div>
 <div class="kpi"><b>%s</b><span>standards on the mastery assessment</span></div>
 <div class="kpi"><b>%s</b><span>item results as evidence</span></div>
-<div class="kpi"><b>%s%%</b><span>student-standard pairs Proficient or Advanced</span></div>
+<div class="kpi"><b>%s%%</b><span>student-standard pairs Proficient or Advanced (average of the items)</span></div>
 <div class="kpi"><b>%s</b><span>standards with a knowledge-tracing fit</span></div>
 </div>$html$,
 	(SELECT count(DISTINCT student) FROM standard_mastery),
@@ -75,13 +79,17 @@ img.path { max-width: 100%%; border: 1px solid #ddd; }
 -- 1. Heat map of one section: students by standards, coloured by level
 SELECT format($html$<h2>1. One section at a glance</h2>
 <p class="note">Section 1 (the sample has no rosters: its sixth graders are cut into three sections). Each cell is a student's
-average on a standard's items, on four points, coloured by proficiency level (cuts 2, 3 and 3.6); hover for the value.</p>
+average on a standard's items, on four points, coloured by proficiency level (cuts 2, 3 and 3.6); hover for the value.
+A standard assessed by one item can only read 0 or 4, so its column is red or green; the number under each code is its items per student.
+Section 3 uses another policy (decaying average) for one learner's profile, so a level there may differ from this map.</p>
 <p class="legend"><span><i style="background:#d73027"></i>Beginning</span><span><i style="background:#fdae61"></i>Developing</span><span><i style="background:#91cf60"></i>Proficient</span><span><i style="background:#1a9850"></i>Advanced</span><span><i style="background:#eeeeee"></i>no evidence</span></p>
 <svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" role="img" aria-label="heat map of section 1">%s%s%s</svg>$html$,
 	180 + 62 * (SELECT count(DISTINCT standard) FROM standard_mastery),
 	60 + 20 * (SELECT count(*) FROM section_roster WHERE section = 1),
-	(SELECT string_agg(format('<text x="%s" y="44" font-size="11" text-anchor="middle">%s</text>', 180 + 62 * c + 30, pg_temp.h(pg_temp.short_code(standard))), '' ORDER BY c)
-	 FROM (SELECT standard, row_number() OVER (ORDER BY standard) - 1 AS c FROM (SELECT DISTINCT standard FROM standard_mastery) s) cols),
+	(SELECT string_agg(format('<text x="%s" y="30" font-size="11" text-anchor="middle">%s</text><text x="%s" y="44" font-size="10" fill="#666" text-anchor="middle">%s item%s</text>',
+	                          180 + 62 * c + 30, pg_temp.h(pg_temp.short_code(standard)), 180 + 62 * c + 30, items, CASE WHEN items = 1 THEN '' ELSE 's' END), '' ORDER BY c)
+	 FROM (SELECT standard, items, row_number() OVER (ORDER BY standard) - 1 AS c
+	       FROM (SELECT standard, max(items) AS items FROM standard_mastery GROUP BY standard) s) cols),
 	(SELECT string_agg(format('<text x="172" y="%s" font-size="12" text-anchor="end">%s</text>', 50 + 20 * r + 14, pg_temp.h(name)), '' ORDER BY r)
 	 FROM (SELECT l.name, row_number() OVER (ORDER BY l.name, l.student) - 1 AS r
 	       FROM section_roster s JOIN student_label l USING (student) WHERE s.section = 1) rows_),
@@ -110,7 +118,9 @@ bars AS (
 	FROM counts)
 SELECT format($html$<h2>2. Does the grading policy change the level?</h2>
 <p class="note">The same ten Algebra I grades of %s students, rolled up by seven policies (the rollups of Canvas, PowerSchool and
-JumpRope among them), then cut at 50, 75 and 90 of 100. Each bar counts the students at each level.</p>
+JumpRope among them), then cut at 50, 75 and 90 of 100. Each bar counts the students at each level. (A different set of students
+from the sections above: the sample's one gradebook with dated grades.)</p>
+<p class="legend"><span><i style="background:#d73027"></i>Beginning</span><span><i style="background:#fdae61"></i>Developing</span><span><i style="background:#91cf60"></i>Proficient</span><span><i style="background:#1a9850"></i>Advanced</span></p>
 <svg xmlns="http://www.w3.org/2000/svg" width="760" height="%s" role="img" aria-label="levels under each grading policy">%s%s</svg>$html$,
 	(SELECT count(DISTINCT student) FROM levels),
 	20 + 30 * (SELECT count(DISTINCT policy) FROM levels),
@@ -126,7 +136,10 @@ FROM bars;
 -- 3. One learner: profile and path
 SELECT format($html$<h2>3. One learner: %s</h2>
 <p class="note">The profile: every standard assessed, with its value (decaying average on four points) and the evidence behind it.
-Then the path toward 7.NS.A (operations with rational numbers): each step after its prerequisites; hover a standard for its title.</p>
+Then the path toward 7.NS.A (operations with rational numbers): each step after its prerequisites; hover a standard for its title.
+The sample has no evidence before grade 4, so every grade K-3 standard is seeded as mastered (4 of 4 at the end of grade 3, as a
+district seeds profiles from last year's report card); grade 4-5 standards the assessment did not cover count as not yet mastered,
+which is why a strong sixth grader's path starts in grade 4.</p>
 <svg xmlns="http://www.w3.org/2000/svg" width="640" height="%s" role="img" aria-label="profile of %s">%s</svg>
 <p><img class="path" src="path_%s.svg" alt="learning path of %s toward 7.NS.A"></p>$html$,
 	(SELECT pg_temp.h(name) FROM student_label WHERE student = :'picture_student'),
@@ -145,12 +158,16 @@ Then the path toward 7.NS.A (operations with rational numbers): each step after 
 -- 4. Groups of a section, and their audit
 SELECT format($html$<h2>4. Instructional groups in section 1, and their audit</h2>
 <p class="note">Readiness groups of 4 to 6: students ready for the same standard (its prerequisites mastered, itself not) work on it together.
+Students whose own next standard has too few takers to make a group of 4 join the nearest group: <em>ready for it</em> counts who is ready for the group's focus.
 The audit asks whether students absent four or more days are spread over the groups as random grouping of the same sizes would spread them:
 expected count, exact two-sided p-value and Holm's adjustment within the section; flagged when the adjusted p-value is below 0.05.</p>
-<table><tr><th>group</th><th>focus</th><th>students</th></tr>%s</table>
+<table><tr><th>group</th><th>focus</th><th>ready for it</th><th>students</th></tr>%s</table>
 <table><tr><th>group</th><th>subgroup</th><th>in group</th><th>group size</th><th>expected</th><th>ratio</th><th>p-value</th><th>Holm</th><th>flagged</th></tr>%s</table>$html$,
-	(SELECT string_agg(format('<tr><td class="n">%s</td><td>%s</td><td>%s</td></tr>', group_no, pg_temp.h(pg_temp.short_code(focus_skill)), pg_temp.h(names)), '' ORDER BY group_no)
-	 FROM (SELECT g.group_no, g.focus_skill, string_agg(l.name, ', ' ORDER BY l.name) AS names
+	(SELECT string_agg(format('<tr><td class="n">%s</td><td>%s</td><td class="n">%s of %s</td><td>%s</td></tr>', group_no, pg_temp.h(pg_temp.short_code(focus_skill)),
+	                          ready, size, pg_temp.h(names)), '' ORDER BY group_no)
+	 FROM (SELECT g.group_no, g.focus_skill, string_agg(l.name, ', ' ORDER BY l.name) AS names, count(*) AS size,
+	              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM learner_profiles lp, course, ready_skills(course.g, lp.profile, 3) r
+	                                            WHERE lp.student = g.student AND r = g.focus_skill)) AS ready
 	       FROM section_groups g JOIN student_label l USING (student)
 	       WHERE g.mode = 'readiness' AND g.section = 1 GROUP BY g.group_no, g.focus_skill) grp),
 	(SELECT string_agg(format('<tr><td class="n">%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td%s>%s</td></tr>',
@@ -170,9 +187,12 @@ every answer from the answers before it (<code>bkt_correct</code>), scored with 
 nothing of learning: no fit.</p>
 <table><tr><th>standard</th><th>items each</th><th>p_init</th><th>p_learn</th><th>p_guess</th><th>p_slip</th><th>degenerate</th><th>answers</th><th>AUC</th><th>RMSE</th></tr>%s</table>$html$,
 	(SELECT string_agg(format('<tr><td>%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td></tr>',
-	                          pg_temp.h(pg_temp.short_code(b.standard)), n.items, pg_temp.fmt((b.params).p_init, 2), pg_temp.fmt((b.params).p_learn, 2),
-	                          pg_temp.fmt((b.params).p_guess, 2), pg_temp.fmt((b.params).p_slip, 2),
-	                          CASE WHEN (b.params).degenerate THEN 'yes' ELSE 'no' END,
+	                          pg_temp.h(pg_temp.short_code(b.standard)), n.items,
+	                          CASE WHEN (b.params).p_learn IS NULL THEN 'no fit: one item each' ELSE pg_temp.fmt((b.params).p_init, 2) END,
+	                          pg_temp.fmt((b.params).p_learn, 2),
+	                          CASE WHEN (b.params).p_learn IS NULL THEN '–' ELSE pg_temp.fmt((b.params).p_guess, 2) END,
+	                          CASE WHEN (b.params).p_learn IS NULL THEN '–' ELSE pg_temp.fmt((b.params).p_slip, 2) END,
+	                          CASE WHEN (b.params).p_learn IS NULL THEN '–' WHEN (b.params).degenerate THEN 'yes' ELSE 'no' END,
 	                          coalesce((e.ev).n::text, '–'), pg_temp.fmt((e.ev).auc, 2), pg_temp.fmt((e.ev).rmse, 2)), '' ORDER BY n.items DESC, b.standard)
 	 FROM standard_bkt b
 	 JOIN (SELECT standard, max(seq) AS items FROM item_response GROUP BY standard) n USING (standard)
