@@ -395,6 +395,7 @@ bkt_item_fit_finalfn(PG_FUNCTION_ARGS)
 	int64	   *item_answers;
 	int64		learners = 0;
 	bool		no_steps;
+	int64		repeat = 0;
 	bool		degenerate = false;
 	Datum	   *names,
 			   *guesses,
@@ -468,8 +469,10 @@ bkt_item_fit_finalfn(PG_FUNCTION_ARGS)
 				item_answers[d.item[t]]++;
 			}
 		learners += k > 0;
+		repeat += k > 1;
 	}
-	no_steps = (d.nseq == (int64) st->nresponses);
+	/* no learner answered twice: nothing says how learning goes */
+	no_steps = (repeat == 0);
 
 	names = palloc(Max(nitems, 1) * sizeof(Datum));
 	guesses = palloc(Max(nitems, 1) * sizeof(Datum));
@@ -688,6 +691,13 @@ window_fit(FunctionCallInfo fcinfo, Datum datum)
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("bkt_item_params has %d items, %d p_guess and %d p_slip", nnames, nguesses, nslips),
 				 errdetail("Each item has one p_guess and one p_slip, in the order of items.")));
+	/* bkt_item_fit never writes one: an unknown item needs an item to step by */
+	if (nnames == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bkt_item_params has no items"),
+				 errdetail("An item fit holds at least one item, with its p_guess and p_slip."),
+				 errhint("Use bkt_params for a fit without items.")));
 
 	fit->nitems = nnames;
 	fit->names = palloc(Max(nnames, 1) * sizeof(char *));
