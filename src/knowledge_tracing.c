@@ -1483,7 +1483,13 @@ bkt_fit_skill(const BktData *d, const BktOptions *o)
 	 * the skill.  "Known" is the state that answers right more often: the
 	 * fit is given that way round.  pybkt_compat keeps pyBKT's as it comes.
 	 */
-	if (o->forgets && !o->pybkt_compat && best.m.guess > 1.0 - best.m.slip)
+	/*
+	 * The mirror's p_learn is the fit's p_forget: where that breaks
+	 * min_learn or max_learn, the fit the bounds allow is kept as it is
+	 * (and reads degenerate)
+	 */
+	if (o->forgets && !o->pybkt_compat && best.m.guess > 1.0 - best.m.slip &&
+		best.m.forget >= o->min_learn && best.m.forget <= o->max_learn)
 	{
 		BktModel	mirror;
 
@@ -1536,8 +1542,6 @@ fit_final(FunctionCallInfo fcinfo, bool model)
 
 	bkt_build_sequences(st, &d, NULL);
 	f = bkt_fit_skill(&d, &o);
-	/* no learner answered twice: nothing says how learning goes */
-	no_steps = (d.nseq == (int64) st->nresponses);
 	/* what the fit rests on: answers, not missing ones */
 	for (int64 s = 0; s < d.nseq; s++)
 	{
@@ -1549,6 +1553,12 @@ fit_final(FunctionCallInfo fcinfo, bool model)
 		answers += k;
 		repeat_learners += k > 1;
 	}
+	/*
+	 * no learner answered twice (missing answers are steps, but with no
+	 * answer after them they say nothing of learning): nothing says how
+	 * learning goes
+	 */
+	no_steps = (repeat_learners == 0);
 	pfree(d.code);
 	pfree(d.start);
 
