@@ -554,7 +554,8 @@ score_fold(const BktData *d, const int *fold, int f, const BktOptions *o,
 		{
 			ncodes += len;
 			nanswered += answered;
-			steps_seen |= len > 1;
+			/* a learner who answered twice: missing answers show no learning */
+			steps_seen |= answered > 1;
 		}
 	}
 	if (nanswered == 0 || !steps_seen || m->n == 0)

@@ -4,7 +4,7 @@
 -- each fold scored by the fit of the others), what bkt_model says a fit
 -- rests on, the p_learn bounds, integer inputs and the fallback.
 BEGIN;
-SELECT plan(24);
+SELECT plan(28);
 SET LOCAL client_min_messages = warning;
 SELECT setseed(0.17);
 
@@ -121,6 +121,52 @@ SELECT is((SELECT count(*) FILTER (WHERE p IS NULL) || '/' || count(*) FILTER (W
                              FROM powers WHERE i >= 6 OR seq = 1 GROUP BY 1) m USING (skill)) r
                  WINDOW w AS (PARTITION BY skill, learner ORDER BY seq)) x),
           '6/0', 'an unfitted skill: NULL predictions in a window query over every skill; none with bkt_fallback');
+
+-- Found by review.  With forgets, the fit given the right way round keeps
+-- min_learn and max_learn (its p_learn was the mirror's p_forget, unbounded)
+CREATE TEMP TABLE obs(skill int, student text, seq bigint, correct boolean, item text);
+DO $$
+DECLARE
+  s int; l int; t int; known boolean; pinit float8; plearn float8; pg float8; ps float8; pf float8;
+  nl int; len int; kind int;
+BEGIN
+  PERFORM setseed(0.42);
+  FOR s IN 1..60 LOOP
+    kind := s % 6;
+    pinit := random()*0.6; plearn := 0.05+random()*0.3; pg := 0.05+random()*0.3; ps := 0.02+random()*0.2;
+    pf := CASE WHEN kind = 3 THEN 0.05+random()*0.2 ELSE 0 END;
+    nl := CASE WHEN kind = 0 THEN 2 + (random()*3)::int ELSE 10 + (random()*60)::int END;
+    FOR l IN 1..nl LOOP
+      known := random() < pinit;
+      len := 1 + (random()*12)::int;
+      FOR t IN 1..len LOOP
+        INSERT INTO obs VALUES (s, 'L'||l, t,
+          CASE WHEN kind = 1 THEN true WHEN kind = 2 THEN false
+               WHEN random() < 0.05 THEN NULL
+               WHEN known THEN random() >= ps ELSE random() < pg END,
+          'i' || ((random()*4)::int + CASE WHEN known THEN 0 ELSE 1 END));
+        IF known THEN known := random() >= pf; ELSE known := random() < plearn; END IF;
+      END LOOP;
+    END LOOP;
+  END LOOP;
+END $$;
+ANALYZE obs;
+
+SELECT is((SELECT count(*) FROM (SELECT skill, bkt_fit(student, seq, correct, 'forgets, min_learn=0.1, max_learn=0.1') AS f
+                                 FROM obs GROUP BY skill) z WHERE (f).p_learn <> 0.1),
+          0::bigint, 'forgets: p_learn within min_learn and max_learn on every skill');
+SELECT is((SELECT count(*) FROM (SELECT skill, bkt_fit(student, seq, correct, 'forgets, max_learn=0.05') AS f
+                                 FROM obs GROUP BY skill) z WHERE (f).p_learn > 0.05),
+          0::bigint, 'forgets: p_learn at most max_learn on every skill');
+-- no learner answered twice, missing answers beside: nothing says how learning goes
+SELECT is((SELECT (bkt_model(l, s, c)).p_learn FROM (VALUES ('a', 1, true), ('a', 2, NULL), ('b', 1, false), ('b', 2, NULL),
+                                                        ('c', 1, true), ('c', 2, NULL)) v(l, s, c)),
+          NULL::float8, 'a NULL p_learn when no learner answered twice, whatever the missing answers');
+-- an item fit without items is refused (it read memory never written)
+SELECT throws_ok($$SELECT bkt_state(c, ROW(0.3, 0.2, 0.0, '{}'::text[], '{}'::float8[], '{}'::float8[], '{}'::bigint[],
+                                          -1, -1, 1, false, true, 1)::bkt_item_params, it) OVER (ORDER BY i)
+                   FROM (VALUES (1, true, 'a'), (2, false, 'a')) v(i, c, it)$$,
+                 '22023', 'bkt_item_params has no items', 'an item fit without items is refused');
 
 SELECT * FROM finish();
 ROLLBACK;
