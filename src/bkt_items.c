@@ -220,9 +220,9 @@ item_m_step(const ItemEm *em, const double *counts, const double *x, double *nex
 		double		e1 = counts[COUNT_EMIT(i, 1, BKT_WRONG)] + counts[COUNT_EMIT(i, 1, BKT_RIGHT)];
 
 		next[ITEM_GUESS(i)] = e0 == 0.0 ? x[ITEM_GUESS(i)] :
-			Min(counts[COUNT_EMIT(i, 0, BKT_RIGHT)] / e0, o->max_guess);
+			Min(Max(counts[COUNT_EMIT(i, 0, BKT_RIGHT)] / e0, o->min_guess), o->max_guess);
 		next[ITEM_SLIP(i)] = e1 == 0.0 ? x[ITEM_SLIP(i)] :
-			Min(counts[COUNT_EMIT(i, 1, BKT_WRONG)] / e1, o->max_slip);
+			Min(Max(counts[COUNT_EMIT(i, 1, BKT_WRONG)] / e1, o->min_slip), o->max_slip);
 	}
 }
 
@@ -242,7 +242,8 @@ item_feasible(const ItemEm *em, const double *x, const double *step)
 	if (x[ITEM_LEARN] < o->min_learn || x[ITEM_LEARN] > o->max_learn)
 		return false;
 	for (int i = 0; i < em->d->nitems; i++)
-		if (x[ITEM_GUESS(i)] > o->max_guess || x[ITEM_SLIP(i)] > o->max_slip)
+		if (x[ITEM_GUESS(i)] > o->max_guess || x[ITEM_SLIP(i)] > o->max_slip ||
+			x[ITEM_GUESS(i)] < o->min_guess || x[ITEM_SLIP(i)] < o->min_slip)
 			return false;
 	return true;
 }

@@ -51,7 +51,7 @@ options_error(const char *options, const char *detail)
 			 errhint("Write options as key=value pairs separated by commas, for example "
 					 "'restarts=10, seed=7' or 'init=(0.5, 0.1, 0.2, 0.1), pybkt_compat'; "
 					 "the keys are restarts, seed, init, forgets, tol, max_iter, pybkt_compat, "
-					 "max_guess, max_slip, min_learn, max_learn and accelerate.")));
+					 "min_guess, max_guess, min_slip, max_slip, min_learn, max_learn and accelerate.")));
 }
 
 static void
@@ -138,7 +138,7 @@ bkt_parse_options(const char *options, BktOptions *o)
 {
 	static const char *const option_names[] = {
 		"restarts", "seed", "init", "forgets", "tol", "max_iter", "pybkt_compat", "max_guess", "max_slip",
-		"min_learn", "max_learn", "accelerate"
+		"min_learn", "max_learn", "accelerate", "min_guess", "min_slip"
 	};
 	const char *p = options;
 	bool		restarts_given = false;
@@ -155,6 +155,8 @@ bkt_parse_options(const char *options, BktOptions *o)
 	o->pybkt_compat = false;
 	o->max_guess = 1.0;
 	o->max_slip = 1.0;
+	o->min_guess = 0.0;
+	o->min_slip = 0.0;
 	o->accelerate = true;
 	o->min_learn = 0.0;
 	o->max_learn = 1.0;
@@ -270,6 +272,17 @@ bkt_parse_options(const char *options, BktOptions *o)
 			else
 				o->max_slip = v;
 		}
+		else if (strcmp(key, "min_guess") == 0 || strcmp(key, "min_slip") == 0)
+		{
+			double		v = option_number(options, &p, key);
+
+			if (v < 0.0 || v >= 0.5)
+				options_error(options, psprintf("Option \"%s\" lies from 0 to below 0.5.", key));
+			if (key[4] == 'g')
+				o->min_guess = v;
+			else
+				o->min_slip = v;
+		}
 		else if (strcmp(key, "min_learn") == 0 || strcmp(key, "max_learn") == 0)
 		{
 			double		v = option_number(options, &p, key);
@@ -318,10 +331,12 @@ bkt_parse_options(const char *options, BktOptions *o)
 	if (o->min_learn > o->max_learn)
 		options_error(options, psprintf("Option \"min_learn\" (%s) is above option \"max_learn\" (%s).",
 										exact_float8(o->min_learn), exact_float8(o->max_learn)));
+	if (o->min_guess > o->max_guess || o->min_slip > o->max_slip)
+		options_error(options, "Option \"min_guess\" or \"min_slip\" is above its \"max_\" bound.");
 	if (o->has_init)
 	{
-		o->init.guess = Min(o->init.guess, o->max_guess);
-		o->init.slip = Min(o->init.slip, o->max_slip);
+		o->init.guess = Min(Max(o->init.guess, o->min_guess), o->max_guess);
+		o->init.slip = Min(Max(o->init.slip, o->min_slip), o->max_slip);
 		o->init.learn = bound_learn(o, o->init.learn);
 	}
 }
@@ -1151,8 +1166,8 @@ m_step(const BktCounts *c, const BktOptions *o)
 	m.slip = e1 == 0.0 ? 0.5 : c->emit[1][BKT_WRONG] / e1;
 	m.prior = c->init[1] / (c->init[0] + c->init[1]);
 	/* bounded EM: the bound holds at every step, not only at the end */
-	m.guess = Min(m.guess, o->max_guess);
-	m.slip = Min(m.slip, o->max_slip);
+	m.guess = Min(Max(m.guess, o->min_guess), o->max_guess);
+	m.slip = Min(Max(m.slip, o->min_slip), o->max_slip);
 	m.learn = bound_learn(o, m.learn);
 	return m;
 }
@@ -1262,6 +1277,7 @@ feasible(const BktModel *x, const BktModel *em, const BktOptions *o)
 			return false;
 	}
 	return x->guess <= o->max_guess && x->slip <= o->max_slip &&
+		x->guess >= o->min_guess && x->slip >= o->min_slip &&
 		x->learn >= o->min_learn && x->learn <= o->max_learn;
 }
 
@@ -1461,8 +1477,16 @@ bkt_fit_skill(const BktData *d, const BktOptions *o)
 
 		m.prior = uniform(&rng, 1.0);
 		m.learn = bound_learn(o, uniform(&rng, 0.4));
+		/*
+		 * Min() evaluates the draw twice, returning a second draw when the
+		 * first is below the bound: kept, so that the unbounded starts (and
+		 * every fit pinned in the tests) stay what they were; the bounds
+		 * are then applied to what it returns, which could pass max_guess
+		 */
 		m.guess = Min(uniform(&rng, 0.4), o->max_guess);
 		m.slip = Min(uniform(&rng, 0.3), o->max_slip);
+		m.guess = Min(Max(m.guess, o->min_guess), o->max_guess);
+		m.slip = Min(Max(m.slip, o->min_slip), o->max_slip);
 		m.forget = o->forgets ? uniform(&rng, 1.0) : 0.0;
 		if (o->accelerate)
 			f = fit_from_squarem(d, m, o, alpha, best.iterations > 0 ? &best : NULL);
@@ -1484,12 +1508,11 @@ bkt_fit_skill(const BktData *d, const BktOptions *o)
 	 * fit is given that way round.  pybkt_compat keeps pyBKT's as it comes.
 	 */
 	/*
-	 * The mirror's p_learn is the fit's p_forget: where that breaks
-	 * min_learn or max_learn, the fit the bounds allow is kept as it is
-	 * (and reads degenerate)
+	 * The mirror's p_learn is the fit's p_forget, its p_guess 1 - p_slip:
+	 * where it breaks a bound (min_learn, max_learn, min_guess, ...), the
+	 * fit the bounds allow is kept as it is (and reads degenerate)
 	 */
-	if (o->forgets && !o->pybkt_compat && best.m.guess > 1.0 - best.m.slip &&
-		best.m.forget >= o->min_learn && best.m.forget <= o->max_learn)
+	if (o->forgets && !o->pybkt_compat && best.m.guess > 1.0 - best.m.slip)
 	{
 		BktModel	mirror;
 
@@ -1498,7 +1521,10 @@ bkt_fit_skill(const BktData *d, const BktOptions *o)
 		mirror.forget = best.m.learn;
 		mirror.guess = 1.0 - best.m.slip;
 		mirror.slip = 1.0 - best.m.guess;
-		best.m = mirror;
+		if (mirror.learn >= o->min_learn && mirror.learn <= o->max_learn &&
+			mirror.guess >= o->min_guess && mirror.guess <= o->max_guess &&
+			mirror.slip >= o->min_slip && mirror.slip <= o->max_slip)
+			best.m = mirror;
 	}
 	return best;
 }

@@ -81,6 +81,8 @@ typedef struct BktOptions
 	bool		pybkt_compat;
 	double		max_guess;
 	double		max_slip;
+	double		min_guess;		/* 0: a p_guess or p_slip of 0 makes one answer proof */
+	double		min_slip;
 	double		min_learn;
 	double		max_learn;
 	bool		accelerate;		/* SQUAREM steps and starts that rejoin a fit stop */

@@ -4,7 +4,7 @@
 -- each fold scored by the fit of the others), what bkt_model says a fit
 -- rests on, the p_learn bounds, integer inputs and the fallback.
 BEGIN;
-SELECT plan(28);
+SELECT plan(31);
 SET LOCAL client_min_messages = warning;
 SELECT setseed(0.17);
 
@@ -158,6 +158,17 @@ SELECT is((SELECT count(*) FROM (SELECT skill, bkt_fit(student, seq, correct, 'f
 SELECT is((SELECT count(*) FROM (SELECT skill, bkt_fit(student, seq, correct, 'forgets, max_learn=0.05') AS f
                                  FROM obs GROUP BY skill) z WHERE (f).p_learn > 0.05),
           0::bigint, 'forgets: p_learn at most max_learn on every skill');
+-- min_guess and min_slip (an analyst's trial: an item fit's p_guess of 0
+-- made one right answer proof of knowing), at every M-step and the starts,
+-- in the plain and the item fits
+SELECT is((SELECT count(*) FROM (SELECT skill, bkt_fit(student, seq, correct, 'min_guess=0.05, min_slip=0.05') AS f
+                                 FROM obs GROUP BY skill) z WHERE (f).p_guess < 0.05 OR (f).p_slip < 0.05),
+          0::bigint, 'min_guess and min_slip hold on every skill');
+SELECT is((SELECT count(*) FROM (SELECT skill, bkt_item_fit(student, seq, correct, item, 'min_guess=0.05, min_slip=0.05') AS f
+                                 FROM obs GROUP BY skill) z, unnest((f).p_guess, (f).p_slip) u(g, s) WHERE g < 0.05 OR s < 0.05),
+          0::bigint, 'min_guess and min_slip hold on every item of every skill');
+SELECT throws_ok($$SELECT bkt_fit('a', 1, true, 'min_guess=0.3, max_guess=0.2')$$, '22023', NULL,
+                 'min_guess above max_guess is refused');
 -- no learner answered twice, missing answers beside: nothing says how learning goes
 SELECT is((SELECT (bkt_model(l, s, c)).p_learn FROM (VALUES ('a', 1, true), ('a', 2, NULL), ('b', 1, false), ('b', 2, NULL),
                                                         ('c', 1, true), ('c', 2, NULL)) v(l, s, c)),
