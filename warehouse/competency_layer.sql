@@ -637,6 +637,60 @@ FROM (SELECT sp.school_id, sp.local_course_code, sp.school_year, sp.section_iden
       GROUP BY 1, 2, 3, 4, 5, 6) a;
 COMMENT ON VIEW section_group_audit IS 'group_disproportionality of each section''s groups for each program: learners, shares, expected counts, exact and Holm-adjusted p-values, flagged';
 
+-- Progress and pace: per student and course (the courses of their sections),
+-- the course's standards mastered to date against the share of the
+-- session's calendar elapsed as of policy.pace_as_of (NULL: today), clamped
+-- into the session: (as of - first day) / (last day - first day) of
+-- edfi.Session, in calendar days.  A course's standards are the ODS's
+-- CourseLearningStandard rows and those listed in course_standard (the
+-- Grand Bend sample links no course to standards); courses with none have
+-- no row.  Behind when the share mastered is more than pace_buffer below
+-- the share elapsed, ahead when more than pace_buffer above.
+CREATE TABLE IF NOT EXISTS course_standard (
+    course_code text NOT NULL,
+    learning_standard_id text NOT NULL,
+    PRIMARY KEY (course_code, learning_standard_id));
+COMMENT ON TABLE course_standard IS 'the standards a course (CourseCode, any education organization) covers, beside the ODS''s CourseLearningStandard: what pace counts';
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_as_of date;
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_buffer double precision NOT NULL DEFAULT 0.10 CHECK (pace_buffer >= 0);
+COMMENT ON COLUMN policy.pace_as_of IS 'pace: the date the calendar elapsed is counted to (NULL: current_date), clamped into each session';
+COMMENT ON COLUMN policy.pace_buffer IS 'pace: how far (as a share, 0.10 = 10 points) the share mastered may be from the share elapsed and still be on pace';
+
+CREATE OR REPLACE VIEW pace WITH (security_invoker = true) AS
+SELECT x.student_key, x.student_usi, x.school_id, x.course_code, x.school_year, x.session_name, x.as_of_date,
+       x.standards_total, x.standards_mastered, x.mastered_share, x.elapsed_share,
+       CASE WHEN x.mastered_share < x.elapsed_share - x.pace_buffer THEN 'behind'
+            WHEN x.mastered_share > x.elapsed_share + x.pace_buffer THEN 'ahead'
+            ELSE 'on pace' END AS pace_status
+FROM (
+    SELECT st.StudentUniqueId::text AS student_key, e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name,
+           e.as_of_date, d.pace_buffer,
+           count(*)::int AS standards_total,
+           count(*) FILTER (WHERE f.mastered)::int AS standards_mastered,
+           count(*) FILTER (WHERE f.mastered)::double precision / count(*) AS mastered_share,
+           CASE WHEN e.end_date > e.begin_date THEN (e.as_of_date - e.begin_date)::double precision / (e.end_date - e.begin_date)
+                ELSE 1 END AS elapsed_share
+    FROM (SELECT DISTINCT a.StudentUSI AS student_usi, a.SchoolId AS school_id, o.CourseCode::text AS course_code,
+                 o.EducationOrganizationId AS course_org, a.SchoolYear::int AS school_year, a.SessionName::text AS session_name,
+                 se.BeginDate AS begin_date, se.EndDate AS end_date,
+                 least(greatest(coalesce(p.pace_as_of, current_date), se.BeginDate), se.EndDate) AS as_of_date
+          FROM edfi.StudentSectionAssociation a
+          JOIN edfi.CourseOffering o USING (LocalCourseCode, SchoolId, SchoolYear, SessionName)
+          JOIN edfi.Session se USING (SchoolId, SchoolYear, SessionName)
+          CROSS JOIN (SELECT pace_as_of FROM policy WHERE learning_standard_id IS NULL) p) e
+    CROSS JOIN (SELECT pace_buffer FROM policy WHERE learning_standard_id IS NULL) d
+    JOIN edfi.Student st ON st.StudentUSI = e.student_usi
+    JOIN (SELECT c.CourseCode::text AS course_code, c.EducationOrganizationId AS course_org, c.LearningStandardId::text AS learning_standard_id
+          FROM edfi.CourseLearningStandard c
+          UNION
+          SELECT c.course_code, NULL, c.learning_standard_id FROM course_standard c) cs
+      ON cs.course_code = e.course_code AND (cs.course_org IS NULL OR cs.course_org = e.course_org)
+    LEFT JOIN student_standard_mastery_fact f ON f.student_usi = e.student_usi AND f.learning_standard_key = cs.learning_standard_id
+    GROUP BY st.StudentUniqueId, e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name,
+             e.as_of_date, e.begin_date, e.end_date, d.pace_buffer
+) x;
+COMMENT ON VIEW pace IS 'per student and course: the course''s standards mastered against the share of the session elapsed as of policy.pace_as_of, behind / on pace / ahead within pace_buffer';
+
 -- Who sees whom -------------------------------------------------------------------
 -- Analytics Middle Tier's pattern, enforced by the server: a teacher sees the
 -- students enrolled in their sections (StaffSectionAssociation ->
@@ -738,9 +792,10 @@ GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionA
                 edfi.Session, edfi.AssessmentItemLearningStandard, edfi.GradebookEntryLearningStandard,
                 edfi.LearningStandard, edfi.LearningStandardGradeLevel, edfi.Descriptor,
                 edfi.StudentSchoolAttendanceEvent, edfi.StudentSectionAttendanceEvent,
-                edfi.StudentDisciplineIncidentBehaviorAssociation, edfi.GeneralStudentProgramAssociation
+                edfi.StudentDisciplineIncidentBehaviorAssociation, edfi.GeneralStudentProgramAssociation,
+                edfi.CourseOffering, edfi.CourseLearningStandard
       TO competency_teacher, competency_administrator, competency_reader;
-GRANT INSERT, UPDATE, DELETE ON policy, staff_login, standard_prerequisite TO competency_administrator;
+GRANT INSERT, UPDATE, DELETE ON policy, staff_login, standard_prerequisite, course_standard TO competency_administrator;
 GRANT USAGE ON SCHEMA :"competency_schema" TO competency_teacher, competency_administrator, competency_reader;
 COMMIT;
 
