@@ -64,7 +64,7 @@ INSERT INTO policy (learning_standard_id) SELECT NULL
 WHERE NOT EXISTS (SELECT 1 FROM policy WHERE learning_standard_id IS NULL);
 
 -- The policy in force for every standard of the ODS
-DROP VIEW IF EXISTS section_group_audit, section_group, learning_path_step, ready_standard, learner_profile_summary,
+DROP VIEW IF EXISTS pace, early_warning, section_group_audit, section_group, learning_path_step, ready_standard, learner_profile_summary,
     student_rollup_fact, district_policy, student_standard_mastery_fact, standard_policy;
 CREATE VIEW standard_policy WITH (security_invoker = true) AS
 SELECT l.LearningStandardId::text AS learning_standard_key,
@@ -464,9 +464,29 @@ GROUP BY s.student_usi
 $f$;
 COMMENT ON FUNCTION student_profiles() IS 'one learner_profile per student the caller may see, from the stored states under the policy';
 
+-- Early-warning thresholds (Analytics Middle Tier's ABC indicators; the
+-- defaults are AMT's sample thresholds for attendance, and this layer's for
+-- incidents and the share of standards mastered)
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_attendance_at_risk double precision NOT NULL DEFAULT 0.80;
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_attendance_warning double precision NOT NULL DEFAULT 0.88;
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_incidents_warning int NOT NULL DEFAULT 1;
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_incidents_at_risk int NOT NULL DEFAULT 3;
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_mastery_at_risk double precision NOT NULL DEFAULT 0.5;
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_mastery_warning double precision NOT NULL DEFAULT 0.7;
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_trend_days int NOT NULL DEFAULT 28 CHECK (ew_trend_days >= 0);
+COMMENT ON COLUMN policy.ew_attendance_at_risk IS 'early warning: an attendance rate below this is at risk (AMT: 0.80)';
+COMMENT ON COLUMN policy.ew_attendance_warning IS 'early warning: an attendance rate below this (and not at risk) is a warning (AMT: 0.88)';
+COMMENT ON COLUMN policy.ew_incidents_warning IS 'early warning: this many discipline incidents or more is a warning';
+COMMENT ON COLUMN policy.ew_incidents_at_risk IS 'early warning: this many discipline incidents or more is at risk';
+COMMENT ON COLUMN policy.ew_mastery_at_risk IS 'early warning: a share of assessed standards mastered below this is at risk';
+COMMENT ON COLUMN policy.ew_mastery_warning IS 'early warning: a share of assessed standards mastered below this (and not at risk) is a warning';
+COMMENT ON COLUMN policy.ew_trend_days IS 'early warning: the mastery trend compares the share mastered now with this many days before the student''s last evidence';
+
 CREATE OR REPLACE VIEW district_policy WITH (security_invoker = true) AS
 SELECT p.scale, p.proficiency_cuts, p.proficiency_labels, p.mastery_threshold, p.path_targets,
-       p.group_min_size, p.group_max_size, p.group_mode
+       p.group_min_size, p.group_max_size, p.group_mode,
+       p.ew_attendance_at_risk, p.ew_attendance_warning, p.ew_incidents_warning, p.ew_incidents_at_risk,
+       p.ew_mastery_at_risk, p.ew_mastery_warning, p.ew_trend_days
 FROM policy p WHERE p.learning_standard_id IS NULL;
 COMMENT ON VIEW district_policy IS 'the default policy row: the threshold, targets and group sizes the profiles, paths and groups use';
 
@@ -510,6 +530,58 @@ LEFT JOIN LATERAL (
             JOIN edfi.Descriptor c ON c.DescriptorId = e.AttendanceEventCategoryDescriptorId
             WHERE e.StudentUSI = p.student_usi AND c.CodeValue LIKE '%Absence')::int AS days_absent) a ON true;
 COMMENT ON VIEW learner_profile_summary IS 'one row per student: standards assessed and mastered, three strengths and needs, attendance rate, discipline incidents';
+
+-- Early warning, as Analytics Middle Tier's ABC indicators: attendance
+-- (the rate of learner_profile_summary), behavior (discipline incidents),
+-- course performance (the share of the student's assessed standards
+-- mastered under each standard's policy, and its trend: that share now less
+-- the share, among the standards assessed by then, ew_trend_days before the
+-- student's last evidence; NULL when nothing was assessed by then), each
+-- with its level under the default policy row: 'at risk', 'warning',
+-- 'on track' (NULL without data).  One row per student the caller may see.
+CREATE OR REPLACE VIEW early_warning WITH (security_invoker = true) AS
+SELECT x.student_key, x.student_usi,
+       x.attendance_rate,
+       CASE WHEN x.attendance_rate < x.ew_attendance_at_risk THEN 'at risk'
+            WHEN x.attendance_rate < x.ew_attendance_warning THEN 'warning'
+            WHEN x.attendance_rate IS NOT NULL THEN 'on track' END AS attendance_level,
+       x.discipline_incidents,
+       CASE WHEN x.discipline_incidents >= x.ew_incidents_at_risk THEN 'at risk'
+            WHEN x.discipline_incidents >= x.ew_incidents_warning THEN 'warning'
+            ELSE 'on track' END AS discipline_level,
+       x.standards_assessed, x.standards_mastered, x.mastered_share, x.mastery_trend,
+       CASE WHEN x.mastered_share < x.ew_mastery_at_risk THEN 'at risk'
+            WHEN x.mastered_share < x.ew_mastery_warning THEN 'warning'
+            WHEN x.mastered_share IS NOT NULL THEN 'on track' END AS course_performance_level
+FROM (
+    SELECT st.StudentUniqueId::text AS student_key, st.StudentUSI AS student_usi, d.*,
+           CASE WHEN a.instructional_days > 0 THEN 1 - a.days_absent::double precision / a.instructional_days END AS attendance_rate,
+           (SELECT count(DISTINCT (b.IncidentIdentifier, b.SchoolId)) FROM edfi.StudentDisciplineIncidentBehaviorAssociation b
+            WHERE b.StudentUSI = st.StudentUSI)::int AS discipline_incidents,
+           m.n AS standards_assessed, m.mastered AS standards_mastered,
+           CASE WHEN m.n > 0 THEN m.mastered::double precision / m.n END AS mastered_share,
+           CASE WHEN m.n_before > 0 THEN m.mastered::double precision / m.n - m.mastered_before::double precision / m.n_before END AS mastery_trend
+    FROM edfi.Student st
+    CROSS JOIN district_policy d
+    CROSS JOIN LATERAL (
+        SELECT (SELECT sum(se.TotalInstructionalDays) FROM edfi.Session se
+                WHERE (se.SchoolId, se.SchoolYear, se.SessionName) IN (SELECT e.SchoolId, e.SchoolYear, e.SessionName
+                                                                      FROM edfi.StudentSchoolAttendanceEvent e WHERE e.StudentUSI = st.StudentUSI))::int AS instructional_days,
+               (SELECT count(DISTINCT e.EventDate) FROM edfi.StudentSchoolAttendanceEvent e
+                JOIN edfi.Descriptor c ON c.DescriptorId = e.AttendanceEventCategoryDescriptorId
+                WHERE e.StudentUSI = st.StudentUSI AND c.CodeValue LIKE '%Absence')::int AS days_absent) a
+    CROSS JOIN LATERAL (
+        SELECT count(*)::int AS n,
+               count(*) FILTER (WHERE mastery(s.state, p.effective_method::mastery_method) >= p.mastery_threshold)::int AS mastered,
+               count(mastery_at(s.state, p.effective_method::mastery_method, t.at))::int AS n_before,
+               count(*) FILTER (WHERE mastery_at(s.state, p.effective_method::mastery_method, t.at) >= p.mastery_threshold)::int AS mastered_before
+        FROM student_standard_state s
+        JOIN standard_policy p ON p.learning_standard_key = s.learning_standard_id
+        CROSS JOIN (SELECT max(last_observed(s2.state)) - make_interval(days => d.ew_trend_days) AS at
+                    FROM student_standard_state s2 WHERE s2.student_usi = st.StudentUSI) t
+        WHERE s.student_usi = st.StudentUSI) m
+) x;
+COMMENT ON VIEW early_warning IS 'one row per student: AMT''s ABC indicators (attendance rate, discipline incidents, course performance as the share of standards mastered and its trend), each with its level under the policy''s ew_ thresholds';
 
 CREATE OR REPLACE VIEW ready_standard WITH (security_invoker = true) AS
 SELECT st.StudentUniqueId::text AS student_key, p.student_usi, r.skill AS learning_standard_key, r.n::int AS ready_order
@@ -564,6 +636,60 @@ FROM (SELECT sp.school_id, sp.local_course_code, sp.school_year, sp.section_iden
       LEFT JOIN member m ON m.student_usi = g.student_usi AND m.program_name = sp.program_name
       GROUP BY 1, 2, 3, 4, 5, 6) a;
 COMMENT ON VIEW section_group_audit IS 'group_disproportionality of each section''s groups for each program: learners, shares, expected counts, exact and Holm-adjusted p-values, flagged';
+
+-- Progress and pace: per student and course (the courses of their sections),
+-- the course's standards mastered to date against the share of the
+-- session's calendar elapsed as of policy.pace_as_of (NULL: today), clamped
+-- into the session: (as of - first day) / (last day - first day) of
+-- edfi.Session, in calendar days.  A course's standards are the ODS's
+-- CourseLearningStandard rows and those listed in course_standard (the
+-- Grand Bend sample links no course to standards); courses with none have
+-- no row.  Behind when the share mastered is more than pace_buffer below
+-- the share elapsed, ahead when more than pace_buffer above.
+CREATE TABLE IF NOT EXISTS course_standard (
+    course_code text NOT NULL,
+    learning_standard_id text NOT NULL,
+    PRIMARY KEY (course_code, learning_standard_id));
+COMMENT ON TABLE course_standard IS 'the standards a course (CourseCode, any education organization) covers, beside the ODS''s CourseLearningStandard: what pace counts';
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_as_of date;
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_buffer double precision NOT NULL DEFAULT 0.10 CHECK (pace_buffer >= 0);
+COMMENT ON COLUMN policy.pace_as_of IS 'pace: the date the calendar elapsed is counted to (NULL: current_date), clamped into each session';
+COMMENT ON COLUMN policy.pace_buffer IS 'pace: how far (as a share, 0.10 = 10 points) the share mastered may be from the share elapsed and still be on pace';
+
+CREATE OR REPLACE VIEW pace WITH (security_invoker = true) AS
+SELECT x.student_key, x.student_usi, x.school_id, x.course_code, x.school_year, x.session_name, x.as_of_date,
+       x.standards_total, x.standards_mastered, x.mastered_share, x.elapsed_share,
+       CASE WHEN x.mastered_share < x.elapsed_share - x.pace_buffer THEN 'behind'
+            WHEN x.mastered_share > x.elapsed_share + x.pace_buffer THEN 'ahead'
+            ELSE 'on pace' END AS pace_status
+FROM (
+    SELECT st.StudentUniqueId::text AS student_key, e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name,
+           e.as_of_date, d.pace_buffer,
+           count(*)::int AS standards_total,
+           count(*) FILTER (WHERE f.mastered)::int AS standards_mastered,
+           count(*) FILTER (WHERE f.mastered)::double precision / count(*) AS mastered_share,
+           CASE WHEN e.end_date > e.begin_date THEN (e.as_of_date - e.begin_date)::double precision / (e.end_date - e.begin_date)
+                ELSE 1 END AS elapsed_share
+    FROM (SELECT DISTINCT a.StudentUSI AS student_usi, a.SchoolId AS school_id, o.CourseCode::text AS course_code,
+                 o.EducationOrganizationId AS course_org, a.SchoolYear::int AS school_year, a.SessionName::text AS session_name,
+                 se.BeginDate AS begin_date, se.EndDate AS end_date,
+                 least(greatest(coalesce(p.pace_as_of, current_date), se.BeginDate), se.EndDate) AS as_of_date
+          FROM edfi.StudentSectionAssociation a
+          JOIN edfi.CourseOffering o USING (LocalCourseCode, SchoolId, SchoolYear, SessionName)
+          JOIN edfi.Session se USING (SchoolId, SchoolYear, SessionName)
+          CROSS JOIN (SELECT pace_as_of FROM policy WHERE learning_standard_id IS NULL) p) e
+    CROSS JOIN (SELECT pace_buffer FROM policy WHERE learning_standard_id IS NULL) d
+    JOIN edfi.Student st ON st.StudentUSI = e.student_usi
+    JOIN (SELECT c.CourseCode::text AS course_code, c.EducationOrganizationId AS course_org, c.LearningStandardId::text AS learning_standard_id
+          FROM edfi.CourseLearningStandard c
+          UNION
+          SELECT c.course_code, NULL, c.learning_standard_id FROM course_standard c) cs
+      ON cs.course_code = e.course_code AND (cs.course_org IS NULL OR cs.course_org = e.course_org)
+    LEFT JOIN student_standard_mastery_fact f ON f.student_usi = e.student_usi AND f.learning_standard_key = cs.learning_standard_id
+    GROUP BY st.StudentUniqueId, e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name,
+             e.as_of_date, e.begin_date, e.end_date, d.pace_buffer
+) x;
+COMMENT ON VIEW pace IS 'per student and course: the course''s standards mastered against the share of the session elapsed as of policy.pace_as_of, behind / on pace / ahead within pace_buffer';
 
 -- Who sees whom -------------------------------------------------------------------
 -- Analytics Middle Tier's pattern, enforced by the server: a teacher sees the
@@ -666,9 +792,10 @@ GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionA
                 edfi.Session, edfi.AssessmentItemLearningStandard, edfi.GradebookEntryLearningStandard,
                 edfi.LearningStandard, edfi.LearningStandardGradeLevel, edfi.Descriptor,
                 edfi.StudentSchoolAttendanceEvent, edfi.StudentSectionAttendanceEvent,
-                edfi.StudentDisciplineIncidentBehaviorAssociation, edfi.GeneralStudentProgramAssociation
+                edfi.StudentDisciplineIncidentBehaviorAssociation, edfi.GeneralStudentProgramAssociation,
+                edfi.CourseOffering, edfi.CourseLearningStandard
       TO competency_teacher, competency_administrator, competency_reader;
-GRANT INSERT, UPDATE, DELETE ON policy, staff_login, standard_prerequisite TO competency_administrator;
+GRANT INSERT, UPDATE, DELETE ON policy, staff_login, standard_prerequisite, course_standard TO competency_administrator;
 GRANT USAGE ON SCHEMA :"competency_schema" TO competency_teacher, competency_administrator, competency_reader;
 COMMIT;
 

@@ -65,8 +65,8 @@ SELECT is((SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attr
           'every column of every view of the layer has a type of pg_catalog');
 SELECT is((SELECT array_agg(c.relname::text ORDER BY c.relname) FROM pg_class c
            WHERE c.relnamespace = 'competency_layer'::regnamespace AND c.relkind = 'v'),
-          '{district_policy,learner_profile_summary,learning_path_step,ready_standard,section_group,section_group_audit,staff_section_student,standard_dim,standard_hierarchy,standard_policy,student_dim,student_rollup_fact,student_standard_mastery_fact}',
-          'the check saw all 13 views of the layer');
+          '{district_policy,early_warning,learner_profile_summary,learning_path_step,pace,ready_standard,section_group,section_group_audit,staff_section_student,standard_dim,standard_hierarchy,standard_policy,student_dim,student_rollup_fact,student_standard_mastery_fact}',
+          'the check saw all 15 views of the layer');
 SELECT is((SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname = 'competency_layer' AND c.relkind = 'v'
              AND NOT coalesce('security_invoker=true' = ANY (c.reloptions), false)), 0::bigint,
