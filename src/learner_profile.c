@@ -2951,8 +2951,16 @@ check_distance_scales(const LearnerProfile *a, const LearnerProfile *b)
 				 errhint("Build the profiles you compare from scores with their out_of (mastery_evidence(score, out_of, observed_at)), or all from scores alone.")));
 }
 
-double
-profile_distance_between(const LearnerProfile *a, const LearnerProfile *b)
+/*
+ * The root mean square difference of shares over the skills of a and b:
+ * with shared_only, those both have a value for (for grouping: a skill one
+ * learner was never assessed on says nothing of how alike the two are, and
+ * counting it as 0 made late arrivals, who missed the same early skills,
+ * look alike and land together); else those either has a value for, a
+ * skill without one counting as 0.  *counted: how many skills; 0 gives 0.
+ */
+static double
+profile_distance_over(const LearnerProfile *a, const LearnerProfile *b, bool shared_only, int *counted)
 {
 	int			i = 0,
 				j = 0,
@@ -2960,13 +2968,13 @@ profile_distance_between(const LearnerProfile *a, const LearnerProfile *b)
 	double		sum = 0.0;
 
 	check_distance_scales(a, b);
-
 	while (i < a->nentries || j < b->nentries)
 	{
 		int			c;
+		bool		va = false,
+					vb = false;
 		double		pa = 0.0,
 					pb = 0.0;
-		bool		counted = false;
 
 		if (i >= a->nentries)
 			c = 1;
@@ -2976,73 +2984,41 @@ profile_distance_between(const LearnerProfile *a, const LearnerProfile *b)
 			c = strcmp(profile_code(a, i), profile_code(b, j));
 		if (c <= 0)
 		{
-			if (a->entries[i].flags & ENTRY_HAS_MASTERY)
-			{
+			va = (a->entries[i].flags & ENTRY_HAS_MASTERY) != 0;
+			if (va)
 				pa = a->entries[i].mastery / a->entries[i].out_of;
-				counted = true;
-			}
 			i++;
 		}
 		if (c >= 0)
 		{
-			if (b->entries[j].flags & ENTRY_HAS_MASTERY)
-			{
+			vb = (b->entries[j].flags & ENTRY_HAS_MASTERY) != 0;
+			if (vb)
 				pb = b->entries[j].mastery / b->entries[j].out_of;
-				counted = true;
-			}
 			j++;
 		}
-		if (counted)
+		if (shared_only ? (va && vb) : (va || vb))
 		{
 			sum += (pa - pb) * (pa - pb);
 			n++;
 		}
 	}
+	*counted = n;
 	return n > 0 ? sqrt(sum / n) : 0.0;
 }
 
-/*
- * The distance over the skills both profiles have a value for, and how
- * many those are (*shared; the distance is 0 when none).  For grouping:
- * a skill one learner was never assessed on says nothing of how alike the
- * two are, and counting it as 0 made late arrivals, who missed the same
- * early skills, look alike and land together.
- */
+double
+profile_distance_between(const LearnerProfile *a, const LearnerProfile *b)
+{
+	int			counted;
+
+	return profile_distance_over(a, b, false, &counted);
+}
+
+/* Over the skills both profiles have a value for, and how many (*shared) */
 double
 profile_distance_shared(const LearnerProfile *a, const LearnerProfile *b, int *shared)
 {
-	int			i = 0,
-				j = 0,
-				n = 0;
-	double		sum = 0.0;
-
-	check_distance_scales(a, b);
-	while (i < a->nentries && j < b->nentries)
-	{
-		int			c = strcmp(profile_code(a, i), profile_code(b, j));
-
-		if (c == 0)
-		{
-			const ProfileEntry *ea = &a->entries[i],
-					   *eb = &b->entries[j];
-
-			if ((ea->flags & ENTRY_HAS_MASTERY) && (eb->flags & ENTRY_HAS_MASTERY))
-			{
-				double		d = ea->mastery / ea->out_of - eb->mastery / eb->out_of;
-
-				sum += d * d;
-				n++;
-			}
-			i++;
-			j++;
-		}
-		else if (c < 0)
-			i++;
-		else
-			j++;
-	}
-	*shared = n;
-	return n > 0 ? sqrt(sum / n) : 0.0;
+	return profile_distance_over(a, b, true, shared);
 }
 
 PG_FUNCTION_INFO_V1(learner_profile_distance);
