@@ -4,7 +4,7 @@
 -- each fold scored by the fit of the others), what bkt_model says a fit
 -- rests on, the p_learn bounds, integer inputs and the fallback.
 BEGIN;
-SELECT plan(31);
+SELECT plan(32);
 SET LOCAL client_min_messages = warning;
 SELECT setseed(0.17);
 
@@ -169,6 +169,8 @@ SELECT is((SELECT count(*) FROM (SELECT skill, bkt_item_fit(student, seq, correc
           0::bigint, 'min_guess and min_slip hold on every item of every skill');
 SELECT throws_ok($$SELECT bkt_fit('a', 1, true, 'min_guess=0.3, max_guess=0.2')$$, '22023', NULL,
                  'min_guess above max_guess is refused');
+SELECT throws_ok($$SELECT bkt_fit('a', 1, true, 'min_slip=0.5')$$, '22023', NULL,
+                 'min_slip of 0.5 or more is refused (a slip that high is no longer a slip)');
 -- no learner answered twice, missing answers beside: nothing says how learning goes
 SELECT is((SELECT (bkt_model(l, s, c)).p_learn FROM (VALUES ('a', 1, true), ('a', 2, NULL), ('b', 1, false), ('b', 2, NULL),
                                                         ('c', 1, true), ('c', 2, NULL)) v(l, s, c)),
