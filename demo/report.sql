@@ -123,6 +123,7 @@ LIMIT 8;
 \echo '=== 6. What next: ready skills, and a learning path toward 7.NS.A (operations with rational numbers) ==='
 \echo 'ready_skills: standards not mastered whose prerequisites all are.  learning_path: exactly the'
 \echo 'unmastered standards that lead to the cluster through unmastered ones, each after its prerequisites.'
+\echo 'A mastered standard stands for its prerequisites never assessed (they count as mastered).'
 \echo
 SELECT student,
        (SELECT count(*) FROM common_core, ready_skills(g, profile, 3)) AS "ready now",

@@ -21,6 +21,34 @@ FROM arithmetic_graph;
 SELECT ready_skills(g, learner('{"count": {"mastery": null, "out_of": 4}, "measure": {"mastery": 3, "out_of": 4}}'), 3)
 FROM arithmetic_graph;
 
+-- A mastered skill stands for its prerequisites never assessed, as in a
+-- knowledge space: with round and compare mastered, place (never assessed)
+-- counts as mastered, so estimate alone is ready and the path to multi
+-- does not send the learner back to place.  Evidence wins over the
+-- inference: place assessed at 1 stays unmastered (and ready), and compare,
+-- never assessed but no prerequisite of a mastered skill, is not mastered.
+CREATE TABLE place_graph AS
+SELECT skill_graph_agg(p, s) AS g FROM (VALUES
+	('place', 'round'), ('place', 'compare'), ('round', 'estimate'), ('compare', 'estimate'),
+	('estimate', 'multi')) v(p, s);
+SELECT ready_skills(g, learner('{"round": {"mastery": 4, "out_of": 4}, "compare": {"mastery": 3, "out_of": 4}}'), 3)
+FROM place_graph;
+SELECT p.* FROM place_graph,
+	learning_path(g, learner('{"round": {"mastery": 4, "out_of": 4}, "compare": {"mastery": 3, "out_of": 4}}'), 'multi', 3) p;
+SELECT ready_skills(g, learner('{"round": {"mastery": 4, "out_of": 4}, "place": {"mastery": 1, "out_of": 4}}'), 3)
+FROM place_graph;
+SELECT p.* FROM place_graph,
+	learning_path(g, learner('{"round": {"mastery": 4, "out_of": 4}, "place": {"mastery": 1, "out_of": 4}}'), 'multi', 3) p;
+-- through skills never assessed, not through one assessed below: estimate
+-- mastered stands for round and place, not for compare (assessed at 1)
+SELECT ready_skills(g, learner('{"estimate": {"mastery": 4, "out_of": 4}, "compare": {"mastery": 1, "out_of": 4}}'), 3)
+FROM place_graph;
+-- a skill with evidence but no value counts as never assessed
+SELECT ready_skills(g, learner('{"estimate": {"mastery": 4, "out_of": 4}, "compare": {"mastery": null, "out_of": 4}}'), 3)
+FROM place_graph;
+SELECT skill_graph_to_dot(g, learner('{"round": {"mastery": 4, "out_of": 4}, "compare": {"mastery": 3, "out_of": 4}}'), 3)
+FROM place_graph;
+
 -- The path to divide: everything unmastered that leads there, each after its
 -- prerequisites.  Ties: first what unlocks more of the path (add unlocks
 -- multiply and divide; subtract only divide), then what is closest to mastery.
@@ -63,7 +91,8 @@ FROM arithmetic_graph;
 SELECT skill_graph_to_dot(subgraph(g, ARRAY(SELECT skill FROM learning_path(g, p, 'multiply', 3))), p, 3)
 FROM arithmetic_graph, learner('{"count": {"mastery": 4, "out_of": 4}, "add": {"mastery": 2, "out_of": 4}}') p;
 -- a whole rated at or above the threshold (a standard assessed as a whole)
--- covers its components: RP.A.3 mastered means RP.A.3a and RP.A.3b are
+-- covers its components: RP.A.3 mastered means RP.A.3a and RP.A.3b are;
+-- and RP.A.1, its prerequisite never assessed, counts as mastered through it
 SELECT p.* FROM cluster_graph,
 	learning_path(g, learner('{"NS.A.1": {"mastery": 4, "out_of": 4}, "RP.A.3": {"mastery": 3.5, "out_of": 4}}'), 'RP.A', 3) p;
 

@@ -44,7 +44,8 @@ typedef struct LeafGraph
 	/* per call: the profile on the graph; value[v] is valid when seen[v] == stamp */
 	uint32	   *seen;
 	uint32		stamp;
-	uint32	   *covered;		/* == stamp: a whole above it is mastered */
+	uint32	   *covered;		/* == stamp: mastered through a whole above it, or implied */
+	uint32	   *implied;		/* per node: == stamp when the walk of imply_prerequisites passed */
 	double	   *value;			/* mastery, or NaN without one */
 	double	   *share;			/* mastery / out_of, or -1 */
 	uint32	   *known;			/* per node: == stamp when done[] holds for this profile */

@@ -96,20 +96,89 @@ threshold_argument(FunctionCallInfo fcinfo, int argno)
 	return threshold;
 }
 
+/* A skill is mastered when its value is at or above the threshold */
+static inline bool
+is_mastered(const LeafGraph *lg, int v, double threshold)
+{
+	return (lg->seen[v] == lg->stamp && !isnan(lg->value[v]) && lg->value[v] >= threshold) ||
+		lg->covered[v] == lg->stamp;
+}
+
+/* The profile gives skill v a value (evidence without a value is none) */
+static inline bool
+is_assessed(const LeafGraph *lg, int v)
+{
+	return lg->seen[v] == lg->stamp && !isnan(lg->value[v]);
+}
+
+/* Leaf v is mastered: a start of the walk in imply_prerequisites, once */
+static inline void
+mastered_source(LeafGraph *lg, int32 v, int32 *top)
+{
+	if (lg->implied[v] == lg->stamp)
+		return;
+	lg->implied[v] = lg->stamp;
+	lg->stack[(*top)++] = v;
+}
+
+/*
+ * A mastered skill stands for its prerequisites, as in a knowledge space:
+ * those never assessed count as mastered, and so on back through them.
+ * Evidence wins over the inference: a prerequisite assessed below the
+ * threshold stays unmastered and the walk stops there.  Without this,
+ * ready_skills would send a learner who has mastered "round" back to its
+ * unassessed prerequisite "place value" while their learning path (which
+ * stops at mastered skills) would not; one rule serves both.  The walk
+ * goes back from the mastered leaves on the stack, through virtual nodes
+ * and unassessed leaves, each node once per profile.
+ */
+static void
+imply_prerequisites(LeafGraph *lg, double threshold, int32 top)
+{
+	int32		steps = 0;
+
+	while (top > 0)
+	{
+		int32		x = lg->stack[--top];
+
+		for (int32 k = lg->pred_start[x]; k < lg->pred_start[x + 1]; k++)
+		{
+			int32		q = lg->pred[k];
+
+			if (lg->implied[q] == lg->stamp)
+				continue;
+			if (node_is_leaf(lg, q) && !is_mastered(lg, q, threshold))
+			{
+				if (is_assessed(lg, q))
+					continue;
+				lg->covered[q] = lg->stamp;
+			}
+			lg->implied[q] = lg->stamp;
+			lg->stack[top++] = q;
+		}
+		if ((++steps & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
 /*
  * Puts the profile's values on the graph (skills off the graph are
  * ignored).  A whole the profile rates at or above the threshold (a
  * standard assessed as a whole) covers the standards and components under
- * it: they count as mastered.
+ * it: they count as mastered.  Then the unassessed prerequisites of
+ * mastered skills count as mastered too (imply_prerequisites).
  */
 static void
 place_profile(LeafGraph *lg, GraphView *g, const LearnerProfile *p, double threshold)
 {
+	int32		top = 0;
+
 	if (++lg->stamp == 0)
 	{
 		memset(lg->seen, 0, sizeof(uint32) * Max(lg->n, 1));
 		memset(lg->covered, 0, sizeof(uint32) * Max(lg->n, 1));
 		memset(lg->known, 0, sizeof(uint32) * Max(lg->nnodes, 1));
+		memset(lg->implied, 0, sizeof(uint32) * Max(lg->nnodes, 1));
 		lg->stamp = 1;
 	}
 	for (int i = 0; i < p->nentries; i++)
@@ -122,24 +191,23 @@ place_profile(LeafGraph *lg, GraphView *g, const LearnerProfile *p, double thres
 		lg->seen[v] = lg->stamp;
 		lg->value[v] = (e->flags & ENTRY_HAS_MASTERY) ? e->mastery : get_float8_nan();
 		lg->share[v] = entry_proportion(e);
+		if (lg->is_leaf[v] && (e->flags & ENTRY_HAS_MASTERY) && e->mastery >= threshold)
+			mastered_source(lg, v, &top);
 		/* a whole assessed as such covers its standards; a rolled-up one does not */
-		if (!lg->is_leaf[v] && (e->flags & ENTRY_HAS_MASTERY) && !(e->flags & ENTRY_ROLLED_UP) &&
-			e->mastery >= threshold)
+		else if (!lg->is_leaf[v] && (e->flags & ENTRY_HAS_MASTERY) && !(e->flags & ENTRY_ROLLED_UP) &&
+				 e->mastery >= threshold)
 		{
 			int			nbelow = graph_reach(g, v, g->parts_start, g->parts, true);
 
 			for (int b = 0; b < nbelow; b++)
+			{
 				lg->covered[g->found[b]] = lg->stamp;
+				if (lg->is_leaf[g->found[b]])
+					mastered_source(lg, g->found[b], &top);
+			}
 		}
 	}
-}
-
-/* A skill is mastered when its value is at or above the threshold */
-static inline bool
-is_mastered(const LeafGraph *lg, int v, double threshold)
-{
-	return (lg->seen[v] == lg->stamp && !isnan(lg->value[v]) && lg->value[v] >= threshold) ||
-		lg->covered[v] == lg->stamp;
+	imply_prerequisites(lg, threshold, top);
 }
 
 /*
