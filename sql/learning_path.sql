@@ -129,6 +129,13 @@ SELECT skill_graph_to_dot(g, learner('{"count": {"mastery": 0.97, "out_of": 1}}'
 SELECT learning_path_to_dot(g, learner('{"count": {"mastery": 3, "out_of": 4}, "add": {"mastery": 35, "out_of": 100}}'), 'add', 3)
 FROM arithmetic_graph;
 SELECT r FROM arithmetic_graph, ready_skills(g, learner('{"count": {"mastery": 0.97, "out_of": 1}}'), 0.95) r;
+-- a threshold below 1 on a profile rated from 0 to 2 or more reads as a
+-- share (0.75 meant as three quarters of 4): refused, with its value on the
+-- scale; 1 itself, and 0, are values on the scale
+SELECT r FROM arithmetic_graph, ready_skills(g, learner('{"count": {"mastery": 3, "out_of": 4}}'), 0.75) r;
+SELECT p.* FROM arithmetic_graph, learning_path(g, learner('{"count": {"mastery": 80, "out_of": 100}}'), 'add', 0.8) p;
+SELECT r FROM arithmetic_graph, ready_skills(g, learner('{"count": {"mastery": 1, "out_of": 4}}'), 1) r;
+SELECT count(*) FROM arithmetic_graph, ready_skills(g, learner('{"count": {"mastery": 0, "out_of": 4}}'), 0) r;
 
 -- Prerequisites of wholes, read as those of their parts.  A leaf never
 -- waits for itself: a standard that is a prerequisite of its own cluster

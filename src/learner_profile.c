@@ -333,6 +333,16 @@ profile_check_threshold(const LearnerProfile *p, double threshold, const char *f
 				 errdetail("Its skills are rated from 0 to %s, so no skill could count as mastered.", exact_float8(high)),
 				 errhint("Give the threshold on that scale, for example %s for three quarters of it.",
 						 exact_float8(0.75 * high))));
+	/* 0.75 meant as a share of a 4-point scale would call nearly everything mastered */
+	if (high >= 2.0 && threshold > 0.0 && threshold < 1.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mastery threshold %s reads as a share, and the profile is rated from 0 to %s",
+						exact_float8(threshold), exact_float8(high)),
+				 errdetail("The threshold is compared with the values themselves, so %s would count a skill at %s of %s as mastered.",
+						   exact_float8(threshold), exact_float8(threshold), exact_float8(high)),
+				 errhint("Give the threshold on the profile's scale: a share of %s is %s of %s.",
+						 exact_float8(threshold), exact_float8(threshold * high), exact_float8(high))));
 }
 
 /* The entry of a skill, or -1 */
