@@ -7,7 +7,7 @@ EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" competency.con
 MODULE_big  = competency
 OBJS        = src/competency.o src/evidence.o src/method.o src/rollup.o src/evidence_stream.o \
               src/mastery_state.o src/skill_graph.o src/case_import.o src/graph_queries.o \
-              src/mastery_agg.o src/proficiency.o src/learner_profile.o src/leaf_graph.o src/learning_path.o \
+              src/mastery_agg.o src/proficiency.o src/learner_profile.o src/profile_aggregate.o src/profile_state.o src/profile_rollup.o src/leaf_graph.o src/learning_path.o \
               src/grouping.o src/group_audit.o src/group_balance.o src/knowledge_tracing.o src/bkt_evaluation.o src/bkt_items.o
 # One full install script (the current version) and the upgrade scripts.  The
 # full scripts of released versions live in test/released/: the upgrade and
@@ -49,7 +49,7 @@ all install installcheck:
 endif
 
 # PGXS does not track headers: every object depends on the shared ones
-$(OBJS): src/competency.h src/rollup.h src/skill_graph.h src/learner_profile.h src/leaf_graph.h src/group_balance.h src/knowledge_tracing.h
+$(OBJS): src/competency.h src/rollup.h src/skill_graph.h src/learner_profile.h src/profile_state.h src/leaf_graph.h src/group_balance.h src/knowledge_tracing.h
 
 competency--$(EXTVERSION).sql: src/competency.sql
 	cp $< $@
@@ -150,11 +150,11 @@ test/fuzz/fuzz_stream: src/rollup.c src/evidence_stream.c src/competency.h src/r
 
 # the files whose receive functions it calls, and what they call
 FUZZ_INPUTS_SRC = src/competency.c src/method.c src/rollup.c src/evidence_stream.c src/evidence.c \
-                  src/mastery_state.c src/learner_profile.c src/skill_graph.c src/graph_queries.c \
+                  src/mastery_state.c src/learner_profile.c src/profile_aggregate.c src/profile_state.c src/profile_rollup.c src/skill_graph.c src/graph_queries.c \
                   src/leaf_graph.c src/learning_path.c
 
 test/fuzz/fuzz_inputs: $(FUZZ_INPUTS_SRC) src/knowledge_tracing.c src/competency.h src/rollup.h \
-                       src/learner_profile.h src/skill_graph.h src/leaf_graph.h $(FUZZ_SHIM) test/fuzz/shim.h test/fuzz/fuzz_inputs.c
+                       src/learner_profile.h src/profile_state.h src/skill_graph.h src/leaf_graph.h $(FUZZ_SHIM) test/fuzz/shim.h test/fuzz/fuzz_inputs.c
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_INPUTS_SRC) $(FUZZ_SHIM) test/fuzz/fuzz_inputs.c $(FUZZ_LIBS) -o $@
 
 fuzz: $(FUZZ_TARGETS)

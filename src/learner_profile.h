@@ -103,6 +103,12 @@ extern int	profile_find(const LearnerProfile *p, const char *code);
 extern double profile_distance_between(const LearnerProfile *a, const LearnerProfile *b);
 extern double profile_distance_shared(const LearnerProfile *a, const LearnerProfile *b, int *shared);
 extern void profile_check(const LearnerProfile *p);
+/* the most bytes a skill's entry can take in the profile's text form, and the check of a total */
+extern Size profile_entry_text_bound(const char *code, Size len);
+extern void check_profile_text(Size bound, int nskills);
+/* a jsonb string as a C string */
+struct JsonbValue;
+extern char *json_text(struct JsonbValue *v);
 extern void profile_check_threshold(const LearnerProfile *p, double threshold, const char *function);
 extern int	profile_valued_entry(const LearnerProfile *p, bool with_scale, bool rolled_up_too);
 struct GraphView;
