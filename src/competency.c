@@ -191,43 +191,39 @@ recv_counted_text(StringInfo msg, int max_bytes, const char *what, const char *t
 /*
  * Starts the rows of a materialized set-returning function: checks that the
  * caller accepts a set, and returns the tuplestore (in per-query memory) and
- * its descriptor.  A function returning setof text gets a one-column
- * descriptor named column_name.
+ * its descriptor.  Row types go through InitMaterializedSRF(); a function
+ * returning setof text gets a one-column descriptor named column_name,
+ * which InitMaterializedSRF() cannot give in PostgreSQL 15 (it requires a
+ * row type, or an expected descriptor that a call in the select list lacks).
  */
 Tuplestorestate *
 begin_rows(FunctionCallInfo fcinfo, const char *column_name, TupleDesc *desc)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext old;
-	Tuplestorestate *store;
 	TupleDesc	tupdesc;
-	TypeFuncClass kind;
 
+	if (get_call_result_type(fcinfo, NULL, NULL) != TYPEFUNC_SCALAR)
+	{
+		InitMaterializedSRF(fcinfo, 0);
+		*desc = rsinfo->setDesc;
+		return rsinfo->setResult;
+	}
 	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
 		!(rsinfo->allowedModes & SFRM_Materialize))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("set-valued function called in a context that cannot accept a set")));
-	kind = get_call_result_type(fcinfo, NULL, &tupdesc);
-	if (kind != TYPEFUNC_COMPOSITE && kind != TYPEFUNC_SCALAR)
-		elog(ERROR, "unexpected result type of a set-returning function");
-
 	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	if (kind == TYPEFUNC_SCALAR)
-	{
-		tupdesc = CreateTemplateTupleDesc(1);
-		TupleDescInitEntry(tupdesc, (AttrNumber) 1, column_name, TEXTOID, -1, 0);
-	}
-	else
-		tupdesc = CreateTupleDescCopy(tupdesc);
-	store = tuplestore_begin_heap(true, false, work_mem);
-	MemoryContextSwitchTo(old);
-
+	tupdesc = CreateTemplateTupleDesc(1);
+	TupleDescInitEntry(tupdesc, (AttrNumber) 1, column_name, TEXTOID, -1, 0);
 	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = store;
+	rsinfo->setResult = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
+											  false, work_mem);
 	rsinfo->setDesc = tupdesc;
+	MemoryContextSwitchTo(old);
 	*desc = tupdesc;
-	return store;
+	return rsinfo->setResult;
 }
 
 /* ---------- one memory context for the expanded states of an aggregate ---------- */
