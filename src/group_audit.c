@@ -22,6 +22,7 @@
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "lib/qunique.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -563,9 +564,7 @@ group_disproportionality_finalfn(PG_FUNCTION_ARGS)
 	for (int i = 0; i < st->n; i++)
 		subgroups[i] = rows[i].subgroup;
 	qsort(subgroups, st->n, sizeof(char *), compare_subgroup_pointers);
-	for (int i = 0; i < st->n; i++)
-		if (nsub == 0 || compare_subgroups(subgroups[nsub - 1], subgroups[i]) != 0)
-			subgroups[nsub++] = subgroups[i];
+	nsub = (int) qunique(subgroups, st->n, sizeof(char *), compare_subgroup_pointers);
 
 	if ((Size) ngroups * nsub > AUDIT_MAX_CELLS)
 		ereport(ERROR,

@@ -16,6 +16,7 @@
 
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "lib/qunique.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
@@ -382,12 +383,7 @@ graph_build(SkillSpec *skills, int nskills, EdgeSpec *edge_specs, int nedges)
 	}
 	if (nedges > 0)
 		qsort(edges, nedges, sizeof(IndexedEdge), compare_edges);
-	for (int e = 0; e < nedges; e++)
-	{
-		if (kept > 0 && compare_edges(&edges[kept - 1], &edges[e]) == 0)
-			continue;
-		edges[kept++] = edges[e];
-	}
+	kept = (int) qunique(edges, nedges, sizeof(IndexedEdge), compare_edges);
 	for (int e = 0; e < kept; e++)
 	{
 		if (edges[e].relation == RELATION_PREREQUISITE)
