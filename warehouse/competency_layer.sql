@@ -638,14 +638,24 @@ FROM (SELECT sp.school_id, sp.local_course_code, sp.school_year, sp.section_iden
 COMMENT ON VIEW section_group_audit IS 'group_disproportionality of each section''s groups for each program: learners, shares, expected counts, exact and Holm-adjusted p-values, flagged';
 
 -- Progress and pace: per student and course (the courses of their sections),
--- the course's standards mastered to date against the share of the
--- session's calendar elapsed as of policy.pace_as_of (NULL: today), clamped
--- into the session: (as of - first day) / (last day - first day) of
--- edfi.Session, in calendar days.  A course's standards are the ODS's
--- CourseLearningStandard rows and those listed in course_standard (the
--- Grand Bend sample links no course to standards); courses with none have
--- no row.  Behind when the share mastered is more than pace_buffer below
--- the share elapsed, ahead when more than pace_buffer above.
+-- the course's standards mastered as of a date against the share of the
+-- session's instructional days elapsed by then.  The date is clamped into
+-- the session; a standard counts as mastered when its evidence observed up
+-- to the end of that day (UTC, as the layer dates evidence) gives at least
+-- the threshold under the standard's policy (mastery_at).  Instructional
+-- days come from the school's Ed-Fi calendar (CalendarDate with a
+-- CalendarEventDescriptor in policy.instructional_day_events, any calendar
+-- of the school) when it lists at least the session's TotalInstructionalDays
+-- between its first and last day (a full calendar); otherwise, as in the
+-- Grand Bend sample (two calendar dates in one school), the weekdays Monday
+-- to Friday of the session stand in for them (elapsed_basis says which).
+-- A course's standards are the ODS's CourseLearningStandard rows and those
+-- listed in course_standard (the sample links no course to standards);
+-- courses with none have no row.  Behind when the share mastered is more
+-- than pace_buffer below the share elapsed, ahead when more than pace_buffer
+-- above.  pace_as_of(d) is the pace as it stood on d; the view pace is
+-- pace_as_of(policy.pace_as_of, else today).  (jit is off in it: the
+-- planner's estimates of the calendar's days made the sample's 20 ms 1.5 s.)
 CREATE TABLE IF NOT EXISTS course_standard (
     course_code text NOT NULL,
     learning_standard_id text NOT NULL,
@@ -653,43 +663,88 @@ CREATE TABLE IF NOT EXISTS course_standard (
 COMMENT ON TABLE course_standard IS 'the standards a course (CourseCode, any education organization) covers, beside the ODS''s CourseLearningStandard: what pace counts';
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_as_of date;
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_buffer double precision NOT NULL DEFAULT 0.10 CHECK (pace_buffer >= 0);
-COMMENT ON COLUMN policy.pace_as_of IS 'pace: the date the calendar elapsed is counted to (NULL: current_date), clamped into each session';
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS instructional_day_events text[] NOT NULL DEFAULT '{Instructional day,Make-up day}';
+COMMENT ON COLUMN policy.pace_as_of IS 'pace: the date the view pace is counted to (NULL: current_date), clamped into each session';
 COMMENT ON COLUMN policy.pace_buffer IS 'pace: how far (as a share, 0.10 = 10 points) the share mastered may be from the share elapsed and still be on pace';
+COMMENT ON COLUMN policy.instructional_day_events IS 'pace: the CalendarEventDescriptor code values that make a calendar date an instructional day';
 
-CREATE OR REPLACE VIEW pace WITH (security_invoker = true) AS
-SELECT x.student_key, x.student_usi, x.school_id, x.course_code, x.school_year, x.session_name, x.as_of_date,
-       x.standards_total, x.standards_mastered, x.mastered_share, x.elapsed_share,
-       CASE WHEN x.mastered_share < x.elapsed_share - x.pace_buffer THEN 'behind'
-            WHEN x.mastered_share > x.elapsed_share + x.pace_buffer THEN 'ahead'
-            ELSE 'on pace' END AS pace_status
-FROM (
-    SELECT st.StudentUniqueId::text AS student_key, e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name,
-           e.as_of_date, d.pace_buffer,
+CREATE OR REPLACE FUNCTION pace_as_of(as_of date)
+RETURNS TABLE (student_key text, student_usi int, school_id bigint, course_code text, school_year int, session_name text,
+               as_of_date date, standards_total int, standards_mastered int, mastered_share double precision,
+               instructional_days_elapsed int, instructional_days_total int, elapsed_share double precision,
+               elapsed_basis text, pace_status text)
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+SET jit = off
+AS $f$
+WITH d AS (SELECT p.pace_buffer, p.instructional_day_events FROM policy p WHERE p.learning_standard_id IS NULL),
+enrolment AS (
+    SELECT DISTINCT a.StudentUSI AS student_usi, a.SchoolId AS school_id, o.CourseCode::text AS course_code,
+           o.EducationOrganizationId AS course_org, a.SchoolYear::int AS school_year, a.SessionName::text AS session_name,
+           se.BeginDate AS begin_date, se.EndDate AS end_date, se.TotalInstructionalDays AS session_days,
+           least(greatest(as_of, se.BeginDate), se.EndDate) AS as_of_date
+    FROM edfi.StudentSectionAssociation a
+    JOIN edfi.CourseOffering o USING (LocalCourseCode, SchoolId, SchoolYear, SessionName)
+    JOIN edfi.Session se USING (SchoolId, SchoolYear, SessionName)),
+session_day AS (
+    -- every session's days with whether the calendar makes them instructional
+    SELECT s.school_id, s.school_year, s.session_name, s.as_of_date, g.day::date AS day,
+           EXISTS (SELECT 1 FROM edfi.CalendarDate cd
+                   JOIN edfi.CalendarDateCalendarEvent ev USING (CalendarCode, Date, SchoolId, SchoolYear)
+                   JOIN edfi.Descriptor ds ON ds.DescriptorId = ev.CalendarEventDescriptorId
+                   WHERE cd.SchoolId = s.school_id AND cd.SchoolYear = s.school_year AND cd.Date = g.day::date
+                     AND ds.CodeValue = ANY (d.instructional_day_events)) AS in_calendar,
+           extract(isodow FROM g.day) <= 5 AS weekday,
+           s.session_days
+    FROM (SELECT DISTINCT e.school_id, e.school_year, e.session_name, e.begin_date, e.end_date, e.session_days, e.as_of_date
+          FROM enrolment e) s
+    CROSS JOIN d
+    CROSS JOIN LATERAL generate_series(s.begin_date::timestamp, s.end_date::timestamp, interval '1 day') g (day)),
+session_elapsed AS (
+    SELECT x.school_id, x.school_year, x.session_name, x.as_of_date, x.basis,
+           CASE WHEN x.basis = 'calendar' THEN x.cal_elapsed ELSE x.wd_elapsed END AS days_elapsed,
+           CASE WHEN x.basis = 'calendar' THEN x.cal_total ELSE x.wd_total END AS days_total
+    FROM (SELECT sd.school_id, sd.school_year, sd.session_name, sd.as_of_date,
+                 CASE WHEN count(*) FILTER (WHERE sd.in_calendar) > 0
+                      AND count(*) FILTER (WHERE sd.in_calendar) >= max(sd.session_days) THEN 'calendar' ELSE 'weekdays' END AS basis,
+                 count(*) FILTER (WHERE sd.in_calendar AND sd.day <= sd.as_of_date)::int AS cal_elapsed,
+                 count(*) FILTER (WHERE sd.in_calendar)::int AS cal_total,
+                 count(*) FILTER (WHERE sd.weekday AND sd.day <= sd.as_of_date)::int AS wd_elapsed,
+                 count(*) FILTER (WHERE sd.weekday)::int AS wd_total
+          FROM session_day sd GROUP BY 1, 2, 3, 4) x),
+progress AS (
+    SELECT e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date,
            count(*)::int AS standards_total,
-           count(*) FILTER (WHERE f.mastered)::int AS standards_mastered,
-           count(*) FILTER (WHERE f.mastered)::double precision / count(*) AS mastered_share,
-           CASE WHEN e.end_date > e.begin_date THEN (e.as_of_date - e.begin_date)::double precision / (e.end_date - e.begin_date)
-                ELSE 1 END AS elapsed_share
-    FROM (SELECT DISTINCT a.StudentUSI AS student_usi, a.SchoolId AS school_id, o.CourseCode::text AS course_code,
-                 o.EducationOrganizationId AS course_org, a.SchoolYear::int AS school_year, a.SessionName::text AS session_name,
-                 se.BeginDate AS begin_date, se.EndDate AS end_date,
-                 least(greatest(coalesce(p.pace_as_of, current_date), se.BeginDate), se.EndDate) AS as_of_date
-          FROM edfi.StudentSectionAssociation a
-          JOIN edfi.CourseOffering o USING (LocalCourseCode, SchoolId, SchoolYear, SessionName)
-          JOIN edfi.Session se USING (SchoolId, SchoolYear, SessionName)
-          CROSS JOIN (SELECT pace_as_of FROM policy WHERE learning_standard_id IS NULL) p) e
-    CROSS JOIN (SELECT pace_buffer FROM policy WHERE learning_standard_id IS NULL) d
-    JOIN edfi.Student st ON st.StudentUSI = e.student_usi
+           count(*) FILTER (WHERE m.value >= sp.mastery_threshold)::int AS standards_mastered
+    FROM enrolment e
     JOIN (SELECT c.CourseCode::text AS course_code, c.EducationOrganizationId AS course_org, c.LearningStandardId::text AS learning_standard_id
           FROM edfi.CourseLearningStandard c
           UNION
           SELECT c.course_code, NULL, c.learning_standard_id FROM course_standard c) cs
       ON cs.course_code = e.course_code AND (cs.course_org IS NULL OR cs.course_org = e.course_org)
-    LEFT JOIN student_standard_mastery_fact f ON f.student_usi = e.student_usi AND f.learning_standard_key = cs.learning_standard_id
-    GROUP BY st.StudentUniqueId, e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name,
-             e.as_of_date, e.begin_date, e.end_date, d.pace_buffer
-) x;
-COMMENT ON VIEW pace IS 'per student and course: the course''s standards mastered against the share of the session elapsed as of policy.pace_as_of, behind / on pace / ahead within pace_buffer';
+    LEFT JOIN standard_policy sp ON sp.learning_standard_key = cs.learning_standard_id
+    LEFT JOIN student_standard_state s ON s.student_usi = e.student_usi AND s.learning_standard_id = cs.learning_standard_id
+    LEFT JOIN LATERAL (SELECT mastery_at(s.state, sp.effective_method::mastery_method,
+                                         (e.as_of_date + 1)::timestamp AT TIME ZONE 'UTC' - interval '1 microsecond') AS value) m ON true
+    GROUP BY e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date)
+SELECT st.StudentUniqueId::text, p.student_usi, p.school_id, p.course_code, p.school_year, p.session_name, p.as_of_date,
+       p.standards_total, p.standards_mastered, y.mastered_share, t.days_elapsed, t.days_total, y.elapsed_share, t.basis,
+       CASE WHEN y.mastered_share < y.elapsed_share - d.pace_buffer THEN 'behind'
+            WHEN y.mastered_share > y.elapsed_share + d.pace_buffer THEN 'ahead'
+            ELSE 'on pace' END
+FROM progress p
+JOIN edfi.Student st ON st.StudentUSI = p.student_usi
+JOIN session_elapsed t USING (school_id, school_year, session_name, as_of_date)
+CROSS JOIN d
+CROSS JOIN LATERAL (SELECT p.standards_mastered::double precision / p.standards_total AS mastered_share,
+                           CASE WHEN t.days_total > 0 THEN t.days_elapsed::double precision / t.days_total ELSE 1 END AS elapsed_share) y
+$f$;
+COMMENT ON FUNCTION pace_as_of(date) IS 'pace as it stood on a date: per student and course, the course''s standards mastered from evidence observed by then against the share of the session''s instructional days elapsed, behind / on pace / ahead within pace_buffer (the rows the caller may see)';
+
+CREATE OR REPLACE VIEW pace WITH (security_invoker = true) AS
+SELECT p.* FROM policy d CROSS JOIN LATERAL pace_as_of(coalesce(d.pace_as_of, current_date)) p
+WHERE d.learning_standard_id IS NULL;
+COMMENT ON VIEW pace IS 'per student and course: pace_as_of(policy.pace_as_of, else today): the course''s standards mastered against the share of the session''s instructional days elapsed, behind / on pace / ahead within pace_buffer';
 
 -- Who sees whom -------------------------------------------------------------------
 -- Analytics Middle Tier's pattern, enforced by the server: a teacher sees the
@@ -787,13 +842,13 @@ $rls$;
 REVOKE ALL ON ALL ROUTINES IN SCHEMA competency_layer FROM PUBLIC;
 GRANT USAGE ON SCHEMA competency_layer, edfi TO competency_teacher, competency_administrator, competency_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA competency_layer TO competency_teacher, competency_administrator, competency_reader;
-GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles() TO competency_teacher, competency_administrator, competency_reader;
+GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles(), pace_as_of(date) TO competency_teacher, competency_administrator, competency_reader;
 GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionAssociation, edfi.Staff, edfi.Section,
                 edfi.Session, edfi.AssessmentItemLearningStandard, edfi.GradebookEntryLearningStandard,
                 edfi.LearningStandard, edfi.LearningStandardGradeLevel, edfi.Descriptor,
                 edfi.StudentSchoolAttendanceEvent, edfi.StudentSectionAttendanceEvent,
                 edfi.StudentDisciplineIncidentBehaviorAssociation, edfi.GeneralStudentProgramAssociation,
-                edfi.CourseOffering, edfi.CourseLearningStandard
+                edfi.CourseOffering, edfi.CourseLearningStandard, edfi.CalendarDate, edfi.CalendarDateCalendarEvent
       TO competency_teacher, competency_administrator, competency_reader;
 GRANT INSERT, UPDATE, DELETE ON policy, staff_login, standard_prerequisite, course_standard TO competency_administrator;
 GRANT USAGE ON SCHEMA :"competency_schema" TO competency_teacher, competency_administrator, competency_reader;

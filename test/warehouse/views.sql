@@ -124,16 +124,18 @@ SELECT is((SELECT attendance_level FROM competency_layer.early_warning WHERE stu
           'the policy''s threshold moves 95.45% to warning');
 
 -- Pace: MATH-07 given the assessment's 11 standards (the sample links no
--- course to standards), as of 2021-10-15 in the fall semester
--- (2021-08-23 to 2021-12-17: 53 of 116 days)
+-- course to standards), as of Friday 2021-10-15 in the fall semester
+-- (Monday 2021-08-23 to Friday 2021-12-17; the sample's calendar is not
+-- full, so its 85 weekdays stand in for instructional days: 40 elapsed)
 INSERT INTO competency_layer.course_standard SELECT DISTINCT 'MATH-07', LearningStandardId FROM edfi.AssessmentItemLearningStandard;
 UPDATE competency_layer.policy SET pace_as_of = '2021-10-15' WHERE learning_standard_id IS NULL;
 SELECT is((SELECT count(*) FROM competency_layer.pace p
            JOIN (SELECT student_usi, count(*) FILTER (WHERE mastered) AS m FROM fact GROUP BY 1) f USING (student_usi)
            WHERE p.course_code = 'MATH-07' AND p.standards_total = 11 AND p.standards_mastered = f.m
-             AND abs(p.elapsed_share - 53.0 / 116) < 1e-12
-             AND p.pace_status = CASE WHEN f.m / 11.0 < 53.0 / 116 - 0.1 THEN 'behind' WHEN f.m / 11.0 > 53.0 / 116 + 0.1 THEN 'ahead' ELSE 'on pace' END),
-          82::bigint, 'pace: all 82 students in MATH-07, mastered of 11 from the fact, 53/116 of the semester elapsed, status within 10 points');
+             AND p.elapsed_basis = 'weekdays' AND p.instructional_days_elapsed = 40 AND p.instructional_days_total = 85
+             AND abs(p.elapsed_share - 40.0 / 85) < 1e-12
+             AND p.pace_status = CASE WHEN f.m / 11.0 < 40.0 / 85 - 0.1 THEN 'behind' WHEN f.m / 11.0 > 40.0 / 85 + 0.1 THEN 'ahead' ELSE 'on pace' END),
+          82::bigint, 'pace: all 82 students in MATH-07, mastered of 11 from the fact, 40 of 85 weekdays of the semester elapsed, status within 10 points');
 
 SELECT * FROM finish();
 ROLLBACK;
