@@ -64,7 +64,7 @@ INSERT INTO policy (learning_standard_id) SELECT NULL
 WHERE NOT EXISTS (SELECT 1 FROM policy WHERE learning_standard_id IS NULL);
 
 -- The policy in force for every standard of the ODS
-DROP VIEW IF EXISTS pace, early_warning, section_group_audit, section_group, learning_path_step, ready_standard, learner_profile_summary,
+DROP VIEW IF EXISTS path_progress, pace, early_warning, section_group_audit, section_group, learning_path_step, ready_standard, learner_profile_summary,
     student_rollup_fact, district_policy, student_standard_mastery_fact, standard_policy;
 CREATE VIEW standard_policy WITH (security_invoker = true) AS
 SELECT l.LearningStandardId::text AS learning_standard_key,
@@ -600,6 +600,38 @@ CROSS JOIN district_policy d
 CROSS JOIN LATERAL learning_path((SELECT standard_graph()), p.profile, d.path_targets, d.mastery_threshold) l
 WHERE cardinality(d.path_targets) > 0;
 COMMENT ON VIEW learning_path_step IS 'each student''s path toward the policy''s path_targets: the unmastered standards that lead there, each after its prerequisites';
+
+-- Progress toward the policy's path targets: per student and target, the
+-- standards that lead there (the target, or a cluster's or domain's
+-- standards, and their prerequisites, transitively) already mastered
+-- (steps done) and the steps of the student's learning path toward the
+-- target (steps left), with the next step.  Mastered as the profiles and
+-- paths read it: the value under the standard's policy at least the
+-- default row's threshold.
+CREATE OR REPLACE VIEW path_progress WITH (security_invoker = true) AS
+WITH RECURSIVE lead_to (target, standard) AS (
+    SELECT t.target, t.target FROM district_policy d CROSS JOIN LATERAL unnest(d.path_targets) t (target)
+    UNION
+    SELECT l.target, e.part
+    FROM lead_to l
+    JOIN (SELECT h.parent_key AS whole, h.learning_standard_key AS part FROM standard_hierarchy h
+          UNION ALL SELECT p.learning_standard_id, p.prerequisite_id FROM standard_prerequisite p) e ON e.whole = l.standard)
+SELECT st.StudentUniqueId::text AS student_key, p.student_usi, t.target AS target_key,
+       c.done + l.steps_left AS steps_total, c.done AS steps_done, l.steps_left,
+       CASE WHEN c.done + l.steps_left > 0 THEN c.done::double precision / (c.done + l.steps_left) ELSE 1 END AS share_done,
+       l.next_standard_key, l.steps_left = 0 AS target_reached
+FROM student_profiles() p
+JOIN edfi.Student st ON st.StudentUSI = p.student_usi
+CROSS JOIN district_policy d
+CROSS JOIN LATERAL unnest(d.path_targets) t (target)
+CROSS JOIN LATERAL (
+    SELECT count(*)::int AS steps_left, min(x.skill) FILTER (WHERE x.step = 1) AS next_standard_key
+    FROM learning_path((SELECT standard_graph()), p.profile, t.target, d.mastery_threshold) x) l
+CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE learner_profile_get(p.profile, s.standard) >= d.mastery_threshold)::int AS done
+    FROM (SELECT DISTINCT lt.standard FROM lead_to lt
+          WHERE lt.target = t.target AND lt.standard NOT IN (SELECT h.parent_key FROM standard_hierarchy h)) s) c;
+COMMENT ON VIEW path_progress IS 'per student and policy path target: the standards leading there already mastered (steps done), the learning path''s steps still to go (steps left), the share done and the next step';
 
 -- Instructional groups in every section, made from the profiles of its
 -- enrolled students under the policy's mode and sizes

@@ -3,7 +3,7 @@
 -- prerequisites among the 11 standards): their figures against the same
 -- figures computed here in plain SQL from the mastery fact and the ODS.
 BEGIN;
-SELECT plan(17);
+SELECT plan(19);
 
 CREATE TEMP TABLE fact AS SELECT * FROM competency_layer.student_standard_mastery_fact;
 
@@ -94,6 +94,28 @@ SELECT is((SELECT count(*) FROM (
           (SELECT count(DISTINCT (e.SectionIdentifier, p.ProgramName)) FROM edfi.StudentSectionAssociation e
            JOIN edfi.GeneralStudentProgramAssociation p USING (StudentUSI) WHERE e.SectionIdentifier LIKE '%MATH07%'),
           'the audit counts each program''s students in each section, all 41 learners, expected = group size x program size / section size');
+
+-- Progress toward the target CC.6.NS.3: its prerequisites, transitively,
+-- and itself (recounted here from standard_prerequisite), those mastered
+-- done, the unmastered ones left while the target is not mastered
+SELECT is((SELECT count(*) FROM competency_layer.path_progress g
+           JOIN (WITH RECURSIVE lead (id) AS (SELECT 'CC.6.NS.3'::text
+                                              UNION SELECT p.prerequisite_id FROM competency_layer.standard_prerequisite p JOIN lead ON p.learning_standard_id = lead.id)
+                 SELECT st.StudentUSI AS student_usi,
+                        count(*) FILTER (WHERE f.mastered) AS done,
+                        CASE WHEN bool_or(f.mastered AND lead.id = 'CC.6.NS.3') THEN 0 ELSE count(*) FILTER (WHERE f.mastered IS NOT TRUE) END AS left_
+                 FROM edfi.Student st CROSS JOIN lead
+                 LEFT JOIN fact f ON f.student_usi = st.StudentUSI AND f.learning_standard_key = lead.id
+                 WHERE st.StudentUSI IN (SELECT student_usi FROM fact)
+                 GROUP BY 1) r USING (student_usi)
+           WHERE g.target_key = 'CC.6.NS.3' AND g.steps_done = r.done AND g.steps_left = r.left_ AND g.steps_total = r.done + r.left_
+             AND g.target_reached = (r.left_ = 0)
+             AND g.steps_left = (SELECT count(*) FROM competency_layer.learning_path_step s WHERE s.student_usi = g.student_usi)),
+          82::bigint, 'path progress of all 82 students: steps done and left equal the plain recount of the target''s prerequisites, and the path''s length');
+SELECT results_eq($$SELECT student_key, steps_done, steps_left, round(share_done::numeric, 4), next_standard_key, target_reached
+                    FROM competency_layer.path_progress WHERE student_key IN ('604851', '604889') ORDER BY 1$$,
+                  $$VALUES ('604851', 0, 6, 0.0000, 'CC.4.NF.1', false), ('604889', 2, 4, 0.3333, 'CC.5.NF.4', false)$$,
+                  'hand-checked: 604851 has none of the 6 standards leading to CC.6.NS.3 mastered, next CC.4.NF.1; 604889 two (CC.4.NF.1 and CC.4.NF.4 at 4), four left, first CC.5.NF.4 (its prerequisite CC.4.NF.4 mastered)');
 
 -- Early warning: every student, levels under the policy's ew_ thresholds,
 -- recomputed here from the ODS and the fact
