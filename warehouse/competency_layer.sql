@@ -64,7 +64,7 @@ INSERT INTO policy (learning_standard_id) SELECT NULL
 WHERE NOT EXISTS (SELECT 1 FROM policy WHERE learning_standard_id IS NULL);
 
 -- The policy in force for every standard of the ODS
-DROP VIEW IF EXISTS path_progress, pace, early_warning, section_group_audit, section_group, learning_path_step, ready_standard, learner_profile_summary,
+DROP VIEW IF EXISTS group_changes, weekly_groups, path_progress, pace, early_warning, section_group_audit, section_group, learning_path_step, ready_standard, learner_profile_summary,
     student_rollup_fact, district_policy, student_standard_mastery_fact, standard_policy;
 CREATE VIEW standard_policy WITH (security_invoker = true) AS
 SELECT l.LearningStandardId::text AS learning_standard_key,
@@ -669,6 +669,92 @@ FROM (SELECT sp.school_id, sp.local_course_code, sp.school_year, sp.section_iden
       GROUP BY 1, 2, 3, 4, 5, 6) a;
 COMMENT ON VIEW section_group_audit IS 'group_disproportionality of each section''s groups for each program: learners, shares, expected counts, exact and Holm-adjusted p-values, flagged';
 
+-- Regrouping over time: each student's profile as it stood at a time (the
+-- value of every standard assessed by then, mastery_at under its policy),
+-- and the groups every section would have had at the end of each week of
+-- its session (week 1 starts on the session's first day; the last week ends
+-- on its last day) from the profiles of the students enrolled that week, as
+-- section_group makes them now.  Each group is ranked within its section and
+-- week by its members' mean mastery (1: the lowest, the tier a tracking
+-- audit watches).  Computed when read (the sample's two sections, 17 weeks,
+-- in well under a second; a district reading it often can keep a copy:
+-- CREATE TABLE ... AS SELECT, with row security of its own).
+CREATE OR REPLACE FUNCTION student_profiles_as_of(as_of timestamptz)
+RETURNS TABLE (student_usi int, profile learner_profile)
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT s.student_usi, learner_profile(jsonb_object_agg(s.learning_standard_id, jsonb_build_object('mastery', m.value, 'out_of', p.scale)))
+FROM student_standard_state s
+JOIN standard_policy p ON p.learning_standard_key = s.learning_standard_id
+CROSS JOIN LATERAL (SELECT mastery_at(s.state, p.effective_method::mastery_method, as_of) AS value) m
+WHERE m.value IS NOT NULL
+GROUP BY s.student_usi
+$f$;
+COMMENT ON FUNCTION student_profiles_as_of(timestamptz) IS 'one learner_profile per student the caller may see as it stood at a time: each standard assessed by then at its mastery_at under the policy';
+
+CREATE OR REPLACE VIEW weekly_groups WITH (security_invoker = true) AS
+WITH week AS (
+    SELECT se.SchoolId AS school_id, se.SchoolYear AS school_year, se.SessionName AS session_name, w.n AS week_no,
+           se.BeginDate + 7 * (w.n - 1) AS week_start, least(se.BeginDate + 7 * w.n - 1, se.EndDate) AS week_end
+    FROM edfi.Session se
+    CROSS JOIN LATERAL generate_series(1, (se.EndDate - se.BeginDate) / 7 + 1) w (n)
+    WHERE (se.SchoolId, se.SchoolYear, se.SessionName) IN (SELECT e.SchoolId, e.SchoolYear, e.SessionName FROM edfi.StudentSectionAssociation e)),
+as_of AS (
+    SELECT d.week_end, p.student_usi, p.profile,
+           (SELECT avg(x.mastery) FROM profile_entries(p.profile) x) AS mean_mastery
+    FROM (SELECT DISTINCT week_end FROM week) d
+    CROSS JOIN LATERAL student_profiles_as_of((d.week_end + 1)::timestamp AT TIME ZONE 'UTC' - interval '1 microsecond') p),
+grouped AS (
+    SELECT w.school_id, e.LocalCourseCode::text AS local_course_code, w.school_year::int AS school_year,
+           e.SectionIdentifier::text AS section_identifier, w.session_name::text AS session_name,
+           w.week_no, w.week_start, w.week_end,
+           unnest(instructional_groups(a.student_usi::text, a.profile, (SELECT standard_graph()), d.mastery_threshold,
+                                       d.group_min_size, d.group_max_size, d.group_mode)) AS x
+    FROM week w
+    JOIN edfi.StudentSectionAssociation e
+      ON e.SchoolId = w.school_id AND e.SchoolYear = w.school_year AND e.SessionName = w.session_name
+     AND e.BeginDate <= w.week_end AND (e.EndDate IS NULL OR e.EndDate >= w.week_start)
+    JOIN as_of a ON a.student_usi = e.StudentUSI AND a.week_end = w.week_end
+    CROSS JOIN district_policy d
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8),
+member AS (
+    SELECT g.school_id, g.local_course_code, g.school_year, g.section_identifier, g.session_name, g.week_no, g.week_start, g.week_end,
+           (g.x).learner::int AS student_usi, (g.x).group_no, (g.x).focus_skill AS focus_standard_key, a.mean_mastery,
+           avg(a.mean_mastery) OVER (PARTITION BY g.section_identifier, g.school_id, g.school_year, g.session_name, g.local_course_code,
+                                                  g.week_no, (g.x).group_no) AS group_mean_mastery
+    FROM grouped g
+    JOIN as_of a ON a.student_usi = (g.x).learner::int AND a.week_end = g.week_end)
+SELECT m.school_id, m.local_course_code, m.school_year, m.section_identifier, m.session_name, m.week_no, m.week_start, m.week_end,
+       m.student_usi, st.StudentUniqueId::text AS student_key, m.group_no, m.focus_standard_key,
+       m.mean_mastery AS student_mean_mastery, m.group_mean_mastery,
+       dense_rank() OVER (PARTITION BY m.section_identifier, m.school_id, m.school_year, m.session_name, m.local_course_code, m.week_no
+                          ORDER BY m.group_mean_mastery)::int AS group_rank,
+       m.group_mean_mastery = min(m.group_mean_mastery) OVER (PARTITION BY m.section_identifier, m.school_id, m.school_year, m.session_name,
+                                                                           m.local_course_code, m.week_no) AS lowest_group
+FROM member m
+JOIN edfi.Student st ON st.StudentUSI = m.student_usi;
+COMMENT ON VIEW weekly_groups IS 'the instructional groups of every section at the end of each week of its session, from the profiles as they stood then: group, focus standard, means of mastery, the group''s rank in its section by mean mastery (1: lowest)';
+
+-- How often each student changes group: per student and section, the
+-- weeks grouped, the changes (a week whose group works on another standard
+-- or sits at another rank than the student's group the week before), the
+-- weeks in the lowest group, and whether every week was in it (what a
+-- tracking audit must surface)
+CREATE OR REPLACE VIEW group_changes WITH (security_invoker = true) AS
+SELECT w.school_id, w.local_course_code, w.school_year, w.section_identifier, w.session_name, w.student_usi, w.student_key,
+       count(*)::int AS weeks,
+       count(*) FILTER (WHERE w.previous IS NOT NULL AND w.previous IS DISTINCT FROM w.current)::int AS group_changes,
+       count(*) FILTER (WHERE w.lowest_group)::int AS weeks_in_lowest,
+       bool_and(w.lowest_group) AS always_lowest,
+       min(w.week_no) AS first_week, max(w.week_no) AS last_week
+FROM (SELECT g.*, ROW(g.focus_standard_key, g.group_rank)::text AS current,
+             lag(ROW(g.focus_standard_key, g.group_rank)::text) OVER (PARTITION BY g.student_usi, g.section_identifier, g.school_id, g.school_year,
+                                                                       g.session_name, g.local_course_code ORDER BY g.week_no) AS previous
+      FROM weekly_groups g) w
+GROUP BY w.school_id, w.local_course_code, w.school_year, w.section_identifier, w.session_name, w.student_usi, w.student_key;
+COMMENT ON VIEW group_changes IS 'per student and section over the weeks of the session: weeks grouped, group changes (another focus standard or rank than the week before), weeks in the lowest group, always in the lowest group';
+
 -- Progress and pace: per student and course (the courses of their sections),
 -- the course's standards mastered as of a date against the share of the
 -- session's instructional days elapsed by then.  The date is clamped into
@@ -874,7 +960,7 @@ $rls$;
 REVOKE ALL ON ALL ROUTINES IN SCHEMA competency_layer FROM PUBLIC;
 GRANT USAGE ON SCHEMA competency_layer, edfi TO competency_teacher, competency_administrator, competency_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA competency_layer TO competency_teacher, competency_administrator, competency_reader;
-GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles(), pace_as_of(date) TO competency_teacher, competency_administrator, competency_reader;
+GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles(), student_profiles_as_of(timestamptz), pace_as_of(date) TO competency_teacher, competency_administrator, competency_reader;
 GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionAssociation, edfi.Staff, edfi.Section,
                 edfi.Session, edfi.AssessmentItemLearningStandard, edfi.GradebookEntryLearningStandard,
                 edfi.LearningStandard, edfi.LearningStandardGradeLevel, edfi.Descriptor,

@@ -14,8 +14,9 @@
 #   views.sql      rollups, profile summary, ready standards, paths, groups
 #                  and their audit, early warning and pace, against figures
 #                  computed in plain SQL
-#   over_time.sql  a second administration in the fall: pace as of dates
-#                  before and after it (weekdays, then a full calendar)
+#   over_time.sql  administrations in the fall: pace as of dates before
+#                  and after them (weekdays, then a full calendar), the
+#                  groups of every week and how often each student changed
 # then a pg_dump of the ODS with the layer restored into a fresh database
 # (restored.sql: the layer still refreshes exactly there), and last a
 # refresh killed by kill -9 of its backend, rerun after the server's
