@@ -64,7 +64,7 @@ INSERT INTO policy (learning_standard_id) SELECT NULL
 WHERE NOT EXISTS (SELECT 1 FROM policy WHERE learning_standard_id IS NULL);
 
 -- The policy in force for every standard of the ODS
-DROP VIEW IF EXISTS group_changes, weekly_groups, path_progress, pace, early_warning, section_group_audit, section_group, learning_path_step, ready_standard, learner_profile_summary,
+DROP VIEW IF EXISTS bkt_known, group_changes, weekly_groups, path_progress, pace, early_warning, section_group_audit, section_group, learning_path_step, ready_standard, learner_profile_summary,
     student_rollup_fact, district_policy, student_standard_mastery_fact, standard_policy;
 CREATE VIEW standard_policy WITH (security_invoker = true) AS
 SELECT l.LearningStandardId::text AS learning_standard_key,
@@ -864,6 +864,116 @@ SELECT p.* FROM policy d CROSS JOIN LATERAL pace_as_of(coalesce(d.pace_as_of, cu
 WHERE d.learning_standard_id IS NULL;
 COMMENT ON VIEW pace IS 'per student and course: pace_as_of(policy.pace_as_of, else today): the course''s standards mastered against the share of the session''s instructional days elapsed, behind / on pace / ahead within pace_buffer';
 
+-- Knowledge tracing per standard, where item results exist: every
+-- StudentAssessmentItem whose result is Correct or Incorrect is one answer
+-- on each standard its item measures, in order of administration, then
+-- item (IdentificationCode).  Fitting is too costly for a view: fit_bkt()
+-- (the owner's, after refresh(), nightly or weekly) copies the answers into
+-- bkt_response and fits BKT to each standard's (bkt_fit, the extension's
+-- defaults), scored in-sample with bkt_evaluate; bkt_known reads them as
+-- the caller (row security on bkt_response).
+CREATE TABLE IF NOT EXISTS bkt_response (
+    student_usi int NOT NULL,
+    learning_standard_id text NOT NULL,
+    seq bigint NOT NULL,
+    observed_at timestamptz NOT NULL,
+    correct boolean NOT NULL,
+    PRIMARY KEY (student_usi, learning_standard_id, seq));
+COMMENT ON TABLE bkt_response IS 'the right and wrong answers BKT was last fitted to (fit_bkt()): per student and standard in order (seq: administration, then item)';
+
+CREATE TABLE IF NOT EXISTS bkt_fit_by_standard (
+    learning_standard_id text PRIMARY KEY,
+    p_init double precision,
+    p_learn double precision,
+    p_guess double precision,
+    p_slip double precision,
+    p_forget double precision,
+    log_likelihood double precision,
+    iterations int,
+    degenerate boolean,
+    converged boolean,
+    learners int NOT NULL,
+    answers int NOT NULL,
+    auc double precision,
+    rmse double precision,
+    accuracy double precision,
+    log_loss double precision,
+    fitted_at timestamptz NOT NULL);
+COMMENT ON TABLE bkt_fit_by_standard IS 'BKT fitted to each standard''s answers by fit_bkt(): bkt_fit''s parameters, log-likelihood and convergence, learners and answers, and the in-sample scores of bkt_evaluate (AUC, RMSE, accuracy, log loss)';
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS bkt_known_threshold double precision NOT NULL DEFAULT 0.95
+    CHECK (bkt_known_threshold > 0 AND bkt_known_threshold <= 1);
+COMMENT ON COLUMN policy.bkt_known_threshold IS 'knowledge tracing: a standard counts as known when its P(known) is at least this (0.95, Corbett and Anderson''s mastery criterion)';
+
+CREATE OR REPLACE FUNCTION bkt_answers()
+RETURNS TABLE (student_usi int, learning_standard_id text, seq bigint, observed_at timestamptz, correct boolean)
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT sa.StudentUSI, ls.LearningStandardId::text,
+       row_number() OVER (PARTITION BY sa.StudentUSI, ls.LearningStandardId
+                          ORDER BY sa.AdministrationDate, sai.IdentificationCode, sa.StudentAssessmentIdentifier, sa.AssessmentIdentifier),
+       sa.AdministrationDate AT TIME ZONE 'UTC', r.CodeValue = 'Correct'
+FROM edfi.StudentAssessment sa
+JOIN edfi.StudentAssessmentItem sai USING (AssessmentIdentifier, Namespace, StudentAssessmentIdentifier, StudentUSI)
+JOIN edfi.AssessmentItemLearningStandard ls USING (AssessmentIdentifier, Namespace, IdentificationCode)
+JOIN edfi.Descriptor r ON r.DescriptorId = sai.AssessmentItemResultDescriptorId
+WHERE sa.AdministrationDate IS NOT NULL AND r.CodeValue IN ('Correct', 'Incorrect')
+$f$;
+COMMENT ON FUNCTION bkt_answers() IS 'every Correct or Incorrect item result as an answer on each standard its item measures, numbered per student and standard by administration, then item';
+
+CREATE OR REPLACE PROCEDURE fit_bkt(INOUT standards int DEFAULT NULL, INOUT answers bigint DEFAULT NULL)
+LANGUAGE plpgsql
+SET search_path FROM CURRENT
+AS $p$
+BEGIN
+    LOCK TABLE bkt_response, bkt_fit_by_standard IN EXCLUSIVE MODE;
+    DELETE FROM bkt_response;
+    INSERT INTO bkt_response SELECT * FROM bkt_answers();
+    GET DIAGNOSTICS answers = ROW_COUNT;
+    DELETE FROM bkt_fit_by_standard;
+    INSERT INTO bkt_fit_by_standard
+    SELECT f.learning_standard_id, (f.p).p_init, (f.p).p_learn, (f.p).p_guess, (f.p).p_slip, (f.p).p_forget,
+           (f.p).log_likelihood, (f.p).iterations, (f.p).degenerate, (f.p).converged,
+           f.learners, f.answers, (e.e).auc, (e.e).rmse, (e.e).accuracy, (e.e).log_loss, now()
+    FROM (SELECT r.learning_standard_id, bkt_fit(r.student_usi::text, r.seq, r.correct) AS p,
+                 count(DISTINCT r.student_usi)::int AS learners, count(*)::int AS answers
+          FROM bkt_response r GROUP BY r.learning_standard_id) f
+    CROSS JOIN LATERAL (
+        SELECT bkt_evaluate(x.correct, x.predicted) AS e
+        FROM (SELECT r.correct, bkt_correct(r.correct, f.p) OVER (PARTITION BY r.student_usi ORDER BY r.seq) AS predicted
+              FROM bkt_response r WHERE r.learning_standard_id = f.learning_standard_id) x) e;
+    GET DIAGNOSTICS standards = ROW_COUNT;
+END
+$p$;
+COMMENT ON PROCEDURE fit_bkt(int, bigint) IS 'copies every right or wrong item answer into bkt_response and fits BKT per standard into bkt_fit_by_standard (call it after refresh(): nightly or weekly); returns the standards fitted and the answers';
+
+-- Each student's P(known) of each standard fitted: pyBKT's state prediction
+-- at the next opportunity, given all their answers (bkt_state over their
+-- answers and one missing answer after them), and whether that reaches the
+-- policy's bkt_known_threshold
+CREATE OR REPLACE VIEW bkt_known WITH (security_invoker = true) AS
+WITH fit AS (
+    SELECT b.learning_standard_id,
+           ROW(b.p_init, b.p_learn, b.p_guess, b.p_slip, b.p_forget, b.log_likelihood, b.iterations, b.degenerate, b.converged)::bkt_params AS params
+    FROM bkt_fit_by_standard b),
+answer AS (
+    SELECT r.student_usi, r.learning_standard_id, r.seq, r.correct FROM bkt_response r
+    UNION ALL
+    SELECT r.student_usi, r.learning_standard_id, max(r.seq) + 1, NULL FROM bkt_response r GROUP BY r.student_usi, r.learning_standard_id),
+state AS (
+    SELECT a.student_usi, a.learning_standard_id, a.seq, a.correct,
+           bkt_state(a.correct, f.params) OVER w AS p_known,
+           count(a.correct) OVER w AS answers, count(*) FILTER (WHERE a.correct) OVER w AS right_answers
+    FROM answer a JOIN fit f USING (learning_standard_id)
+    WINDOW w AS (PARTITION BY a.student_usi, a.learning_standard_id ORDER BY a.seq))
+SELECT st.StudentUniqueId::text AS student_key, s.student_usi, s.learning_standard_id AS learning_standard_key,
+       s.answers::int AS answers, s.right_answers::int AS right_answers, s.p_known, s.p_known >= d.bkt_known_threshold AS known
+FROM state s
+JOIN edfi.Student st ON st.StudentUSI = s.student_usi
+CROSS JOIN (SELECT p.bkt_known_threshold FROM policy p WHERE p.learning_standard_id IS NULL) d
+WHERE s.correct IS NULL;
+COMMENT ON VIEW bkt_known IS 'per student and fitted standard: answers, right answers, P(known) at the next opportunity under the standard''s BKT fit (bkt_state), known when at least the policy''s bkt_known_threshold';
+
 -- Who sees whom -------------------------------------------------------------------
 -- Analytics Middle Tier's pattern, enforced by the server: a teacher sees the
 -- students enrolled in their sections (StaffSectionAssociation ->
@@ -939,7 +1049,8 @@ BEGIN
             ('edfi.StudentDisciplineIncidentBehaviorAssociation', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
             ('edfi.GeneralStudentProgramAssociation', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
             ('competency_layer.evidence_contribution', 'student_usi IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
-            ('competency_layer.student_standard_state', 'student_usi IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)')
+            ('competency_layer.student_standard_state', 'student_usi IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
+            ('competency_layer.bkt_response', 'student_usi IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)')
         ) v (tab, rule)
     LOOP
         IF NOT (SELECT c.relrowsecurity FROM pg_class c WHERE c.oid = t.tab) THEN

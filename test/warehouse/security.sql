@@ -5,7 +5,7 @@
 -- sees everything, a BI reader reads everything and writes nothing.  The
 -- logins are made here as a district would make them.
 BEGIN;
-SELECT plan(20);
+SELECT plan(21);
 
 CREATE ROLE test_giles IN ROLE competency_teacher;
 CREATE ROLE test_hartman IN ROLE competency_teacher;
@@ -14,8 +14,12 @@ CREATE ROLE test_admin IN ROLE competency_administrator;
 CREATE ROLE test_bi IN ROLE competency_reader;
 INSERT INTO competency_layer.staff_login VALUES ('test_giles', '207252'), ('test_hartman', '207253');
 
--- MATH-07 covers the assessment's 11 standards, so that pace has rows
+-- MATH-07 covers the assessment's 11 standards, so that pace has rows, and
+-- BKT is fitted, so that bkt_response and bkt_known have some
 INSERT INTO competency_layer.course_standard SELECT DISTINCT 'MATH-07', LearningStandardId FROM edfi.AssessmentItemLearningStandard;
+\o /dev/null
+CALL competency_layer.fit_bkt();
+\o
 
 -- Giles's and Hartman's students, from the enrolments themselves (not from
 -- the layer)
@@ -150,6 +154,7 @@ SELECT is(pg_temp.sqlstate_as('test_bi', $$DELETE FROM competency_layer.student_
 SELECT is(pg_temp.sqlstate_as('test_bi', $$INSERT INTO competency_layer.staff_login VALUES ('test_bi', '207252')$$), '42501', 'nor map logins');
 SELECT is(pg_temp.sqlstate_as('test_bi', $$UPDATE edfi.Student SET FirstName = FirstName$$), '42501', 'nor write the ODS');
 SELECT is(pg_temp.sqlstate_as('test_bi', 'CALL competency_layer.refresh()'), '42501', 'nor run the refresh');
+SELECT is(pg_temp.sqlstate_as('test_giles', 'CALL competency_layer.fit_bkt()'), '42501', 'a teacher cannot refit BKT, which reads every item result');
 
 -- The administrator edits the policy and the mapping
 SELECT is(pg_temp.sqlstate_as('test_admin', $$UPDATE competency_layer.policy SET mastery_threshold = 3.5 WHERE learning_standard_id IS NULL$$),
