@@ -23,7 +23,11 @@
 --   staff_login            which Staff each teacher's database login is
 -- and the views BI tools read (plain SQL column types, security_invoker):
 --   standard_dim, student_dim, student_standard_mastery_fact,
---   staff_section_student (who may see whom).
+--   staff_section_student (who may see whom), the rollups, profile summary,
+--   ready standards, paths and path_progress, groups and their audit,
+--   weekly_groups and group_changes, early_warning, pace (and the function
+--   pace_as_of(date)), bkt_known over bkt_fit_by_standard (filled by
+--   CALL competency_layer.fit_bkt(), after the refresh).
 -- Row security: members of competency_teacher see the students of their
 -- sections, competency_administrator every student (and edits the policy and
 -- staff_login), competency_reader every student, read only.  The installer
