@@ -23,7 +23,11 @@
 --   staff_login            which Staff each teacher's database login is
 -- and the views BI tools read (plain SQL column types, security_invoker):
 --   standard_dim, student_dim, student_standard_mastery_fact,
---   staff_section_student (who may see whom).
+--   staff_section_student (who may see whom), the rollups, profile summary,
+--   ready standards, paths and path_progress, groups and their audit,
+--   weekly_groups and group_changes, early_warning, pace (and the function
+--   pace_as_of(date)), bkt_known over bkt_fit_by_standard (filled by
+--   CALL competency_layer.fit_bkt(), after the refresh).
 -- Row security: members of competency_teacher see the students of their
 -- sections, competency_administrator every student (and edits the policy and
 -- staff_login), competency_reader every student, read only.  The installer
@@ -64,7 +68,7 @@ INSERT INTO policy (learning_standard_id) SELECT NULL
 WHERE NOT EXISTS (SELECT 1 FROM policy WHERE learning_standard_id IS NULL);
 
 -- The policy in force for every standard of the ODS
-DROP VIEW IF EXISTS pace, early_warning, section_group_audit, section_group, learning_path_step, ready_standard, learner_profile_summary,
+DROP VIEW IF EXISTS bkt_known, group_changes, weekly_groups, path_progress, pace, early_warning, section_group_audit, section_group, learning_path_step, ready_standard, learner_profile_summary,
     student_rollup_fact, district_policy, student_standard_mastery_fact, standard_policy;
 CREATE VIEW standard_policy WITH (security_invoker = true) AS
 SELECT l.LearningStandardId::text AS learning_standard_key,
@@ -601,6 +605,38 @@ CROSS JOIN LATERAL learning_path((SELECT standard_graph()), p.profile, d.path_ta
 WHERE cardinality(d.path_targets) > 0;
 COMMENT ON VIEW learning_path_step IS 'each student''s path toward the policy''s path_targets: the unmastered standards that lead there, each after its prerequisites';
 
+-- Progress toward the policy's path targets: per student and target, the
+-- standards that lead there (the target, or a cluster's or domain's
+-- standards, and their prerequisites, transitively) already mastered
+-- (steps done) and the steps of the student's learning path toward the
+-- target (steps left), with the next step.  Mastered as the profiles and
+-- paths read it: the value under the standard's policy at least the
+-- default row's threshold.
+CREATE OR REPLACE VIEW path_progress WITH (security_invoker = true) AS
+WITH RECURSIVE lead_to (target, standard) AS (
+    SELECT t.target, t.target FROM district_policy d CROSS JOIN LATERAL unnest(d.path_targets) t (target)
+    UNION
+    SELECT l.target, e.part
+    FROM lead_to l
+    JOIN (SELECT h.parent_key AS whole, h.learning_standard_key AS part FROM standard_hierarchy h
+          UNION ALL SELECT p.learning_standard_id, p.prerequisite_id FROM standard_prerequisite p) e ON e.whole = l.standard)
+SELECT st.StudentUniqueId::text AS student_key, p.student_usi, t.target AS target_key,
+       c.done + l.steps_left AS steps_total, c.done AS steps_done, l.steps_left,
+       CASE WHEN c.done + l.steps_left > 0 THEN c.done::double precision / (c.done + l.steps_left) ELSE 1 END AS share_done,
+       l.next_standard_key, l.steps_left = 0 AS target_reached
+FROM student_profiles() p
+JOIN edfi.Student st ON st.StudentUSI = p.student_usi
+CROSS JOIN district_policy d
+CROSS JOIN LATERAL unnest(d.path_targets) t (target)
+CROSS JOIN LATERAL (
+    SELECT count(*)::int AS steps_left, min(x.skill) FILTER (WHERE x.step = 1) AS next_standard_key
+    FROM learning_path((SELECT standard_graph()), p.profile, t.target, d.mastery_threshold) x) l
+CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE learner_profile_get(p.profile, s.standard) >= d.mastery_threshold)::int AS done
+    FROM (SELECT DISTINCT lt.standard FROM lead_to lt
+          WHERE lt.target = t.target AND lt.standard NOT IN (SELECT h.parent_key FROM standard_hierarchy h)) s) c;
+COMMENT ON VIEW path_progress IS 'per student and policy path target: the standards leading there already mastered (steps done), the learning path''s steps still to go (steps left), the share done and the next step';
+
 -- Instructional groups in every section, made from the profiles of its
 -- enrolled students under the policy's mode and sizes
 CREATE OR REPLACE VIEW section_group WITH (security_invoker = true) AS
@@ -637,15 +673,111 @@ FROM (SELECT sp.school_id, sp.local_course_code, sp.school_year, sp.section_iden
       GROUP BY 1, 2, 3, 4, 5, 6) a;
 COMMENT ON VIEW section_group_audit IS 'group_disproportionality of each section''s groups for each program: learners, shares, expected counts, exact and Holm-adjusted p-values, flagged';
 
+-- Regrouping over time: each student's profile as it stood at a time (the
+-- value of every standard assessed by then, mastery_at under its policy),
+-- and the groups every section would have had at the end of each week of
+-- its session (week 1 starts on the session's first day; the last week ends
+-- on its last day) from the profiles of the students enrolled that week, as
+-- section_group makes them now.  Each group is ranked within its section and
+-- week by its members' mean mastery (1: the lowest, the tier a tracking
+-- audit watches).  Computed when read (the sample's two sections, 17 weeks,
+-- in well under a second; a district reading it often can keep a copy:
+-- CREATE TABLE ... AS SELECT, with row security of its own).
+CREATE OR REPLACE FUNCTION student_profiles_as_of(as_of timestamptz)
+RETURNS TABLE (student_usi int, profile learner_profile)
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT s.student_usi, learner_profile(jsonb_object_agg(s.learning_standard_id, jsonb_build_object('mastery', m.value, 'out_of', p.scale)))
+FROM student_standard_state s
+JOIN standard_policy p ON p.learning_standard_key = s.learning_standard_id
+CROSS JOIN LATERAL (SELECT mastery_at(s.state, p.effective_method::mastery_method, as_of) AS value) m
+WHERE m.value IS NOT NULL
+GROUP BY s.student_usi
+$f$;
+COMMENT ON FUNCTION student_profiles_as_of(timestamptz) IS 'one learner_profile per student the caller may see as it stood at a time: each standard assessed by then at its mastery_at under the policy';
+
+CREATE OR REPLACE VIEW weekly_groups WITH (security_invoker = true) AS
+WITH week AS (
+    SELECT se.SchoolId AS school_id, se.SchoolYear AS school_year, se.SessionName AS session_name, w.n AS week_no,
+           se.BeginDate + 7 * (w.n - 1) AS week_start, least(se.BeginDate + 7 * w.n - 1, se.EndDate) AS week_end
+    FROM edfi.Session se
+    CROSS JOIN LATERAL generate_series(1, (se.EndDate - se.BeginDate) / 7 + 1) w (n)
+    WHERE (se.SchoolId, se.SchoolYear, se.SessionName) IN (SELECT e.SchoolId, e.SchoolYear, e.SessionName FROM edfi.StudentSectionAssociation e)),
+as_of AS (
+    SELECT d.week_end, p.student_usi, p.profile,
+           (SELECT avg(x.mastery) FROM profile_entries(p.profile) x) AS mean_mastery
+    FROM (SELECT DISTINCT week_end FROM week) d
+    CROSS JOIN LATERAL student_profiles_as_of((d.week_end + 1)::timestamp AT TIME ZONE 'UTC' - interval '1 microsecond') p),
+grouped AS (
+    SELECT w.school_id, e.LocalCourseCode::text AS local_course_code, w.school_year::int AS school_year,
+           e.SectionIdentifier::text AS section_identifier, w.session_name::text AS session_name,
+           w.week_no, w.week_start, w.week_end,
+           unnest(instructional_groups(a.student_usi::text, a.profile, (SELECT standard_graph()), d.mastery_threshold,
+                                       d.group_min_size, d.group_max_size, d.group_mode)) AS x
+    FROM week w
+    JOIN edfi.StudentSectionAssociation e
+      ON e.SchoolId = w.school_id AND e.SchoolYear = w.school_year AND e.SessionName = w.session_name
+     AND e.BeginDate <= w.week_end AND (e.EndDate IS NULL OR e.EndDate >= w.week_start)
+    JOIN as_of a ON a.student_usi = e.StudentUSI AND a.week_end = w.week_end
+    CROSS JOIN district_policy d
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8),
+member AS (
+    SELECT g.school_id, g.local_course_code, g.school_year, g.section_identifier, g.session_name, g.week_no, g.week_start, g.week_end,
+           (g.x).learner::int AS student_usi, (g.x).group_no, (g.x).focus_skill AS focus_standard_key, a.mean_mastery,
+           avg(a.mean_mastery) OVER (PARTITION BY g.section_identifier, g.school_id, g.school_year, g.session_name, g.local_course_code,
+                                                  g.week_no, (g.x).group_no) AS group_mean_mastery
+    FROM grouped g
+    JOIN as_of a ON a.student_usi = (g.x).learner::int AND a.week_end = g.week_end)
+SELECT m.school_id, m.local_course_code, m.school_year, m.section_identifier, m.session_name, m.week_no, m.week_start, m.week_end,
+       m.student_usi, st.StudentUniqueId::text AS student_key, m.group_no, m.focus_standard_key,
+       m.mean_mastery AS student_mean_mastery, m.group_mean_mastery,
+       dense_rank() OVER (PARTITION BY m.section_identifier, m.school_id, m.school_year, m.session_name, m.local_course_code, m.week_no
+                          ORDER BY m.group_mean_mastery)::int AS group_rank,
+       m.group_mean_mastery = min(m.group_mean_mastery) OVER (PARTITION BY m.section_identifier, m.school_id, m.school_year, m.session_name,
+                                                                           m.local_course_code, m.week_no) AS lowest_group
+FROM member m
+JOIN edfi.Student st ON st.StudentUSI = m.student_usi;
+COMMENT ON VIEW weekly_groups IS 'the instructional groups of every section at the end of each week of its session, from the profiles as they stood then: group, focus standard, means of mastery, the group''s rank in its section by mean mastery (1: lowest)';
+
+-- How often each student changes group: per student and section, the
+-- weeks grouped, the changes (a week whose group works on another standard
+-- or sits at another rank than the student's group the week before), the
+-- weeks in the lowest group, and whether every week was in it (what a
+-- tracking audit must surface)
+CREATE OR REPLACE VIEW group_changes WITH (security_invoker = true) AS
+SELECT w.school_id, w.local_course_code, w.school_year, w.section_identifier, w.session_name, w.student_usi, w.student_key,
+       count(*)::int AS weeks,
+       count(*) FILTER (WHERE w.previous IS NOT NULL AND w.previous IS DISTINCT FROM w.current)::int AS group_changes,
+       count(*) FILTER (WHERE w.lowest_group)::int AS weeks_in_lowest,
+       bool_and(w.lowest_group) AS always_lowest,
+       min(w.week_no) AS first_week, max(w.week_no) AS last_week
+FROM (SELECT g.*, ROW(g.focus_standard_key, g.group_rank)::text AS current,
+             lag(ROW(g.focus_standard_key, g.group_rank)::text) OVER (PARTITION BY g.student_usi, g.section_identifier, g.school_id, g.school_year,
+                                                                       g.session_name, g.local_course_code ORDER BY g.week_no) AS previous
+      FROM weekly_groups g) w
+GROUP BY w.school_id, w.local_course_code, w.school_year, w.section_identifier, w.session_name, w.student_usi, w.student_key;
+COMMENT ON VIEW group_changes IS 'per student and section over the weeks of the session: weeks grouped, group changes (another focus standard or rank than the week before), weeks in the lowest group, always in the lowest group';
+
 -- Progress and pace: per student and course (the courses of their sections),
--- the course's standards mastered to date against the share of the
--- session's calendar elapsed as of policy.pace_as_of (NULL: today), clamped
--- into the session: (as of - first day) / (last day - first day) of
--- edfi.Session, in calendar days.  A course's standards are the ODS's
--- CourseLearningStandard rows and those listed in course_standard (the
--- Grand Bend sample links no course to standards); courses with none have
--- no row.  Behind when the share mastered is more than pace_buffer below
--- the share elapsed, ahead when more than pace_buffer above.
+-- the course's standards mastered as of a date against the share of the
+-- session's instructional days elapsed by then.  The date is clamped into
+-- the session; a standard counts as mastered when its evidence observed up
+-- to the end of that day (UTC, as the layer dates evidence) gives at least
+-- the threshold under the standard's policy (mastery_at).  Instructional
+-- days come from the school's Ed-Fi calendar (CalendarDate with a
+-- CalendarEventDescriptor in policy.instructional_day_events, any calendar
+-- of the school) when it lists at least the session's TotalInstructionalDays
+-- between its first and last day (a full calendar); otherwise, as in the
+-- Grand Bend sample (two calendar dates in one school), the weekdays Monday
+-- to Friday of the session stand in for them (elapsed_basis says which).
+-- A course's standards are the ODS's CourseLearningStandard rows and those
+-- listed in course_standard (the sample links no course to standards);
+-- courses with none have no row.  Behind when the share mastered is more
+-- than pace_buffer below the share elapsed, ahead when more than pace_buffer
+-- above.  pace_as_of(d) is the pace as it stood on d; the view pace is
+-- pace_as_of(policy.pace_as_of, else today).  (jit is off in it: the
+-- planner's estimates of the calendar's days made the sample's 20 ms 1.5 s.)
 CREATE TABLE IF NOT EXISTS course_standard (
     course_code text NOT NULL,
     learning_standard_id text NOT NULL,
@@ -653,43 +785,198 @@ CREATE TABLE IF NOT EXISTS course_standard (
 COMMENT ON TABLE course_standard IS 'the standards a course (CourseCode, any education organization) covers, beside the ODS''s CourseLearningStandard: what pace counts';
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_as_of date;
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_buffer double precision NOT NULL DEFAULT 0.10 CHECK (pace_buffer >= 0);
-COMMENT ON COLUMN policy.pace_as_of IS 'pace: the date the calendar elapsed is counted to (NULL: current_date), clamped into each session';
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS instructional_day_events text[] NOT NULL DEFAULT '{Instructional day,Make-up day}';
+COMMENT ON COLUMN policy.pace_as_of IS 'pace: the date the view pace is counted to (NULL: current_date), clamped into each session';
 COMMENT ON COLUMN policy.pace_buffer IS 'pace: how far (as a share, 0.10 = 10 points) the share mastered may be from the share elapsed and still be on pace';
+COMMENT ON COLUMN policy.instructional_day_events IS 'pace: the CalendarEventDescriptor code values that make a calendar date an instructional day';
 
-CREATE OR REPLACE VIEW pace WITH (security_invoker = true) AS
-SELECT x.student_key, x.student_usi, x.school_id, x.course_code, x.school_year, x.session_name, x.as_of_date,
-       x.standards_total, x.standards_mastered, x.mastered_share, x.elapsed_share,
-       CASE WHEN x.mastered_share < x.elapsed_share - x.pace_buffer THEN 'behind'
-            WHEN x.mastered_share > x.elapsed_share + x.pace_buffer THEN 'ahead'
-            ELSE 'on pace' END AS pace_status
-FROM (
-    SELECT st.StudentUniqueId::text AS student_key, e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name,
-           e.as_of_date, d.pace_buffer,
+CREATE OR REPLACE FUNCTION pace_as_of(as_of date)
+RETURNS TABLE (student_key text, student_usi int, school_id bigint, course_code text, school_year int, session_name text,
+               as_of_date date, standards_total int, standards_mastered int, mastered_share double precision,
+               instructional_days_elapsed int, instructional_days_total int, elapsed_share double precision,
+               elapsed_basis text, pace_status text)
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+SET jit = off
+AS $f$
+WITH d AS (SELECT p.pace_buffer, p.instructional_day_events FROM policy p WHERE p.learning_standard_id IS NULL),
+enrolment AS (
+    SELECT DISTINCT a.StudentUSI AS student_usi, a.SchoolId AS school_id, o.CourseCode::text AS course_code,
+           o.EducationOrganizationId AS course_org, a.SchoolYear::int AS school_year, a.SessionName::text AS session_name,
+           se.BeginDate AS begin_date, se.EndDate AS end_date, se.TotalInstructionalDays AS session_days,
+           least(greatest(as_of, se.BeginDate), se.EndDate) AS as_of_date
+    FROM edfi.StudentSectionAssociation a
+    JOIN edfi.CourseOffering o USING (LocalCourseCode, SchoolId, SchoolYear, SessionName)
+    JOIN edfi.Session se USING (SchoolId, SchoolYear, SessionName)),
+session_day AS (
+    -- every session's days with whether the calendar makes them instructional
+    SELECT s.school_id, s.school_year, s.session_name, s.as_of_date, g.day::date AS day,
+           EXISTS (SELECT 1 FROM edfi.CalendarDate cd
+                   JOIN edfi.CalendarDateCalendarEvent ev USING (CalendarCode, Date, SchoolId, SchoolYear)
+                   JOIN edfi.Descriptor ds ON ds.DescriptorId = ev.CalendarEventDescriptorId
+                   WHERE cd.SchoolId = s.school_id AND cd.SchoolYear = s.school_year AND cd.Date = g.day::date
+                     AND ds.CodeValue = ANY (d.instructional_day_events)) AS in_calendar,
+           extract(isodow FROM g.day) <= 5 AS weekday,
+           s.session_days
+    FROM (SELECT DISTINCT e.school_id, e.school_year, e.session_name, e.begin_date, e.end_date, e.session_days, e.as_of_date
+          FROM enrolment e) s
+    CROSS JOIN d
+    CROSS JOIN LATERAL generate_series(s.begin_date::timestamp, s.end_date::timestamp, interval '1 day') g (day)),
+session_elapsed AS (
+    SELECT x.school_id, x.school_year, x.session_name, x.as_of_date, x.basis,
+           CASE WHEN x.basis = 'calendar' THEN x.cal_elapsed ELSE x.wd_elapsed END AS days_elapsed,
+           CASE WHEN x.basis = 'calendar' THEN x.cal_total ELSE x.wd_total END AS days_total
+    FROM (SELECT sd.school_id, sd.school_year, sd.session_name, sd.as_of_date,
+                 CASE WHEN count(*) FILTER (WHERE sd.in_calendar) > 0
+                      AND count(*) FILTER (WHERE sd.in_calendar) >= max(sd.session_days) THEN 'calendar' ELSE 'weekdays' END AS basis,
+                 count(*) FILTER (WHERE sd.in_calendar AND sd.day <= sd.as_of_date)::int AS cal_elapsed,
+                 count(*) FILTER (WHERE sd.in_calendar)::int AS cal_total,
+                 count(*) FILTER (WHERE sd.weekday AND sd.day <= sd.as_of_date)::int AS wd_elapsed,
+                 count(*) FILTER (WHERE sd.weekday)::int AS wd_total
+          FROM session_day sd GROUP BY 1, 2, 3, 4) x),
+progress AS (
+    SELECT e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date,
            count(*)::int AS standards_total,
-           count(*) FILTER (WHERE f.mastered)::int AS standards_mastered,
-           count(*) FILTER (WHERE f.mastered)::double precision / count(*) AS mastered_share,
-           CASE WHEN e.end_date > e.begin_date THEN (e.as_of_date - e.begin_date)::double precision / (e.end_date - e.begin_date)
-                ELSE 1 END AS elapsed_share
-    FROM (SELECT DISTINCT a.StudentUSI AS student_usi, a.SchoolId AS school_id, o.CourseCode::text AS course_code,
-                 o.EducationOrganizationId AS course_org, a.SchoolYear::int AS school_year, a.SessionName::text AS session_name,
-                 se.BeginDate AS begin_date, se.EndDate AS end_date,
-                 least(greatest(coalesce(p.pace_as_of, current_date), se.BeginDate), se.EndDate) AS as_of_date
-          FROM edfi.StudentSectionAssociation a
-          JOIN edfi.CourseOffering o USING (LocalCourseCode, SchoolId, SchoolYear, SessionName)
-          JOIN edfi.Session se USING (SchoolId, SchoolYear, SessionName)
-          CROSS JOIN (SELECT pace_as_of FROM policy WHERE learning_standard_id IS NULL) p) e
-    CROSS JOIN (SELECT pace_buffer FROM policy WHERE learning_standard_id IS NULL) d
-    JOIN edfi.Student st ON st.StudentUSI = e.student_usi
+           count(*) FILTER (WHERE m.value >= sp.mastery_threshold)::int AS standards_mastered
+    FROM enrolment e
     JOIN (SELECT c.CourseCode::text AS course_code, c.EducationOrganizationId AS course_org, c.LearningStandardId::text AS learning_standard_id
           FROM edfi.CourseLearningStandard c
           UNION
           SELECT c.course_code, NULL, c.learning_standard_id FROM course_standard c) cs
       ON cs.course_code = e.course_code AND (cs.course_org IS NULL OR cs.course_org = e.course_org)
-    LEFT JOIN student_standard_mastery_fact f ON f.student_usi = e.student_usi AND f.learning_standard_key = cs.learning_standard_id
-    GROUP BY st.StudentUniqueId, e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name,
-             e.as_of_date, e.begin_date, e.end_date, d.pace_buffer
-) x;
-COMMENT ON VIEW pace IS 'per student and course: the course''s standards mastered against the share of the session elapsed as of policy.pace_as_of, behind / on pace / ahead within pace_buffer';
+    LEFT JOIN standard_policy sp ON sp.learning_standard_key = cs.learning_standard_id
+    LEFT JOIN student_standard_state s ON s.student_usi = e.student_usi AND s.learning_standard_id = cs.learning_standard_id
+    LEFT JOIN LATERAL (SELECT mastery_at(s.state, sp.effective_method::mastery_method,
+                                         (e.as_of_date + 1)::timestamp AT TIME ZONE 'UTC' - interval '1 microsecond') AS value) m ON true
+    GROUP BY e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date)
+SELECT st.StudentUniqueId::text, p.student_usi, p.school_id, p.course_code, p.school_year, p.session_name, p.as_of_date,
+       p.standards_total, p.standards_mastered, y.mastered_share, t.days_elapsed, t.days_total, y.elapsed_share, t.basis,
+       CASE WHEN y.mastered_share < y.elapsed_share - d.pace_buffer THEN 'behind'
+            WHEN y.mastered_share > y.elapsed_share + d.pace_buffer THEN 'ahead'
+            ELSE 'on pace' END
+FROM progress p
+JOIN edfi.Student st ON st.StudentUSI = p.student_usi
+JOIN session_elapsed t USING (school_id, school_year, session_name, as_of_date)
+CROSS JOIN d
+CROSS JOIN LATERAL (SELECT p.standards_mastered::double precision / p.standards_total AS mastered_share,
+                           CASE WHEN t.days_total > 0 THEN t.days_elapsed::double precision / t.days_total ELSE 1 END AS elapsed_share) y
+$f$;
+COMMENT ON FUNCTION pace_as_of(date) IS 'pace as it stood on a date: per student and course, the course''s standards mastered from evidence observed by then against the share of the session''s instructional days elapsed, behind / on pace / ahead within pace_buffer (the rows the caller may see)';
+
+CREATE OR REPLACE VIEW pace WITH (security_invoker = true) AS
+SELECT p.* FROM policy d CROSS JOIN LATERAL pace_as_of(coalesce(d.pace_as_of, current_date)) p
+WHERE d.learning_standard_id IS NULL;
+COMMENT ON VIEW pace IS 'per student and course: pace_as_of(policy.pace_as_of, else today): the course''s standards mastered against the share of the session''s instructional days elapsed, behind / on pace / ahead within pace_buffer';
+
+-- Knowledge tracing per standard, where item results exist: every
+-- StudentAssessmentItem whose result is Correct or Incorrect is one answer
+-- on each standard its item measures, in order of administration, then
+-- item (IdentificationCode).  Fitting is too costly for a view: fit_bkt()
+-- (the owner's, after refresh(), nightly or weekly) copies the answers into
+-- bkt_response and fits BKT to each standard's (bkt_fit, the extension's
+-- defaults), scored in-sample with bkt_evaluate; bkt_known reads them as
+-- the caller (row security on bkt_response).
+CREATE TABLE IF NOT EXISTS bkt_response (
+    student_usi int NOT NULL,
+    learning_standard_id text NOT NULL,
+    seq bigint NOT NULL,
+    observed_at timestamptz NOT NULL,
+    correct boolean NOT NULL,
+    PRIMARY KEY (student_usi, learning_standard_id, seq));
+COMMENT ON TABLE bkt_response IS 'the right and wrong answers BKT was last fitted to (fit_bkt()): per student and standard in order (seq: administration, then item)';
+
+CREATE TABLE IF NOT EXISTS bkt_fit_by_standard (
+    learning_standard_id text PRIMARY KEY,
+    p_init double precision,
+    p_learn double precision,
+    p_guess double precision,
+    p_slip double precision,
+    p_forget double precision,
+    log_likelihood double precision,
+    iterations int,
+    degenerate boolean,
+    converged boolean,
+    learners int NOT NULL,
+    answers int NOT NULL,
+    auc double precision,
+    rmse double precision,
+    accuracy double precision,
+    log_loss double precision,
+    fitted_at timestamptz NOT NULL);
+COMMENT ON TABLE bkt_fit_by_standard IS 'BKT fitted to each standard''s answers by fit_bkt(): bkt_fit''s parameters, log-likelihood and convergence, learners and answers, and the in-sample scores of bkt_evaluate (AUC, RMSE, accuracy, log loss)';
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS bkt_known_threshold double precision NOT NULL DEFAULT 0.95
+    CHECK (bkt_known_threshold > 0 AND bkt_known_threshold <= 1);
+COMMENT ON COLUMN policy.bkt_known_threshold IS 'knowledge tracing: a standard counts as known when its P(known) is at least this (0.95, Corbett and Anderson''s mastery criterion)';
+
+CREATE OR REPLACE FUNCTION bkt_answers()
+RETURNS TABLE (student_usi int, learning_standard_id text, seq bigint, observed_at timestamptz, correct boolean)
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT sa.StudentUSI, ls.LearningStandardId::text,
+       row_number() OVER (PARTITION BY sa.StudentUSI, ls.LearningStandardId
+                          ORDER BY sa.AdministrationDate, sai.IdentificationCode, sa.StudentAssessmentIdentifier, sa.AssessmentIdentifier),
+       sa.AdministrationDate AT TIME ZONE 'UTC', r.CodeValue = 'Correct'
+FROM edfi.StudentAssessment sa
+JOIN edfi.StudentAssessmentItem sai USING (AssessmentIdentifier, Namespace, StudentAssessmentIdentifier, StudentUSI)
+JOIN edfi.AssessmentItemLearningStandard ls USING (AssessmentIdentifier, Namespace, IdentificationCode)
+JOIN edfi.Descriptor r ON r.DescriptorId = sai.AssessmentItemResultDescriptorId
+WHERE sa.AdministrationDate IS NOT NULL AND r.CodeValue IN ('Correct', 'Incorrect')
+$f$;
+COMMENT ON FUNCTION bkt_answers() IS 'every Correct or Incorrect item result as an answer on each standard its item measures, numbered per student and standard by administration, then item';
+
+CREATE OR REPLACE PROCEDURE fit_bkt(INOUT standards int DEFAULT NULL, INOUT answers bigint DEFAULT NULL)
+LANGUAGE plpgsql
+SET search_path FROM CURRENT
+AS $p$
+BEGIN
+    LOCK TABLE bkt_response, bkt_fit_by_standard IN EXCLUSIVE MODE;
+    DELETE FROM bkt_response;
+    INSERT INTO bkt_response SELECT * FROM bkt_answers();
+    GET DIAGNOSTICS answers = ROW_COUNT;
+    DELETE FROM bkt_fit_by_standard;
+    INSERT INTO bkt_fit_by_standard
+    SELECT f.learning_standard_id, (f.p).p_init, (f.p).p_learn, (f.p).p_guess, (f.p).p_slip, (f.p).p_forget,
+           (f.p).log_likelihood, (f.p).iterations, (f.p).degenerate, (f.p).converged,
+           f.learners, f.answers, (e.e).auc, (e.e).rmse, (e.e).accuracy, (e.e).log_loss, now()
+    FROM (SELECT r.learning_standard_id, bkt_fit(r.student_usi::text, r.seq, r.correct) AS p,
+                 count(DISTINCT r.student_usi)::int AS learners, count(*)::int AS answers
+          FROM bkt_response r GROUP BY r.learning_standard_id) f
+    CROSS JOIN LATERAL (
+        SELECT bkt_evaluate(x.correct, x.predicted) AS e
+        FROM (SELECT r.correct, bkt_correct(r.correct, f.p) OVER (PARTITION BY r.student_usi ORDER BY r.seq) AS predicted
+              FROM bkt_response r WHERE r.learning_standard_id = f.learning_standard_id) x) e;
+    GET DIAGNOSTICS standards = ROW_COUNT;
+END
+$p$;
+COMMENT ON PROCEDURE fit_bkt(int, bigint) IS 'copies every right or wrong item answer into bkt_response and fits BKT per standard into bkt_fit_by_standard (call it after refresh(): nightly or weekly); returns the standards fitted and the answers';
+
+-- Each student's P(known) of each standard fitted: pyBKT's state prediction
+-- at the next opportunity, given all their answers (bkt_state over their
+-- answers and one missing answer after them), and whether that reaches the
+-- policy's bkt_known_threshold
+CREATE OR REPLACE VIEW bkt_known WITH (security_invoker = true) AS
+WITH fit AS (
+    SELECT b.learning_standard_id,
+           ROW(b.p_init, b.p_learn, b.p_guess, b.p_slip, b.p_forget, b.log_likelihood, b.iterations, b.degenerate, b.converged)::bkt_params AS params
+    FROM bkt_fit_by_standard b),
+answer AS (
+    SELECT r.student_usi, r.learning_standard_id, r.seq, r.correct FROM bkt_response r
+    UNION ALL
+    SELECT r.student_usi, r.learning_standard_id, max(r.seq) + 1, NULL FROM bkt_response r GROUP BY r.student_usi, r.learning_standard_id),
+state AS (
+    SELECT a.student_usi, a.learning_standard_id, a.seq, a.correct,
+           bkt_state(a.correct, f.params) OVER w AS p_known,
+           count(a.correct) OVER w AS answers, count(*) FILTER (WHERE a.correct) OVER w AS right_answers
+    FROM answer a JOIN fit f USING (learning_standard_id)
+    WINDOW w AS (PARTITION BY a.student_usi, a.learning_standard_id ORDER BY a.seq))
+SELECT st.StudentUniqueId::text AS student_key, s.student_usi, s.learning_standard_id AS learning_standard_key,
+       s.answers::int AS answers, s.right_answers::int AS right_answers, s.p_known, s.p_known >= d.bkt_known_threshold AS known
+FROM state s
+JOIN edfi.Student st ON st.StudentUSI = s.student_usi
+CROSS JOIN (SELECT p.bkt_known_threshold FROM policy p WHERE p.learning_standard_id IS NULL) d
+WHERE s.correct IS NULL;
+COMMENT ON VIEW bkt_known IS 'per student and fitted standard: answers, right answers, P(known) at the next opportunity under the standard''s BKT fit (bkt_state), known when at least the policy''s bkt_known_threshold';
 
 -- Who sees whom -------------------------------------------------------------------
 -- Analytics Middle Tier's pattern, enforced by the server: a teacher sees the
@@ -766,7 +1053,8 @@ BEGIN
             ('edfi.StudentDisciplineIncidentBehaviorAssociation', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
             ('edfi.GeneralStudentProgramAssociation', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
             ('competency_layer.evidence_contribution', 'student_usi IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
-            ('competency_layer.student_standard_state', 'student_usi IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)')
+            ('competency_layer.student_standard_state', 'student_usi IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
+            ('competency_layer.bkt_response', 'student_usi IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)')
         ) v (tab, rule)
     LOOP
         IF NOT (SELECT c.relrowsecurity FROM pg_class c WHERE c.oid = t.tab) THEN
@@ -787,13 +1075,13 @@ $rls$;
 REVOKE ALL ON ALL ROUTINES IN SCHEMA competency_layer FROM PUBLIC;
 GRANT USAGE ON SCHEMA competency_layer, edfi TO competency_teacher, competency_administrator, competency_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA competency_layer TO competency_teacher, competency_administrator, competency_reader;
-GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles() TO competency_teacher, competency_administrator, competency_reader;
+GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles(), student_profiles_as_of(timestamptz), pace_as_of(date) TO competency_teacher, competency_administrator, competency_reader;
 GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionAssociation, edfi.Staff, edfi.Section,
                 edfi.Session, edfi.AssessmentItemLearningStandard, edfi.GradebookEntryLearningStandard,
                 edfi.LearningStandard, edfi.LearningStandardGradeLevel, edfi.Descriptor,
                 edfi.StudentSchoolAttendanceEvent, edfi.StudentSectionAttendanceEvent,
                 edfi.StudentDisciplineIncidentBehaviorAssociation, edfi.GeneralStudentProgramAssociation,
-                edfi.CourseOffering, edfi.CourseLearningStandard
+                edfi.CourseOffering, edfi.CourseLearningStandard, edfi.CalendarDate, edfi.CalendarDateCalendarEvent
       TO competency_teacher, competency_administrator, competency_reader;
 GRANT INSERT, UPDATE, DELETE ON policy, staff_login, standard_prerequisite, course_standard TO competency_administrator;
 GRANT USAGE ON SCHEMA :"competency_schema" TO competency_teacher, competency_administrator, competency_reader;

@@ -17,7 +17,7 @@ SELECT is((SELECT count(*) FROM competency_layer.student_standard_state s
           'a refresh after a correction leaves the states equal to a recompute');
 SELECT is((SELECT round(mastery_value::numeric, 4) FROM competency_layer.student_standard_mastery_fact
            WHERE student_key = '604889' AND learning_standard_key = 'CC.6.RP.3c'), 0.0000, 'and the fact shows the corrected score');
-SELECT is((SELECT count(*) FROM pg_policy WHERE polname = 'competency_layer_teacher'), 10::bigint,
-          'the teachers'' row security came back on the ten tables it guards');
+SELECT is((SELECT count(*) FROM pg_policy WHERE polname = 'competency_layer_teacher'), 11::bigint,
+          'the teachers'' row security came back on the eleven tables it guards (bkt_response among them)');
 SELECT * FROM finish();
 ROLLBACK;

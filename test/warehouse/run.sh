@@ -12,7 +12,11 @@
 #   security.sql   what a teacher, an administrator and a BI reader see and
 #                  may write, through every view and table of the layer
 #   views.sql      rollups, profile summary, ready standards, paths, groups
-#                  and their audit, against figures computed in plain SQL
+#                  and their audit, early warning and pace, against figures
+#                  computed in plain SQL
+#   over_time.sql  administrations in the fall: pace as of dates before
+#                  and after them (weekdays, then a full calendar), the
+#                  groups of every week and how often each student changed
 # then a pg_dump of the ODS with the layer restored into a fresh database
 # (restored.sql: the layer still refreshes exactly there), and last a
 # refresh killed by kill -9 of its backend, rerun after the server's
@@ -32,7 +36,7 @@ psql -X -q -v ON_ERROR_STOP=1 -c 'SET client_min_messages = warning' -c 'CREATE 
 status=0
 pg_prove -d $db test/warehouse/sample.sql test/warehouse/histories.sql || status=1
 psql -X -q -v ON_ERROR_STOP=1 -f test/warehouse/classes.sql -c ANALYZE
-pg_prove -d $db test/warehouse/security.sql test/warehouse/views.sql || status=1
+pg_prove -d $db test/warehouse/security.sql test/warehouse/views.sql test/warehouse/over_time.sql || status=1
 
 # pg_dump and restore: the layer's objects are ordinary objects, restored
 # after the extension and the ODS they depend on

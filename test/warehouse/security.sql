@@ -5,7 +5,7 @@
 -- sees everything, a BI reader reads everything and writes nothing.  The
 -- logins are made here as a district would make them.
 BEGIN;
-SELECT plan(19);
+SELECT plan(21);
 
 CREATE ROLE test_giles IN ROLE competency_teacher;
 CREATE ROLE test_hartman IN ROLE competency_teacher;
@@ -13,6 +13,13 @@ CREATE ROLE test_unmapped IN ROLE competency_teacher;
 CREATE ROLE test_admin IN ROLE competency_administrator;
 CREATE ROLE test_bi IN ROLE competency_reader;
 INSERT INTO competency_layer.staff_login VALUES ('test_giles', '207252'), ('test_hartman', '207253');
+
+-- MATH-07 covers the assessment's 11 standards, so that pace has rows, and
+-- BKT is fitted, so that bkt_response and bkt_known have some
+INSERT INTO competency_layer.course_standard SELECT DISTINCT 'MATH-07', LearningStandardId FROM edfi.AssessmentItemLearningStandard;
+\o /dev/null
+CALL competency_layer.fit_bkt();
+\o
 
 -- Giles's and Hartman's students, from the enrolments themselves (not from
 -- the layer)
@@ -126,6 +133,12 @@ SELECT is(pg_temp.count_as('test_giles', $$SELECT learner_profile(s.learning_sta
                                            JOIN class_of c USING (student_usi) WHERE c.teacher = 'test_hartman'
                                            GROUP BY s.student_usi$$), 0::bigint,
           'Giles builds no profile of Hartman''s students from the states');
+SELECT results_eq($$SELECT who, pg_temp.count_as(who, $q$SELECT 1 FROM competency_layer.pace_as_of('2021-10-15')$q$),
+                           pg_temp.count_as(who, $q$SELECT 1 FROM competency_layer.pace_as_of('2021-10-15') p
+                                                 WHERE p.student_usi NOT IN (SELECT student_usi FROM class_of WHERE teacher = current_user::text)$q$)
+                    FROM unnest(ARRAY['test_admin', 'test_bi', 'test_giles', 'test_hartman', 'test_unmapped']) who ORDER BY who$$,
+                  $$VALUES ('test_admin', 82::bigint, 82::bigint), ('test_bi', 82, 82), ('test_giles', 41, 0), ('test_hartman', 41, 0), ('test_unmapped', 0, 0)$$,
+                  'pace_as_of: a teacher gets their 41 students and nobody else''s, the administrator and the BI reader all 82');
 SELECT is(pg_temp.sqlstate_as('test_giles', 'SELECT count(*) FROM competency_layer.recomputed_states()'), '42501',
           'a teacher cannot run the layer''s recompute, which reads the whole ODS');
 SELECT is(pg_temp.sqlstate_as('test_giles', 'SELECT count(*) FROM edfi.StudentAssessmentItem'), '42501',
@@ -141,6 +154,7 @@ SELECT is(pg_temp.sqlstate_as('test_bi', $$DELETE FROM competency_layer.student_
 SELECT is(pg_temp.sqlstate_as('test_bi', $$INSERT INTO competency_layer.staff_login VALUES ('test_bi', '207252')$$), '42501', 'nor map logins');
 SELECT is(pg_temp.sqlstate_as('test_bi', $$UPDATE edfi.Student SET FirstName = FirstName$$), '42501', 'nor write the ODS');
 SELECT is(pg_temp.sqlstate_as('test_bi', 'CALL competency_layer.refresh()'), '42501', 'nor run the refresh');
+SELECT is(pg_temp.sqlstate_as('test_giles', 'CALL competency_layer.fit_bkt()'), '42501', 'a teacher cannot refit BKT, which reads every item result');
 
 -- The administrator edits the policy and the mapping
 SELECT is(pg_temp.sqlstate_as('test_admin', $$UPDATE competency_layer.policy SET mastery_threshold = 3.5 WHERE learning_standard_id IS NULL$$),

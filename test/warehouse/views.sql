@@ -3,7 +3,7 @@
 -- prerequisites among the 11 standards): their figures against the same
 -- figures computed here in plain SQL from the mastery fact and the ODS.
 BEGIN;
-SELECT plan(17);
+SELECT plan(23);
 
 CREATE TEMP TABLE fact AS SELECT * FROM competency_layer.student_standard_mastery_fact;
 
@@ -95,6 +95,83 @@ SELECT is((SELECT count(*) FROM (
            JOIN edfi.GeneralStudentProgramAssociation p USING (StudentUSI) WHERE e.SectionIdentifier LIKE '%MATH07%'),
           'the audit counts each program''s students in each section, all 41 learners, expected = group size x program size / section size');
 
+-- Progress toward the target CC.6.NS.3: its prerequisites, transitively,
+-- and itself (recounted here from standard_prerequisite), those mastered
+-- done, the unmastered ones left while the target is not mastered
+SELECT is((SELECT count(*) FROM competency_layer.path_progress g
+           JOIN (WITH RECURSIVE lead (id) AS (SELECT 'CC.6.NS.3'::text
+                                              UNION SELECT p.prerequisite_id FROM competency_layer.standard_prerequisite p JOIN lead ON p.learning_standard_id = lead.id)
+                 SELECT st.StudentUSI AS student_usi,
+                        count(*) FILTER (WHERE f.mastered) AS done,
+                        CASE WHEN bool_or(f.mastered AND lead.id = 'CC.6.NS.3') THEN 0 ELSE count(*) FILTER (WHERE f.mastered IS NOT TRUE) END AS left_
+                 FROM edfi.Student st CROSS JOIN lead
+                 LEFT JOIN fact f ON f.student_usi = st.StudentUSI AND f.learning_standard_key = lead.id
+                 WHERE st.StudentUSI IN (SELECT student_usi FROM fact)
+                 GROUP BY 1) r USING (student_usi)
+           WHERE g.target_key = 'CC.6.NS.3' AND g.steps_done = r.done AND g.steps_left = r.left_ AND g.steps_total = r.done + r.left_
+             AND g.target_reached = (r.left_ = 0)
+             AND g.steps_left = (SELECT count(*) FROM competency_layer.learning_path_step s WHERE s.student_usi = g.student_usi)),
+          82::bigint, 'path progress of all 82 students: steps done and left equal the plain recount of the target''s prerequisites, and the path''s length');
+SELECT results_eq($$SELECT student_key, steps_done, steps_left, round(share_done::numeric, 4), next_standard_key, target_reached
+                    FROM competency_layer.path_progress WHERE student_key IN ('604851', '604889') ORDER BY 1$$,
+                  $$VALUES ('604851', 0, 6, 0.0000, 'CC.4.NF.1', false), ('604889', 2, 4, 0.3333, 'CC.5.NF.4', false)$$,
+                  'hand-checked: 604851 has none of the 6 standards leading to CC.6.NS.3 mastered, next CC.4.NF.1; 604889 two (CC.4.NF.1 and CC.4.NF.4 at 4), four left, first CC.5.NF.4 (its prerequisite CC.4.NF.4 mastered)');
+
+-- Knowledge tracing: fit_bkt() against bkt_fit and bkt_evaluate called
+-- here on the item results, numbered per student and standard by
+-- administration, then item
+\o /dev/null
+CALL competency_layer.fit_bkt();
+\o
+CREATE TEMP TABLE answer AS
+SELECT i.StudentUSI AS student_usi, a.LearningStandardId::text AS standard, d.CodeValue = 'Correct' AS correct,
+       row_number() OVER (PARTITION BY i.StudentUSI, a.LearningStandardId ORDER BY sa.AdministrationDate, i.IdentificationCode) AS seq
+FROM edfi.StudentAssessmentItem i
+JOIN edfi.StudentAssessment sa USING (AssessmentIdentifier, Namespace, StudentAssessmentIdentifier, StudentUSI)
+JOIN edfi.AssessmentItemLearningStandard a USING (AssessmentIdentifier, Namespace, IdentificationCode)
+JOIN edfi.Descriptor d ON d.DescriptorId = i.AssessmentItemResultDescriptorId
+WHERE d.CodeValue IN ('Correct', 'Incorrect');
+CREATE TEMP TABLE direct AS
+SELECT standard, bkt_fit(student_usi::text, seq, correct) AS p, count(DISTINCT student_usi) AS learners, count(*) AS answers
+FROM answer GROUP BY standard;
+SELECT is((SELECT count(*) FROM competency_layer.bkt_fit_by_standard b JOIN direct d ON d.standard = b.learning_standard_id
+           WHERE ROW(b.p_init, b.p_learn, b.p_guess, b.p_slip, b.p_forget, b.log_likelihood, b.iterations, b.degenerate, b.converged)::bkt_params
+                 IS NOT DISTINCT FROM d.p
+             AND b.learners = d.learners AND b.answers = d.answers),
+          11::bigint, 'the 11 standards'' fits equal bkt_fit on the same answers, with their learners and answers');
+SELECT is((SELECT count(*) FROM competency_layer.bkt_fit_by_standard b
+           JOIN (SELECT standard, bkt_evaluate(correct, predicted) AS e
+                 FROM (SELECT a.standard, a.correct, bkt_correct(a.correct, d.p) OVER (PARTITION BY a.student_usi, a.standard ORDER BY a.seq) AS predicted
+                       FROM answer a JOIN direct d USING (standard)) x GROUP BY standard) e ON e.standard = b.learning_standard_id
+           WHERE ROW(b.answers, b.auc, b.rmse, b.accuracy, b.log_loss) IS NOT DISTINCT FROM
+                 ROW(coalesce((e.e).n, b.answers), (e.e).auc, (e.e).rmse, (e.e).accuracy, (e.e).log_loss)),
+          11::bigint, 'and their scores equal bkt_evaluate of bkt_correct on those answers');
+-- P(known) by BKT's own recursion in plain SQL: from p_init, each answer's
+-- posterior, then the chance of learning; after the last answer, the state
+-- at the next opportunity (standards nobody answered twice have no p_learn)
+SELECT is((SELECT count(*) FROM competency_layer.bkt_known k
+           JOIN (WITH RECURSIVE walk (student_usi, standard, seq, p) AS (
+                     SELECT a.student_usi, a.standard, 0::bigint, (d.p).p_init FROM answer a JOIN direct d USING (standard)
+                     WHERE a.seq = 1 AND (d.p).p_learn IS NOT NULL
+                     UNION ALL
+                     SELECT w.student_usi, w.standard, a.seq,
+                            post.p + (1 - post.p) * (d.p).p_learn
+                     FROM walk w
+                     JOIN answer a ON a.student_usi = w.student_usi AND a.standard = w.standard AND a.seq = w.seq + 1
+                     JOIN direct d ON d.standard = w.standard
+                     CROSS JOIN LATERAL (SELECT greatest(least((d.p).p_guess, 1 - 1e-9), 1e-9) AS g, greatest(least((d.p).p_slip, 1 - 1e-9), 1e-9) AS s) e
+                     CROSS JOIN LATERAL (SELECT CASE WHEN a.correct THEN w.p * (1 - e.s) / (w.p * (1 - e.s) + (1 - w.p) * e.g)
+                                                     ELSE w.p * e.s / (w.p * e.s + (1 - w.p) * (1 - e.g)) END AS p) post)
+                 SELECT DISTINCT ON (student_usi, standard) student_usi, standard, p FROM walk ORDER BY student_usi, standard, seq DESC) r
+             ON r.student_usi = k.student_usi AND r.standard = k.learning_standard_key
+           WHERE abs(k.p_known - r.p) < 1e-9),
+          (SELECT count(*) FROM (SELECT DISTINCT a.student_usi, a.standard FROM answer a JOIN direct d USING (standard) WHERE (d.p).p_learn IS NOT NULL) x),
+          'every student''s P(known) of every standard with a p_learn equals BKT''s recursion over their answers');
+SELECT results_eq($$SELECT learning_standard_key, answers, right_answers, round(p_known::numeric, 4), known FROM competency_layer.bkt_known
+                    WHERE student_key = '604889' AND learning_standard_key IN ('CC.4.NF.2', 'CC.6.RP.3c') ORDER BY 1$$,
+                  $$VALUES ('CC.4.NF.2', 1, 0, NULL::numeric, NULL::boolean), ('CC.6.RP.3c', 5, 5, 0.9662, true)$$,
+                  'hand-checked: five of five right on CC.6.RP.3c (p_init 0.082, p_learn 0.188, p_guess 0.470, p_slip 0) climbs 0.318, 0.592, 0.801, 0.915, 0.966: known; one answer of a standard nobody answered twice gives no P(known)');
+
 -- Early warning: every student, levels under the policy's ew_ thresholds,
 -- recomputed here from the ODS and the fact
 SELECT is((SELECT count(*) FROM competency_layer.early_warning), (SELECT count(*) FROM edfi.Student), 'early warning: one row per student');
@@ -124,16 +201,18 @@ SELECT is((SELECT attendance_level FROM competency_layer.early_warning WHERE stu
           'the policy''s threshold moves 95.45% to warning');
 
 -- Pace: MATH-07 given the assessment's 11 standards (the sample links no
--- course to standards), as of 2021-10-15 in the fall semester
--- (2021-08-23 to 2021-12-17: 53 of 116 days)
+-- course to standards), as of Friday 2021-10-15 in the fall semester
+-- (Monday 2021-08-23 to Friday 2021-12-17; the sample's calendar is not
+-- full, so its 85 weekdays stand in for instructional days: 40 elapsed)
 INSERT INTO competency_layer.course_standard SELECT DISTINCT 'MATH-07', LearningStandardId FROM edfi.AssessmentItemLearningStandard;
 UPDATE competency_layer.policy SET pace_as_of = '2021-10-15' WHERE learning_standard_id IS NULL;
 SELECT is((SELECT count(*) FROM competency_layer.pace p
            JOIN (SELECT student_usi, count(*) FILTER (WHERE mastered) AS m FROM fact GROUP BY 1) f USING (student_usi)
            WHERE p.course_code = 'MATH-07' AND p.standards_total = 11 AND p.standards_mastered = f.m
-             AND abs(p.elapsed_share - 53.0 / 116) < 1e-12
-             AND p.pace_status = CASE WHEN f.m / 11.0 < 53.0 / 116 - 0.1 THEN 'behind' WHEN f.m / 11.0 > 53.0 / 116 + 0.1 THEN 'ahead' ELSE 'on pace' END),
-          82::bigint, 'pace: all 82 students in MATH-07, mastered of 11 from the fact, 53/116 of the semester elapsed, status within 10 points');
+             AND p.elapsed_basis = 'weekdays' AND p.instructional_days_elapsed = 40 AND p.instructional_days_total = 85
+             AND abs(p.elapsed_share - 40.0 / 85) < 1e-12
+             AND p.pace_status = CASE WHEN f.m / 11.0 < 40.0 / 85 - 0.1 THEN 'behind' WHEN f.m / 11.0 > 40.0 / 85 + 0.1 THEN 'ahead' ELSE 'on pace' END),
+          82::bigint, 'pace: all 82 students in MATH-07, mastered of 11 from the fact, 40 of 85 weekdays of the semester elapsed, status within 10 points');
 
 SELECT * FROM finish();
 ROLLBACK;
