@@ -619,7 +619,14 @@ WITH RECURSIVE lead_to (target, standard) AS (
     SELECT l.target, e.part
     FROM lead_to l
     JOIN (SELECT h.parent_key AS whole, h.learning_standard_key AS part FROM standard_hierarchy h
-          UNION ALL SELECT p.learning_standard_id, p.prerequisite_id FROM standard_prerequisite p) e ON e.whole = l.standard)
+          UNION ALL SELECT p.learning_standard_id, p.prerequisite_id FROM standard_prerequisite p) e ON e.whole = l.standard),
+-- once per target, not per student: per student only the count remains
+-- (and the plan stays cheap enough that JIT does not compile it)
+target_standards AS MATERIALIZED (
+    SELECT lt.target, array_agg(DISTINCT lt.standard) AS standards
+    FROM lead_to lt
+    WHERE lt.standard NOT IN (SELECT h.parent_key FROM standard_hierarchy h)
+    GROUP BY lt.target)
 SELECT st.StudentUniqueId::text AS student_key, p.student_usi, t.target AS target_key,
        c.done + l.steps_left AS steps_total, c.done AS steps_done, l.steps_left,
        CASE WHEN c.done + l.steps_left > 0 THEN c.done::double precision / (c.done + l.steps_left) ELSE 1 END AS share_done,
@@ -633,8 +640,8 @@ CROSS JOIN LATERAL (
     FROM learning_path((SELECT standard_graph()), p.profile, t.target, d.mastery_threshold) x) l
 CROSS JOIN LATERAL (
     SELECT count(*) FILTER (WHERE learner_profile_get(p.profile, s.standard) >= d.mastery_threshold)::int AS done
-    FROM (SELECT DISTINCT lt.standard FROM lead_to lt
-          WHERE lt.target = t.target AND lt.standard NOT IN (SELECT h.parent_key FROM standard_hierarchy h)) s) c;
+    FROM target_standards ts CROSS JOIN LATERAL unnest(ts.standards) s (standard)
+    WHERE ts.target = t.target) c;
 COMMENT ON VIEW path_progress IS 'per student and policy path target: the standards leading there already mastered (steps done), the learning path''s steps still to go (steps left), the share done and the next step';
 
 -- Instructional groups in every section, made from the profiles of its
