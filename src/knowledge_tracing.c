@@ -1425,7 +1425,13 @@ fit_from_squarem(const BktData *d, BktModel m0, const BktOptions *o, double *alp
 	return f;
 }
 
-/* splitmix64: a small generator whose stream is the same on every platform */
+/*
+ * splitmix64: a small generator whose stream is the same on every platform.
+ * Not common/pg_prng.h: its xoroshiro128** stream differs, so every random
+ * start, and with it every fit a seed gives, would change; a seed's fit is
+ * a contract (test/tap/bkt_acceleration.sql pins 0.4.0's, and a district
+ * refitting with the seed it stored must get the fit it stored).
+ */
 static inline uint64
 next_random(uint64 *s)
 {
