@@ -297,37 +297,12 @@ fill_csr(int n, const IndexedEdge *edges, int first, int count, bool forward,
 	pfree(fill);
 }
 
-/*
- * Builds the stored graph from skills and edges given by code.  Skills may
- * repeat (their descriptions merge); every edge endpoint must be a skill.
- * Duplicate edges merge; self-loops and cycles are errors.
- */
-SkillGraph *
-graph_build(SkillSpec *skills, int nskills, EdgeSpec *edge_specs, int nedges)
+/* Distinct skills, sorted by code, their descriptions merged; returns how many */
+static int
+merge_skills(SkillSpec *skills, int nskills)
 {
-	IndexedEdge *edges;
 	int			n = 0;
-	int			nprereq = 0,
-				npart = 0,
-				kept = 0;
-	int32	   *indegree;
-	int32	   *topo;
-	int32	   *rank;
-	int32	   *depth;
-	int32	   *out_start,
-			   *out;
-	Heap		heap;
-	int			ordered = 0;
-	Size		nstrings = 0;
-	Size		size;
-	SkillGraph *graph;
-	SkillNode  *nodes;
-	char	   *strings;
-	GraphView	layout;
 
-	check_counts(nskills, nedges);
-
-	/* distinct skills, sorted by code */
 	if (nskills > 0)
 		qsort(skills, nskills, sizeof(SkillSpec), compare_specs);
 	for (int i = 0; i < nskills; i++)
@@ -354,9 +329,18 @@ graph_build(SkillSpec *skills, int nskills, EdgeSpec *edge_specs, int nedges)
 		if ((i & 4095) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	return n;
+}
 
-	/* edges by index; merge duplicates, reject self-loops */
-	edges = palloc_extended(sizeof(IndexedEdge) * Max(nedges, 1), MCXT_ALLOC_HUGE);
+/*
+ * The edges by skill index, sorted (prerequisites first), duplicates
+ * merged; self-loops and unknown skills are errors
+ */
+static IndexedEdge *
+index_edges(const SkillSpec *skills, int n, const EdgeSpec *edge_specs, int nedges, int *kept)
+{
+	IndexedEdge *edges = palloc_extended(sizeof(IndexedEdge) * Max(nedges, 1), MCXT_ALLOC_HUGE);
+
 	for (int e = 0; e < nedges; e++)
 	{
 		int			from = find_spec(skills, n, edge_specs[e].source);
@@ -383,23 +367,26 @@ graph_build(SkillSpec *skills, int nskills, EdgeSpec *edge_specs, int nedges)
 	}
 	if (nedges > 0)
 		qsort(edges, nedges, sizeof(IndexedEdge), compare_edges);
-	kept = (int) qunique(edges, nedges, sizeof(IndexedEdge), compare_edges);
-	for (int e = 0; e < kept; e++)
-	{
-		if (edges[e].relation == RELATION_PREREQUISITE)
-			nprereq++;
-		else
-			npart++;
-	}
+	*kept = (int) qunique(edges, nedges, sizeof(IndexedEdge), compare_edges);
+	return edges;
+}
 
-	/*
-	 * Topological order over both relations: a prerequisite before what
-	 * needs it, a part before its whole.  Kahn's algorithm with a heap makes
-	 * the order deterministic: ties by sequence number, then code.
-	 */
-	indegree = palloc0(sizeof(int32) * Max(n, 1));
-	out_start = palloc0(sizeof(int32) * (n + 1));
-	out = palloc_extended(sizeof(int32) * Max(kept, 1), MCXT_ALLOC_HUGE);
+/*
+ * Topological order over both relations: a prerequisite before what needs
+ * it, a part before its whole.  Kahn's algorithm with a heap makes the
+ * order deterministic: ties by sequence number, then code.  Fills topo[]
+ * and rank[] (its inverse); a cycle is an error that names it.
+ */
+static void
+order_skills(SkillSpec *skills, int n, const IndexedEdge *edges, int kept, int32 *topo, int32 *rank)
+{
+	int32	   *indegree = palloc0(sizeof(int32) * Max(n, 1));
+	int32	   *out_start = palloc0(sizeof(int32) * (n + 1));
+	int32	   *out = palloc_extended(sizeof(int32) * Max(kept, 1), MCXT_ALLOC_HUGE);
+	int32	   *fill = palloc0(sizeof(int32) * Max(n, 1));
+	Heap		heap;
+	int			ordered = 0;
+
 	for (int e = 0; e < kept; e++)
 	{
 		indegree[edges[e].to]++;
@@ -407,15 +394,9 @@ graph_build(SkillSpec *skills, int nskills, EdgeSpec *edge_specs, int nedges)
 	}
 	for (int v = 0; v < n; v++)
 		out_start[v + 1] += out_start[v];
-	{
-		int32	   *fill = palloc0(sizeof(int32) * Max(n, 1));
-
-		for (int e = 0; e < kept; e++)
-			out[out_start[edges[e].from] + fill[edges[e].from]++] = edges[e].to;
-		pfree(fill);
-	}
-	topo = palloc(sizeof(int32) * Max(n, 1));
-	rank = palloc(sizeof(int32) * Max(n, 1));
+	for (int e = 0; e < kept; e++)
+		out[out_start[edges[e].from] + fill[edges[e].from]++] = edges[e].to;
+	pfree(fill);
 	heap.n = 0;
 	heap.items = palloc(sizeof(int32) * Max(n, 1));
 	heap.skills = skills;
@@ -436,8 +417,89 @@ graph_build(SkillSpec *skills, int nskills, EdgeSpec *edge_specs, int nedges)
 	}
 	if (ordered < n)
 		report_cycle(skills, n, edges, kept, indegree);
+	pfree(heap.items);
+	pfree(out);
+	pfree(out_start);
+	pfree(indegree);
+}
 
-	depth = palloc0(sizeof(int32) * Max(n, 1));
+/* The skills' strings into the pool, and per node its fields and depth */
+static void
+write_nodes(const SkillSpec *skills, int n, const GraphView *layout, const int32 *topo)
+{
+	SkillNode  *nodes = (SkillNode *) layout->nodes;
+	char	   *strings = (char *) layout->strings;
+	char	   *s = strings;
+	int32	   *depth = palloc0(sizeof(int32) * Max(n, 1));
+
+	/* depth: wholes come later in topological order, so walk it backwards */
+	for (int i = n - 1; i >= 0; i--)
+	{
+		int32		v = topo[i];
+
+		for (int k = layout->wholes_start[v]; k < layout->wholes_start[v + 1]; k++)
+			depth[v] = Max(depth[v], depth[layout->wholes[k]] + 1);
+	}
+
+#define PUT_STRING(field, value) \
+	do { \
+		if ((value) == NULL) \
+			(field) = NO_STRING; \
+		else \
+		{ \
+			size_t len_ = strlen(value) + 1; \
+			(field) = (int32) (s - strings); \
+			memcpy(s, (value), len_); \
+			s += len_; \
+		} \
+	} while (0)
+
+	for (int v = 0; v < n; v++)
+	{
+		PUT_STRING(nodes[v].code, skills[v].code);
+		PUT_STRING(nodes[v].title, skills[v].title);
+		PUT_STRING(nodes[v].kind, skills[v].kind);
+		PUT_STRING(nodes[v].level, skills[v].level);
+		nodes[v].sequence = skills[v].sequence;
+		nodes[v].depth = depth[v];
+	}
+#undef PUT_STRING
+	pfree(depth);
+}
+
+/*
+ * Builds the stored graph from skills and edges given by code.  Skills may
+ * repeat (their descriptions merge); every edge endpoint must be a skill.
+ * Duplicate edges merge; self-loops and cycles are errors.
+ */
+SkillGraph *
+graph_build(SkillSpec *skills, int nskills, EdgeSpec *edge_specs, int nedges)
+{
+	IndexedEdge *edges;
+	int			n;
+	int			nprereq = 0,
+				npart = 0,
+				kept = 0;
+	int32	   *topo;
+	int32	   *rank;
+	Size		nstrings = 0;
+	Size		size;
+	SkillGraph *graph;
+	GraphView	layout;
+
+	check_counts(nskills, nedges);
+	n = merge_skills(skills, nskills);
+	edges = index_edges(skills, n, edge_specs, nedges, &kept);
+	for (int e = 0; e < kept; e++)
+	{
+		if (edges[e].relation == RELATION_PREREQUISITE)
+			nprereq++;
+		else
+			npart++;
+	}
+	topo = palloc(sizeof(int32) * Max(n, 1));
+	rank = palloc(sizeof(int32) * Max(n, 1));
+	order_skills(skills, n, edges, kept, topo, rank);
 
 	/* string pool size, checked before the graph is allocated */
 	for (int v = 0; v < n; v++)
@@ -468,8 +530,6 @@ graph_build(SkillSpec *skills, int nskills, EdgeSpec *edge_specs, int nedges)
 
 	/* the arrays where a reader finds them: one definition of the layout */
 	locate(graph, &layout);
-	nodes = (SkillNode *) layout.nodes;
-	strings = (char *) layout.strings;
 	memcpy((int32 *) layout.topo, topo, sizeof(int32) * n);
 
 	/* prerequisite edges come first in edges[] (relation 0) */
@@ -481,43 +541,7 @@ graph_build(SkillSpec *skills, int nskills, EdgeSpec *edge_specs, int nedges)
 			 (int32 *) layout.parts_start, (int32 *) layout.parts);
 	fill_csr(n, edges, nprereq, npart, true, rank,
 			 (int32 *) layout.wholes_start, (int32 *) layout.wholes);
-
-	/* depth: wholes come later in topological order, so walk it backwards */
-	for (int i = n - 1; i >= 0; i--)
-	{
-		int32		v = topo[i];
-
-		for (int k = layout.wholes_start[v]; k < layout.wholes_start[v + 1]; k++)
-			depth[v] = Max(depth[v], depth[layout.wholes[k]] + 1);
-	}
-
-	{
-		char	   *s = strings;
-
-#define PUT_STRING(field, value) \
-		do { \
-			if ((value) == NULL) \
-				(field) = NO_STRING; \
-			else \
-			{ \
-				size_t len_ = strlen(value) + 1; \
-				(field) = (int32) (s - strings); \
-				memcpy(s, (value), len_); \
-				s += len_; \
-			} \
-		} while (0)
-
-		for (int v = 0; v < n; v++)
-		{
-			PUT_STRING(nodes[v].code, skills[v].code);
-			PUT_STRING(nodes[v].title, skills[v].title);
-			PUT_STRING(nodes[v].kind, skills[v].kind);
-			PUT_STRING(nodes[v].level, skills[v].level);
-			nodes[v].sequence = skills[v].sequence;
-			nodes[v].depth = depth[v];
-		}
-#undef PUT_STRING
-	}
+	write_nodes(skills, n, &layout, topo);
 	return graph;
 }
 
