@@ -687,6 +687,178 @@ heap_take(ScoreHeap *h)
 	return top;
 }
 
+/* What rollup_steps carries from one piece of evidence to the next */
+typedef struct StepState
+{
+	double		highest,
+				sum,
+				wsum_s,
+				wsum,
+				decayed,
+				err_avg,
+				err_lin,
+				err_pow;
+	double		floor;			/* of power_law's and true_score's logs */
+	bool		same_weight;
+	int			met;			/* n_mastery: scores at the threshold, their sum */
+	double		met_sum;
+	LineFit		lin,
+				pow;
+	BktSteps	steps;
+	BktTrace	known;
+	int			run;			/* streak: scores in a row at the threshold */
+	double		streak_value;	/* streak: the latest run's mean, or NaN */
+	ScoreCounts counts;			/* mode */
+	double		best;
+	int			best_count;
+	ScoreHeap	low,			/* median: the smaller half, and the larger */
+				high;
+} StepState;
+
+/*
+ * The value after piece j (k = j + 1 seen), before rollup_finish; *null
+ * when the method has none yet
+ */
+static pg_attribute_always_inline double
+next_step(const RollupMethod *m, const RollupInput *in, StepState *st, int j, bool *null)
+{
+	const double *s = in->scores;
+	const double *w = in->weights;
+	const double *p = m->params;
+	double		out_of = in->out_of;
+	double		y = s[j];
+	int			k = j + 1;
+	double		r = 0.0;
+
+	if (w != NULL && w[j] != w[0])
+		st->same_weight = false;
+	switch ((RollupMethodId) m->id)
+	{
+		case ROLLUP_LATEST:
+			r = y;
+			break;
+		case ROLLUP_HIGHEST:
+			st->highest = j == 0 ? y : Max(st->highest, y);
+			r = st->highest;
+			break;
+		case ROLLUP_AVERAGE:
+			st->sum += y;
+			if (w != NULL)
+			{
+				st->wsum_s += w[j] * y;
+				st->wsum += w[j];
+			}
+			r = st->same_weight ? st->sum / k : st->wsum_s / st->wsum;
+			break;
+		case ROLLUP_WEIGHTED_AVERAGE:
+			r = k == 1 ? y : p[PARAM_WEIGHT] * y + (1.0 - p[PARAM_WEIGHT]) * (st->sum / (k - 1));
+			st->sum += y;
+			break;
+		case ROLLUP_DECAYING_AVERAGE:
+			st->decayed = j == 0 ? y : (1.0 - p[PARAM_WEIGHT]) * st->decayed + p[PARAM_WEIGHT] * y;
+			r = st->decayed;
+			break;
+		case ROLLUP_N_MASTERY:
+			if (y >= n_mastery_threshold(m, in))
+			{
+				st->met_sum += y;
+				st->met++;
+			}
+			*null = k < (int) p[PARAM_N] || st->met < (int) p[PARAM_N];
+			if (!*null)
+				r = st->met_sum / st->met;
+			break;
+		case ROLLUP_MODE:
+			{
+				int		   *c = score_count_slot(&st->counts, y);
+
+				/* counts only grow by one: the best changes only to y */
+				(*c)++;
+				if (*c > st->best_count ||
+					(*c == st->best_count &&
+					 ((int) p[PARAM_TIE] == TIE_RECENT || y > st->best)))
+				{
+					st->best = y;
+					st->best_count = *c;
+				}
+				r = st->best;
+			}
+			break;
+		case ROLLUP_MEDIAN:
+			/* low holds the smaller half (one more when odd) */
+			if (st->low.n == 0 || y <= st->low.v[0])
+				heap_add(&st->low, y);
+			else
+				heap_add(&st->high, y);
+			if (st->low.n > st->high.n + 1)
+				heap_add(&st->high, heap_take(&st->low));
+			else if (st->high.n > st->low.n)
+				heap_add(&st->low, heap_take(&st->high));
+			r = (k % 2) ? st->low.v[0] : (st->low.v[0] + st->high.v[0]) / 2.0;
+			break;
+		case ROLLUP_MEAN_RECENT:
+			r = mean_recent(s, st->same_weight ? NULL : w, k, (int) p[PARAM_N]);
+			break;
+		case ROLLUP_POWER_LAW:
+			line_add(&st->pow, log((double) k), log_score(y, st->floor));
+			r = k == 1 ? clamp_estimate(y, out_of) :
+				clamp_estimate(exp(line_at(&st->pow, log((double) ((int) p[PARAM_AT] == AT_NEXT ? k + 1 : k)))),
+							   out_of);
+			break;
+		case ROLLUP_TRUE_SCORE:
+			if (k >= 3)
+			{
+				double		d;
+
+				d = y - st->sum / (k - 1);
+				st->err_avg += d * d;
+				d = y - line_at(&st->lin, (double) k);
+				st->err_lin += d * d;
+				d = y - exp(line_at(&st->pow, log((double) k)));
+				st->err_pow += d * d;
+			}
+			st->sum += y;
+			line_add(&st->lin, (double) k, y);
+			line_add(&st->pow, log((double) k), log_score(y, st->floor));
+			if (k < 3)
+				r = clamp_estimate(st->sum / k, out_of);
+			else if (st->err_avg <= st->err_lin && st->err_avg <= st->err_pow)
+				r = clamp_estimate(st->sum / k, out_of);
+			else if (st->err_pow <= st->err_lin)
+				r = clamp_estimate(exp(line_at(&st->pow, log((double) k))), out_of);
+			else
+				r = clamp_estimate(line_at(&st->lin, (double) k), out_of);
+			break;
+		case ROLLUP_BKT:
+			{
+				double		level = out_of > 0.0 ? y / out_of : y;
+
+				if (j == 0)
+				{
+					bkt_steps_init(&st->steps, p[PARAM_P_LEARN], p[PARAM_P_GUESS],
+								   p[PARAM_P_SLIP], p[PARAM_P_FORGET]);
+					bkt_trace_init(&st->known, p[PARAM_P_INIT]);
+				}
+				bkt_step(&st->steps, &st->known,
+						 level >= p[PARAM_CORRECT_AT] ? BKT_STEP_RIGHT : BKT_STEP_WRONG);
+				r = bkt_known(&st->known);
+			}
+			break;
+		case ROLLUP_STREAK:
+			st->run = y >= n_mastery_threshold(m, in) ? st->run + 1 : 0;
+			if (st->run >= (int) p[PARAM_N])
+				st->streak_value = window_mean(s, j + 1, (int) p[PARAM_N]);
+			else if ((int) p[PARAM_KEEP] == KEEP_CURRENT)
+				st->streak_value = NAN;
+			*null = isnan(st->streak_value);
+			r = st->streak_value;
+			break;
+		default:
+			elog(ERROR, "unrecognized rollup method %d", m->id);
+	}
+	return r;
+}
+
 /*
  * rollup_steps: values[j] (isnull[j]) is what rollup_compute gives for the
  * first j + 1 scores of in, for every j, in O(n log n) (mean_recent:
@@ -697,41 +869,15 @@ heap_take(ScoreHeap *h)
 void
 rollup_steps(const RollupMethod *m, const RollupInput *in, double *values, bool *isnull)
 {
-	const double *s = in->scores;
-	const double *w = in->weights;
-	const double *p = m->params;
-	double		out_of = in->out_of;
 	int			n = in->n;
-	double		highest = 0.0,
-				sum = 0.0,
-				wsum_s = 0.0,
-				wsum = 0.0,
-				decayed = 0.0,
-				err_avg = 0.0,
-				err_lin = 0.0,
-				err_pow = 0.0;
-	double		floor = out_of > 0.0 ? 0.01 * out_of : 0.0;
-	bool		same_weight = true;
-	int			met = 0;
-	double		met_sum = 0.0;
-	LineFit		lin = {0},
-				pow = {0};
-	BktSteps	steps = {0};
-	BktTrace	known = {0};
-	int			run = 0;		/* streak: scores in a row at the threshold */
-	double		streak_value = NAN; /* streak: the latest run's mean, or NaN */
-	ScoreCounts counts = {0};
-	double		best = 0.0;
-	int			best_count = 0;
-	ScoreHeap	low = {0, 1.0, NULL},
-				high = {0, -1.0, NULL};
+	StepState	st;
 
 	check_scale_applies(m, in);
 
 	if (n == 0)
 		return;
 	/* power_law and true_score floor at the highest score when out_of is unknown */
-	if (out_of <= 0.0 && (m->id == ROLLUP_POWER_LAW || m->id == ROLLUP_TRUE_SCORE))
+	if (in->out_of <= 0.0 && (m->id == ROLLUP_POWER_LAW || m->id == ROLLUP_TRUE_SCORE))
 	{
 		for (int j = 0; j < n; j++)
 		{
@@ -744,155 +890,33 @@ rollup_steps(const RollupMethod *m, const RollupInput *in, double *values, bool 
 		}
 		return;
 	}
+	memset(&st, 0, sizeof(st));
+	st.floor = in->out_of > 0.0 ? 0.01 * in->out_of : 0.0;
+	st.same_weight = true;
+	st.streak_value = NAN;
+	st.low.sign = 1.0;
+	st.high.sign = -1.0;
 	if (m->id == ROLLUP_MODE)
 	{
-		counts.size = 16;
-		while (counts.size < 2 * n)
-			counts.size *= 2;
-		counts.keys = palloc_extended(sizeof(uint64_t) * counts.size, MCXT_ALLOC_HUGE);
-		counts.counts = palloc_extended(sizeof(int) * counts.size, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+		st.counts.size = 16;
+		while (st.counts.size < 2 * n)
+			st.counts.size *= 2;
+		st.counts.keys = palloc_extended(sizeof(uint64_t) * st.counts.size, MCXT_ALLOC_HUGE);
+		st.counts.counts = palloc_extended(sizeof(int) * st.counts.size, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	}
 	if (m->id == ROLLUP_MEDIAN)
 	{
 		/* each half holds at most n / 2 + 1, and one more while rebalancing */
-		low.v = palloc_extended(sizeof(double) * (n / 2 + 2), MCXT_ALLOC_HUGE);
-		high.v = palloc_extended(sizeof(double) * (n / 2 + 2), MCXT_ALLOC_HUGE);
+		st.low.v = palloc_extended(sizeof(double) * (n / 2 + 2), MCXT_ALLOC_HUGE);
+		st.high.v = palloc_extended(sizeof(double) * (n / 2 + 2), MCXT_ALLOC_HUGE);
 	}
 
 	for (int j = 0; j < n; j++)
 	{
-		double		y = s[j];
-		int			k = j + 1;	/* scores seen */
-		double		r = 0.0;
 		bool		null = false;
+		double		r = next_step(m, in, &st, j, &null);
 
-		if (w != NULL && w[j] != w[0])
-			same_weight = false;
-		switch ((RollupMethodId) m->id)
-		{
-			case ROLLUP_LATEST:
-				r = y;
-				break;
-			case ROLLUP_HIGHEST:
-				highest = j == 0 ? y : Max(highest, y);
-				r = highest;
-				break;
-			case ROLLUP_AVERAGE:
-				sum += y;
-				if (w != NULL)
-				{
-					wsum_s += w[j] * y;
-					wsum += w[j];
-				}
-				r = same_weight ? sum / k : wsum_s / wsum;
-				break;
-			case ROLLUP_WEIGHTED_AVERAGE:
-				r = k == 1 ? y : p[PARAM_WEIGHT] * y + (1.0 - p[PARAM_WEIGHT]) * (sum / (k - 1));
-				sum += y;
-				break;
-			case ROLLUP_DECAYING_AVERAGE:
-				decayed = j == 0 ? y : (1.0 - p[PARAM_WEIGHT]) * decayed + p[PARAM_WEIGHT] * y;
-				r = decayed;
-				break;
-			case ROLLUP_N_MASTERY:
-				if (y >= n_mastery_threshold(m, in))
-				{
-					met_sum += y;
-					met++;
-				}
-				null = k < (int) p[PARAM_N] || met < (int) p[PARAM_N];
-				if (!null)
-					r = met_sum / met;
-				break;
-			case ROLLUP_MODE:
-				{
-					int		   *c = score_count_slot(&counts, y);
-
-					/* counts only grow by one: the best changes only to y */
-					(*c)++;
-					if (*c > best_count ||
-						(*c == best_count &&
-						 ((int) p[PARAM_TIE] == TIE_RECENT || y > best)))
-					{
-						best = y;
-						best_count = *c;
-					}
-					r = best;
-				}
-				break;
-			case ROLLUP_MEDIAN:
-				/* low holds the smaller half (one more when odd) */
-				if (low.n == 0 || y <= low.v[0])
-					heap_add(&low, y);
-				else
-					heap_add(&high, y);
-				if (low.n > high.n + 1)
-					heap_add(&high, heap_take(&low));
-				else if (high.n > low.n)
-					heap_add(&low, heap_take(&high));
-				r = (k % 2) ? low.v[0] : (low.v[0] + high.v[0]) / 2.0;
-				break;
-			case ROLLUP_MEAN_RECENT:
-				r = mean_recent(s, same_weight ? NULL : w, k, (int) p[PARAM_N]);
-				break;
-			case ROLLUP_POWER_LAW:
-				line_add(&pow, log((double) k), log_score(y, floor));
-				r = k == 1 ? clamp_estimate(y, out_of) :
-					clamp_estimate(exp(line_at(&pow, log((double) ((int) p[PARAM_AT] == AT_NEXT ? k + 1 : k)))),
-								   out_of);
-				break;
-			case ROLLUP_TRUE_SCORE:
-				if (k >= 3)
-				{
-					double		d;
-
-					d = y - sum / (k - 1);
-					err_avg += d * d;
-					d = y - line_at(&lin, (double) k);
-					err_lin += d * d;
-					d = y - exp(line_at(&pow, log((double) k)));
-					err_pow += d * d;
-				}
-				sum += y;
-				line_add(&lin, (double) k, y);
-				line_add(&pow, log((double) k), log_score(y, floor));
-				if (k < 3)
-					r = clamp_estimate(sum / k, out_of);
-				else if (err_avg <= err_lin && err_avg <= err_pow)
-					r = clamp_estimate(sum / k, out_of);
-				else if (err_pow <= err_lin)
-					r = clamp_estimate(exp(line_at(&pow, log((double) k))), out_of);
-				else
-					r = clamp_estimate(line_at(&lin, (double) k), out_of);
-				break;
-			case ROLLUP_BKT:
-				{
-					double		level = out_of > 0.0 ? y / out_of : y;
-
-					if (j == 0)
-					{
-						bkt_steps_init(&steps, p[PARAM_P_LEARN], p[PARAM_P_GUESS],
-									   p[PARAM_P_SLIP], p[PARAM_P_FORGET]);
-						bkt_trace_init(&known, p[PARAM_P_INIT]);
-					}
-					bkt_step(&steps, &known,
-							 level >= p[PARAM_CORRECT_AT] ? BKT_STEP_RIGHT : BKT_STEP_WRONG);
-					r = bkt_known(&known);
-				}
-				break;
-			case ROLLUP_STREAK:
-				run = y >= n_mastery_threshold(m, in) ? run + 1 : 0;
-				if (run >= (int) p[PARAM_N])
-					streak_value = window_mean(s, j + 1, (int) p[PARAM_N]);
-				else if ((int) p[PARAM_KEEP] == KEEP_CURRENT)
-					streak_value = NAN;
-				null = isnan(streak_value);
-				r = streak_value;
-				break;
-			default:
-				elog(ERROR, "unrecognized rollup method %d", m->id);
-		}
-		if (m->min_evidence != ROLLUP_NO_MIN_EVIDENCE && k < m->min_evidence)
+		if (m->min_evidence != ROLLUP_NO_MIN_EVIDENCE && j + 1 < m->min_evidence)
 			null = true;
 		if (!null)
 			r = rollup_finish(m, in, r);
@@ -901,15 +925,15 @@ rollup_steps(const RollupMethod *m, const RollupInput *in, double *values, bool 
 		if ((j & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	if (counts.keys)
+	if (st.counts.keys)
 	{
-		pfree(counts.keys);
-		pfree(counts.counts);
+		pfree(st.counts.keys);
+		pfree(st.counts.counts);
 	}
-	if (low.v)
+	if (st.low.v)
 	{
-		pfree(low.v);
-		pfree(high.v);
+		pfree(st.low.v);
+		pfree(st.high.v);
 	}
 }
 
