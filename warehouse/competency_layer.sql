@@ -607,11 +607,10 @@ COMMENT ON VIEW learning_path_step IS 'each student''s path toward the policy''s
 
 -- Progress toward the policy's path targets: per student and target, the
 -- standards that lead there (the target, or a cluster's or domain's
--- standards, and their prerequisites, transitively) already mastered
--- (steps done) and the steps of the student's learning path toward the
--- target (steps left), with the next step.  Mastered as the profiles and
--- paths read it: the value under the standard's policy at least the
--- default row's threshold.
+-- standards, and their prerequisites, transitively): the steps of the
+-- student's learning path toward the target (steps left), and the others
+-- (steps done: mastered, or stood for by a mastered standard that needs
+-- them, as learning_path reads it), with the next step.
 CREATE OR REPLACE VIEW path_progress WITH (security_invoker = true) AS
 WITH RECURSIVE lead_to (target, standard) AS (
     SELECT t.target, t.target FROM district_policy d CROSS JOIN LATERAL unnest(d.path_targets) t (target)
@@ -620,8 +619,10 @@ WITH RECURSIVE lead_to (target, standard) AS (
     FROM lead_to l
     JOIN (SELECT h.parent_key AS whole, h.learning_standard_key AS part FROM standard_hierarchy h
           UNION ALL SELECT p.learning_standard_id, p.prerequisite_id FROM standard_prerequisite p) e ON e.whole = l.standard),
--- once per target, not per student: per student only the count remains
--- (and the plan stays cheap enough that JIT does not compile it)
+-- Once per target, not per student (the plan stays cheap enough that JIT
+-- does not compile it).  Every standard leading to the target is a step:
+-- on the learning path (left), or done, as learning_path reads it: mastered,
+-- or stood for by a mastered standard that needs it.
 target_standards AS MATERIALIZED (
     SELECT lt.target, array_agg(DISTINCT lt.standard) AS standards
     FROM lead_to lt
@@ -639,10 +640,9 @@ CROSS JOIN LATERAL (
     SELECT count(*)::int AS steps_left, min(x.skill) FILTER (WHERE x.step = 1) AS next_standard_key
     FROM learning_path((SELECT standard_graph()), p.profile, t.target, d.mastery_threshold) x) l
 CROSS JOIN LATERAL (
-    SELECT count(*) FILTER (WHERE learner_profile_get(p.profile, s.standard) >= d.mastery_threshold)::int AS done
-    FROM target_standards ts CROSS JOIN LATERAL unnest(ts.standards) s (standard)
-    WHERE ts.target = t.target) c;
-COMMENT ON VIEW path_progress IS 'per student and policy path target: the standards leading there already mastered (steps done), the learning path''s steps still to go (steps left), the share done and the next step';
+    SELECT cardinality(ts.standards) - l.steps_left AS done
+    FROM target_standards ts WHERE ts.target = t.target) c;
+COMMENT ON VIEW path_progress IS 'per student and policy path target: of the standards leading there, the learning path''s steps still to go (steps left) and the rest (steps done: mastered, or stood for by a mastered standard), the share done and the next step';
 
 -- Instructional groups in every section, made from the profiles of its
 -- enrolled students under the policy's mode and sizes
