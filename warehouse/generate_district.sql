@@ -520,8 +520,8 @@ INSERT INTO edfi.StudentGradebookEntry (GradebookEntryIdentifier, Namespace, Stu
 SELECT e.entry_identifier, p.namespace || '/gradebook', s.student_usi,
        CASE WHEN x.known THEN 75 + round(25 * x.v) ELSE 35 + round(45 * x.v) END, e.due
 FROM gen_entry e JOIN district_gen.student s USING (section_identifier) CROSS JOIN district_gen.parameter p
-CROSS JOIN LATERAL (SELECT (e.rank + 0.5) / e.grade_size < (SELECT day_no FROM district_gen.school_day WHERE day = e.due) / 175.0
-                           + 0.15 * s.ability AS known,
+JOIN district_gen.school_day d ON d.day = e.due
+CROSS JOIN LATERAL (SELECT (e.rank + 0.5) / e.grade_size < d.day_no / 175.0 + 0.15 * s.ability AS known,
                            district_gen.u(31, s.n, hashtext(e.entry_identifier)) AS v) x
 ORDER BY s.n, 1;
 
@@ -532,7 +532,7 @@ ORDER BY s.n, 1;
 -- 0.04 e^(-engagement).
 \echo generate_district: attendance and discipline
 INSERT INTO edfi.StudentSchoolAttendanceEvent (AttendanceEventCategoryDescriptorId, EventDate, SchoolId, SchoolYear, SessionName, StudentUSI)
-SELECT district_gen.descriptor('AttendanceEventCategoryDescriptor', x.category), x.day, x.school_id, p.school_year, p.session_name, x.student_usi
+SELECT c.id, x.day, x.school_id, p.school_year, p.session_name, x.student_usi
 FROM (SELECT s.n, s.student_usi, s.school_id, d.day,
              CASE WHEN v < r THEN CASE WHEN district_gen.u(41, s.n, d.day_no) < 0.5 THEN 'Excused Absence' ELSE 'Unexcused Absence' END
                   WHEN v < 1.5 * r THEN 'Tardy' END AS category
@@ -541,7 +541,8 @@ FROM (SELECT s.n, s.student_usi, s.school_id, d.day,
       CROSS JOIN district_gen.school_day d
       CROSS JOIN LATERAL (SELECT district_gen.u(40, s.n, d.day_no) AS v) u) x
 CROSS JOIN district_gen.parameter p
-WHERE x.category IS NOT NULL
+JOIN (SELECT code, district_gen.descriptor('AttendanceEventCategoryDescriptor', code) AS id FROM gen_descriptor
+      WHERE kind = 'AttendanceEventCategoryDescriptor') c ON c.code = x.category
 ORDER BY x.n, x.day;
 
 CREATE TEMP TABLE gen_incident ON COMMIT DROP AS
@@ -556,8 +557,8 @@ INSERT INTO edfi.StudentDisciplineIncidentBehaviorAssociation (BehaviorDescripto
 SELECT district_gen.descriptor('BehaviorDescriptor', behavior), incident_identifier, school_id, student_usi FROM gen_incident ORDER BY n, k;
 COMMIT;
 
-\echo generate_district: analyze
-ANALYZE;
+\echo generate_district: vacuum analyze
+VACUUM ANALYZE;
 SELECT format('generate_district: %s students in %s schools and %s sections, %s standards, %s student assessments, %s item results, %s grades, %s attendance events, %s discipline incidents',
               (SELECT count(*) FROM district_gen.student), (SELECT count(*) FROM district_gen.school),
               (SELECT count(*) FROM edfi.Section s JOIN district_gen.school c ON c.school_id = s.SchoolId),
