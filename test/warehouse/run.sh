@@ -17,6 +17,8 @@
 #   over_time.sql  administrations in the fall: pace as of dates before
 #                  and after them (weekdays, then a full calendar), the
 #                  groups of every week and how often each student changed
+# then the district generator at 200 students, twice with one seed
+# (generator.sql: the same rows, a consistent ODS, the model's shape)
 # then a pg_dump of the ODS with the layer restored into a fresh database
 # (restored.sql: the layer still refreshes exactly there), and last a
 # refresh killed by kill -9 of its backend, rerun after the server's
@@ -50,6 +52,27 @@ if ! pg_restore -d ${db}_restored --exit-on-error "$dump"; then
 elif ! pg_prove -d ${db}_restored test/warehouse/restored.sql; then
     status=1
 fi
+
+# The district generator (warehouse/generate_district.sql) at 200 students,
+# twice with the same seed: the same rows, a consistent ODS (generator.sql)
+gen_ddl=demo/data/edfi-ods
+for g in a b; do
+    psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS ${db}_gen_$g" -c "CREATE DATABASE ${db}_gen_$g"
+    PGDATABASE=${db}_gen_$g ./demo/create_ods.sh
+    PGDATABASE=${db}_gen_$g psql -X -q -v ON_ERROR_STOP=1 -v students=200 -v seed=7 -f warehouse/generate_district.sql >/dev/null 2>&1 ||
+        { echo "warehouse: generate_district.sql failed in ${db}_gen_$g" >&2; status=1; }
+done
+digests=$(mktemp)
+trap 'rm -f "$dump" "$digests"' EXIT
+psql -X -q -v ON_ERROR_STOP=1 -d ${db}_gen_b -f test/warehouse/generator_digest.sql \
+    -c "\\copy (SELECT 'b', * FROM pg_temp.table_digests()) TO '$digests'"
+psql -X -q -v ON_ERROR_STOP=1 -d ${db}_gen_a -f test/warehouse/generator_digest.sql \
+    -c "\\copy generator_digest FROM '$digests'" \
+    -c "INSERT INTO generator_digest SELECT 'a', * FROM pg_temp.table_digests()" \
+    -c "CREATE TABLE generator_expected AS SELECT $(grep -c '^ALTER TABLE edfi.StudentAssessmentItem ADD CONSTRAINT' $gen_ddl/0030-ForeignKeys.sql) AS sai_foreign_keys,
+               1 + $(grep -c 'ON edfi.StudentAssessmentItem (' $gen_ddl/0030-ForeignKeys.sql) AS sai_indexes" \
+    -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION IF NOT EXISTS pgtap'
+pg_prove -d ${db}_gen_a test/warehouse/generator.sql || status=1
 
 # Last, since it restarts the server: kill -9 of a backend mid-refresh
 ./test/warehouse/crash.sh $db || status=1
