@@ -49,6 +49,9 @@ SELECT 'n_mastery(n=11, threshold=3)'::mastery_method;
 SELECT 'n_mastery(n=2.5, threshold=3)'::mastery_method;
 SELECT 'n_mastery(threshold=-1)'::mastery_method;
 SELECT 'n_mastery(threshold=1e400)'::mastery_method;
+-- numbers are read as bkt_fit's options read them: decimal, representable
+SELECT 'n_mastery(threshold=1e-400)'::mastery_method;
+SELECT 'decaying_average(weight=0x1p-1)'::mastery_method;
 SELECT 'n_mastery'::mastery_method;
 SELECT 'mode(tie=lowest)'::mastery_method;
 SELECT 'power_law(at=3)'::mastery_method;

@@ -250,6 +250,27 @@ extern void method_check(const RollupMethod *m);
 extern const RollupMethod *checked_method(const MasteryMethod *mm);
 extern Datum mastery_method_in(PG_FUNCTION_ARGS);
 extern void method_parse(const char *text, RollupMethod *m);
+
+/*
+ * The lexical rules of key=value lists, one for every list we read: a
+ * method's parameters (method_parse) and bkt_fit's options.  Keys are words
+ * (a letter or underscore, then letters, digits, underscores), lowercased;
+ * numbers are decimal and finite; a flag is true or false; a tuple is
+ * (number, ...).  Each reader reports its own errors.
+ */
+typedef enum OptionNumberStatus
+{
+	OPTION_NUMBER_OK,
+	OPTION_NUMBER_MISSING,		/* no number starts here */
+	OPTION_NUMBER_HEX,			/* 0x...: not decimal */
+	OPTION_NUMBER_RANGE			/* beyond double precision */
+} OptionNumberStatus;
+
+extern void option_skip_blanks(const char **p);
+extern char *option_scan_word(const char **p);
+extern OptionNumberStatus option_scan_number(const char **p, double *value);
+extern int	option_scan_flag(const char **p);
+extern int	option_scan_tuple(const char **p, double *values, int max);
 extern const RollupMethod *method_intern(const RollupMethod *m);
 extern const char *method_name(int id);
 extern char *method_to_text(const RollupMethod *m);

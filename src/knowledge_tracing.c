@@ -54,37 +54,24 @@ options_error(const char *options, const char *detail)
 					 "min_guess, max_guess, min_slip, max_slip, min_learn, max_learn and accelerate.")));
 }
 
-static void
-skip_blanks(const char **p)
-{
-	while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
-		(*p)++;
-}
-
-/* A number, finite; the error names the key */
+/* A number, decimal and finite; the error names the key */
 static double
 option_number(const char *options, const char **p, const char *key)
 {
-	char	   *end;
-	double		v;
+	double		v = 0.0;
 
-	skip_blanks(p);
-	/* strtod also reads "nan", "inf" and hexadecimal; decimals start like this */
-	if (!(isdigit((unsigned char) **p) || **p == '.' || **p == '-' || **p == '+'))
-		options_error(options, psprintf("Option \"%s\" needs a number.", key));
+	option_skip_blanks(p);
+	switch (option_scan_number(p, &v))
 	{
-		const char *digits = *p + (**p == '-' || **p == '+');
-
-		if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+		case OPTION_NUMBER_OK:
+			break;
+		case OPTION_NUMBER_MISSING:
+			options_error(options, psprintf("Option \"%s\" needs a number.", key));
+		case OPTION_NUMBER_HEX:
 			options_error(options, psprintf("Option \"%s\" needs a decimal number.", key));
+		case OPTION_NUMBER_RANGE:
+			options_error(options, psprintf("Option \"%s\" is out of range.", key));
 	}
-	errno = 0;
-	v = strtod(*p, &end);
-	if (end == *p)
-		options_error(options, psprintf("Option \"%s\" needs a number.", key));
-	if (errno == ERANGE || !isfinite(v))
-		options_error(options, psprintf("Option \"%s\" is out of range.", key));
-	*p = end;
 	return v;
 }
 
@@ -102,19 +89,15 @@ option_whole_number(const char *options, const char **p, const char *key, int lo
 static bool
 option_flag(const char *options, const char **p, const char *key, bool has_value)
 {
-	const char *start;
+	int			flag;
 
 	if (!has_value)
 		return true;
-	skip_blanks(p);
-	start = *p;
-	while (isalpha((unsigned char) **p))
-		(*p)++;
-	if (*p - start == 4 && pg_strncasecmp(start, "true", 4) == 0)
-		return true;
-	if (*p - start == 5 && pg_strncasecmp(start, "false", 5) == 0)
-		return false;
-	options_error(options, psprintf("Option \"%s\" is true or false.", key));
+	option_skip_blanks(p);
+	flag = option_scan_flag(p);
+	if (flag < 0)
+		options_error(options, psprintf("Option \"%s\" is true or false.", key));
+	return flag == 1;
 }
 
 static void
@@ -161,22 +144,17 @@ bkt_parse_options(const char *options, BktOptions *o)
 	o->min_learn = 0.0;
 	o->max_learn = 1.0;
 
-	skip_blanks(&p);
+	option_skip_blanks(&p);
 	while (*p)
 	{
 		const char *start = p;
-		char	   *key;
+		char	   *key = option_scan_word(&p);
 		bool		has_value;
 
-		while (isalnum((unsigned char) *p) || *p == '_')
-			p++;
-		if (p == start)
+		if (key == NULL)
 			options_error(options, psprintf("Expected an option name at character %d.",
 											(int) (start - options) + 1));
-		key = pnstrdup(start, p - start);
-		for (char *c = key; *c; c++)
-			*c = pg_ascii_tolower((unsigned char) *c);
-		skip_blanks(&p);
+		option_skip_blanks(&p);
 		has_value = (*p == '=');
 		if (has_value)
 			p++;
@@ -203,12 +181,14 @@ bkt_parse_options(const char *options, BktOptions *o)
 		}
 		else if (strcmp(key, "seed") == 0)
 		{
-			char	   *end;
-			long long	v;
+			char	   *end = (char *) p;
+			long long	v = -1;
 
-			skip_blanks(&p);
+			/* digits only: a seed is whole, and may pass double precision */
+			option_skip_blanks(&p);
 			errno = 0;
-			v = strtoll(p, &end, 10);
+			if (isdigit((unsigned char) *p))
+				v = strtoll(p, &end, 10);
 			if (end == p || errno == ERANGE || v < 0)
 				options_error(options, "Option \"seed\" is a whole number from 0 to 9223372036854775807.");
 			p = end;
@@ -220,23 +200,8 @@ bkt_parse_options(const char *options, BktOptions *o)
 			int			n = 0;
 			const char *usage = "Option \"init\" is a list of four probabilities, init=(p_init, p_learn, p_guess, p_slip), or five with p_forget.";
 
-			skip_blanks(&p);
-			if (*p != '(')
-				options_error(options, usage);
-			p++;
-			for (;;)
-			{
-				if (n == 5)
-					options_error(options, usage);
-				v[n++] = option_number(options, &p, key);
-				skip_blanks(&p);
-				if (*p == ')')
-					break;
-				if (*p != ',')
-					options_error(options, usage);
-				p++;
-			}
-			p++;
+			option_skip_blanks(&p);
+			n = option_scan_tuple(&p, v, 5);
 			if (n < 4)
 				options_error(options, usage);
 			if (n == 5)
@@ -297,11 +262,11 @@ bkt_parse_options(const char *options, BktOptions *o)
 		else
 			options_error(options, psprintf("Option \"%s\" is not known.", key));
 
-		skip_blanks(&p);
+		option_skip_blanks(&p);
 		if (*p == ',')
 		{
 			p++;
-			skip_blanks(&p);
+			option_skip_blanks(&p);
 			if (*p == '\0')
 				options_error(options, "An option name must follow the last comma.");
 		}

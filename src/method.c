@@ -342,6 +342,99 @@ method_check(const RollupMethod *m)
 				 errdetail("bkt reports a probability, not a score.")));
 }
 
+/* ---------- key=value lists: the lexical rules ---------- */
+
+void
+option_skip_blanks(const char **p)
+{
+	while (**p && isspace((unsigned char) **p))
+		(*p)++;
+}
+
+/* A word, lowercased; NULL if none starts here */
+char *
+option_scan_word(const char **p)
+{
+	const char *start = *p;
+	char	   *word;
+
+	if (!(isalpha((unsigned char) **p) || **p == '_'))
+		return NULL;
+	while (isalnum((unsigned char) **p) || **p == '_')
+		(*p)++;
+	word = pnstrdup(start, *p - start);
+	for (char *c = word; *c; c++)
+		*c = pg_ascii_tolower((unsigned char) *c);
+	return word;
+}
+
+/* A decimal number; *p moves past it only when one is read */
+OptionNumberStatus
+option_scan_number(const char **p, double *value)
+{
+	const char *digits = *p + (**p == '-' || **p == '+');
+	char	   *end;
+
+	/* strtod also reads "nan", "inf" and hexadecimal; decimals start like this */
+	if (!(isdigit((unsigned char) **p) || **p == '.' || **p == '-' || **p == '+'))
+		return OPTION_NUMBER_MISSING;
+	if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+		return OPTION_NUMBER_HEX;
+	errno = 0;
+	*value = strtod(*p, &end);
+	if (end == *p)
+		return OPTION_NUMBER_MISSING;
+	if (errno == ERANGE || !isfinite(*value))
+		return OPTION_NUMBER_RANGE;
+	*p = end;
+	return OPTION_NUMBER_OK;
+}
+
+/* true (1) or false (0), any case; -1 when neither is here */
+int
+option_scan_flag(const char **p)
+{
+	const char *start = *p;
+
+	while (isalpha((unsigned char) **p))
+		(*p)++;
+	if (*p - start == 4 && pg_strncasecmp(start, "true", 4) == 0)
+		return 1;
+	if (*p - start == 5 && pg_strncasecmp(start, "false", 5) == 0)
+		return 0;
+	*p = start;
+	return -1;
+}
+
+/*
+ * (number, ...) of at most max numbers into values; how many, or -1 when
+ * what is here is no such tuple
+ */
+int
+option_scan_tuple(const char **p, double *values, int max)
+{
+	int			n = 0;
+
+	if (**p != '(')
+		return -1;
+	(*p)++;
+	for (;;)
+	{
+		option_skip_blanks(p);
+		if (n == max || option_scan_number(p, &values[n]) != OPTION_NUMBER_OK)
+			return -1;
+		n++;
+		option_skip_blanks(p);
+		if (**p == ')')
+			break;
+		if (**p != ',')
+			return -1;
+		(*p)++;
+	}
+	(*p)++;
+	return n;
+}
+
 /* ---------- text input ---------- */
 
 typedef struct MethodParser
@@ -365,25 +458,13 @@ syntax_error(MethodParser *ps, const char *expected)
 static void
 skip_space(MethodParser *ps)
 {
-	while (*ps->p && isspace((unsigned char) *ps->p))
-		ps->p++;
+	option_skip_blanks(&ps->p);
 }
 
-/* An identifier, lowercased; NULL if none starts here */
 static char *
 parse_word(MethodParser *ps)
 {
-	const char *start = ps->p;
-	char	   *word;
-
-	if (!(isalpha((unsigned char) *ps->p) || *ps->p == '_'))
-		return NULL;
-	while (isalnum((unsigned char) *ps->p) || *ps->p == '_')
-		ps->p++;
-	word = pnstrdup(start, ps->p - start);
-	for (char *c = word; *c; c++)
-		*c = pg_ascii_tolower((unsigned char) *c);
-	return word;
+	return option_scan_word(&ps->p);
 }
 
 static double
@@ -406,26 +487,33 @@ parse_value(MethodParser *ps, const MethodSpec *spec, const ParamSpec *param)
 	}
 	else
 	{
-		char	   *end;
-		double		value;
+		const char *start = ps->p;
+		double		value = 0.0;
 
-		/* strtod would also take "nan" and "inf"; numbers start like this */
-		if (!(isdigit((unsigned char) *ps->p) || *ps->p == '.' ||
-			  *ps->p == '-' || *ps->p == '+'))
-			syntax_error(ps, psprintf("a number for parameter \"%s\"", param->name));
-		errno = 0;
-		value = strtod(ps->p, &end);
-		if (end == ps->p)
-			syntax_error(ps, psprintf("a number for parameter \"%s\"", param->name));
-		if (errno == ERANGE && (value == HUGE_VAL || value == -HUGE_VAL))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("parameter \"%s\" of mastery method \"%s\" is out of range",
-							param->name, spec->name),
-					 errdetail("The value %s is too large for a double precision number.",
-							   pnstrdup(ps->p, end - ps->p))));
-		ps->p = end;
-		return value;
+		switch (option_scan_number(&ps->p, &value))
+		{
+			case OPTION_NUMBER_OK:
+				return value;
+			case OPTION_NUMBER_MISSING:
+				syntax_error(ps, psprintf("a number for parameter \"%s\"", param->name));
+				break;
+			case OPTION_NUMBER_HEX:
+				syntax_error(ps, psprintf("a decimal number for parameter \"%s\"", param->name));
+				break;
+			case OPTION_NUMBER_RANGE:
+				{
+					char	   *end;
+
+					(void) strtod(start, &end);
+					ereport(ERROR,
+							(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+							 errmsg("parameter \"%s\" of mastery method \"%s\" is out of range",
+									param->name, spec->name),
+							 errdetail("The value %s is %s for a double precision number.",
+									   pnstrdup(start, end - start),
+									   fabs(strtod(start, NULL)) >= 1.0 ? "too large" : "too small")));
+				}
+		}
 	}
 	pg_unreachable();
 }
