@@ -43,9 +43,20 @@ SELECT p.* FROM place_graph,
 -- mastered stands for round and place, not for compare (assessed at 1)
 SELECT ready_skills(g, learner('{"estimate": {"mastery": 4, "out_of": 4}, "compare": {"mastery": 1, "out_of": 4}}'), 3)
 FROM place_graph;
--- a skill with evidence but no value counts as never assessed
+-- evidence without a value (a streak not reached yet) is evidence: compare
+-- stays unmastered and ready, as with a value below the threshold
 SELECT ready_skills(g, learner('{"estimate": {"mastery": 4, "out_of": 4}, "compare": {"mastery": null, "out_of": 4}}'), 3)
 FROM place_graph;
+-- a whole assessed as a whole below the threshold is evidence on its parts:
+-- X mastered stands for none of them (A before X, X before Y)
+CREATE TABLE rated_whole AS
+SELECT skill_graph_agg(s, t, r) AS g FROM (VALUES
+	('a1', 'A', 'part_of'), ('a2', 'A', 'part_of'), ('A', 'X', 'prerequisite'), ('X', 'Y', 'prerequisite')) v(s, t, r);
+SELECT ready_skills(g, learner('{"A": {"mastery": 1, "out_of": 4}, "X": {"mastery": 4, "out_of": 4}}'), 3) FROM rated_whole;
+SELECT p.* FROM rated_whole, learning_path(g, learner('{"A": {"mastery": 1, "out_of": 4}, "X": {"mastery": 4, "out_of": 4}}'), 'A', 3) p;
+-- rated at or above it, A covers its parts; not rated, they are stood for
+SELECT ready_skills(g, learner('{"A": {"mastery": 3, "out_of": 4}}'), 3) FROM rated_whole;
+SELECT ready_skills(g, learner('{"X": {"mastery": 4, "out_of": 4}}'), 3) FROM rated_whole;
 SELECT skill_graph_to_dot(g, learner('{"round": {"mastery": 4, "out_of": 4}, "compare": {"mastery": 3, "out_of": 4}}'), 3)
 FROM place_graph;
 

@@ -617,6 +617,7 @@ leaf_graph(GraphView *g)
 	lg->share = palloc(sizeof(double) * Max(g->n, 1));
 	lg->known = palloc0(sizeof(uint32) * Max(lg->nnodes, 1));
 	lg->implied = palloc0(sizeof(uint32) * Max(lg->nnodes, 1));
+	lg->held = palloc0(sizeof(uint32) * Max(g->n, 1));
 	lg->done = palloc(sizeof(bool) * Max(lg->nnodes, 1));
 	lg->cursor = palloc(sizeof(int32) * Max(lg->nnodes, 1));
 	lg->stack = palloc(sizeof(int32) * Max(lg->nnodes, 1));

@@ -46,6 +46,7 @@ typedef struct LeafGraph
 	uint32		stamp;
 	uint32	   *covered;		/* == stamp: mastered through a whole above it, or implied */
 	uint32	   *implied;		/* per node: == stamp when the walk of imply_prerequisites passed */
+	uint32	   *held;			/* per skill: == stamp when a whole above it is rated, not mastered */
 	double	   *value;			/* mastery, or NaN without one */
 	double	   *share;			/* mastery / out_of, or -1 */
 	uint32	   *known;			/* per node: == stamp when done[] holds for this profile */

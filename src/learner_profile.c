@@ -274,8 +274,28 @@ profile_valued_entry(const LearnerProfile *p, bool with_scale, bool rolled_up_to
  * have a scale.  A whole's rolled-up value (profile_rollup) is not compared
  * with it and is not looked at.
  */
+static void check_threshold_on_scale(const LearnerProfile *p, double threshold, const char *function,
+									 bool mastery);
+
+/* A mastery threshold: on the profile's one scale, and not a share of it */
 void
 profile_check_threshold(const LearnerProfile *p, double threshold, const char *function)
+{
+	check_threshold_on_scale(p, threshold, function, true);
+}
+
+/*
+ * A cut between strengths and needs: on the profile's one scale; a low cut
+ * (0.5 of 4: what the learner is nearly at zero on) is a fair question
+ */
+void
+profile_check_cut(const LearnerProfile *p, double threshold, const char *function)
+{
+	check_threshold_on_scale(p, threshold, function, false);
+}
+
+static void
+check_threshold_on_scale(const LearnerProfile *p, double threshold, const char *function, bool mastery)
 {
 	double		low = 0.0,
 				high = 0.0;
@@ -325,7 +345,7 @@ profile_check_threshold(const LearnerProfile *p, double threshold, const char *f
 				 errhint("Give the threshold on that scale, for example %s for three quarters of it.",
 						 exact_float8(0.75 * high))));
 	/* 0.75 meant as a share of a 4-point scale would call nearly everything mastered */
-	if (high >= 2.0 && threshold > 0.0 && threshold < 1.0)
+	if (mastery && high >= 2.0 && threshold > 0.0 && threshold < 1.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("mastery threshold %s reads as a share, and the profile is rated from 0 to %s",
@@ -938,7 +958,7 @@ ranked_entries(FunctionCallInfo fcinfo, bool strengths)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("the minimum evidence count must not be negative"),
 					 errdetail("%d was given.", min_evidence)));
-		profile_check_threshold(p, threshold, strengths ? "strengths" : "needs");
+		profile_check_cut(p, threshold, strengths ? "strengths" : "needs");
 	}
 	else
 	{

@@ -110,6 +110,7 @@ extern void check_profile_text(Size bound, int nskills);
 struct JsonbValue;
 extern char *json_text(struct JsonbValue *v);
 extern void profile_check_threshold(const LearnerProfile *p, double threshold, const char *function);
+extern void profile_check_cut(const LearnerProfile *p, double threshold, const char *function);
 extern int	profile_valued_entry(const LearnerProfile *p, bool with_scale, bool rolled_up_too);
 struct GraphView;
 extern int	profile_ready_skills(struct GraphView *g, const LearnerProfile *p, double threshold,

@@ -104,11 +104,15 @@ is_mastered(const LeafGraph *lg, int v, double threshold)
 		lg->covered[v] == lg->stamp;
 }
 
-/* The profile gives skill v a value (evidence without a value is none) */
+/*
+ * The profile has evidence on skill v: an entry, with a value or not (a
+ * streak not yet reached is evidence too), or a whole above it assessed
+ * as a whole and not mastered
+ */
 static inline bool
 is_assessed(const LeafGraph *lg, int v)
 {
-	return lg->seen[v] == lg->stamp && !isnan(lg->value[v]);
+	return lg->seen[v] == lg->stamp || lg->held[v] == lg->stamp;
 }
 
 /* Leaf v is mastered: a start of the walk in imply_prerequisites, once */
@@ -124,8 +128,10 @@ mastered_source(LeafGraph *lg, int32 v, int32 *top)
 /*
  * A mastered skill stands for its prerequisites, as in a knowledge space:
  * those never assessed count as mastered, and so on back through them.
- * Evidence wins over the inference: a prerequisite assessed below the
- * threshold stays unmastered and the walk stops there.  Without this,
+ * Evidence wins over the inference: a prerequisite with evidence that does
+ * not make it mastered (a value below the threshold, evidence without a
+ * value, a whole above it rated below the threshold) stays unmastered and
+ * the walk stops there.  Without this,
  * ready_skills would send a learner who has mastered "round" back to its
  * unassessed prerequisite "place value" while their learning path (which
  * stops at mastered skills) would not; one rule serves both.  The walk
@@ -179,6 +185,7 @@ place_profile(LeafGraph *lg, GraphView *g, const LearnerProfile *p, double thres
 		memset(lg->covered, 0, sizeof(uint32) * Max(lg->n, 1));
 		memset(lg->known, 0, sizeof(uint32) * Max(lg->nnodes, 1));
 		memset(lg->implied, 0, sizeof(uint32) * Max(lg->nnodes, 1));
+		memset(lg->held, 0, sizeof(uint32) * Max(lg->n, 1));
 		lg->stamp = 1;
 	}
 	for (int i = 0; i < p->nentries; i++)
@@ -205,6 +212,14 @@ place_profile(LeafGraph *lg, GraphView *g, const LearnerProfile *p, double thres
 				if (lg->is_leaf[g->found[b]])
 					mastered_source(lg, g->found[b], &top);
 			}
+		}
+		/* assessed as a whole and not mastered: evidence on each part */
+		else if (!lg->is_leaf[v] && !(e->flags & ENTRY_ROLLED_UP))
+		{
+			int			nbelow = graph_reach(g, v, g->parts_start, g->parts, true);
+
+			for (int b = 0; b < nbelow; b++)
+				lg->held[g->found[b]] = lg->stamp;
 		}
 	}
 	imply_prerequisites(lg, threshold, top);

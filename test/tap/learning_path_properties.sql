@@ -37,10 +37,10 @@ CREATE TEMP TABLE profiles AS
 SELECT learner, learner_profile(skill, e, 'decaying_average') AS p FROM evidence GROUP BY learner;
 -- mastered: a value of 3 or more, or never assessed and a prerequisite of a
 -- mastered skill (back through skills never assessed: a mastered skill
--- stands for its prerequisites, evidence below 3 stops the inference)
+-- stands for its prerequisites; any evidence stops the inference)
 CREATE INDEX ON leaf_prerequisite (skill);
 CREATE TEMP TABLE assessed AS
-SELECT learner, x.skill, x.mastery FROM profiles, profile_entries(p) x WHERE x.mastery IS NOT NULL;
+SELECT learner, x.skill, x.mastery FROM profiles, profile_entries(p) x;
 ALTER TABLE assessed ADD PRIMARY KEY (learner, skill);
 ANALYZE assessed, leaf_prerequisite;
 CREATE TEMP TABLE mastered AS

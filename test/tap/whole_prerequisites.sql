@@ -69,8 +69,9 @@ SELECT f, l, coalesce((SELECT jsonb_object_agg(s.code, jsonb_build_object('maste
 FROM fw, generate_series(0, 2) l;
 UPDATE fw_learner SET p = '{}' WHERE l = 0;
 -- mastered: rated 3 or more, or under a whole rated so; then, back through
--- the pairs, the prerequisites of a mastered leaf that have no value of
--- their own (a mastered skill stands for them; a value below 3 stops it)
+-- the pairs, the prerequisites of a mastered leaf without evidence: no
+-- entry of their own, no whole above them rated below 3 (a mastered skill
+-- stands for them; evidence stops it)
 CREATE TEMP TABLE fw_mastered AS
 WITH RECURSIVE m(f, l, skill) AS (
 	SELECT x.f, x.l, u.leaf
@@ -78,8 +79,9 @@ WITH RECURSIVE m(f, l, skill) AS (
 	WHERE e.mastery >= 3
 	UNION
 	SELECT m.f, m.l, p.prerequisite FROM m JOIN fw_pair p ON p.f = m.f AND p.skill = m.skill
-	WHERE NOT EXISTS (SELECT 1 FROM fw_learner x, profile_entries(x.p) e
-	                  WHERE x.f = m.f AND x.l = m.l AND e.skill = p.prerequisite AND e.mastery IS NOT NULL))
+	WHERE NOT EXISTS (SELECT 1 FROM fw_learner x CROSS JOIN LATERAL profile_entries(x.p) e
+	                  JOIN fw_under u ON u.f = x.f AND u.code = e.skill
+	                  WHERE x.f = m.f AND x.l = m.l AND u.leaf = p.prerequisite))
 SELECT * FROM m;
 -- a target per learner: a skill in the later half, often a whole
 CREATE TEMP TABLE fw_target AS
