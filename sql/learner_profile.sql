@@ -51,6 +51,9 @@ SELECT count(*) FROM profiles, needs(p, 0);
 -- (2 by default): ben's 6.RP.A.1 rests on one answer and is left out
 SELECT learner, s.skill, s.mastery, s.evidence_count FROM profiles, strengths(p, 5, 3) s ORDER BY learner, s.mastery DESC;
 SELECT learner, s.skill, s.mastery, s.evidence_count FROM profiles, needs(p, 5, 3) s ORDER BY learner, s.mastery;
+-- a low cut is a fair question (what is a learner nearly at zero on?): no
+-- share check, unlike a mastery threshold
+SELECT learner, s.skill, s.mastery FROM profiles, needs(p, 5, 0.5, 1) s ORDER BY learner, s.mastery;
 SELECT learner, s.skill FROM profiles, strengths(p, 5, 3, 1) s ORDER BY learner, s.skill;
 SELECT count(*) AS both_strength_and_need
 FROM profiles, LATERAL (SELECT skill FROM strengths(p, 100) INTERSECT SELECT skill FROM needs(p, 100)) x;
