@@ -126,35 +126,42 @@ COMMENT ON TABLE refresh_log IS 'what each rebuild() and refresh() changed';
 -- change version (NULL: all): a StudentAssessment whose ChangeVersion passed
 -- it, or one with an item whose AssessmentItem did (its maximum or standards
 -- corrected).
+-- (These three run their query through EXECUTE with the change versions as
+-- bound values: Citus plans no distributed query that reads the parameters of
+-- a SQL function.)
 CREATE OR REPLACE FUNCTION assessment_contributions(since bigint)
 RETURNS TABLE (source text, source_key text, student_usi int, learning_standard_id text, state mastery_state)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path FROM CURRENT
 AS $f$
-SELECT 'assessment', concat_ws('|', sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI),
-       sa.StudentUSI, ls.LearningStandardId,
-       mastery_agg(mastery_evidence(
-           CASE WHEN sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 THEN sai.RawScoreResult
-                WHEN r.CodeValue = 'Correct' THEN 1 ELSE 0 END,
-           CASE WHEN sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 THEN ai.MaxRawScore ELSE 1 END,
-           sa.AdministrationDate AT TIME ZONE 'UTC'))
-FROM edfi.StudentAssessment sa
-JOIN edfi.StudentAssessmentItem sai USING (AssessmentIdentifier, Namespace, StudentAssessmentIdentifier, StudentUSI)
-JOIN edfi.AssessmentItem ai USING (AssessmentIdentifier, Namespace, IdentificationCode)
-JOIN edfi.AssessmentItemLearningStandard ls USING (AssessmentIdentifier, Namespace, IdentificationCode)
-JOIN edfi.Descriptor r ON r.DescriptorId = sai.AssessmentItemResultDescriptorId
-WHERE sa.AdministrationDate IS NOT NULL
-  AND (sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 OR r.CodeValue IN ('Correct', 'Incorrect'))
-  AND (since IS NULL
-       OR (sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI) IN (
-              SELECT r.AssessmentIdentifier, r.Namespace, r.StudentAssessmentIdentifier, r.StudentUSI
-              FROM edfi.StudentAssessment r WHERE r.ChangeVersion > since
-              UNION
-              SELECT i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI
-              FROM edfi.StudentAssessmentItem i2
-              JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
-              WHERE a2.ChangeVersion > since))
-GROUP BY sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI, ls.LearningStandardId
+BEGIN
+    RETURN QUERY EXECUTE $q$
+    SELECT 'assessment', concat_ws('|', sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI),
+           sa.StudentUSI, ls.LearningStandardId::text,
+           mastery_agg(mastery_evidence(
+               CASE WHEN sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 THEN sai.RawScoreResult
+                    WHEN r.CodeValue = 'Correct' THEN 1 ELSE 0 END,
+               CASE WHEN sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 THEN ai.MaxRawScore ELSE 1 END,
+               sa.AdministrationDate AT TIME ZONE 'UTC'))
+    FROM edfi.StudentAssessment sa
+    JOIN edfi.StudentAssessmentItem sai USING (AssessmentIdentifier, Namespace, StudentAssessmentIdentifier, StudentUSI)
+    JOIN edfi.AssessmentItem ai USING (AssessmentIdentifier, Namespace, IdentificationCode)
+    JOIN edfi.AssessmentItemLearningStandard ls USING (AssessmentIdentifier, Namespace, IdentificationCode)
+    JOIN edfi.Descriptor r ON r.DescriptorId = sai.AssessmentItemResultDescriptorId
+    WHERE sa.AdministrationDate IS NOT NULL
+      AND (sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 OR r.CodeValue IN ('Correct', 'Incorrect'))
+      AND ($1 IS NULL
+           OR (sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI) IN (
+                  SELECT r.AssessmentIdentifier, r.Namespace, r.StudentAssessmentIdentifier, r.StudentUSI
+                  FROM edfi.StudentAssessment r WHERE r.ChangeVersion > $1
+                  UNION
+                  SELECT i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI
+                  FROM edfi.StudentAssessmentItem i2
+                  JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
+                  WHERE a2.ChangeVersion > $1))
+    GROUP BY sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI, ls.LearningStandardId
+    $q$ USING since;
+END
 $f$;
 COMMENT ON FUNCTION assessment_contributions(bigint) IS 'the evidence of each StudentAssessment changed since a change version (NULL: all) on each standard its items measure';
 
@@ -163,21 +170,25 @@ COMMENT ON FUNCTION assessment_contributions(bigint) IS 'the evidence of each St
 -- maximum, observed when fulfilled, else when due, else when assigned.
 CREATE OR REPLACE FUNCTION gradebook_contributions(since bigint)
 RETURNS TABLE (source text, source_key text, student_usi int, learning_standard_id text, state mastery_state)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path FROM CURRENT
 AS $f$
-SELECT 'gradebook', concat_ws('|', g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI),
-       g.StudentUSI, ls.LearningStandardId,
-       mastery_agg(mastery_evidence(
-           coalesce(g.NumericGradeEarned, g.PointsEarned),
-           CASE WHEN g.NumericGradeEarned IS NOT NULL THEN 100 ELSE e.MaxPoints END,
-           coalesce(g.DateFulfilled, e.DueDate, e.DateAssigned)::timestamp AT TIME ZONE 'UTC'))
-FROM edfi.StudentGradebookEntry g
-JOIN edfi.GradebookEntry e USING (GradebookEntryIdentifier, Namespace)
-JOIN edfi.GradebookEntryLearningStandard ls USING (GradebookEntryIdentifier, Namespace)
-WHERE (g.NumericGradeEarned IS NOT NULL OR g.PointsEarned IS NOT NULL AND e.MaxPoints > 0)
-  AND (since IS NULL OR g.ChangeVersion > since OR e.ChangeVersion > since)
-GROUP BY g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI, ls.LearningStandardId
+BEGIN
+    RETURN QUERY EXECUTE $q$
+    SELECT 'gradebook', concat_ws('|', g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI),
+           g.StudentUSI, ls.LearningStandardId::text,
+           mastery_agg(mastery_evidence(
+               coalesce(g.NumericGradeEarned, g.PointsEarned),
+               CASE WHEN g.NumericGradeEarned IS NOT NULL THEN 100 ELSE e.MaxPoints END,
+               coalesce(g.DateFulfilled, e.DueDate, e.DateAssigned)::timestamp AT TIME ZONE 'UTC'))
+    FROM edfi.StudentGradebookEntry g
+    JOIN edfi.GradebookEntry e USING (GradebookEntryIdentifier, Namespace)
+    JOIN edfi.GradebookEntryLearningStandard ls USING (GradebookEntryIdentifier, Namespace)
+    WHERE (g.NumericGradeEarned IS NOT NULL OR g.PointsEarned IS NOT NULL AND e.MaxPoints > 0)
+      AND ($1 IS NULL OR g.ChangeVersion > $1 OR e.ChangeVersion > $1)
+    GROUP BY g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI, ls.LearningStandardId
+    $q$ USING since;
+END
 $f$;
 COMMENT ON FUNCTION gradebook_contributions(bigint) IS 'the evidence of each StudentGradebookEntry changed since a change version (NULL: all) on each standard its entry names';
 
@@ -186,29 +197,33 @@ COMMENT ON FUNCTION gradebook_contributions(bigint) IS 'the evidence of each Stu
 -- changed (tracked_changes_edfi keeps their old key)
 CREATE OR REPLACE FUNCTION changed_roots(since bigint, upto bigint)
 RETURNS TABLE (source text, source_key text, deleted boolean)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path FROM CURRENT
 AS $f$
-SELECT 'assessment', concat_ws('|', sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI), false
-FROM edfi.StudentAssessment sa
-WHERE sa.ChangeVersion > since
-UNION
-SELECT 'assessment', concat_ws('|', i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI), false
-FROM edfi.StudentAssessmentItem i2
-JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
-WHERE a2.ChangeVersion > since
-UNION
-SELECT 'gradebook', concat_ws('|', g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI), false
-FROM edfi.StudentGradebookEntry g JOIN edfi.GradebookEntry e USING (GradebookEntryIdentifier, Namespace)
-WHERE g.ChangeVersion > since OR e.ChangeVersion > since
-UNION
-SELECT 'assessment', concat_ws('|', t.OldAssessmentIdentifier, t.OldNamespace, t.OldStudentAssessmentIdentifier, t.OldStudentUSI), true
-FROM tracked_changes_edfi.StudentAssessment t
-WHERE t.ChangeVersion > since AND t.ChangeVersion <= upto
-UNION
-SELECT 'gradebook', concat_ws('|', t.OldGradebookEntryIdentifier, t.OldNamespace, t.OldStudentUSI), true
-FROM tracked_changes_edfi.StudentGradebookEntry t
-WHERE t.ChangeVersion > since AND t.ChangeVersion <= upto
+BEGIN
+    RETURN QUERY EXECUTE $q$
+    SELECT 'assessment', concat_ws('|', sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI), false
+    FROM edfi.StudentAssessment sa
+    WHERE sa.ChangeVersion > $1
+    UNION
+    SELECT 'assessment', concat_ws('|', i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI), false
+    FROM edfi.StudentAssessmentItem i2
+    JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
+    WHERE a2.ChangeVersion > $1
+    UNION
+    SELECT 'gradebook', concat_ws('|', g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI), false
+    FROM edfi.StudentGradebookEntry g JOIN edfi.GradebookEntry e USING (GradebookEntryIdentifier, Namespace)
+    WHERE g.ChangeVersion > $1 OR e.ChangeVersion > $1
+    UNION
+    SELECT 'assessment', concat_ws('|', t.OldAssessmentIdentifier, t.OldNamespace, t.OldStudentAssessmentIdentifier, t.OldStudentUSI), true
+    FROM tracked_changes_edfi.StudentAssessment t
+    WHERE t.ChangeVersion > $1 AND t.ChangeVersion <= $2
+    UNION
+    SELECT 'gradebook', concat_ws('|', t.OldGradebookEntryIdentifier, t.OldNamespace, t.OldStudentUSI), true
+    FROM tracked_changes_edfi.StudentGradebookEntry t
+    WHERE t.ChangeVersion > $1 AND t.ChangeVersion <= $2
+    $q$ USING since, upto;
+END
 $f$;
 
 -- The states as a full recompute from the ODS would have them (what refresh()
@@ -740,6 +755,26 @@ JOIN edfi.StudentSectionAssociation e
   USING (LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName);
 COMMENT ON VIEW staff_section_student IS 'for each mapped login, its Staff''s sections and their enrolled students: what a teacher may see';
 
+-- On Citus (warehouse/distribute_ods.sql), a distributed or reference table
+-- takes no row security policy whose expression has a subquery, which the
+-- teacher's rule needs: those tables get no policy and teachers no access to
+-- them (their queries through the views fail rather than show other sections'
+-- students); administrators and BI readers read them as on one node.
+CREATE OR REPLACE FUNCTION is_citus_table(tab regclass) RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET search_path FROM CURRENT
+AS $f$
+DECLARE
+    found boolean := false;
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = $1)' INTO found USING tab;
+    END IF;
+    RETURN found;
+END
+$f$;
+COMMENT ON FUNCTION is_citus_table(regclass) IS 'whether a table is a Citus distributed or reference table (false without Citus)';
+
 -- Row security on every table holding a student's rows that the layer reads
 -- (the ODS's and its own).  Where row security is off, the installer turns
 -- it on with one permissive policy for every role (nothing changes for
@@ -769,6 +804,9 @@ BEGIN
             ('competency_layer.student_standard_state', 'student_usi IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)')
         ) v (tab, rule)
     LOOP
+        IF competency_layer.is_citus_table(t.tab) THEN
+            CONTINUE;   -- Citus takes no policy with a subquery: teachers read none of it (below)
+        END IF;
         IF NOT (SELECT c.relrowsecurity FROM pg_class c WHERE c.oid = t.tab) THEN
             EXECUTE format('CREATE POLICY competency_layer_everyone ON %s USING (true) WITH CHECK (true)', t.tab);
             EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t.tab);
@@ -796,6 +834,16 @@ GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionA
                 edfi.CourseOffering, edfi.CourseLearningStandard
       TO competency_teacher, competency_administrator, competency_reader;
 GRANT INSERT, UPDATE, DELETE ON policy, staff_login, standard_prerequisite, course_standard TO competency_administrator;
+DO $citus$
+DECLARE
+    t regclass;
+BEGIN
+    FOR t IN SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'edfi' AND c.relkind = 'r' AND competency_layer.is_citus_table(c.oid) LOOP
+        EXECUTE format('REVOKE ALL ON %s FROM competency_teacher', t);
+    END LOOP;
+END
+$citus$;
 GRANT USAGE ON SCHEMA :"competency_schema" TO competency_teacher, competency_administrator, competency_reader;
 COMMIT;
 
