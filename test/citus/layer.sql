@@ -4,7 +4,7 @@
 -- the one-node database), the states equal a full recompute on Citus, and the
 -- evidence of every student is aggregated (mastery_agg) on the workers.
 SET client_min_messages = error;
-SELECT plan(7 + (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'single_node'
+SELECT plan(10 + (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'single_node'
                  AND tablename NOT IN ('student_standard_state', 'refresh_log')));
 
 SELECT is((SELECT partmethod::text FROM pg_dist_partition WHERE logicalrelid = 'edfi.studentassessmentitem'::regclass), 'h',
@@ -14,6 +14,18 @@ SELECT ok((SELECT p.colocationid = s.colocationid FROM pg_dist_partition p, pg_d
           'StudentAssessmentItem is colocated with Student');
 SELECT is((SELECT partmethod::text FROM pg_dist_partition WHERE logicalrelid = 'edfi.assessmentitem'::regclass), 'n',
           'AssessmentItem is a reference table');
+
+-- the layer's tables (warehouse/distribute_layer.sql)
+SELECT ok((SELECT p.partmethod = 'h' AND p.colocationid = s.colocationid FROM pg_dist_partition p, pg_dist_partition s
+           WHERE p.logicalrelid = 'competency_layer.student_standard_state'::regclass AND s.logicalrelid = 'edfi.student'::regclass),
+          'the stored states are distributed, colocated with Student');
+SELECT set_eq($$SELECT logicalrelid::text FROM pg_dist_partition WHERE partmethod = 'n' AND logicalrelid::text LIKE 'competency\_layer.%'$$,
+              ARRAY['competency_layer.policy', 'competency_layer.standard_prerequisite', 'competency_layer.course_standard', 'competency_layer.staff_login'],
+              'the policy, prerequisites, course standards and logins are reference tables');
+-- every view of the layer is compared below
+SELECT set_eq($$SELECT table_name::text FROM information_schema.views WHERE table_schema = 'competency_layer'$$,
+              $$SELECT tablename::text FROM pg_tables WHERE schemaname = 'single_node' AND tablename NOT IN ('student_standard_state', 'refresh_log')$$,
+              'every view of the layer has its one-node rows to compare with');
 
 SELECT bag_eq($$SELECT student_usi, learning_standard_id, state::text FROM competency_layer.student_standard_state$$,
               $$SELECT student_usi, learning_standard_id, state::text FROM single_node.student_standard_state$$,
