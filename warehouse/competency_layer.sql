@@ -530,20 +530,24 @@ SELECT st.StudentUniqueId::text AS student_key, p.student_usi,
        (SELECT count(*) FROM profile_entries(p.profile) x WHERE x.mastery >= d.mastery_threshold)::int AS standards_mastered,
        (SELECT string_agg(x.skill, ', ') FROM strengths(p.profile, 3, d.mastery_threshold, 1) x) AS strengths,
        (SELECT string_agg(x.skill, ', ') FROM needs(p.profile, 3, d.mastery_threshold, 1) x) AS needs,
-       a.instructional_days, a.days_absent,
-       CASE WHEN a.instructional_days > 0 THEN 1 - a.days_absent::double precision / a.instructional_days END AS attendance_rate,
-       (SELECT count(DISTINCT (b.IncidentIdentifier, b.SchoolId)) FROM edfi.StudentDisciplineIncidentBehaviorAssociation b
-        WHERE b.StudentUSI = p.student_usi)::int AS discipline_incidents
+       a.instructional_days, coalesce(b.days_absent, 0) AS days_absent,
+       CASE WHEN a.instructional_days > 0 THEN 1 - coalesce(b.days_absent, 0)::double precision / a.instructional_days END AS attendance_rate,
+       coalesce(i.incidents, 0) AS discipline_incidents
 FROM student_profiles() p
 JOIN edfi.Student st ON st.StudentUSI = p.student_usi
 CROSS JOIN district_policy d
-LEFT JOIN LATERAL (
-    SELECT (SELECT sum(se.TotalInstructionalDays) FROM edfi.Session se
-            WHERE (se.SchoolId, se.SchoolYear, se.SessionName) IN (SELECT e.SchoolId, e.SchoolYear, e.SessionName
-                                                                  FROM edfi.StudentSchoolAttendanceEvent e WHERE e.StudentUSI = p.student_usi))::int AS instructional_days,
-           (SELECT count(DISTINCT e.EventDate) FROM edfi.StudentSchoolAttendanceEvent e
-            JOIN edfi.Descriptor c ON c.DescriptorId = e.AttendanceEventCategoryDescriptorId
-            WHERE e.StudentUSI = p.student_usi AND c.CodeValue LIKE '%Absence')::int AS days_absent) a ON true;
+LEFT JOIN (SELECT e.StudentUSI AS student_usi, sum(se.TotalInstructionalDays)::int AS instructional_days
+           FROM (SELECT DISTINCT StudentUSI, SchoolId, SchoolYear, SessionName FROM edfi.StudentSchoolAttendanceEvent) e
+           JOIN edfi.Session se USING (SchoolId, SchoolYear, SessionName)
+           GROUP BY e.StudentUSI) a ON a.student_usi = p.student_usi
+LEFT JOIN (SELECT e.StudentUSI AS student_usi, count(DISTINCT e.EventDate)::int AS days_absent
+           FROM edfi.StudentSchoolAttendanceEvent e
+           JOIN edfi.Descriptor c ON c.DescriptorId = e.AttendanceEventCategoryDescriptorId
+           WHERE c.CodeValue LIKE '%Absence'
+           GROUP BY e.StudentUSI) b ON b.student_usi = p.student_usi
+LEFT JOIN (SELECT b.StudentUSI AS student_usi, count(DISTINCT (b.IncidentIdentifier, b.SchoolId))::int AS incidents
+           FROM edfi.StudentDisciplineIncidentBehaviorAssociation b
+           GROUP BY b.StudentUSI) i ON i.student_usi = p.student_usi;
 COMMENT ON VIEW learner_profile_summary IS 'one row per student: standards assessed and mastered, three strengths and needs, attendance rate, discipline incidents';
 
 -- Early warning, as Analytics Middle Tier's ABC indicators: attendance
@@ -570,31 +574,38 @@ SELECT x.student_key, x.student_usi,
             WHEN x.mastered_share IS NOT NULL THEN 'on track' END AS course_performance_level
 FROM (
     SELECT st.StudentUniqueId::text AS student_key, st.StudentUSI AS student_usi, d.*,
-           CASE WHEN a.instructional_days > 0 THEN 1 - a.days_absent::double precision / a.instructional_days END AS attendance_rate,
-           (SELECT count(DISTINCT (b.IncidentIdentifier, b.SchoolId)) FROM edfi.StudentDisciplineIncidentBehaviorAssociation b
-            WHERE b.StudentUSI = st.StudentUSI)::int AS discipline_incidents,
-           m.n AS standards_assessed, m.mastered AS standards_mastered,
+           CASE WHEN a.instructional_days > 0 THEN 1 - coalesce(b.days_absent, 0)::double precision / a.instructional_days END AS attendance_rate,
+           coalesce(i.incidents, 0) AS discipline_incidents,
+           coalesce(m.n, 0) AS standards_assessed, coalesce(m.mastered, 0) AS standards_mastered,
            CASE WHEN m.n > 0 THEN m.mastered::double precision / m.n END AS mastered_share,
            CASE WHEN m.n_before > 0 THEN m.mastered::double precision / m.n - m.mastered_before::double precision / m.n_before END AS mastery_trend
     FROM edfi.Student st
     CROSS JOIN district_policy d
-    CROSS JOIN LATERAL (
-        SELECT (SELECT sum(se.TotalInstructionalDays) FROM edfi.Session se
-                WHERE (se.SchoolId, se.SchoolYear, se.SessionName) IN (SELECT e.SchoolId, e.SchoolYear, e.SessionName
-                                                                      FROM edfi.StudentSchoolAttendanceEvent e WHERE e.StudentUSI = st.StudentUSI))::int AS instructional_days,
-               (SELECT count(DISTINCT e.EventDate) FROM edfi.StudentSchoolAttendanceEvent e
-                JOIN edfi.Descriptor c ON c.DescriptorId = e.AttendanceEventCategoryDescriptorId
-                WHERE e.StudentUSI = st.StudentUSI AND c.CodeValue LIKE '%Absence')::int AS days_absent) a
-    CROSS JOIN LATERAL (
-        SELECT count(*)::int AS n,
+    LEFT JOIN (SELECT e.StudentUSI AS student_usi, sum(se.TotalInstructionalDays)::int AS instructional_days
+               FROM (SELECT DISTINCT StudentUSI, SchoolId, SchoolYear, SessionName FROM edfi.StudentSchoolAttendanceEvent) e
+               JOIN edfi.Session se USING (SchoolId, SchoolYear, SessionName)
+               GROUP BY e.StudentUSI) a ON a.student_usi = st.StudentUSI
+    LEFT JOIN (SELECT e.StudentUSI AS student_usi, count(DISTINCT e.EventDate)::int AS days_absent
+               FROM edfi.StudentSchoolAttendanceEvent e
+               JOIN edfi.Descriptor c ON c.DescriptorId = e.AttendanceEventCategoryDescriptorId
+               WHERE c.CodeValue LIKE '%Absence'
+               GROUP BY e.StudentUSI) b ON b.student_usi = st.StudentUSI
+    LEFT JOIN (SELECT b.StudentUSI AS student_usi, count(DISTINCT (b.IncidentIdentifier, b.SchoolId))::int AS incidents
+               FROM edfi.StudentDisciplineIncidentBehaviorAssociation b
+               GROUP BY b.StudentUSI) i ON i.student_usi = st.StudentUSI
+    -- (grouped joins, not correlated subqueries: Citus plans these)
+    LEFT JOIN (
+        SELECT s.student_usi,
+               count(*)::int AS n,
                count(*) FILTER (WHERE mastery(s.state, p.effective_method::mastery_method) >= p.mastery_threshold)::int AS mastered,
                count(mastery_at(s.state, p.effective_method::mastery_method, t.at))::int AS n_before,
                count(*) FILTER (WHERE mastery_at(s.state, p.effective_method::mastery_method, t.at) >= p.mastery_threshold)::int AS mastered_before
         FROM student_standard_state s
         JOIN standard_policy p ON p.learning_standard_key = s.learning_standard_id
-        CROSS JOIN (SELECT max(last_observed(s2.state)) - make_interval(days => d.ew_trend_days) AS at
-                    FROM student_standard_state s2 WHERE s2.student_usi = st.StudentUSI) t
-        WHERE s.student_usi = st.StudentUSI) m
+        JOIN (SELECT s2.student_usi, max(last_observed(s2.state)) - make_interval(days => d2.ew_trend_days) AS at
+              FROM student_standard_state s2 CROSS JOIN district_policy d2
+              GROUP BY s2.student_usi, d2.ew_trend_days) t ON t.student_usi = s.student_usi
+        GROUP BY s.student_usi) m ON m.student_usi = st.StudentUSI
 ) x;
 COMMENT ON VIEW early_warning IS 'one row per student: AMT''s ABC indicators (attendance rate, discipline incidents, course performance as the share of standards mastered and its trend), each with its level under the policy''s ew_ thresholds';
 
@@ -620,17 +631,18 @@ COMMENT ON VIEW learning_path_step IS 'each student''s path toward the policy''s
 -- enrolled students under the policy's mode and sizes
 CREATE OR REPLACE VIEW section_group WITH (security_invoker = true) AS
 SELECT g.school_id, g.local_course_code, g.school_year, g.section_identifier, g.session_name,
-       (g.x).learner::int AS student_usi, st.StudentUniqueId::text AS student_key,
-       (g.x).group_no, (g.x).focus_skill AS focus_standard_key
+       x.learner::int AS student_usi, st.StudentUniqueId::text AS student_key,
+       x.group_no, x.focus_skill AS focus_standard_key
 FROM (SELECT e.SchoolId AS school_id, e.LocalCourseCode::text AS local_course_code, e.SchoolYear::int AS school_year,
              e.SectionIdentifier::text AS section_identifier, e.SessionName::text AS session_name,
-             unnest(instructional_groups(p.student_usi::text, p.profile, (SELECT standard_graph()), d.mastery_threshold,
-                                         d.group_min_size, d.group_max_size, d.group_mode)) AS x
+             instructional_groups(p.student_usi::text, p.profile, (SELECT standard_graph()), d.mastery_threshold,
+                                  d.group_min_size, d.group_max_size, d.group_mode) AS groups
       FROM edfi.StudentSectionAssociation e
       JOIN student_profiles() p ON p.student_usi = e.StudentUSI
       CROSS JOIN district_policy d
       GROUP BY 1, 2, 3, 4, 5) g
-JOIN edfi.Student st ON st.StudentUSI = (g.x).learner::int;
+CROSS JOIN LATERAL unnest(g.groups) x   -- not unnest() in the grouped select list: Citus cannot plan that
+JOIN edfi.Student st ON st.StudentUSI = x.learner::int;
 COMMENT ON VIEW section_group IS 'instructional groups in every section with students who have mastery: group number and the standard it works on';
 
 -- The audit of those groups for each program (the ODS's subgroups) that
@@ -642,14 +654,15 @@ member AS (SELECT DISTINCT p.StudentUSI AS student_usi, p.ProgramName::text AS p
 section_program AS (SELECT DISTINCT g.school_id, g.local_course_code, g.school_year, g.section_identifier, g.session_name, m.program_name
                     FROM g JOIN member m USING (student_usi))
 SELECT a.school_id, a.local_course_code, a.school_year, a.section_identifier, a.session_name, a.program_name,
-       (a.x).group_no, (a.x).subgroup, (a.x).learners, (a.x).group_size, (a.x).section_size, (a.x).subgroup_size,
-       (a.x).share, (a.x).ratio, (a.x).expected, (a.x).p_value, (a.x).p_adjusted, (a.x).flagged
+       x.group_no, x.subgroup, x.learners, x.group_size, x.section_size, x.subgroup_size,
+       x.share, x.ratio, x.expected, x.p_value, x.p_adjusted, x.flagged
 FROM (SELECT sp.school_id, sp.local_course_code, sp.school_year, sp.section_identifier, sp.session_name, sp.program_name,
-             unnest(group_disproportionality(g.group_no, coalesce(m.program_name, 'not in program'))) AS x
+             group_disproportionality(g.group_no, coalesce(m.program_name, 'not in program')) AS audit
       FROM section_program sp
       JOIN g USING (school_id, local_course_code, school_year, section_identifier, session_name)
       LEFT JOIN member m ON m.student_usi = g.student_usi AND m.program_name = sp.program_name
-      GROUP BY 1, 2, 3, 4, 5, 6) a;
+      GROUP BY 1, 2, 3, 4, 5, 6) a
+CROSS JOIN LATERAL unnest(a.audit) x;
 COMMENT ON VIEW section_group_audit IS 'group_disproportionality of each section''s groups for each program: learners, shares, expected counts, exact and Holm-adjusted p-values, flagged';
 
 -- Progress and pace: per student and course (the courses of their sections),
@@ -839,7 +852,8 @@ DECLARE
     t regclass;
 BEGIN
     FOR t IN SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = 'edfi' AND c.relkind = 'r' AND competency_layer.is_citus_table(c.oid) LOOP
+             WHERE (n.nspname = 'edfi' OR c.oid IN ('competency_layer.student_standard_state'::regclass, 'competency_layer.staff_login'::regclass))
+               AND c.relkind = 'r' AND competency_layer.is_citus_table(c.oid) LOOP
         EXECUTE format('REVOKE ALL ON %s FROM competency_teacher', t);
     END LOOP;
 END
