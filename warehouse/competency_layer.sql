@@ -425,10 +425,12 @@ CREATE TABLE IF NOT EXISTS standard_prerequisite (
     PRIMARY KEY (prerequisite_id, learning_standard_id),
     CHECK (prerequisite_id <> learning_standard_id));
 COMMENT ON TABLE standard_prerequisite IS 'a standard (LearningStandardId) that must be mastered before another: what ready skills, learning paths and readiness groups follow';
-ALTER TABLE policy ADD COLUMN IF NOT EXISTS group_min_size int NOT NULL DEFAULT 4 CHECK (group_min_size >= 1);
-ALTER TABLE policy ADD COLUMN IF NOT EXISTS group_max_size int NOT NULL DEFAULT 6 CHECK (group_max_size >= 1);
+-- (constraints of added columns are named: Citus adds a column with a constraint
+-- to a distributed or reference table only when the constraint has a name)
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS group_min_size int NOT NULL DEFAULT 4 CONSTRAINT policy_group_min_size_check CHECK (group_min_size >= 1);
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS group_max_size int NOT NULL DEFAULT 6 CONSTRAINT policy_group_max_size_check CHECK (group_max_size >= 1);
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS group_mode text NOT NULL DEFAULT 'readiness'
-    CHECK (group_mode IN ('readiness', 'similar', 'mixed'));
+    CONSTRAINT policy_group_mode_check CHECK (group_mode IN ('readiness', 'similar', 'mixed'));
 COMMENT ON COLUMN policy.group_mode IS 'how instructional groups are made in each section (readiness, similar, mixed), in groups of group_min_size to group_max_size';
 
 CREATE OR REPLACE VIEW standard_hierarchy WITH (security_invoker = true) AS
@@ -488,7 +490,7 @@ ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_incidents_warning int NOT NULL DE
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_incidents_at_risk int NOT NULL DEFAULT 3;
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_mastery_at_risk double precision NOT NULL DEFAULT 0.5;
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_mastery_warning double precision NOT NULL DEFAULT 0.7;
-ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_trend_days int NOT NULL DEFAULT 28 CHECK (ew_trend_days >= 0);
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_trend_days int NOT NULL DEFAULT 28 CONSTRAINT policy_ew_trend_days_check CHECK (ew_trend_days >= 0);
 COMMENT ON COLUMN policy.ew_attendance_at_risk IS 'early warning: an attendance rate below this is at risk (AMT: 0.80)';
 COMMENT ON COLUMN policy.ew_attendance_warning IS 'early warning: an attendance rate below this (and not at risk) is a warning (AMT: 0.88)';
 COMMENT ON COLUMN policy.ew_incidents_warning IS 'early warning: this many discipline incidents or more is a warning';
@@ -680,7 +682,7 @@ CREATE TABLE IF NOT EXISTS course_standard (
     PRIMARY KEY (course_code, learning_standard_id));
 COMMENT ON TABLE course_standard IS 'the standards a course (CourseCode, any education organization) covers, beside the ODS''s CourseLearningStandard: what pace counts';
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_as_of date;
-ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_buffer double precision NOT NULL DEFAULT 0.10 CHECK (pace_buffer >= 0);
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_buffer double precision NOT NULL DEFAULT 0.10 CONSTRAINT policy_pace_buffer_check CHECK (pace_buffer >= 0);
 COMMENT ON COLUMN policy.pace_as_of IS 'pace: the date the calendar elapsed is counted to (NULL: current_date), clamped into each session';
 COMMENT ON COLUMN policy.pace_buffer IS 'pace: how far (as a share, 0.10 = 10 points) the share mastered may be from the share elapsed and still be on pace';
 

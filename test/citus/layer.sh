@@ -63,6 +63,10 @@ copy_single() {
 status=0
 copy_single
 PGDATABASE=$db pg_prove test/citus/layer.sql || status=1
+# the installer again on Citus (as for an upgrade of the layer): the layer's
+# tables stay distributed and teachers without access (layer.sql checks)
+psql -X -q -d $db -v ON_ERROR_STOP=1 -f warehouse/competency_layer.sql 2>&1 | { grep -v '^\(WARNING\|DETAIL\|HINT\|psql:.*WARNING\)' || true; }
+psql -X -q -d $db -v ON_ERROR_STOP=1 -f warehouse/distribute_layer.sql
 for d in $db $single; do   # Citus first: it propagates the layer's roles to the workers
     psql -X -q -d $d -v ON_ERROR_STOP=1 -f test/citus/layer_changes.sql >/dev/null
 done

@@ -4,7 +4,7 @@
 -- the one-node database), the states equal a full recompute on Citus, and the
 -- evidence of every student is aggregated (mastery_agg) on the workers.
 SET client_min_messages = error;
-SELECT plan(10 + (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'single_node'
+SELECT plan(11 + (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'single_node'
                  AND tablename NOT IN ('student_standard_state', 'refresh_log')));
 
 SELECT is((SELECT partmethod::text FROM pg_dist_partition WHERE logicalrelid = 'edfi.studentassessmentitem'::regclass), 'h',
@@ -22,6 +22,10 @@ SELECT ok((SELECT p.partmethod = 'h' AND p.colocationid = s.colocationid FROM pg
 SELECT set_eq($$SELECT logicalrelid::text FROM pg_dist_partition WHERE partmethod = 'n' AND logicalrelid::text LIKE 'competency\_layer.%'$$,
               ARRAY['competency_layer.policy', 'competency_layer.standard_prerequisite', 'competency_layer.course_standard', 'competency_layer.staff_login'],
               'the policy, prerequisites, course standards and logins are reference tables');
+SELECT ok(NOT has_table_privilege('competency_teacher', 'competency_layer.student_standard_state', 'SELECT')
+          AND NOT has_table_privilege('competency_teacher', 'edfi.student', 'SELECT')
+          AND has_table_privilege('competency_reader', 'competency_layer.student_standard_state', 'SELECT'),
+          'teachers cannot read the Citus tables with students'' rows (no policy can restrict them), readers can');
 -- every view of the layer is compared below
 SELECT set_eq($$SELECT table_name::text FROM information_schema.views WHERE table_schema = 'competency_layer'$$,
               $$SELECT tablename::text FROM pg_tables WHERE schemaname = 'single_node' AND tablename NOT IN ('student_standard_state', 'refresh_log')$$,
@@ -41,7 +45,7 @@ SELECT bag_eq($$SELECT kind, roots_changed, roots_deleted, evidence_removed, evi
 
 SELECT bag_eq(format('SELECT * FROM competency_layer.%I', t.tablename), format('SELECT * FROM single_node.%I', t.tablename),
               format('competency_layer.%s equals one node''s (%s rows)', t.tablename,
-                     (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM single_node.%I', t.tablename), false, false, '')))[1]))
+                     (xpath('//n/text()', query_to_xml(format('SELECT count(*) AS n FROM single_node.%I', t.tablename), false, false, '')))[1]))
 FROM pg_tables t WHERE t.schemaname = 'single_node' AND t.tablename NOT IN ('student_standard_state', 'refresh_log')
 ORDER BY t.tablename;
 
