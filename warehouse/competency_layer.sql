@@ -135,6 +135,9 @@ COMMENT ON TABLE refresh_log IS 'what each rebuild() and refresh() changed';
 -- the misestimated joins made it quadratic (10 minutes for 40,000 item
 -- results; bench/warehouse.sql), and the refresh could not use the
 -- ChangeVersion indexes.
+-- The refresh's statements go through EXECUTE with the change version as a
+-- bound value: each is planned for its value (the ChangeVersion indexes), and
+-- Citus plans no distributed query that reads a function's parameters.
 CREATE OR REPLACE FUNCTION assessment_contributions(since bigint)
 RETURNS TABLE (source text, source_key text, student_usi int, learning_standard_id text, state mastery_state)
 LANGUAGE plpgsql STABLE
@@ -159,7 +162,7 @@ BEGIN
           AND (sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 OR r.CodeValue IN ('Correct', 'Incorrect'))
         GROUP BY sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI, ls.LearningStandardId;
     ELSE
-        RETURN QUERY
+        RETURN QUERY EXECUTE $q$
         SELECT 'assessment', concat_ws('|', sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI),
                sa.StudentUSI, ls.LearningStandardId::text,
                mastery_agg(mastery_evidence(
@@ -176,13 +179,14 @@ BEGIN
           AND (sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 OR r.CodeValue IN ('Correct', 'Incorrect'))
           AND (sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI) IN (
                   SELECT c.AssessmentIdentifier, c.Namespace, c.StudentAssessmentIdentifier, c.StudentUSI
-                  FROM edfi.StudentAssessment c WHERE c.ChangeVersion > since
+                  FROM edfi.StudentAssessment c WHERE c.ChangeVersion > $1
                   UNION
                   SELECT i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI
                   FROM edfi.StudentAssessmentItem i2
                   JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
-                  WHERE a2.ChangeVersion > since)
-        GROUP BY sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI, ls.LearningStandardId;
+                  WHERE a2.ChangeVersion > $1)
+        GROUP BY sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI, ls.LearningStandardId
+        $q$ USING since;
     END IF;
 END
 $f$;
@@ -212,7 +216,7 @@ BEGIN
         WHERE (g.NumericGradeEarned IS NOT NULL OR g.PointsEarned IS NOT NULL AND e.MaxPoints > 0)
         GROUP BY g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI, ls.LearningStandardId;
     ELSE
-        RETURN QUERY
+        RETURN QUERY EXECUTE $q$
         SELECT 'gradebook', concat_ws('|', g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI),
                g.StudentUSI, ls.LearningStandardId::text,
                mastery_agg(mastery_evidence(
@@ -225,12 +229,13 @@ BEGIN
         WHERE (g.NumericGradeEarned IS NOT NULL OR g.PointsEarned IS NOT NULL AND e.MaxPoints > 0)
           AND (g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI) IN (
                   SELECT c.GradebookEntryIdentifier, c.Namespace, c.StudentUSI FROM edfi.StudentGradebookEntry c
-                  WHERE c.ChangeVersion > since
+                  WHERE c.ChangeVersion > $1
                   UNION
                   SELECT c.GradebookEntryIdentifier, c.Namespace, c.StudentUSI FROM edfi.StudentGradebookEntry c
                   JOIN edfi.GradebookEntry e2 USING (GradebookEntryIdentifier, Namespace)
-                  WHERE e2.ChangeVersion > since)
-        GROUP BY g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI, ls.LearningStandardId;
+                  WHERE e2.ChangeVersion > $1)
+        GROUP BY g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI, ls.LearningStandardId
+        $q$ USING since;
     END IF;
 END
 $f$;
@@ -241,29 +246,33 @@ COMMENT ON FUNCTION gradebook_contributions(bigint) IS 'the evidence of each Stu
 -- changed (tracked_changes_edfi keeps their old key)
 CREATE OR REPLACE FUNCTION changed_roots(since bigint, upto bigint)
 RETURNS TABLE (source text, source_key text, deleted boolean)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path FROM CURRENT
 AS $f$
-SELECT 'assessment', concat_ws('|', sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI), false
-FROM edfi.StudentAssessment sa
-WHERE sa.ChangeVersion > since
-UNION
-SELECT 'assessment', concat_ws('|', i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI), false
-FROM edfi.StudentAssessmentItem i2
-JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
-WHERE a2.ChangeVersion > since
-UNION
-SELECT 'gradebook', concat_ws('|', g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI), false
-FROM edfi.StudentGradebookEntry g JOIN edfi.GradebookEntry e USING (GradebookEntryIdentifier, Namespace)
-WHERE g.ChangeVersion > since OR e.ChangeVersion > since
-UNION
-SELECT 'assessment', concat_ws('|', t.OldAssessmentIdentifier, t.OldNamespace, t.OldStudentAssessmentIdentifier, t.OldStudentUSI), true
-FROM tracked_changes_edfi.StudentAssessment t
-WHERE t.ChangeVersion > since AND t.ChangeVersion <= upto
-UNION
-SELECT 'gradebook', concat_ws('|', t.OldGradebookEntryIdentifier, t.OldNamespace, t.OldStudentUSI), true
-FROM tracked_changes_edfi.StudentGradebookEntry t
-WHERE t.ChangeVersion > since AND t.ChangeVersion <= upto
+BEGIN
+    RETURN QUERY EXECUTE $q$
+    SELECT 'assessment', concat_ws('|', sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI), false
+    FROM edfi.StudentAssessment sa
+    WHERE sa.ChangeVersion > $1
+    UNION
+    SELECT 'assessment', concat_ws('|', i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI), false
+    FROM edfi.StudentAssessmentItem i2
+    JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
+    WHERE a2.ChangeVersion > $1
+    UNION
+    SELECT 'gradebook', concat_ws('|', g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI), false
+    FROM edfi.StudentGradebookEntry g JOIN edfi.GradebookEntry e USING (GradebookEntryIdentifier, Namespace)
+    WHERE g.ChangeVersion > $1 OR e.ChangeVersion > $1
+    UNION
+    SELECT 'assessment', concat_ws('|', t.OldAssessmentIdentifier, t.OldNamespace, t.OldStudentAssessmentIdentifier, t.OldStudentUSI), true
+    FROM tracked_changes_edfi.StudentAssessment t
+    WHERE t.ChangeVersion > $1 AND t.ChangeVersion <= $2
+    UNION
+    SELECT 'gradebook', concat_ws('|', t.OldGradebookEntryIdentifier, t.OldNamespace, t.OldStudentUSI), true
+    FROM tracked_changes_edfi.StudentGradebookEntry t
+    WHERE t.ChangeVersion > $1 AND t.ChangeVersion <= $2
+    $q$ USING since, upto;
+END
 $f$;
 
 -- The states as a full recompute from the ODS would have them (what refresh()
@@ -465,10 +474,12 @@ CREATE TABLE IF NOT EXISTS standard_prerequisite (
     PRIMARY KEY (prerequisite_id, learning_standard_id),
     CHECK (prerequisite_id <> learning_standard_id));
 COMMENT ON TABLE standard_prerequisite IS 'a standard (LearningStandardId) that must be mastered before another: what ready skills, learning paths and readiness groups follow';
-ALTER TABLE policy ADD COLUMN IF NOT EXISTS group_min_size int NOT NULL DEFAULT 4 CHECK (group_min_size >= 1);
-ALTER TABLE policy ADD COLUMN IF NOT EXISTS group_max_size int NOT NULL DEFAULT 6 CHECK (group_max_size >= 1);
+-- (constraints of added columns are named: Citus adds a column with a constraint
+-- to a distributed or reference table only when the constraint has a name)
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS group_min_size int NOT NULL DEFAULT 4 CONSTRAINT policy_group_min_size_check CHECK (group_min_size >= 1);
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS group_max_size int NOT NULL DEFAULT 6 CONSTRAINT policy_group_max_size_check CHECK (group_max_size >= 1);
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS group_mode text NOT NULL DEFAULT 'readiness'
-    CHECK (group_mode IN ('readiness', 'similar', 'mixed'));
+    CONSTRAINT policy_group_mode_check CHECK (group_mode IN ('readiness', 'similar', 'mixed'));
 COMMENT ON COLUMN policy.group_mode IS 'how instructional groups are made in each section (readiness, similar, mixed), in groups of group_min_size to group_max_size';
 
 CREATE OR REPLACE VIEW standard_hierarchy WITH (security_invoker = true) AS
@@ -528,7 +539,7 @@ ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_incidents_warning int NOT NULL DE
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_incidents_at_risk int NOT NULL DEFAULT 3;
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_mastery_at_risk double precision NOT NULL DEFAULT 0.5;
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_mastery_warning double precision NOT NULL DEFAULT 0.7;
-ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_trend_days int NOT NULL DEFAULT 28 CHECK (ew_trend_days >= 0);
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS ew_trend_days int NOT NULL DEFAULT 28 CONSTRAINT policy_ew_trend_days_check CHECK (ew_trend_days >= 0);
 COMMENT ON COLUMN policy.ew_attendance_at_risk IS 'early warning: an attendance rate below this is at risk (AMT: 0.80)';
 COMMENT ON COLUMN policy.ew_attendance_warning IS 'early warning: an attendance rate below this (and not at risk) is a warning (AMT: 0.88)';
 COMMENT ON COLUMN policy.ew_incidents_warning IS 'early warning: this many discipline incidents or more is a warning';
@@ -570,20 +581,24 @@ SELECT st.StudentUniqueId::text AS student_key, p.student_usi,
        (SELECT count(*) FROM profile_entries(p.profile) x WHERE x.mastery >= d.mastery_threshold)::int AS standards_mastered,
        (SELECT string_agg(x.skill, ', ') FROM strengths(p.profile, 3, d.mastery_threshold, 1) x) AS strengths,
        (SELECT string_agg(x.skill, ', ') FROM needs(p.profile, 3, d.mastery_threshold, 1) x) AS needs,
-       a.instructional_days, a.days_absent,
-       CASE WHEN a.instructional_days > 0 THEN 1 - a.days_absent::double precision / a.instructional_days END AS attendance_rate,
-       (SELECT count(DISTINCT (b.IncidentIdentifier, b.SchoolId)) FROM edfi.StudentDisciplineIncidentBehaviorAssociation b
-        WHERE b.StudentUSI = p.student_usi)::int AS discipline_incidents
+       a.instructional_days, coalesce(b.days_absent, 0) AS days_absent,
+       CASE WHEN a.instructional_days > 0 THEN 1 - coalesce(b.days_absent, 0)::double precision / a.instructional_days END AS attendance_rate,
+       coalesce(i.incidents, 0) AS discipline_incidents
 FROM student_profiles() p
 JOIN edfi.Student st ON st.StudentUSI = p.student_usi
 CROSS JOIN district_policy d
-LEFT JOIN LATERAL (
-    SELECT (SELECT sum(se.TotalInstructionalDays) FROM edfi.Session se
-            WHERE (se.SchoolId, se.SchoolYear, se.SessionName) IN (SELECT e.SchoolId, e.SchoolYear, e.SessionName
-                                                                  FROM edfi.StudentSchoolAttendanceEvent e WHERE e.StudentUSI = p.student_usi))::int AS instructional_days,
-           (SELECT count(DISTINCT e.EventDate) FROM edfi.StudentSchoolAttendanceEvent e
-            JOIN edfi.Descriptor c ON c.DescriptorId = e.AttendanceEventCategoryDescriptorId
-            WHERE e.StudentUSI = p.student_usi AND c.CodeValue LIKE '%Absence')::int AS days_absent) a ON true;
+LEFT JOIN (SELECT e.StudentUSI AS student_usi, sum(se.TotalInstructionalDays)::int AS instructional_days
+           FROM (SELECT DISTINCT StudentUSI, SchoolId, SchoolYear, SessionName FROM edfi.StudentSchoolAttendanceEvent) e
+           JOIN edfi.Session se USING (SchoolId, SchoolYear, SessionName)
+           GROUP BY e.StudentUSI) a ON a.student_usi = p.student_usi
+LEFT JOIN (SELECT e.StudentUSI AS student_usi, count(DISTINCT e.EventDate)::int AS days_absent
+           FROM edfi.StudentSchoolAttendanceEvent e
+           JOIN edfi.Descriptor c ON c.DescriptorId = e.AttendanceEventCategoryDescriptorId
+           WHERE c.CodeValue LIKE '%Absence'
+           GROUP BY e.StudentUSI) b ON b.student_usi = p.student_usi
+LEFT JOIN (SELECT b.StudentUSI AS student_usi, count(DISTINCT (b.IncidentIdentifier, b.SchoolId))::int AS incidents
+           FROM edfi.StudentDisciplineIncidentBehaviorAssociation b
+           GROUP BY b.StudentUSI) i ON i.student_usi = p.student_usi;
 COMMENT ON VIEW learner_profile_summary IS 'one row per student: standards assessed and mastered, three strengths and needs, attendance rate, discipline incidents';
 
 -- Early warning, as Analytics Middle Tier's ABC indicators: attendance
@@ -610,31 +625,38 @@ SELECT x.student_key, x.student_usi,
             WHEN x.mastered_share IS NOT NULL THEN 'on track' END AS course_performance_level
 FROM (
     SELECT st.StudentUniqueId::text AS student_key, st.StudentUSI AS student_usi, d.*,
-           CASE WHEN a.instructional_days > 0 THEN 1 - a.days_absent::double precision / a.instructional_days END AS attendance_rate,
-           (SELECT count(DISTINCT (b.IncidentIdentifier, b.SchoolId)) FROM edfi.StudentDisciplineIncidentBehaviorAssociation b
-            WHERE b.StudentUSI = st.StudentUSI)::int AS discipline_incidents,
-           m.n AS standards_assessed, m.mastered AS standards_mastered,
+           CASE WHEN a.instructional_days > 0 THEN 1 - coalesce(b.days_absent, 0)::double precision / a.instructional_days END AS attendance_rate,
+           coalesce(i.incidents, 0) AS discipline_incidents,
+           coalesce(m.n, 0) AS standards_assessed, coalesce(m.mastered, 0) AS standards_mastered,
            CASE WHEN m.n > 0 THEN m.mastered::double precision / m.n END AS mastered_share,
            CASE WHEN m.n_before > 0 THEN m.mastered::double precision / m.n - m.mastered_before::double precision / m.n_before END AS mastery_trend
     FROM edfi.Student st
     CROSS JOIN district_policy d
-    CROSS JOIN LATERAL (
-        SELECT (SELECT sum(se.TotalInstructionalDays) FROM edfi.Session se
-                WHERE (se.SchoolId, se.SchoolYear, se.SessionName) IN (SELECT e.SchoolId, e.SchoolYear, e.SessionName
-                                                                      FROM edfi.StudentSchoolAttendanceEvent e WHERE e.StudentUSI = st.StudentUSI))::int AS instructional_days,
-               (SELECT count(DISTINCT e.EventDate) FROM edfi.StudentSchoolAttendanceEvent e
-                JOIN edfi.Descriptor c ON c.DescriptorId = e.AttendanceEventCategoryDescriptorId
-                WHERE e.StudentUSI = st.StudentUSI AND c.CodeValue LIKE '%Absence')::int AS days_absent) a
-    CROSS JOIN LATERAL (
-        SELECT count(*)::int AS n,
+    LEFT JOIN (SELECT e.StudentUSI AS student_usi, sum(se.TotalInstructionalDays)::int AS instructional_days
+               FROM (SELECT DISTINCT StudentUSI, SchoolId, SchoolYear, SessionName FROM edfi.StudentSchoolAttendanceEvent) e
+               JOIN edfi.Session se USING (SchoolId, SchoolYear, SessionName)
+               GROUP BY e.StudentUSI) a ON a.student_usi = st.StudentUSI
+    LEFT JOIN (SELECT e.StudentUSI AS student_usi, count(DISTINCT e.EventDate)::int AS days_absent
+               FROM edfi.StudentSchoolAttendanceEvent e
+               JOIN edfi.Descriptor c ON c.DescriptorId = e.AttendanceEventCategoryDescriptorId
+               WHERE c.CodeValue LIKE '%Absence'
+               GROUP BY e.StudentUSI) b ON b.student_usi = st.StudentUSI
+    LEFT JOIN (SELECT b.StudentUSI AS student_usi, count(DISTINCT (b.IncidentIdentifier, b.SchoolId))::int AS incidents
+               FROM edfi.StudentDisciplineIncidentBehaviorAssociation b
+               GROUP BY b.StudentUSI) i ON i.student_usi = st.StudentUSI
+    -- (grouped joins, not correlated subqueries: Citus plans these)
+    LEFT JOIN (
+        SELECT s.student_usi,
+               count(*)::int AS n,
                count(*) FILTER (WHERE mastery(s.state, p.effective_method::mastery_method) >= p.mastery_threshold)::int AS mastered,
                count(mastery_at(s.state, p.effective_method::mastery_method, t.at))::int AS n_before,
                count(*) FILTER (WHERE mastery_at(s.state, p.effective_method::mastery_method, t.at) >= p.mastery_threshold)::int AS mastered_before
         FROM student_standard_state s
         JOIN standard_policy p ON p.learning_standard_key = s.learning_standard_id
-        CROSS JOIN (SELECT max(last_observed(s2.state)) - make_interval(days => d.ew_trend_days) AS at
-                    FROM student_standard_state s2 WHERE s2.student_usi = st.StudentUSI) t
-        WHERE s.student_usi = st.StudentUSI) m
+        JOIN (SELECT s2.student_usi, max(last_observed(s2.state)) - make_interval(days => d2.ew_trend_days) AS at
+              FROM student_standard_state s2 CROSS JOIN district_policy d2
+              GROUP BY s2.student_usi, d2.ew_trend_days) t ON t.student_usi = s.student_usi
+        GROUP BY s.student_usi) m ON m.student_usi = st.StudentUSI
 ) x;
 COMMENT ON VIEW early_warning IS 'one row per student: AMT''s ABC indicators (attendance rate, discipline incidents, course performance as the share of standards mastered and its trend), each with its level under the policy''s ew_ thresholds';
 
@@ -699,17 +721,18 @@ COMMENT ON VIEW path_progress IS 'per student and policy path target: of the sta
 -- enrolled students under the policy's mode and sizes
 CREATE OR REPLACE VIEW section_group WITH (security_invoker = true) AS
 SELECT g.school_id, g.local_course_code, g.school_year, g.section_identifier, g.session_name,
-       (g.x).learner::int AS student_usi, st.StudentUniqueId::text AS student_key,
-       (g.x).group_no, (g.x).focus_skill AS focus_standard_key
+       x.learner::int AS student_usi, st.StudentUniqueId::text AS student_key,
+       x.group_no, x.focus_skill AS focus_standard_key
 FROM (SELECT e.SchoolId AS school_id, e.LocalCourseCode::text AS local_course_code, e.SchoolYear::int AS school_year,
              e.SectionIdentifier::text AS section_identifier, e.SessionName::text AS session_name,
-             unnest(instructional_groups(p.student_usi::text, p.profile, (SELECT standard_graph()), d.mastery_threshold,
-                                         d.group_min_size, d.group_max_size, d.group_mode)) AS x
+             instructional_groups(p.student_usi::text, p.profile, (SELECT standard_graph()), d.mastery_threshold,
+                                  d.group_min_size, d.group_max_size, d.group_mode) AS groups
       FROM edfi.StudentSectionAssociation e
       JOIN student_profiles() p ON p.student_usi = e.StudentUSI
       CROSS JOIN district_policy d
       GROUP BY 1, 2, 3, 4, 5) g
-JOIN edfi.Student st ON st.StudentUSI = (g.x).learner::int;
+CROSS JOIN LATERAL unnest(g.groups) x   -- not unnest() in the grouped select list: Citus cannot plan that
+JOIN edfi.Student st ON st.StudentUSI = x.learner::int;
 COMMENT ON VIEW section_group IS 'instructional groups in every section with students who have mastery: group number and the standard it works on';
 
 -- The audit of those groups for each program (the ODS's subgroups) that
@@ -721,14 +744,15 @@ member AS (SELECT DISTINCT p.StudentUSI AS student_usi, p.ProgramName::text AS p
 section_program AS (SELECT DISTINCT g.school_id, g.local_course_code, g.school_year, g.section_identifier, g.session_name, m.program_name
                     FROM g JOIN member m USING (student_usi))
 SELECT a.school_id, a.local_course_code, a.school_year, a.section_identifier, a.session_name, a.program_name,
-       (a.x).group_no, (a.x).subgroup, (a.x).learners, (a.x).group_size, (a.x).section_size, (a.x).subgroup_size,
-       (a.x).share, (a.x).ratio, (a.x).expected, (a.x).p_value, (a.x).p_adjusted, (a.x).flagged
+       x.group_no, x.subgroup, x.learners, x.group_size, x.section_size, x.subgroup_size,
+       x.share, x.ratio, x.expected, x.p_value, x.p_adjusted, x.flagged
 FROM (SELECT sp.school_id, sp.local_course_code, sp.school_year, sp.section_identifier, sp.session_name, sp.program_name,
-             unnest(group_disproportionality(g.group_no, coalesce(m.program_name, 'not in program'))) AS x
+             group_disproportionality(g.group_no, coalesce(m.program_name, 'not in program')) AS audit
       FROM section_program sp
       JOIN g USING (school_id, local_course_code, school_year, section_identifier, session_name)
       LEFT JOIN member m ON m.student_usi = g.student_usi AND m.program_name = sp.program_name
-      GROUP BY 1, 2, 3, 4, 5, 6) a;
+      GROUP BY 1, 2, 3, 4, 5, 6) a
+CROSS JOIN LATERAL unnest(a.audit) x;
 COMMENT ON VIEW section_group_audit IS 'group_disproportionality of each section''s groups for each program: learners, shares, expected counts, exact and Holm-adjusted p-values, flagged';
 
 -- Regrouping over time: each student's profile as it stood at a time (the
@@ -842,7 +866,7 @@ CREATE TABLE IF NOT EXISTS course_standard (
     PRIMARY KEY (course_code, learning_standard_id));
 COMMENT ON TABLE course_standard IS 'the standards a course (CourseCode, any education organization) covers, beside the ODS''s CourseLearningStandard: what pace counts';
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_as_of date;
-ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_buffer double precision NOT NULL DEFAULT 0.10 CHECK (pace_buffer >= 0);
+ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_buffer double precision NOT NULL DEFAULT 0.10 CONSTRAINT policy_pace_buffer_check CHECK (pace_buffer >= 0);
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS instructional_day_events text[] NOT NULL DEFAULT '{Instructional day,Make-up day}';
 COMMENT ON COLUMN policy.pace_as_of IS 'pace: the date the view pace is counted to (NULL: current_date), clamped into each session';
 COMMENT ON COLUMN policy.pace_buffer IS 'pace: how far (as a share, 0.10 = 10 points) the share mastered may be from the share elapsed and still be on pace';
@@ -1085,6 +1109,26 @@ JOIN edfi.StudentSectionAssociation e
   USING (LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName);
 COMMENT ON VIEW staff_section_student IS 'for each mapped login, its Staff''s sections and their enrolled students: what a teacher may see';
 
+-- On Citus (warehouse/distribute_ods.sql), a distributed or reference table
+-- takes no row security policy whose expression has a subquery, which the
+-- teacher's rule needs: those tables get no policy and teachers no access to
+-- them (their queries through the views fail rather than show other sections'
+-- students); administrators and BI readers read them as on one node.
+CREATE OR REPLACE FUNCTION is_citus_table(tab regclass) RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET search_path FROM CURRENT
+AS $f$
+DECLARE
+    found boolean := false;
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        EXECUTE 'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = $1)' INTO found USING tab;
+    END IF;
+    RETURN found;
+END
+$f$;
+COMMENT ON FUNCTION is_citus_table(regclass) IS 'whether a table is a Citus distributed or reference table (false without Citus)';
+
 -- Row security on every table holding a student's rows that the layer reads
 -- (the ODS's and its own).  Where row security is off, the installer turns
 -- it on with one permissive policy for every role (nothing changes for
@@ -1115,6 +1159,9 @@ BEGIN
             ('competency_layer.bkt_response', 'student_usi IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)')
         ) v (tab, rule)
     LOOP
+        IF competency_layer.is_citus_table(t.tab) THEN
+            CONTINUE;   -- Citus takes no policy with a subquery: teachers read none of it (below)
+        END IF;
         IF NOT (SELECT c.relrowsecurity FROM pg_class c WHERE c.oid = t.tab) THEN
             EXECUTE format('CREATE POLICY competency_layer_everyone ON %s USING (true) WITH CHECK (true)', t.tab);
             EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t.tab);
@@ -1142,6 +1189,17 @@ GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionA
                 edfi.CourseOffering, edfi.CourseLearningStandard, edfi.CalendarDate, edfi.CalendarDateCalendarEvent
       TO competency_teacher, competency_administrator, competency_reader;
 GRANT INSERT, UPDATE, DELETE ON policy, staff_login, standard_prerequisite, course_standard TO competency_administrator;
+DO $citus$
+DECLARE
+    t regclass;
+BEGIN
+    FOR t IN SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE (n.nspname = 'edfi' OR c.oid IN ('competency_layer.student_standard_state'::regclass, 'competency_layer.staff_login'::regclass))
+               AND c.relkind = 'r' AND competency_layer.is_citus_table(c.oid) LOOP
+        EXECUTE format('REVOKE ALL ON %s FROM competency_teacher', t);
+    END LOOP;
+END
+$citus$;
 GRANT USAGE ON SCHEMA :"competency_schema" TO competency_teacher, competency_administrator, competency_reader;
 COMMIT;
 
