@@ -528,75 +528,74 @@ readiness_exact(Section *s, const int *cover, int ncover, int nfill, int kmax)
 	return found;
 }
 
-
 /*
- * Learners without a group (ready for nothing, or for nothing the groups
- * work on) join the nearest group, by mean profile distance, that has
- * room.  When every group is full, the rest make new groups of their own
- * (sorted by overall mastery, cut evenly): max_size holds.  A new group
- * smaller than min_size takes the nearest learners who are not ready for
- * their own group's focus from groups that can spare them.
+ * The groups below min_size (the exact search counts on learners without a
+ * group to make them up), the one short of most first, each filled to
+ * min_size with its nearest learners: sums[] holds each learner's distance
+ * to the group's members, kept up to date as it grows.
  */
 static void
-place_the_rest(Section *s)
+fill_short_groups(Section *s, int first_new)
 {
 	double	   *sums = palloc(sizeof(double) * Max(s->n, 1));
-	Ranked	   *rest = palloc(sizeof(Ranked) * Max(s->n, 1));
-	int			nrest = 0;
-	int			first_new = s->ngroups;
+	int		   *members = palloc(sizeof(int) * Max(s->n, 1));
+	bool		open = true;
 
-	/*
-	 * First the groups below min_size (the exact search counts on these
-	 * learners to make them up), the one short of most first, each filled
-	 * to min_size with its nearest learners: sums[] holds each learner's
-	 * distance to the group's members, kept up to date as it grows.
-	 */
+	while (open)
 	{
-		int		   *members = palloc(sizeof(int) * Max(s->n, 1));
-		bool		open = true;
+		int			g = -1,
+					nmembers = 0;
 
-		while (open)
+		for (int h = 0; h < first_new; h++)
+			if (s->size[h] < s->min_size && (g < 0 || s->size[h] < s->size[g]))
+				g = h;
+		if (g < 0)
+			break;
+		for (int j = 0; j < s->n; j++)
+			if (s->group[j] == g)
+				members[nmembers++] = j;
+		for (int i = 0; i < s->n; i++)
 		{
-			int			g = -1,
-						nmembers = 0;
-
-			for (int h = 0; h < first_new; h++)
-				if (s->size[h] < s->min_size && (g < 0 || s->size[h] < s->size[g]))
-					g = h;
-			if (g < 0)
-				break;
-			for (int j = 0; j < s->n; j++)
-				if (s->group[j] == g)
-					members[nmembers++] = j;
-			for (int i = 0; i < s->n; i++)
-			{
-				sums[i] = 0.0;
-				if (s->group[i] < 0)
-					for (int m = 0; m < nmembers; m++)
-						sums[i] += DIST(s, i, members[m]);
-			}
-			while (s->size[g] < s->min_size)
-			{
-				int			best = -1;
-
-				for (int i = 0; i < s->n; i++)
-					if (s->group[i] < 0 && (best < 0 || sums[i] < sums[best] - 1e-12))
-						best = i;
-				if (best < 0)
-				{
-					open = false;	/* nobody left to place */
-					break;
-				}
-				s->group[best] = g;
-				s->size[g]++;
-				for (int i = 0; i < s->n; i++)
-					if (s->group[i] < 0)
-						sums[i] += DIST(s, i, best);
-				CHECK_FOR_INTERRUPTS();
-			}
+			sums[i] = 0.0;
+			if (s->group[i] < 0)
+				for (int m = 0; m < nmembers; m++)
+					sums[i] += DIST(s, i, members[m]);
 		}
-		pfree(members);
+		while (s->size[g] < s->min_size)
+		{
+			int			best = -1;
+
+			for (int i = 0; i < s->n; i++)
+				if (s->group[i] < 0 && (best < 0 || sums[i] < sums[best] - 1e-12))
+					best = i;
+			if (best < 0)
+			{
+				open = false;	/* nobody left to place */
+				break;
+			}
+			s->group[best] = g;
+			s->size[g]++;
+			for (int i = 0; i < s->n; i++)
+				if (s->group[i] < 0)
+					sums[i] += DIST(s, i, best);
+			CHECK_FOR_INTERRUPTS();
+		}
 	}
+	pfree(members);
+	pfree(sums);
+}
+
+/*
+ * Each learner still without a group joins the group before first_new
+ * nearest by mean profile distance that has room; the learners no group
+ * has room for go to rest[] with their overall mastery.  Returns how many.
+ */
+static int
+join_nearest_groups(Section *s, int first_new, Ranked *rest)
+{
+	double	   *sums = palloc(sizeof(double) * Max(s->n, 1));
+	int			nrest = 0;
+
 	for (int i = 0; i < s->n; i++)
 	{
 		int			best = -1;
@@ -632,55 +631,66 @@ place_the_rest(Section *s)
 		if ((i & 63) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	if (nrest > 0)
+	pfree(sums);
+	return nrest;
+}
+
+/*
+ * The rest make new groups of their own from first_new on: sorted by
+ * overall mastery, cut evenly, so that max_size holds.
+ */
+static void
+new_groups_for_the_rest(Section *s, int first_new, Ranked *rest, int nrest)
+{
+	int			k = (nrest + s->max_size - 1) / s->max_size;
+	int		   *counts = palloc(sizeof(int) * Max(s->nskills, 1));
+
+	qsort(rest, nrest, sizeof(Ranked), compare_ranked_desc);
+	for (int r = 0, g = 0, filled = 0; r < nrest; r++)
 	{
-		int			k = (nrest + s->max_size - 1) / s->max_size;
-
-		qsort(rest, nrest, sizeof(Ranked), compare_ranked_desc);
-		for (int r = 0, g = 0, filled = 0; r < nrest; r++)
+		if (filled >= even_size(nrest, k, g))
 		{
-			if (filled >= even_size(nrest, k, g))
-			{
-				g++;
-				filled = 0;
-			}
-			s->group[rest[r].index] = first_new + g;
-			filled++;
+			g++;
+			filled = 0;
 		}
-		/*
-		 * Each new group's focus: the skill most of them are ready for,
-		 * ties by code.  The groups are consecutive runs of rest[].
-		 */
-		{
-			int		   *counts = palloc(sizeof(int) * Max(s->nskills, 1));
-
-			for (int g = 0, r = 0; g < k; g++)
-			{
-				int			best_count = 0;
-
-				memset(counts, 0, sizeof(int) * Max(s->nskills, 1));
-				for (; r < nrest && s->group[rest[r].index] == first_new + g; r++)
-					for (int sk = 0; sk < s->nskills; sk++)
-						counts[sk] += READY(s, rest[r].index, sk);
-				s->focus[first_new + g] = -1;
-				s->size[first_new + g] = even_size(nrest, k, g);
-				for (int sk = 0; sk < s->nskills; sk++)
-					if (counts[sk] > best_count)
-					{
-						s->focus[first_new + g] = sk;
-						best_count = counts[sk];
-					}
-				CHECK_FOR_INTERRUPTS();
-			}
-			pfree(counts);
-		}
-		s->ngroups += k;
+		s->group[rest[r].index] = first_new + g;
+		filled++;
 	}
+
 	/*
-	 * A new group below min_size takes the nearest learners a group can
-	 * spare: one not ready for their own group's focus, or one ready for
-	 * the new group's focus as well.
+	 * Each new group's focus: the skill most of them are ready for, ties by
+	 * code.  The groups are consecutive runs of rest[].
 	 */
+	for (int g = 0, r = 0; g < k; g++)
+	{
+		int			best_count = 0;
+
+		memset(counts, 0, sizeof(int) * Max(s->nskills, 1));
+		for (; r < nrest && s->group[rest[r].index] == first_new + g; r++)
+			for (int sk = 0; sk < s->nskills; sk++)
+				counts[sk] += READY(s, rest[r].index, sk);
+		s->focus[first_new + g] = -1;
+		s->size[first_new + g] = even_size(nrest, k, g);
+		for (int sk = 0; sk < s->nskills; sk++)
+			if (counts[sk] > best_count)
+			{
+				s->focus[first_new + g] = sk;
+				best_count = counts[sk];
+			}
+		CHECK_FOR_INTERRUPTS();
+	}
+	pfree(counts);
+	s->ngroups += k;
+}
+
+/*
+ * A new group below min_size takes the nearest learners a group can
+ * spare: one not ready for their own group's focus, or one ready for
+ * the new group's focus as well.
+ */
+static void
+top_up_new_groups(Section *s, int first_new)
+{
 	for (int g = first_new; g < s->ngroups; g++)
 		while (s->size[g] < s->min_size)
 		{
@@ -712,7 +722,28 @@ place_the_rest(Section *s)
 			s->size[g]++;
 			CHECK_FOR_INTERRUPTS();
 		}
-	pfree(sums);
+}
+
+/*
+ * Learners without a group (ready for nothing, or for nothing the groups
+ * work on) join the nearest group, by mean profile distance, that has
+ * room.  When every group is full, the rest make new groups of their own
+ * (sorted by overall mastery, cut evenly): max_size holds.  A new group
+ * smaller than min_size takes the nearest learners who are not ready for
+ * their own group's focus from groups that can spare them.
+ */
+static void
+place_the_rest(Section *s)
+{
+	Ranked	   *rest = palloc(sizeof(Ranked) * Max(s->n, 1));
+	int			first_new = s->ngroups;
+	int			nrest;
+
+	fill_short_groups(s, first_new);
+	nrest = join_nearest_groups(s, first_new, rest);
+	if (nrest > 0)
+		new_groups_for_the_rest(s, first_new, rest, nrest);
+	top_up_new_groups(s, first_new);
 	pfree(rest);
 }
 
