@@ -747,22 +747,21 @@ place_the_rest(Section *s)
 	pfree(rest);
 }
 
-void
-group_readiness(Section *s)
+/*
+ * The greedy choice: the skill most unassigned learners are ready for,
+ * while it can fill a group, in as few groups of even size as hold them
+ * (at most max_size each), those with the fewest other options first.
+ * Marks the learners it places in assigned[].
+ */
+static void
+greedy_groups(Section *s, int *options, bool *assigned)
 {
-	int		   *options = palloc(sizeof(int) * Max(s->n, 1));
 	int		   *take = palloc(sizeof(int) * Max(s->n, 1));
-	bool	   *assigned = palloc0(sizeof(bool) * Max(s->n, 1));
 	int		   *unassigned_ready = palloc0(sizeof(int) * Max(s->nskills, 1));
 
 	for (int i = 0; i < s->n; i++)
-	{
-		s->group[i] = -1;
-		options[i] = ready_count(s, i);
 		for (int sk = 0; sk < s->nskills; sk++)
 			unassigned_ready[sk] += READY(s, i, sk);
-	}
-	/* the skill most unassigned learners are ready for, while it can fill a group */
 	for (;;)
 	{
 		int			best = -1,
@@ -810,68 +809,66 @@ group_readiness(Section *s)
 		s->ngroups += k;
 		CHECK_FOR_INTERRUPTS();
 	}
-	/*
-	 * The greedy choice covers who it can; an exact search may cover every
-	 * learner with a ready skill in no more groups.  Keep the exact answer
-	 * when it exists.
-	 */
+	pfree(take);
+	pfree(unassigned_ready);
+}
+
+/*
+ * The greedy choice covers who it can; an exact search may cover every
+ * learner with a ready skill in no more groups.  Keep the exact answer
+ * when it exists.
+ */
+static void
+exact_groups(Section *s, const int *options, const bool *assigned)
+{
+	int		   *cover = palloc(sizeof(int) * Max(s->n, 1));
+	int			ncover = 0;
+	int			ngreedy = s->ngroups;
+	int32	   *saved_group = palloc(sizeof(int32) * Max(s->n, 1));
+	bool		greedy_covers_all = true;
+
+	for (int i = 0; i < s->n; i++)
 	{
-		int		   *cover = palloc(sizeof(int) * Max(s->n, 1));
-		int			ncover = 0;
-		int			greedy_groups = s->ngroups;
-		int32	   *saved_group = palloc(sizeof(int32) * Max(s->n, 1));
-		bool		greedy_covers_all = true;
+		if (options[i] > 0)
+			cover[ncover++] = i;
+		if (options[i] > 0 && !assigned[i])
+			greedy_covers_all = false;
+		saved_group[i] = s->group[i];
+	}
+	if (ncover > 0)
+	{
+		int			nfill = s->n - ncover;
+		int			kmax = greedy_covers_all ? ngreedy :
+			Max(ngreedy + 1, (ncover + s->min_size - 1) / s->min_size);
+
+		/* at least as many groups as hold everyone */
+		kmax = Max(kmax, (s->n + s->max_size - 1) / s->max_size);
 
 		for (int i = 0; i < s->n; i++)
+			s->group[i] = -1;
+		s->ngroups = 0;
+		if (!readiness_exact(s, cover, ncover, nfill, Min(kmax, (ncover + nfill) / s->min_size)))
 		{
-			if (options[i] > 0)
-				cover[ncover++] = i;
-			if (options[i] > 0 && !assigned[i])
-				greedy_covers_all = false;
-			saved_group[i] = s->group[i];
-		}
-		if (ncover > 0)
-		{
-			int			nfill = s->n - ncover;
-			int			kmax = greedy_covers_all ? greedy_groups :
-				Max(greedy_groups + 1, (ncover + s->min_size - 1) / s->min_size);
-
-			/* at least as many groups as hold everyone */
-			kmax = Max(kmax, (s->n + s->max_size - 1) / s->max_size);
-
-			for (int i = 0; i < s->n; i++)
-				s->group[i] = -1;
-			s->ngroups = 0;
-			if (readiness_exact(s, cover, ncover, nfill, Min(kmax, (ncover + nfill) / s->min_size)))
+			/* the greedy groups stand */
+			memcpy(s->group, saved_group, sizeof(int32) * s->n);
+			s->ngroups = ngreedy;
+			for (int g = 0; g < s->ngroups; g++)
 			{
+				s->size[g] = 0;
 				for (int i = 0; i < s->n; i++)
-					assigned[i] = s->group[i] >= 0;
+					s->size[g] += s->group[i] == g;
 			}
-			else
-			{
-				/* the greedy groups stand */
-				memcpy(s->group, saved_group, sizeof(int32) * s->n);
-				s->ngroups = greedy_groups;
-				for (int g = 0; g < s->ngroups; g++)
-				{
-					s->size[g] = 0;
-					for (int i = 0; i < s->n; i++)
-						s->size[g] += s->group[i] == g;
-				}
-				/* focus was overwritten only for groups the search built */
-			}
+			/* focus was overwritten only for groups the search built */
 		}
 	}
-	if (s->ngroups == 0)
-	{
-		/* no skill has enough ready learners for a group: group by profile */
-		group_similar(s);
-		for (int g = 0; g < s->ngroups; g++)
-			s->focus[g] = -1;
-		return;
-	}
-	place_the_rest(s);
-	/* moves and swaps that put more learners in a group on a skill they are ready for */
+	pfree(cover);
+	pfree(saved_group);
+}
+
+/* Moves and swaps that put more learners in a group on a skill they are ready for */
+static void
+improve_readiness(Section *s)
+{
 	for (int pass = 0; pass < GROUPING_MAX_PASSES; pass++)
 	{
 		bool		improved = false;
@@ -916,4 +913,29 @@ group_readiness(Section *s)
 		if (!improved)
 			break;
 	}
+}
+
+void
+group_readiness(Section *s)
+{
+	int		   *options = palloc(sizeof(int) * Max(s->n, 1));
+	bool	   *assigned = palloc0(sizeof(bool) * Max(s->n, 1));
+
+	for (int i = 0; i < s->n; i++)
+	{
+		s->group[i] = -1;
+		options[i] = ready_count(s, i);
+	}
+	greedy_groups(s, options, assigned);
+	exact_groups(s, options, assigned);
+	if (s->ngroups == 0)
+	{
+		/* no skill has enough ready learners for a group: group by profile */
+		group_similar(s);
+		for (int g = 0; g < s->ngroups; g++)
+			s->focus[g] = -1;
+		return;
+	}
+	place_the_rest(s);
+	improve_readiness(s);
 }
