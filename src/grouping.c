@@ -39,6 +39,7 @@
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "funcapi.h"
+#include "lib/qunique.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -889,11 +890,8 @@ section_prepare(Section *s, const GroupingState *st)
 		for (int k = 0; k < s->learners[i]->nready; k++)
 			all[nall++] = s->learners[i]->ready[k];
 	qsort(all, nall, sizeof(char *), compare_strings);
-	s->skills = palloc(sizeof(char *) * Max(nall, 1));
-	s->nskills = 0;
-	for (int i = 0; i < nall; i++)
-		if (s->nskills == 0 || strcmp(s->skills[s->nskills - 1], all[i]) != 0)
-			s->skills[s->nskills++] = all[i];
+	s->nskills = qunique(all, nall, sizeof(char *), compare_strings);
+	s->skills = all;
 	if ((Size) s->n * Max(s->nskills, 1) > 100 * 1000 * 1000)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
