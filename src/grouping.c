@@ -799,15 +799,15 @@ skill_index(const Section *s, const char *code)
 	return -1;
 }
 
+/*
+ * The section's learners: sorted by code to refuse a learner met twice,
+ * then in the order of the draw (learner_draw)
+ */
 static void
-section_prepare(Section *s, const GroupingState *st)
+section_learners(Section *s, const GroupingState *st)
 {
-	int			nall = 0;
-	char	  **all;
+	DrawnLearner *drawn;
 
-	s->n = st->n;
-	s->min_size = st->min_size;
-	s->max_size = st->max_size;
 	s->learners = palloc(sizeof(GroupLearner *) * Max(s->n, 1));
 	for (int i = 0; i < s->n; i++)
 		s->learners[i] = &st->learners[i];
@@ -818,70 +818,68 @@ section_prepare(Section *s, const GroupingState *st)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("learner \"%s\" appears twice in one section", s->learners[i]->code),
 					 errhint("Give instructional_groups one row per learner of a section. A ROLLUP or CUBE total over several sections meets a learner of two sections twice: group by section alone.")));
-	{
-		DrawnLearner *drawn = palloc(sizeof(DrawnLearner) * Max(s->n, 1));
-
-		for (int i = 0; i < s->n; i++)
-		{
-			drawn[i].learner = s->learners[i];
-			drawn[i].draw = learner_draw(s->learners[i]->code, GROUPING_SEED);
-		}
-		qsort(drawn, s->n, sizeof(DrawnLearner), compare_drawn);
-		for (int i = 0; i < s->n; i++)
-			s->learners[i] = drawn[i].learner;
-		pfree(drawn);
-	}
-	check_section_scales(s);
-	s->overall = palloc(sizeof(double) * Max(s->n, 1));
-	s->need = palloc(sizeof(char *) * Max(s->n, 1));
+	drawn = palloc(sizeof(DrawnLearner) * Max(s->n, 1));
 	for (int i = 0; i < s->n; i++)
 	{
-		s->overall[i] = overall_mastery(s->learners[i]->profile);
-		s->need[i] = s->learners[i]->need;
+		drawn[i].learner = s->learners[i];
+		drawn[i].draw = learner_draw(s->learners[i]->code, GROUPING_SEED);
 	}
-	/* mixed groups never look at how alike two learners are */
-	s->distance = NULL;
-	if (st->mode != MODE_MIXED)
+	qsort(drawn, s->n, sizeof(DrawnLearner), compare_drawn);
+	for (int i = 0; i < s->n; i++)
+		s->learners[i] = drawn[i].learner;
+	pfree(drawn);
+}
+
+/*
+ * The n x n profile distances, over the skills both learners have a value
+ * for; a pair with none in common is as far apart as the section's pairs
+ * are on average (nothing says they are alike or not).  NaN marks them
+ * meanwhile.
+ */
+static void
+section_distances(Section *s)
+{
+	double		total = 0.0;
+	int64		defined = 0;
+
+	s->distance = palloc_extended(sizeof(double) * Max((Size) s->n * s->n, 1), MCXT_ALLOC_HUGE);
+	for (int i = 0; i < s->n; i++)
 	{
-		double		total = 0.0;
-		int64		defined = 0;
-
-		/*
-		 * Over the skills both learners have a value for; a pair with none
-		 * in common is as far apart as the section's pairs are on average
-		 * (nothing says they are alike or not).  NaN marks them meanwhile.
-		 */
-		s->distance = palloc_extended(sizeof(double) * Max((Size) s->n * s->n, 1), MCXT_ALLOC_HUGE);
-		for (int i = 0; i < s->n; i++)
+		DIST(s, i, i) = 0.0;
+		for (int j = i + 1; j < s->n; j++)
 		{
-			DIST(s, i, i) = 0.0;
-			for (int j = i + 1; j < s->n; j++)
+			int			shared;
+			double		d = profile_distance_shared(s->learners[i]->profile,
+													s->learners[j]->profile, &shared);
+
+			if (shared == 0)
+				d = NAN;
+			else
 			{
-				int			shared;
-				double		d = profile_distance_shared(s->learners[i]->profile,
-														s->learners[j]->profile, &shared);
-
-				if (shared == 0)
-					d = NAN;
-				else
-				{
-					total += d;
-					defined++;
-				}
-				DIST(s, i, j) = DIST(s, j, i) = d;
+				total += d;
+				defined++;
 			}
-			CHECK_FOR_INTERRUPTS();
+			DIST(s, i, j) = DIST(s, j, i) = d;
 		}
-		if (defined < (int64) s->n * (s->n - 1) / 2)
-		{
-			double		mean = defined > 0 ? total / defined : 0.0;
-
-			for (Size k = 0; k < (Size) s->n * s->n; k++)
-				if (isnan(s->distance[k]))
-					s->distance[k] = mean;
-		}
+		CHECK_FOR_INTERRUPTS();
 	}
-	/* the skill dictionary */
+	if (defined < (int64) s->n * (s->n - 1) / 2)
+	{
+		double		mean = defined > 0 ? total / defined : 0.0;
+
+		for (Size k = 0; k < (Size) s->n * s->n; k++)
+			if (isnan(s->distance[k]))
+				s->distance[k] = mean;
+	}
+}
+
+/* The skill dictionary (every skill a learner is ready for, by code) and the ready matrix */
+static void
+section_skills(Section *s)
+{
+	int			nall = 0;
+	char	  **all;
+
 	for (int i = 0; i < s->n; i++)
 		nall += s->learners[i]->nready;
 	all = palloc(sizeof(char *) * Max(nall, 1));
@@ -903,6 +901,29 @@ section_prepare(Section *s, const GroupingState *st)
 	for (int i = 0; i < s->n; i++)
 		for (int k = 0; k < s->learners[i]->nready; k++)
 			READY(s, i, skill_index(s, s->learners[i]->ready[k])) = true;
+}
+
+/* The section of a state, ready for a mode to group: learners, distances, skills, no groups yet */
+static void
+section_prepare(Section *s, const GroupingState *st)
+{
+	s->n = st->n;
+	s->min_size = st->min_size;
+	s->max_size = st->max_size;
+	section_learners(s, st);
+	check_section_scales(s);
+	s->overall = palloc(sizeof(double) * Max(s->n, 1));
+	s->need = palloc(sizeof(char *) * Max(s->n, 1));
+	for (int i = 0; i < s->n; i++)
+	{
+		s->overall[i] = overall_mastery(s->learners[i]->profile);
+		s->need[i] = s->learners[i]->need;
+	}
+	/* mixed groups never look at how alike two learners are */
+	s->distance = NULL;
+	if (st->mode != MODE_MIXED)
+		section_distances(s);
+	section_skills(s);
 	s->group = palloc(sizeof(int32) * Max(s->n, 1));
 	s->focus = palloc(sizeof(int32) * Max(s->n, 1));
 	s->size = palloc0(sizeof(int32) * Max(s->n, 1));
