@@ -70,7 +70,6 @@ assign_to_medoids(Section *s, int k, const int *medoid, Pair *pairs, int32 *next
 	return changed;
 }
 
-/* The distance of learner i to the members of group g (i excluded) */
 /*
  * sums[i * k + g]: the summed distance from learner i to the members of
  * group g.  Kept up to date move by move, so a swap is judged in O(1) and

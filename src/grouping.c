@@ -945,7 +945,6 @@ compare_ranked_desc(const void *a, const void *b)
 
 /* ---------- focus skills, numbering, the result ---------- */
 
-/* The lowest mastery share of a profile (its first need), ties by code */
 /*
  * The code most members of group g share: a skill they are ready for
  * (ready) or their need; ties by code.  O(members^2) per group.
@@ -1160,7 +1159,6 @@ instructional_groups_finalfn(PG_FUNCTION_ARGS)
 	GroupingState *st;
 	Section		s;
 	NumberedGroup *numbered;
-	int		   *number;
 	int			ngroups = 0;
 	Oid			array_type = get_fn_expr_rettype(fcinfo->flinfo);
 	Oid			element_type;
@@ -1223,9 +1221,6 @@ instructional_groups_finalfn(PG_FUNCTION_ARGS)
 		ngroups++;
 	}
 	qsort(numbered, ngroups, sizeof(NumberedGroup), compare_numbered);
-	number = palloc(sizeof(int) * Max(s.ngroups, 1));
-	for (int k = 0; k < ngroups; k++)
-		number[numbered[k].group] = k;
 
 	/* the rows by group, each group's learners by code */
 	by_code = palloc(sizeof(int) * Max(s.n, 1));
