@@ -8,7 +8,8 @@ MODULE_big  = competency
 OBJS        = src/competency.o src/evidence.o src/method.o src/rollup.o src/evidence_stream.o \
               src/mastery_state.o src/skill_graph.o src/case_import.o src/graph_queries.o \
               src/mastery_agg.o src/proficiency.o src/learner_profile.o src/profile_aggregate.o src/profile_state.o src/profile_rollup.o src/leaf_graph.o src/learning_path.o \
-              src/grouping.o src/group_audit.o src/group_balance.o src/knowledge_tracing.o src/bkt_evaluation.o src/bkt_items.o
+              src/grouping.o src/group_readiness.o src/group_similar.o src/group_mixed.o src/group_audit.o \
+              src/group_balance.o src/knowledge_tracing.o src/bkt_evaluation.o src/bkt_items.o
 # One full install script (the current version) and the upgrade scripts.  The
 # full scripts of released versions live in test/released/: the upgrade and
 # script-security tests install them into a private copy of the installation,
@@ -49,7 +50,7 @@ all install installcheck:
 endif
 
 # PGXS does not track headers: every object depends on the shared ones
-$(OBJS): src/competency.h src/rollup.h src/skill_graph.h src/learner_profile.h src/profile_state.h src/leaf_graph.h src/group_balance.h src/knowledge_tracing.h
+$(OBJS): src/competency.h src/rollup.h src/skill_graph.h src/learner_profile.h src/profile_state.h src/leaf_graph.h src/group_balance.h src/grouping.h src/knowledge_tracing.h
 
 competency--$(EXTVERSION).sql: src/competency.sql
 	cp $< $@
