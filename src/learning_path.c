@@ -368,6 +368,12 @@ path_before(const LeafGraph *lg, int32 a, int32 b)
 	return a < b;				/* nodes are numbered in code order */
 }
 
+/*
+ * A heap of its own rather than lib/binaryheap.h: with binaryheap's
+ * comparator called through a pointer on Datum slots, a path of 120,000
+ * steps (bench/whole_prerequisites.sql, part_dependents) took 103 ms
+ * against 96 (medians of 6 x 7 runs, the two builds alternating).
+ */
 static void
 path_heap_push(LeafGraph *lg, int *n, int32 v)
 {
