@@ -765,17 +765,23 @@ COMMENT ON VIEW section_group_audit IS 'group_disproportionality of each section
 -- audit watches).  Computed when read (the sample's two sections, 17 weeks,
 -- in well under a second; a district reading it often can keep a copy:
 -- CREATE TABLE ... AS SELECT, with row security of its own).
+-- (PL/pgSQL with the time bound through EXECUTE: Citus plans no distributed
+-- query that reads the parameters of a SQL function)
 CREATE OR REPLACE FUNCTION student_profiles_as_of(as_of timestamptz)
 RETURNS TABLE (student_usi int, profile learner_profile)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path FROM CURRENT
 AS $f$
-SELECT s.student_usi, learner_profile(jsonb_object_agg(s.learning_standard_id, jsonb_build_object('mastery', m.value, 'out_of', p.scale)))
-FROM student_standard_state s
-JOIN standard_policy p ON p.learning_standard_key = s.learning_standard_id
-CROSS JOIN LATERAL (SELECT mastery_at(s.state, p.effective_method::mastery_method, as_of) AS value) m
-WHERE m.value IS NOT NULL
-GROUP BY s.student_usi
+BEGIN
+    RETURN QUERY EXECUTE $q$
+    SELECT s.student_usi, learner_profile(jsonb_object_agg(s.learning_standard_id, jsonb_build_object('mastery', m.value, 'out_of', p.scale)))
+    FROM student_standard_state s
+    JOIN standard_policy p ON p.learning_standard_key = s.learning_standard_id
+    CROSS JOIN LATERAL (SELECT mastery_at(s.state, p.effective_method::mastery_method, $1) AS value) m
+    WHERE m.value IS NOT NULL
+    GROUP BY s.student_usi
+    $q$ USING as_of;
+END
 $f$;
 COMMENT ON FUNCTION student_profiles_as_of(timestamptz) IS 'one learner_profile per student the caller may see as it stood at a time: each standard assessed by then at its mastery_at under the policy';
 
@@ -987,7 +993,7 @@ CREATE TABLE IF NOT EXISTS bkt_fit_by_standard (
     fitted_at timestamptz NOT NULL);
 COMMENT ON TABLE bkt_fit_by_standard IS 'BKT fitted to each standard''s answers by fit_bkt(): bkt_fit''s parameters, log-likelihood and convergence, learners and answers, and the in-sample scores of bkt_evaluate (AUC, RMSE, accuracy, log loss)';
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS bkt_known_threshold double precision NOT NULL DEFAULT 0.95
-    CHECK (bkt_known_threshold > 0 AND bkt_known_threshold <= 1);
+    CONSTRAINT policy_bkt_known_threshold_check CHECK (bkt_known_threshold > 0 AND bkt_known_threshold <= 1);
 COMMENT ON COLUMN policy.bkt_known_threshold IS 'knowledge tracing: a standard counts as known when its P(known) is at least this (0.95, Corbett and Anderson''s mastery criterion)';
 
 CREATE OR REPLACE FUNCTION bkt_answers()
