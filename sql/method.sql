@@ -49,8 +49,10 @@ SELECT 'n_mastery(n=11, threshold=3)'::mastery_method;
 SELECT 'n_mastery(n=2.5, threshold=3)'::mastery_method;
 SELECT 'n_mastery(threshold=-1)'::mastery_method;
 SELECT 'n_mastery(threshold=1e400)'::mastery_method;
--- numbers are read as bkt_fit's options read them: decimal, representable
+-- numbers are read as bkt_fit's options read them: decimal; an underflow
+-- is its denormal or 0, so that the text of any value reads back
 SELECT 'n_mastery(threshold=1e-400)'::mastery_method;
+SELECT 'bkt(p_init=0.1, p_learn=1e-310, p_guess=0.2, p_slip=0.1)'::mastery_method;
 SELECT 'decaying_average(weight=0x1p-1)'::mastery_method;
 SELECT 'n_mastery'::mastery_method;
 SELECT 'mode(tie=lowest)'::mastery_method;

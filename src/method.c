@@ -384,7 +384,8 @@ option_scan_number(const char **p, double *value)
 	*value = strtod(*p, &end);
 	if (end == *p)
 		return OPTION_NUMBER_MISSING;
-	if (errno == ERANGE || !isfinite(*value))
+	/* an underflow reads as its denormal or 0: the text a value prints must read back */
+	if ((errno == ERANGE && (*value == HUGE_VAL || *value == -HUGE_VAL)) || !isfinite(*value))
 		return OPTION_NUMBER_RANGE;
 	*p = end;
 	return OPTION_NUMBER_OK;
@@ -509,9 +510,8 @@ parse_value(MethodParser *ps, const MethodSpec *spec, const ParamSpec *param)
 							(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 							 errmsg("parameter \"%s\" of mastery method \"%s\" is out of range",
 									param->name, spec->name),
-							 errdetail("The value %s is %s for a double precision number.",
-									   pnstrdup(start, end - start),
-									   fabs(strtod(start, NULL)) >= 1.0 ? "too large" : "too small")));
+							 errdetail("The value %s is too large for a double precision number.",
+									   pnstrdup(start, end - start))));
 				}
 		}
 	}
