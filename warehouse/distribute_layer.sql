@@ -11,9 +11,10 @@
 --   * the stored states (student_standard_state) are distributed by
 --     student_usi, colocated with edfi.Student: a student's states are on
 --     the node with the student's ODS rows, and the views join them there;
+--   * so are the knowledge-tracing answers (bkt_response);
 --   * the small tables the views read (policy, standard_prerequisite,
---     course_standard, staff_login) are reference tables, a copy on every
---     node;
+--     course_standard, staff_login, bkt_fit_by_standard) are reference
+--     tables, a copy on every node;
 --   * evidence_contribution, refresh_status and refresh_log stay on the
 --     coordinator: no view reads them, only rebuild() and refresh(), which
 --     fill evidence_contribution from the evidence queries' rows as they
@@ -22,7 +23,7 @@
 --     connections).
 -- The teacher's row security policies of those tables are dropped first
 -- (Citus refuses a policy with a subquery), and teachers lose their access
--- to the states and the logins, as to the ODS's Citus tables (see
+-- to the states, the answers and the logins, as to the ODS's Citus tables (see
 -- docs/warehouse.md, On Citus); running the installer again afterwards
 -- keeps it so (competency_layer.is_citus_table).
 \set ON_ERROR_STOP 1
@@ -38,7 +39,8 @@ CREATE TEMP TABLE layer_table ON COMMIT DROP AS
 SELECT t.tab::regclass AS tab, t.reference
 FROM (VALUES ('competency_layer.policy', true), ('competency_layer.standard_prerequisite', true),
              ('competency_layer.course_standard', true), ('competency_layer.staff_login', true),
-             ('competency_layer.student_standard_state', false)) t (tab, reference)
+             ('competency_layer.bkt_fit_by_standard', true),
+             ('competency_layer.student_standard_state', false), ('competency_layer.bkt_response', false)) t (tab, reference)
 WHERE NOT competency_layer.is_citus_table(t.tab::regclass);
 
 SELECT format('DROP POLICY %I ON %s', p.polname, p.polrelid::regclass)
@@ -51,5 +53,6 @@ SELECT format('SELECT create_distributed_table(%L, %L, colocate_with => %L)', t.
 FROM layer_table t WHERE NOT t.reference \gexec
 SELECT format('SELECT truncate_local_data_after_distributing_table(%L)', t.tab) FROM layer_table t \gexec
 \o
-REVOKE ALL ON competency_layer.student_standard_state, competency_layer.staff_login FROM competency_teacher;
+REVOKE ALL ON competency_layer.student_standard_state, competency_layer.staff_login, competency_layer.bkt_response
+FROM competency_teacher;
 COMMIT;
