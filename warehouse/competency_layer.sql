@@ -1069,10 +1069,13 @@ CREATE INDEX IF NOT EXISTS staff_login_staff ON staff_login (staff_unique_id);
 COMMENT ON TABLE staff_login IS 'which Staff (StaffUniqueId) a database login is: a teacher''s login sees the students of that Staff''s sections';
 
 -- Every student each mapped login may see, with the section that lets it
--- (AMT's UserStudentDataAuthorization): the enrolments of every section the
--- login's Staff is associated with, whatever their dates.  The policies
--- below read it as the querying role, so a teacher reading it sees their
--- own rows.
+-- (AMT's UserStudentDataAuthorization): the students enrolled today in the
+-- sections the login's Staff is associated with today (both associations
+-- begun by current_date and not ended before it: EndDate NULL or on or
+-- after it).  A teacher whose association ended sees none of the section's
+-- students; a student who moved sections is seen by the new section's
+-- teacher only.  The policies below read it as the querying role, so a
+-- teacher reading it sees their own rows.
 CREATE OR REPLACE VIEW staff_section_student WITH (security_invoker = true) AS
 SELECT l.login, st.StaffUSI AS staff_usi, st.StaffUniqueId::text AS staff_key,
        t.SchoolId AS school_id, t.LocalCourseCode::text AS local_course_code, t.SchoolYear::int AS school_year,
@@ -1082,8 +1085,10 @@ FROM staff_login l
 JOIN edfi.Staff st ON st.StaffUniqueId = l.staff_unique_id
 JOIN edfi.StaffSectionAssociation t ON t.StaffUSI = st.StaffUSI
 JOIN edfi.StudentSectionAssociation e
-  USING (LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName);
-COMMENT ON VIEW staff_section_student IS 'for each mapped login, its Staff''s sections and their enrolled students: what a teacher may see';
+  USING (LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName)
+WHERE t.BeginDate <= current_date AND (t.EndDate IS NULL OR t.EndDate >= current_date)
+  AND e.BeginDate <= current_date AND (e.EndDate IS NULL OR e.EndDate >= current_date);
+COMMENT ON VIEW staff_section_student IS 'for each mapped login, the sections its Staff is associated with today and the students enrolled in them today: what a teacher may see';
 
 -- Row security on every table holding a student's rows that the layer reads
 -- (the ODS's and its own).  Where row security is off, the installer turns
@@ -1094,7 +1099,9 @@ COMMENT ON VIEW staff_section_student IS 'for each mapped login, its Staff''s se
 -- and only the teacher's restriction is added.  Three tables follow the
 -- chain: a teacher's StaffSectionAssociation rows are their own, their
 -- StudentSectionAssociation rows those of their sections, and the rest
--- hold the students of staff_section_student.
+-- hold the students of staff_section_student.  A teacher reads the
+-- enrolments (any dates: weekly_groups reads past weeks) of the sections
+-- they are associated with today, and no section they left.
 DO $rls$
 DECLARE
     t record;
@@ -1104,7 +1111,7 @@ BEGIN
         FROM (VALUES
             ('competency_layer.staff_login', 'login = current_user::text'),
             ('edfi.StaffSectionAssociation', 'StaffUSI IN (SELECT s.StaffUSI FROM edfi.Staff s JOIN competency_layer.staff_login l ON l.staff_unique_id = s.StaffUniqueId WHERE l.login = current_user::text)'),
-            ('edfi.StudentSectionAssociation', '(LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName) IN (SELECT LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName FROM edfi.StaffSectionAssociation)'),
+            ('edfi.StudentSectionAssociation', '(LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName) IN (SELECT LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName FROM edfi.StaffSectionAssociation WHERE BeginDate <= current_date AND (EndDate IS NULL OR EndDate >= current_date))'),
             ('edfi.Student', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
             ('edfi.StudentSchoolAttendanceEvent', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
             ('edfi.StudentSectionAttendanceEvent', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
