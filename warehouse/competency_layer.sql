@@ -545,6 +545,42 @@ SELECT p.scale, p.proficiency_cuts, p.proficiency_labels, p.mastery_threshold, p
 FROM policy p WHERE p.learning_standard_id IS NULL;
 COMMENT ON VIEW district_policy IS 'the default policy row: the threshold, targets and group sizes the profiles, paths and groups use';
 
+-- The extension's ready_skills, learning_path, instructional_groups,
+-- strengths and needs take one threshold; a standard may have its own
+-- (a policy row for it).  What the views pass them is the profile with
+-- each standard's value rescaled so that its own threshold lands on the
+-- district's: v * district threshold / standard threshold, at most the
+-- district scale, kept at or above the district threshold when v reaches
+-- the standard's and below it when not (rounding cannot move a standard
+-- across).  A standard whose threshold is 0 is always mastered.  So
+-- "mastered" is decided per standard, as student_standard_mastery_fact
+-- decides it; the views show the real values.  Without an override
+-- differing from the default (threshold or scale) the profile is returned
+-- as it is.  (A district threshold of 0 makes every standard mastered.)
+CREATE OR REPLACE FUNCTION threshold_profile(p learner_profile) RETURNS learner_profile
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT CASE
+    WHEN NOT EXISTS (SELECT 1 FROM policy o CROSS JOIN district_policy d
+                     WHERE o.learning_standard_id IS NOT NULL
+                       AND (o.mastery_threshold <> d.mastery_threshold OR o.scale <> d.scale)) THEN p
+    ELSE (SELECT learner_profile(jsonb_object_agg(e.key,
+                     CASE WHEN sp.learning_standard_key IS NULL OR jsonb_typeof(e.value -> 'mastery') IS DISTINCT FROM 'number' THEN e.value
+                          ELSE e.value || jsonb_build_object('out_of', d.scale, 'mastery',
+                              CASE WHEN (e.value ->> 'mastery')::float8 >= sp.mastery_threshold
+                                   THEN least(greatest(x.v, d.mastery_threshold), d.scale)
+                                   ELSE least(x.v, d.mastery_threshold * (1 - 1e-12)) END) END))
+          FROM jsonb_each(p::jsonb) e
+          CROSS JOIN district_policy d
+          LEFT JOIN standard_policy sp ON sp.learning_standard_key = e.key
+          CROSS JOIN LATERAL (SELECT CASE WHEN sp.mastery_threshold = d.mastery_threshold THEN (e.value ->> 'mastery')::float8
+                                          WHEN sp.mastery_threshold > 0 THEN (e.value ->> 'mastery')::float8 * d.mastery_threshold / sp.mastery_threshold
+                                          ELSE d.mastery_threshold END AS v) x)
+    END
+$f$;
+COMMENT ON FUNCTION threshold_profile(learner_profile) IS 'a profile with each standard''s value rescaled so that its policy''s mastery_threshold maps onto the district''s (capped at the district scale): what the views pass to functions that take one threshold';
+
 -- Rollups up the hierarchy: each whole (domain, grade, or the ODS's parent)
 -- the average of its parts' mastery
 CREATE OR REPLACE VIEW student_rollup_fact WITH (security_invoker = true) AS
@@ -567,14 +603,15 @@ COMMENT ON VIEW student_rollup_fact IS 'mastery of every domain and grade (or pa
 CREATE OR REPLACE VIEW learner_profile_summary WITH (security_invoker = true) AS
 SELECT st.StudentUniqueId::text AS student_key, p.student_usi,
        skill_count(p.profile) AS standards_assessed,
-       (SELECT count(*) FROM profile_entries(p.profile) x WHERE x.mastery >= d.mastery_threshold)::int AS standards_mastered,
-       (SELECT string_agg(x.skill, ', ') FROM strengths(p.profile, 3, d.mastery_threshold, 1) x) AS strengths,
-       (SELECT string_agg(x.skill, ', ') FROM needs(p.profile, 3, d.mastery_threshold, 1) x) AS needs,
+       (SELECT count(*) FROM student_standard_mastery_fact f WHERE f.student_usi = p.student_usi AND f.mastered)::int AS standards_mastered,
+       (SELECT string_agg(x.skill, ', ') FROM strengths(t.profile, 3, d.mastery_threshold, 1) x) AS strengths,
+       (SELECT string_agg(x.skill, ', ') FROM needs(t.profile, 3, d.mastery_threshold, 1) x) AS needs,
        a.instructional_days, a.days_absent,
        CASE WHEN a.instructional_days > 0 THEN 1 - a.days_absent::double precision / a.instructional_days END AS attendance_rate,
        (SELECT count(DISTINCT (b.IncidentIdentifier, b.SchoolId)) FROM edfi.StudentDisciplineIncidentBehaviorAssociation b
         WHERE b.StudentUSI = p.student_usi)::int AS discipline_incidents
 FROM student_profiles() p
+CROSS JOIN LATERAL (SELECT threshold_profile(p.profile) AS profile) t
 JOIN edfi.Student st ON st.StudentUSI = p.student_usi
 CROSS JOIN district_policy d
 LEFT JOIN LATERAL (
@@ -643,16 +680,16 @@ SELECT st.StudentUniqueId::text AS student_key, p.student_usi, r.skill AS learni
 FROM student_profiles() p
 JOIN edfi.Student st ON st.StudentUSI = p.student_usi
 CROSS JOIN district_policy d
-CROSS JOIN LATERAL ready_skills((SELECT standard_graph()), p.profile, d.mastery_threshold) WITH ORDINALITY r (skill, n);
+CROSS JOIN LATERAL ready_skills((SELECT standard_graph()), threshold_profile(p.profile), d.mastery_threshold) WITH ORDINALITY r (skill, n);
 COMMENT ON VIEW ready_standard IS 'the standards each student is ready for: not mastered, every prerequisite mastered, in topological order';
 
 CREATE OR REPLACE VIEW learning_path_step WITH (security_invoker = true) AS
 SELECT st.StudentUniqueId::text AS student_key, p.student_usi, array_to_string(d.path_targets, ', ') AS targets,
-       l.step, l.skill AS learning_standard_key, l.mastery AS mastery_value, l.ready
+       l.step, l.skill AS learning_standard_key, learner_profile_get(p.profile, l.skill) AS mastery_value, l.ready
 FROM student_profiles() p
 JOIN edfi.Student st ON st.StudentUSI = p.student_usi
 CROSS JOIN district_policy d
-CROSS JOIN LATERAL learning_path((SELECT standard_graph()), p.profile, d.path_targets, d.mastery_threshold) l
+CROSS JOIN LATERAL learning_path((SELECT standard_graph()), threshold_profile(p.profile), d.path_targets, d.mastery_threshold) l
 WHERE cardinality(d.path_targets) > 0;
 COMMENT ON VIEW learning_path_step IS 'each student''s path toward the policy''s path_targets: the unmastered standards that lead there, each after its prerequisites';
 
@@ -684,12 +721,13 @@ SELECT st.StudentUniqueId::text AS student_key, p.student_usi, t.target AS targe
        CASE WHEN c.done + l.steps_left > 0 THEN c.done::double precision / (c.done + l.steps_left) ELSE 1 END AS share_done,
        l.next_standard_key, l.steps_left = 0 AS target_reached
 FROM student_profiles() p
+CROSS JOIN LATERAL (SELECT threshold_profile(p.profile) AS profile) tp
 JOIN edfi.Student st ON st.StudentUSI = p.student_usi
 CROSS JOIN district_policy d
 CROSS JOIN LATERAL unnest(d.path_targets) t (target)
 CROSS JOIN LATERAL (
     SELECT count(*)::int AS steps_left, min(x.skill) FILTER (WHERE x.step = 1) AS next_standard_key
-    FROM learning_path((SELECT standard_graph()), p.profile, t.target, d.mastery_threshold) x) l
+    FROM learning_path((SELECT standard_graph()), tp.profile, t.target, d.mastery_threshold) x) l
 CROSS JOIN LATERAL (
     SELECT cardinality(ts.standards) - l.steps_left AS done
     FROM target_standards ts WHERE ts.target = t.target) c;
@@ -703,7 +741,7 @@ SELECT g.school_id, g.local_course_code, g.school_year, g.section_identifier, g.
        (g.x).group_no, (g.x).focus_skill AS focus_standard_key
 FROM (SELECT e.SchoolId AS school_id, e.LocalCourseCode::text AS local_course_code, e.SchoolYear::int AS school_year,
              e.SectionIdentifier::text AS section_identifier, e.SessionName::text AS session_name,
-             unnest(instructional_groups(p.student_usi::text, p.profile, (SELECT standard_graph()), d.mastery_threshold,
+             unnest(instructional_groups(p.student_usi::text, threshold_profile(p.profile), (SELECT standard_graph()), d.mastery_threshold,
                                          d.group_min_size, d.group_max_size, d.group_mode)) AS x
       FROM edfi.StudentSectionAssociation e
       JOIN student_profiles() p ON p.student_usi = e.StudentUSI
@@ -771,7 +809,7 @@ grouped AS (
     SELECT w.school_id, e.LocalCourseCode::text AS local_course_code, w.school_year::int AS school_year,
            e.SectionIdentifier::text AS section_identifier, w.session_name::text AS session_name,
            w.week_no, w.week_start, w.week_end,
-           unnest(instructional_groups(a.student_usi::text, a.profile, (SELECT standard_graph()), d.mastery_threshold,
+           unnest(instructional_groups(a.student_usi::text, threshold_profile(a.profile), (SELECT standard_graph()), d.mastery_threshold,
                                        d.group_min_size, d.group_max_size, d.group_mode)) AS x
     FROM week w
     JOIN edfi.StudentSectionAssociation e
@@ -1140,7 +1178,7 @@ $rls$;
 REVOKE ALL ON ALL ROUTINES IN SCHEMA competency_layer FROM PUBLIC;
 GRANT USAGE ON SCHEMA competency_layer, edfi TO competency_teacher, competency_administrator, competency_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA competency_layer TO competency_teacher, competency_administrator, competency_reader;
-GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles(), student_profiles_as_of(timestamptz), pace_as_of(date) TO competency_teacher, competency_administrator, competency_reader;
+GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles(), student_profiles_as_of(timestamptz), pace_as_of(date), threshold_profile(learner_profile) TO competency_teacher, competency_administrator, competency_reader;
 GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionAssociation, edfi.Staff, edfi.Section,
                 edfi.Session, edfi.AssessmentItemLearningStandard, edfi.GradebookEntryLearningStandard,
                 edfi.LearningStandard, edfi.LearningStandardGradeLevel, edfi.Descriptor,
