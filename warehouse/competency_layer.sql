@@ -857,10 +857,14 @@ COMMENT ON VIEW group_changes IS 'per student and section over the weeks of the 
 
 -- Progress and pace: per student and course (the courses of their sections),
 -- the course's standards mastered as of a date against the share of the
--- session's instructional days elapsed by then.  The date is clamped into
--- the session; a standard counts as mastered when its evidence observed up
--- to the end of that day (UTC, as the layer dates evidence) gives at least
--- the threshold under the standard's policy (mastery_at).  Instructional
+-- session's instructional days elapsed by then.  The date reported
+-- (as_of_date) is clamped into the session; evidence and days are counted
+-- up to the earlier of the date asked for and the session's last day:
+-- before the session begins no day has elapsed, and only evidence observed
+-- by the date asked for counts.  A standard counts as mastered when its
+-- evidence observed up to the end of that day (UTC, as the layer dates
+-- evidence) gives at least the threshold under the standard's policy
+-- (mastery_at).  Instructional
 -- days come from the school's Ed-Fi calendar (CalendarDate with a
 -- CalendarEventDescriptor in policy.instructional_day_events, any calendar
 -- of the school) when it lists at least the session's TotalInstructionalDays
@@ -868,8 +872,8 @@ COMMENT ON VIEW group_changes IS 'per student and section over the weeks of the 
 -- Grand Bend sample (two calendar dates in one school), the weekdays Monday
 -- to Friday of the session stand in for them (elapsed_basis says which).
 -- A course's standards are the ODS's CourseLearningStandard rows and those
--- listed in course_standard (the sample links no course to standards);
--- courses with none have no row.  Behind when the share mastered is more
+-- listed in course_standard (the sample links no course to standards),
+-- each counted once when listed in both; courses with none have no row.  Behind when the share mastered is more
 -- than pace_buffer below the share elapsed, ahead when more than pace_buffer
 -- above.  pace_as_of(d) is the pace as it stood on d; the view pace is
 -- pace_as_of(policy.pace_as_of, else today).  (jit is off in it: the
@@ -900,13 +904,14 @@ enrolment AS (
     SELECT DISTINCT a.StudentUSI AS student_usi, a.SchoolId AS school_id, o.CourseCode::text AS course_code,
            o.EducationOrganizationId AS course_org, a.SchoolYear::int AS school_year, a.SessionName::text AS session_name,
            se.BeginDate AS begin_date, se.EndDate AS end_date, se.TotalInstructionalDays AS session_days,
-           least(greatest(as_of, se.BeginDate), se.EndDate) AS as_of_date
+           least(greatest(as_of, se.BeginDate), se.EndDate) AS as_of_date,
+           least(as_of, se.EndDate) AS counted_to
     FROM edfi.StudentSectionAssociation a
     JOIN edfi.CourseOffering o USING (LocalCourseCode, SchoolId, SchoolYear, SessionName)
     JOIN edfi.Session se USING (SchoolId, SchoolYear, SessionName)),
 session_day AS (
     -- every session's days with whether the calendar makes them instructional
-    SELECT s.school_id, s.school_year, s.session_name, s.as_of_date, g.day::date AS day,
+    SELECT s.school_id, s.school_year, s.session_name, s.as_of_date, s.counted_to, g.day::date AS day,
            EXISTS (SELECT 1 FROM edfi.CalendarDate cd
                    JOIN edfi.CalendarDateCalendarEvent ev USING (CalendarCode, Date, SchoolId, SchoolYear)
                    JOIN edfi.Descriptor ds ON ds.DescriptorId = ev.CalendarEventDescriptorId
@@ -914,7 +919,7 @@ session_day AS (
                      AND ds.CodeValue = ANY (d.instructional_day_events)) AS in_calendar,
            extract(isodow FROM g.day) <= 5 AS weekday,
            s.session_days
-    FROM (SELECT DISTINCT e.school_id, e.school_year, e.session_name, e.begin_date, e.end_date, e.session_days, e.as_of_date
+    FROM (SELECT DISTINCT e.school_id, e.school_year, e.session_name, e.begin_date, e.end_date, e.session_days, e.as_of_date, e.counted_to
           FROM enrolment e) s
     CROSS JOIN d
     CROSS JOIN LATERAL generate_series(s.begin_date::timestamp, s.end_date::timestamp, interval '1 day') g (day)),
@@ -925,25 +930,29 @@ session_elapsed AS (
     FROM (SELECT sd.school_id, sd.school_year, sd.session_name, sd.as_of_date,
                  CASE WHEN count(*) FILTER (WHERE sd.in_calendar) > 0
                       AND count(*) FILTER (WHERE sd.in_calendar) >= max(sd.session_days) THEN 'calendar' ELSE 'weekdays' END AS basis,
-                 count(*) FILTER (WHERE sd.in_calendar AND sd.day <= sd.as_of_date)::int AS cal_elapsed,
+                 count(*) FILTER (WHERE sd.in_calendar AND sd.day <= sd.counted_to)::int AS cal_elapsed,
                  count(*) FILTER (WHERE sd.in_calendar)::int AS cal_total,
-                 count(*) FILTER (WHERE sd.weekday AND sd.day <= sd.as_of_date)::int AS wd_elapsed,
+                 count(*) FILTER (WHERE sd.weekday AND sd.day <= sd.counted_to)::int AS wd_elapsed,
                  count(*) FILTER (WHERE sd.weekday)::int AS wd_total
           FROM session_day sd GROUP BY 1, 2, 3, 4) x),
 progress AS (
     SELECT e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date,
            count(*)::int AS standards_total,
            count(*) FILTER (WHERE m.value >= sp.mastery_threshold)::int AS standards_mastered
-    FROM enrolment e
-    JOIN (SELECT c.CourseCode::text AS course_code, c.EducationOrganizationId AS course_org, c.LearningStandardId::text AS learning_standard_id
-          FROM edfi.CourseLearningStandard c
-          UNION
-          SELECT c.course_code, NULL, c.learning_standard_id FROM course_standard c) cs
-      ON cs.course_code = e.course_code AND (cs.course_org IS NULL OR cs.course_org = e.course_org)
-    LEFT JOIN standard_policy sp ON sp.learning_standard_key = cs.learning_standard_id
-    LEFT JOIN student_standard_state s ON s.student_usi = e.student_usi AND s.learning_standard_id = cs.learning_standard_id
+    -- each (student, course, standard) once: a standard in both lists, or
+    -- the course's under two organizations, is one standard
+    FROM (SELECT DISTINCT e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date, e.counted_to,
+                 cs.learning_standard_id
+          FROM enrolment e
+          JOIN (SELECT c.CourseCode::text AS course_code, c.EducationOrganizationId AS course_org, c.LearningStandardId::text AS learning_standard_id
+                FROM edfi.CourseLearningStandard c
+                UNION
+                SELECT c.course_code, NULL, c.learning_standard_id FROM course_standard c) cs
+            ON cs.course_code = e.course_code AND (cs.course_org IS NULL OR cs.course_org = e.course_org)) e
+    LEFT JOIN standard_policy sp ON sp.learning_standard_key = e.learning_standard_id
+    LEFT JOIN student_standard_state s ON s.student_usi = e.student_usi AND s.learning_standard_id = e.learning_standard_id
     LEFT JOIN LATERAL (SELECT mastery_at(s.state, sp.effective_method::mastery_method,
-                                         (e.as_of_date + 1)::timestamp AT TIME ZONE 'UTC' - interval '1 microsecond') AS value) m ON true
+                                         (e.counted_to + 1)::timestamp AT TIME ZONE 'UTC' - interval '1 microsecond') AS value) m ON true
     GROUP BY e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date)
 SELECT st.StudentUniqueId::text, p.student_usi, p.school_id, p.course_code, p.school_year, p.session_name, p.as_of_date,
        p.standards_total, p.standards_mastered, y.mastered_share, t.days_elapsed, t.days_total, y.elapsed_share, t.basis,

@@ -11,7 +11,7 @@
 -- three times in week 7 (2021-10-04 to 06), and nobody else there answers
 -- again.
 BEGIN;
-SELECT plan(14);
+SELECT plan(17);
 
 CREATE TEMP TABLE section_of AS
 SELECT e.StudentUSI AS student_usi, e.SectionIdentifier::text AS section_identifier
@@ -106,11 +106,27 @@ SELECT results_eq($$SELECT a.standards_mastered, b.standards_mastered
                     WHERE a.student_usi = (SELECT student_usi FROM who WHERE role = 'mover')$$,
                   $$VALUES (4, 11)$$,
                   'hand-checked: the mover (605111) had 4 standards mastered on 2021-10-01 (the 4 with one item, right in April), all 11 after answering every item right three times (the worst, CC.5.NF.1 and CC.6.NS.4, 15 of 20 and 3 of 4 right: 3.0)');
--- Before the session, the date is its first day; after it, its last
+-- Before the session, the date is its first day with no day elapsed;
+-- after it, its last with every day elapsed
 SELECT results_eq($$SELECT DISTINCT as_of_date, instructional_days_elapsed, elapsed_share FROM competency_layer.pace_as_of('2021-06-01')
                     UNION ALL SELECT DISTINCT as_of_date, instructional_days_elapsed, elapsed_share FROM competency_layer.pace_as_of('2022-03-01')$$,
-                  $$VALUES ('2021-08-23'::date, 1, 1.0::float8 / 85), ('2021-12-17', 85, 1)$$,
-                  'dates outside the session are clamped into it');
+                  $$VALUES ('2021-08-23'::date, 0, 0::float8), ('2021-12-17', 85, 1)$$,
+                  'dates outside the session are clamped into it: 0 days elapsed before it begins, all 85 after it ends');
+-- and evidence is cut at the date asked for, not at the session's first
+-- day: on 2021-03-01, before April's administration, nothing is mastered
+SELECT is((SELECT count(*) FROM competency_layer.pace_as_of('2021-03-01') p JOIN pg_temp.mastered_by('2021-03-01') m USING (student_usi)
+           WHERE p.standards_mastered = m.mastered AND p.as_of_date = '2021-08-23'),
+          82::bigint, 'pace as of 2021-03-01: mastered from the evidence observed by then (none), reported at the session''s first day');
+SELECT is((SELECT sum(mastered) FROM pg_temp.mastered_by('2021-08-23')) > 0, true,
+          'while by the session''s first day April''s evidence masters some (the test can tell the two apart)');
+-- A standard the ODS links to the course (CourseLearningStandard) and
+-- course_standard lists too is one standard: still 11, the same counts
+INSERT INTO edfi.CourseLearningStandard (CourseCode, EducationOrganizationId, LearningStandardId)
+SELECT 'MATH-07', 255901044, learning_standard_id FROM competency_layer.course_standard WHERE course_code = 'MATH-07';
+SELECT is((SELECT count(*) FROM competency_layer.pace_as_of('2021-09-30') p JOIN pg_temp.mastered_by('2021-09-30') m USING (student_usi)
+           WHERE p.course_code = 'MATH-07' AND p.standards_total = 11 AND p.standards_mastered = m.mastered),
+          82::bigint, 'a standard in both CourseLearningStandard and course_standard counts once: 11 standards, mastered as before');
+DELETE FROM edfi.CourseLearningStandard WHERE CourseCode = 'MATH-07';
 
 -- The view is the function as of the policy's date
 UPDATE competency_layer.policy SET pace_as_of = '2021-09-30' WHERE learning_standard_id IS NULL;
