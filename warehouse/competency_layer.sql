@@ -1035,23 +1035,34 @@ LANGUAGE plpgsql
 SET search_path FROM CURRENT
 AS $p$
 BEGIN
-    LOCK TABLE bkt_response, bkt_fit_by_standard IN EXCLUSIVE MODE;
-    DELETE FROM bkt_response;
-    INSERT INTO bkt_response SELECT * FROM bkt_answers();
+    -- the answers and the fits are made aside (one pass over the answers
+    -- for the fits, one for their scores: the predictions of every standard
+    -- in one window, not a scan of the answers per standard), then swapped
+    -- in: TRUNCATE holds readers of bkt_known back only for the copy
+    CREATE TEMP TABLE fit_answer ON COMMIT DROP AS SELECT * FROM bkt_answers();
     GET DIAGNOSTICS answers = ROW_COUNT;
-    DELETE FROM bkt_fit_by_standard;
-    INSERT INTO bkt_fit_by_standard
+    ANALYZE fit_answer;
+    CREATE TEMP TABLE fit_result ON COMMIT DROP AS
+    WITH f AS (
+        SELECT r.learning_standard_id, bkt_fit(r.student_usi::text, r.seq, r.correct) AS p,
+               count(DISTINCT r.student_usi)::int AS learners, count(*)::int AS answers
+        FROM fit_answer r GROUP BY r.learning_standard_id),
+    e AS (
+        SELECT x.learning_standard_id, bkt_evaluate(x.correct, x.predicted) AS e
+        FROM (SELECT r.learning_standard_id, r.correct,
+                     bkt_correct(r.correct, f.p) OVER (PARTITION BY r.learning_standard_id, r.student_usi ORDER BY r.seq) AS predicted
+              FROM fit_answer r JOIN f USING (learning_standard_id)) x
+        GROUP BY x.learning_standard_id)
     SELECT f.learning_standard_id, (f.p).p_init, (f.p).p_learn, (f.p).p_guess, (f.p).p_slip, (f.p).p_forget,
            (f.p).log_likelihood, (f.p).iterations, (f.p).degenerate, (f.p).converged,
-           f.learners, f.answers, (e.e).auc, (e.e).rmse, (e.e).accuracy, (e.e).log_loss, now()
-    FROM (SELECT r.learning_standard_id, bkt_fit(r.student_usi::text, r.seq, r.correct) AS p,
-                 count(DISTINCT r.student_usi)::int AS learners, count(*)::int AS answers
-          FROM bkt_response r GROUP BY r.learning_standard_id) f
-    CROSS JOIN LATERAL (
-        SELECT bkt_evaluate(x.correct, x.predicted) AS e
-        FROM (SELECT r.correct, bkt_correct(r.correct, f.p) OVER (PARTITION BY r.student_usi ORDER BY r.seq) AS predicted
-              FROM bkt_response r WHERE r.learning_standard_id = f.learning_standard_id) x) e;
+           f.learners, f.answers, (e.e).auc, (e.e).rmse, (e.e).accuracy, (e.e).log_loss, now() AS fitted_at
+    FROM f LEFT JOIN e USING (learning_standard_id);
+    TRUNCATE bkt_response, bkt_fit_by_standard;
+    INSERT INTO bkt_response SELECT * FROM fit_answer;
+    INSERT INTO bkt_fit_by_standard SELECT * FROM fit_result;
     GET DIAGNOSTICS standards = ROW_COUNT;
+    ANALYZE bkt_response, bkt_fit_by_standard;
+    DROP TABLE fit_answer, fit_result;
 END
 $p$;
 COMMENT ON PROCEDURE fit_bkt(int, bigint) IS 'copies every right or wrong item answer into bkt_response and fits BKT per standard into bkt_fit_by_standard (call it after refresh(): nightly or weekly); returns the standards fitted and the answers';
@@ -1187,6 +1198,13 @@ $rls$;
 REVOKE ALL ON ALL ROUTINES IN SCHEMA competency_layer FROM PUBLIC;
 GRANT USAGE ON SCHEMA competency_layer, edfi TO competency_teacher, competency_administrator, competency_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA competency_layer TO competency_teacher, competency_administrator, competency_reader;
+-- bkt_fit_by_standard is district-wide (learners, answers and scores over
+-- every student): a teacher reads only the parameters bkt_known needs
+-- (revoking the table's SELECT revokes its column grants too; they are
+-- granted again)
+REVOKE SELECT ON bkt_fit_by_standard FROM competency_teacher;
+GRANT SELECT (learning_standard_id, p_init, p_learn, p_guess, p_slip, p_forget, log_likelihood, iterations, degenerate, converged)
+    ON bkt_fit_by_standard TO competency_teacher;
 GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles(), student_profiles_as_of(timestamptz), pace_as_of(date), threshold_profile(learner_profile) TO competency_teacher, competency_administrator, competency_reader;
 GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionAssociation, edfi.Staff, edfi.Section,
                 edfi.Session, edfi.AssessmentItemLearningStandard, edfi.GradebookEntryLearningStandard,

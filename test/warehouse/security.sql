@@ -5,7 +5,7 @@
 -- sees everything, a BI reader reads everything and writes nothing.  The
 -- logins are made here as a district would make them.
 BEGIN;
-SELECT plan(25);
+SELECT plan(27);
 
 CREATE ROLE test_giles IN ROLE competency_teacher;
 CREATE ROLE test_hartman IN ROLE competency_teacher;
@@ -155,6 +155,17 @@ SELECT is(pg_temp.sqlstate_as('test_bi', $$INSERT INTO competency_layer.staff_lo
 SELECT is(pg_temp.sqlstate_as('test_bi', $$UPDATE edfi.Student SET FirstName = FirstName$$), '42501', 'nor write the ODS');
 SELECT is(pg_temp.sqlstate_as('test_bi', 'CALL competency_layer.refresh()'), '42501', 'nor run the refresh');
 SELECT is(pg_temp.sqlstate_as('test_giles', 'CALL competency_layer.fit_bkt()'), '42501', 'a teacher cannot refit BKT, which reads every item result');
+-- The fits are district-wide: a teacher reads the parameters (what
+-- bkt_known needs; it shows them their students, above), not the learners,
+-- answers and scores over every student
+SELECT results_eq($$SELECT who, pg_temp.sqlstate_as(who, 'SELECT learners, answers, auc, rmse, accuracy, log_loss, fitted_at FROM competency_layer.bkt_fit_by_standard'),
+                           pg_temp.sqlstate_as(who, 'SELECT * FROM competency_layer.bkt_fit_by_standard')
+                    FROM unnest(ARRAY['test_admin', 'test_bi', 'test_giles']) who ORDER BY who$$,
+                  $$VALUES ('test_admin', '00000', '00000'), ('test_bi', '00000', '00000'), ('test_giles', '42501', '42501')$$,
+                  'a teacher cannot read the fits'' learners, answers and scores; the administrator and the BI reader can');
+SELECT is(pg_temp.count_as('test_giles', $$SELECT learning_standard_id, p_init, p_learn, p_guess, p_slip, p_forget, log_likelihood, iterations, degenerate, converged
+                                           FROM competency_layer.bkt_fit_by_standard$$),
+          (SELECT count(*) FROM competency_layer.bkt_fit_by_standard), 'but reads every standard''s parameters');
 
 -- Dates: a teacher sees the students of the sections they are associated
 -- with today, enrolled today.  Giles's association ended yesterday: she
