@@ -775,8 +775,8 @@ COMMENT ON VIEW section_group_audit IS 'group_disproportionality of each section
 -- its session (week 1 starts on the session's first day; the last week ends
 -- on its last day) from the profiles of the students enrolled that week, as
 -- section_group makes them now.  Each group is ranked within its section and
--- week by its members' mean mastery (1: the lowest, the tier a tracking
--- audit watches).  Computed when read (the sample's two sections, 17 weeks,
+-- week by its members' mean mastery, rounded to 1e-9 (1: the lowest mean,
+-- the tier a tracking audit watches; equal means share a rank).  Computed when read (the sample's two sections, 17 weeks,
 -- in well under a second; a district reading it often can keep a copy:
 -- CREATE TABLE ... AS SELECT, with row security of its own).
 CREATE OR REPLACE FUNCTION student_profiles_as_of(as_of timestamptz)
@@ -824,15 +824,21 @@ member AS (
            avg(a.mean_mastery) OVER (PARTITION BY g.section_identifier, g.school_id, g.school_year, g.session_name, g.local_course_code,
                                                   g.week_no, (g.x).group_no) AS group_mean_mastery
     FROM grouped g
-    JOIN as_of a ON a.student_usi = (g.x).learner::int AND a.week_end = g.week_end)
+    JOIN as_of a ON a.student_usi = (g.x).learner::int AND a.week_end = g.week_end),
+-- ranked by the mean rounded to 1e-9: a float mean's last bits follow the
+-- order rows are summed in, which differs between plans (a teacher's, under
+-- row security, and an administrator's), and equal means must tie for
+-- every reader
+ranked AS (
+    SELECT m.*, round(m.group_mean_mastery::numeric, 9) AS rank_mean FROM member m)
 SELECT m.school_id, m.local_course_code, m.school_year, m.section_identifier, m.session_name, m.week_no, m.week_start, m.week_end,
        m.student_usi, st.StudentUniqueId::text AS student_key, m.group_no, m.focus_standard_key,
        m.mean_mastery AS student_mean_mastery, m.group_mean_mastery,
        dense_rank() OVER (PARTITION BY m.section_identifier, m.school_id, m.school_year, m.session_name, m.local_course_code, m.week_no
-                          ORDER BY m.group_mean_mastery)::int AS group_rank,
-       m.group_mean_mastery = min(m.group_mean_mastery) OVER (PARTITION BY m.section_identifier, m.school_id, m.school_year, m.session_name,
-                                                                           m.local_course_code, m.week_no) AS lowest_group
-FROM member m
+                          ORDER BY m.rank_mean)::int AS group_rank,
+       m.rank_mean = min(m.rank_mean) OVER (PARTITION BY m.section_identifier, m.school_id, m.school_year, m.session_name,
+                                                         m.local_course_code, m.week_no) AS lowest_group
+FROM ranked m
 JOIN edfi.Student st ON st.StudentUSI = m.student_usi;
 COMMENT ON VIEW weekly_groups IS 'the instructional groups of every section at the end of each week of its session, from the profiles as they stood then: group, focus standard, means of mastery, the group''s rank in its section by mean mastery (1: lowest)';
 

@@ -11,7 +11,7 @@
 -- three times in week 7 (2021-10-04 to 06), and nobody else there answers
 -- again.
 BEGIN;
-SELECT plan(17);
+SELECT plan(19);
 
 CREATE TEMP TABLE section_of AS
 SELECT e.StudentUSI AS student_usi, e.SectionIdentifier::text AS section_identifier
@@ -178,6 +178,29 @@ SELECT is((SELECT count(*) FROM competency_layer.weekly_groups g JOIN plain_week
 SELECT set_eq($$SELECT section_identifier, student_usi, group_no, focus_standard_key FROM competency_layer.weekly_groups WHERE week_no = 17$$,
               $$SELECT section_identifier, student_usi, group_no, focus_standard_key FROM competency_layer.section_group$$,
               'the last week''s groups, with every piece of evidence in, are section_group''s');
+
+-- Ranks are dense over the group means rounded to 1e-9 (rank 1 the lowest),
+-- so that equal means tie whatever order a plan sums them in: a teacher
+-- (under row security, another plan) gets the administrator's ranks
+SELECT is((SELECT count(*) FROM competency_layer.weekly_groups g
+           JOIN (SELECT section_identifier, week_no, group_no,
+                        dense_rank() OVER (PARTITION BY section_identifier, week_no ORDER BY round(group_mean::numeric, 9)) AS rank
+                 FROM (SELECT DISTINCT section_identifier, week_no, group_no, group_mean_mastery AS group_mean FROM competency_layer.weekly_groups) x) r
+             USING (section_identifier, week_no, group_no)
+           WHERE g.group_rank = r.rank AND g.lowest_group = (r.rank = 1)), 82 * 17::bigint,
+          'group_rank is the dense rank of the group''s mean rounded to 1e-9, 1 the lowest');
+CREATE ROLE test_weekly_giles IN ROLE competency_teacher;
+INSERT INTO competency_layer.staff_login VALUES ('test_weekly_giles', '207252');
+CREATE TEMP TABLE owner_week AS
+SELECT week_no, student_usi, group_no, focus_standard_key, group_rank, lowest_group FROM competency_layer.weekly_groups
+WHERE section_identifier = '25590104405Trad210MATH0712011';
+GRANT SELECT ON owner_week TO test_weekly_giles;
+SET LOCAL ROLE test_weekly_giles;
+CREATE TEMP TABLE teacher_week AS
+SELECT week_no, student_usi, group_no, focus_standard_key, group_rank, lowest_group FROM competency_layer.weekly_groups;
+RESET ROLE;
+SELECT set_eq('SELECT * FROM teacher_week', 'SELECT * FROM owner_week',
+              'Giles reads her section''s weekly groups, ranks and lowest groups exactly as the owner does');
 
 -- Group changes, recounted from the plain ranks: a change is another focus
 -- standard or rank than the week before
