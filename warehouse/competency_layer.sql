@@ -733,22 +733,59 @@ CROSS JOIN LATERAL (
     FROM target_standards ts WHERE ts.target = t.target) c;
 COMMENT ON VIEW path_progress IS 'per student and policy path target: of the standards leading there, the learning path''s steps still to go (steps left) and the rest (steps done: mastered, or stood for by a mastered standard), the share done and the next step';
 
+-- The graph a course's sections are grouped on: the standard graph
+-- restricted to the course's standards (CourseLearningStandard, under the
+-- course's organization, and course_standard) and the edges among them,
+-- when it lists any the graph holds; otherwise the whole graph (which holds
+-- every standard assessed anywhere, other grades' too).  course_standard
+-- is the district's list beside the ODS's (pace counts it too, below).
+CREATE TABLE IF NOT EXISTS course_standard (
+    course_code text NOT NULL,
+    learning_standard_id text NOT NULL,
+    PRIMARY KEY (course_code, learning_standard_id));
+COMMENT ON TABLE course_standard IS 'the standards a course (CourseCode, any education organization) covers, beside the ODS''s CourseLearningStandard: what pace counts and what its sections are grouped on';
+
+CREATE OR REPLACE FUNCTION course_graph(g skill_graph, code text, org bigint) RETURNS skill_graph
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT coalesce(
+    (SELECT subgraph(g, array_agg(c.id ORDER BY c.id))
+     FROM (SELECT cl.LearningStandardId::text AS id FROM edfi.CourseLearningStandard cl
+           WHERE cl.CourseCode = code AND cl.EducationOrganizationId = org
+           UNION
+           SELECT cs.learning_standard_id FROM course_standard cs WHERE cs.course_code = code) c
+     WHERE c.id IN (SELECT k.code FROM skills(g) k)
+     HAVING count(*) > 0),
+    g)
+$f$;
+COMMENT ON FUNCTION course_graph(skill_graph, text, bigint) IS 'the skill graph restricted to a course''s standards (CourseLearningStandard and course_standard) and the edges among them, or the whole graph when the course lists none of its standards';
+
 -- Instructional groups in every section, made from the profiles of its
--- enrolled students under the policy's mode and sizes
+-- enrolled students under the policy's mode and sizes, on the graph of the
+-- section's course (course_graph)
 CREATE OR REPLACE VIEW section_group WITH (security_invoker = true) AS
+WITH section_graph AS MATERIALIZED (
+    SELECT o.LocalCourseCode, o.SchoolId, o.SchoolYear, o.SessionName,
+           course_graph(f.g, o.CourseCode::text, o.EducationOrganizationId) AS graph
+    FROM edfi.CourseOffering o
+    CROSS JOIN (SELECT standard_graph() AS g) f
+    WHERE (o.LocalCourseCode, o.SchoolId, o.SchoolYear, o.SessionName) IN
+          (SELECT e.LocalCourseCode, e.SchoolId, e.SchoolYear, e.SessionName FROM edfi.StudentSectionAssociation e))
 SELECT g.school_id, g.local_course_code, g.school_year, g.section_identifier, g.session_name,
        (g.x).learner::int AS student_usi, st.StudentUniqueId::text AS student_key,
        (g.x).group_no, (g.x).focus_skill AS focus_standard_key
 FROM (SELECT e.SchoolId AS school_id, e.LocalCourseCode::text AS local_course_code, e.SchoolYear::int AS school_year,
              e.SectionIdentifier::text AS section_identifier, e.SessionName::text AS session_name,
-             unnest(instructional_groups(p.student_usi::text, threshold_profile(p.profile), (SELECT standard_graph()), d.mastery_threshold,
+             unnest(instructional_groups(p.student_usi::text, threshold_profile(p.profile), sg.graph, d.mastery_threshold,
                                          d.group_min_size, d.group_max_size, d.group_mode)) AS x
       FROM edfi.StudentSectionAssociation e
+      JOIN section_graph sg USING (LocalCourseCode, SchoolId, SchoolYear, SessionName)
       JOIN student_profiles() p ON p.student_usi = e.StudentUSI
       CROSS JOIN district_policy d
       GROUP BY 1, 2, 3, 4, 5) g
 JOIN edfi.Student st ON st.StudentUSI = (g.x).learner::int;
-COMMENT ON VIEW section_group IS 'instructional groups in every section with students who have mastery: group number and the standard it works on';
+COMMENT ON VIEW section_group IS 'instructional groups in every section with students who have mastery, on its course''s standards when the course lists any: group number and the standard it works on';
 
 -- The audit of those groups for each program (the ODS's subgroups) that
 -- has students in the section: its students against the rest of it
@@ -800,6 +837,13 @@ WITH week AS (
     FROM edfi.Session se
     CROSS JOIN LATERAL generate_series(1, (se.EndDate - se.BeginDate) / 7 + 1) w (n)
     WHERE (se.SchoolId, se.SchoolYear, se.SessionName) IN (SELECT e.SchoolId, e.SchoolYear, e.SessionName FROM edfi.StudentSectionAssociation e)),
+section_graph AS MATERIALIZED (
+    SELECT o.LocalCourseCode, o.SchoolId, o.SchoolYear, o.SessionName,
+           course_graph(f.g, o.CourseCode::text, o.EducationOrganizationId) AS graph
+    FROM edfi.CourseOffering o
+    CROSS JOIN (SELECT standard_graph() AS g) f
+    WHERE (o.LocalCourseCode, o.SchoolId, o.SchoolYear, o.SessionName) IN
+          (SELECT e.LocalCourseCode, e.SchoolId, e.SchoolYear, e.SessionName FROM edfi.StudentSectionAssociation e)),
 as_of AS (
     SELECT d.week_end, p.student_usi, p.profile,
            (SELECT avg(x.mastery) FROM profile_entries(p.profile) x) AS mean_mastery
@@ -809,12 +853,13 @@ grouped AS (
     SELECT w.school_id, e.LocalCourseCode::text AS local_course_code, w.school_year::int AS school_year,
            e.SectionIdentifier::text AS section_identifier, w.session_name::text AS session_name,
            w.week_no, w.week_start, w.week_end,
-           unnest(instructional_groups(a.student_usi::text, threshold_profile(a.profile), (SELECT standard_graph()), d.mastery_threshold,
+           unnest(instructional_groups(a.student_usi::text, threshold_profile(a.profile), sg.graph, d.mastery_threshold,
                                        d.group_min_size, d.group_max_size, d.group_mode)) AS x
     FROM week w
     JOIN edfi.StudentSectionAssociation e
       ON e.SchoolId = w.school_id AND e.SchoolYear = w.school_year AND e.SessionName = w.session_name
      AND e.BeginDate <= w.week_end AND (e.EndDate IS NULL OR e.EndDate >= w.week_start)
+    JOIN section_graph sg USING (LocalCourseCode, SchoolId, SchoolYear, SessionName)
     JOIN as_of a ON a.student_usi = e.StudentUSI AND a.week_end = w.week_end
     CROSS JOIN district_policy d
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8),
@@ -884,11 +929,6 @@ COMMENT ON VIEW group_changes IS 'per student and section over the weeks of the 
 -- above.  pace_as_of(d) is the pace as it stood on d; the view pace is
 -- pace_as_of(policy.pace_as_of, else today).  (jit is off in it: the
 -- planner's estimates of the calendar's days made the sample's 20 ms 1.5 s.)
-CREATE TABLE IF NOT EXISTS course_standard (
-    course_code text NOT NULL,
-    learning_standard_id text NOT NULL,
-    PRIMARY KEY (course_code, learning_standard_id));
-COMMENT ON TABLE course_standard IS 'the standards a course (CourseCode, any education organization) covers, beside the ODS''s CourseLearningStandard: what pace counts';
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_as_of date;
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_buffer double precision NOT NULL DEFAULT 0.10 CHECK (pace_buffer >= 0);
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS instructional_day_events text[] NOT NULL DEFAULT '{Instructional day,Make-up day}';
@@ -1211,7 +1251,7 @@ GRANT SELECT ON ALL TABLES IN SCHEMA competency_layer TO competency_teacher, com
 REVOKE SELECT ON bkt_fit_by_standard FROM competency_teacher;
 GRANT SELECT (learning_standard_id, p_init, p_learn, p_guess, p_slip, p_forget, log_likelihood, iterations, degenerate, converged)
     ON bkt_fit_by_standard TO competency_teacher;
-GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles(), student_profiles_as_of(timestamptz), pace_as_of(date), threshold_profile(learner_profile) TO competency_teacher, competency_administrator, competency_reader;
+GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles(), student_profiles_as_of(timestamptz), pace_as_of(date), threshold_profile(learner_profile), course_graph(skill_graph, text, bigint) TO competency_teacher, competency_administrator, competency_reader;
 GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionAssociation, edfi.Staff, edfi.Section,
                 edfi.Session, edfi.AssessmentItemLearningStandard, edfi.GradebookEntryLearningStandard,
                 edfi.LearningStandard, edfi.LearningStandardGradeLevel, edfi.Descriptor,
