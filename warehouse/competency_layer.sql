@@ -1140,6 +1140,79 @@ CROSS JOIN (SELECT p.bkt_known_threshold FROM policy p WHERE p.learning_standard
 WHERE s.correct IS NULL;
 COMMENT ON VIEW bkt_known IS 'per student and fitted standard: answers, right answers, P(known) at the next opportunity under the standard''s BKT fit (bkt_state), known when at least the policy''s bkt_known_threshold';
 
+-- Policy values are checked when written, with messages naming the column
+-- (the extension would refuse some of them only when a view is read, with
+-- an error that does not name the policy): a mastery_threshold at most the
+-- row's scale and not strictly between 0 and 1 on a scale of 2 or more (a
+-- proportion where a scale value is meant), group_min_size at most
+-- group_max_size, path_targets that are standards of the ODS or skills of
+-- the standard graph (a domain such as CC.6.NS).  A trigger, so that an
+-- existing install gets it when the installer is run again; rows already
+-- there that break a rule are reported as warnings by the installer.
+CREATE OR REPLACE FUNCTION policy_problem(p policy) RETURNS TABLE (message text, hint text)
+LANGUAGE plpgsql STABLE
+SET search_path FROM CURRENT
+AS $f$
+DECLARE
+    bad text;
+BEGIN
+    IF p.mastery_threshold > p.scale THEN
+        RETURN QUERY SELECT format('policy.mastery_threshold %s is above the policy''s scale %s', p.mastery_threshold, p.scale),
+                            'The threshold is on the scale mastery values are reported on: give one from 0 to the scale.';
+    END IF;
+    IF p.scale >= 2 AND p.mastery_threshold > 0 AND p.mastery_threshold < 1 THEN
+        RETURN QUERY SELECT format('policy.mastery_threshold %s is between 0 and 1 on a scale of %s', p.mastery_threshold, p.scale),
+                            format('The threshold is a value on the scale, not a proportion: for %s of a scale of %s give %s.',
+                                   p.mastery_threshold, p.scale, p.mastery_threshold * p.scale);
+    END IF;
+    IF p.group_min_size > p.group_max_size THEN
+        RETURN QUERY SELECT format('policy.group_min_size %s is above policy.group_max_size %s', p.group_min_size, p.group_max_size),
+                            'Give a minimum group size at most the maximum.';
+    END IF;
+    IF p.path_targets IS NOT NULL THEN
+        SELECT string_agg(format('"%s"', t.target), ', ') INTO bad
+        FROM unnest(p.path_targets) t (target)
+        WHERE t.target IS NULL
+           OR NOT EXISTS (SELECT 1 FROM edfi.LearningStandard l WHERE l.LearningStandardId = t.target)
+          AND t.target NOT IN (SELECT k.code FROM skills(standard_graph()) k);
+        IF bad IS NOT NULL THEN
+            RETURN QUERY SELECT format('policy.path_targets names %s, not a standard of the ODS or a skill of the standard graph', bad),
+                                'List the standards paths can lead to with SELECT code FROM skills(competency_layer.standard_graph()).';
+        END IF;
+    END IF;
+END
+$f$;
+COMMENT ON FUNCTION policy_problem(policy) IS 'what is wrong with a policy row, if anything: a message naming the column, and a hint';
+
+CREATE OR REPLACE FUNCTION policy_check() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path FROM CURRENT
+AS $f$
+DECLARE
+    problem record;
+BEGIN
+    SELECT * INTO problem FROM policy_problem(NEW) LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION '%', problem.message USING ERRCODE = 'check_violation', HINT = problem.hint;
+    END IF;
+    RETURN NEW;
+END
+$f$;
+COMMENT ON FUNCTION policy_check() IS 'refuses a policy row that policy_problem finds wrong';
+DROP TRIGGER IF EXISTS policy_check ON policy;
+CREATE TRIGGER policy_check BEFORE INSERT OR UPDATE ON policy FOR EACH ROW EXECUTE FUNCTION policy_check();
+COMMENT ON TRIGGER policy_check ON policy IS 'checks policy values when written: threshold against scale, group sizes, path targets';
+DO $existing$
+DECLARE
+    problem record;
+BEGIN
+    FOR problem IN SELECT p.policy_id, x.message FROM policy p CROSS JOIN LATERAL policy_problem(p) x LOOP
+        RAISE WARNING 'policy row %: %', problem.policy_id, problem.message
+            USING HINT = 'Correct the row: the views may refuse it when read.';
+    END LOOP;
+END
+$existing$;
+
 -- Who sees whom -------------------------------------------------------------------
 -- Analytics Middle Tier's pattern, enforced by the server: a teacher sees the
 -- students enrolled in their sections (StaffSectionAssociation ->
@@ -1260,6 +1333,7 @@ GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionA
                 edfi.CourseOffering, edfi.CourseLearningStandard, edfi.CalendarDate, edfi.CalendarDateCalendarEvent
       TO competency_teacher, competency_administrator, competency_reader;
 GRANT INSERT, UPDATE, DELETE ON policy, staff_login, standard_prerequisite, course_standard TO competency_administrator;
+GRANT EXECUTE ON FUNCTION policy_problem(policy) TO competency_administrator;   -- the policy's trigger calls it as the writer
 GRANT USAGE ON SCHEMA :"competency_schema" TO competency_teacher, competency_administrator, competency_reader;
 COMMIT;
 

@@ -8,7 +8,7 @@
 -- the summary, early warning, ready standards, paths, path progress and
 -- groups must agree with them for every student.
 BEGIN;
-SELECT plan(11);
+SELECT plan(19);
 
 CREATE TEMP TABLE pick AS
 WITH low AS (SELECT learning_standard_key FROM competency_layer.student_standard_mastery_fact
@@ -82,6 +82,35 @@ SELECT is((SELECT count(*) FROM (
                JOIN expected e ON e.student_usi = g.student_usi AND e.learning_standard_key = g.focus_standard_key
                GROUP BY 1, 2, 3 HAVING bool_and(e.mastered)) x), 0::bigint,
           'section_group: no group works on a standard all its members mastered under its threshold');
+
+-- Policy values are checked when written, with the column named
+SELECT throws_like($$UPDATE competency_layer.policy SET mastery_threshold = 5 WHERE learning_standard_id IS NULL$$,
+                   'policy.mastery_threshold 5 is above the policy''s scale 4', 'a threshold above the scale is refused');
+SELECT throws_like($$UPDATE competency_layer.policy SET mastery_threshold = 0.75 WHERE learning_standard_id = (SELECT lowered FROM pick)$$,
+                   'policy.mastery_threshold 0.75 is between 0 and 1 on a scale of 4', 'a proportion given as a threshold on a scale of 4 is refused');
+SELECT lives_ok($$UPDATE competency_layer.policy SET scale = 1, mastery_threshold = 0.75 WHERE learning_standard_id = (SELECT lowered FROM pick)$$,
+                'while 0.75 on a scale of 1 is a threshold');
+SELECT throws_like($$UPDATE competency_layer.policy SET group_min_size = 7 WHERE learning_standard_id IS NULL$$,
+                   'policy.group_min_size 7 is above policy.group_max_size 6', 'a minimum group size above the maximum is refused');
+SELECT throws_like($$UPDATE competency_layer.policy SET path_targets = '{CC.6.NS.3,CC.6.NS.33}' WHERE learning_standard_id IS NULL$$,
+                   'policy.path_targets names "CC.6.NS.33", not a standard of the ODS or a skill of the standard graph',
+                   'a path target that is no standard is refused, and named');
+SELECT lives_ok($$UPDATE competency_layer.policy SET path_targets = '{CC.6.NS}' WHERE learning_standard_id IS NULL$$,
+                'a domain of the graph is a target');
+SELECT is((SELECT count(*) FROM competency_layer.path_progress WHERE target_key = 'CC.6.NS'), 82::bigint, 'and paths lead to it');
+CREATE FUNCTION pg_temp.sqlstate_hint(statement text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE state text; hint text;
+BEGIN
+    EXECUTE statement;
+    RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, hint = PG_EXCEPTION_HINT;
+    RETURN state || ': ' || hint;
+END
+$$;
+SELECT is(pg_temp.sqlstate_hint($$INSERT INTO competency_layer.policy (learning_standard_id, mastery_threshold) VALUES ('CC.5.NF.1', 4.5)$$),
+          '23514: The threshold is on the scale mastery values are reported on: give one from 0 to the scale.',
+          'refusals are check violations with a hint; a standard''s own row is checked too');
 
 SELECT * FROM finish();
 ROLLBACK;
