@@ -556,6 +556,42 @@ SELECT p.scale, p.proficiency_cuts, p.proficiency_labels, p.mastery_threshold, p
 FROM policy p WHERE p.learning_standard_id IS NULL;
 COMMENT ON VIEW district_policy IS 'the default policy row: the threshold, targets and group sizes the profiles, paths and groups use';
 
+-- The extension's ready_skills, learning_path, instructional_groups,
+-- strengths and needs take one threshold; a standard may have its own
+-- (a policy row for it).  What the views pass them is the profile with
+-- each standard's value rescaled so that its own threshold lands on the
+-- district's: v * district threshold / standard threshold, at most the
+-- district scale, kept at or above the district threshold when v reaches
+-- the standard's and below it when not (rounding cannot move a standard
+-- across).  A standard whose threshold is 0 is always mastered.  So
+-- "mastered" is decided per standard, as student_standard_mastery_fact
+-- decides it; the views show the real values.  Without an override
+-- differing from the default (threshold or scale) the profile is returned
+-- as it is.  (A district threshold of 0 makes every standard mastered.)
+CREATE OR REPLACE FUNCTION threshold_profile(p learner_profile) RETURNS learner_profile
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT CASE
+    WHEN NOT EXISTS (SELECT 1 FROM policy o CROSS JOIN district_policy d
+                     WHERE o.learning_standard_id IS NOT NULL
+                       AND (o.mastery_threshold <> d.mastery_threshold OR o.scale <> d.scale)) THEN p
+    ELSE (SELECT learner_profile(jsonb_object_agg(e.key,
+                     CASE WHEN sp.learning_standard_key IS NULL OR jsonb_typeof(e.value -> 'mastery') IS DISTINCT FROM 'number' THEN e.value
+                          ELSE e.value || jsonb_build_object('out_of', d.scale, 'mastery',
+                              CASE WHEN (e.value ->> 'mastery')::float8 >= sp.mastery_threshold
+                                   THEN least(greatest(x.v, d.mastery_threshold), d.scale)
+                                   ELSE least(x.v, d.mastery_threshold * (1 - 1e-12)) END) END))
+          FROM jsonb_each(p::jsonb) e
+          CROSS JOIN district_policy d
+          LEFT JOIN standard_policy sp ON sp.learning_standard_key = e.key
+          CROSS JOIN LATERAL (SELECT CASE WHEN sp.mastery_threshold = d.mastery_threshold THEN (e.value ->> 'mastery')::float8
+                                          WHEN sp.mastery_threshold > 0 THEN (e.value ->> 'mastery')::float8 * d.mastery_threshold / sp.mastery_threshold
+                                          ELSE d.mastery_threshold END AS v) x)
+    END
+$f$;
+COMMENT ON FUNCTION threshold_profile(learner_profile) IS 'a profile with each standard''s value rescaled so that its policy''s mastery_threshold maps onto the district''s (capped at the district scale): what the views pass to functions that take one threshold';
+
 -- Rollups up the hierarchy: each whole (domain, grade, or the ODS's parent)
 -- the average of its parts' mastery
 CREATE OR REPLACE VIEW student_rollup_fact WITH (security_invoker = true) AS
@@ -578,13 +614,14 @@ COMMENT ON VIEW student_rollup_fact IS 'mastery of every domain and grade (or pa
 CREATE OR REPLACE VIEW learner_profile_summary WITH (security_invoker = true) AS
 SELECT st.StudentUniqueId::text AS student_key, p.student_usi,
        skill_count(p.profile) AS standards_assessed,
-       (SELECT count(*) FROM profile_entries(p.profile) x WHERE x.mastery >= d.mastery_threshold)::int AS standards_mastered,
-       (SELECT string_agg(x.skill, ', ') FROM strengths(p.profile, 3, d.mastery_threshold, 1) x) AS strengths,
-       (SELECT string_agg(x.skill, ', ') FROM needs(p.profile, 3, d.mastery_threshold, 1) x) AS needs,
+       coalesce(m.standards_mastered, 0) AS standards_mastered,
+       (SELECT string_agg(x.skill, ', ') FROM strengths(t.profile, 3, d.mastery_threshold, 1) x) AS strengths,
+       (SELECT string_agg(x.skill, ', ') FROM needs(t.profile, 3, d.mastery_threshold, 1) x) AS needs,
        a.instructional_days, coalesce(b.days_absent, 0) AS days_absent,
        CASE WHEN a.instructional_days > 0 THEN 1 - coalesce(b.days_absent, 0)::double precision / a.instructional_days END AS attendance_rate,
        coalesce(i.incidents, 0) AS discipline_incidents
 FROM student_profiles() p
+CROSS JOIN LATERAL (SELECT threshold_profile(p.profile) AS profile) t
 JOIN edfi.Student st ON st.StudentUSI = p.student_usi
 CROSS JOIN district_policy d
 LEFT JOIN (SELECT e.StudentUSI AS student_usi, sum(se.TotalInstructionalDays)::int AS instructional_days
@@ -598,7 +635,9 @@ LEFT JOIN (SELECT e.StudentUSI AS student_usi, count(DISTINCT e.EventDate)::int 
            GROUP BY e.StudentUSI) b ON b.student_usi = p.student_usi
 LEFT JOIN (SELECT b.StudentUSI AS student_usi, count(DISTINCT (b.IncidentIdentifier, b.SchoolId))::int AS incidents
            FROM edfi.StudentDisciplineIncidentBehaviorAssociation b
-           GROUP BY b.StudentUSI) i ON i.student_usi = p.student_usi;
+           GROUP BY b.StudentUSI) i ON i.student_usi = p.student_usi
+LEFT JOIN (SELECT f.student_usi, (count(*) FILTER (WHERE f.mastered))::int AS standards_mastered
+           FROM student_standard_mastery_fact f GROUP BY f.student_usi) m ON m.student_usi = p.student_usi;
 COMMENT ON VIEW learner_profile_summary IS 'one row per student: standards assessed and mastered, three strengths and needs, attendance rate, discipline incidents';
 
 -- Early warning, as Analytics Middle Tier's ABC indicators: attendance
@@ -665,16 +704,16 @@ SELECT st.StudentUniqueId::text AS student_key, p.student_usi, r.skill AS learni
 FROM student_profiles() p
 JOIN edfi.Student st ON st.StudentUSI = p.student_usi
 CROSS JOIN district_policy d
-CROSS JOIN LATERAL ready_skills((SELECT standard_graph()), p.profile, d.mastery_threshold) WITH ORDINALITY r (skill, n);
+CROSS JOIN LATERAL ready_skills((SELECT standard_graph()), threshold_profile(p.profile), d.mastery_threshold) WITH ORDINALITY r (skill, n);
 COMMENT ON VIEW ready_standard IS 'the standards each student is ready for: not mastered, every prerequisite mastered, in topological order';
 
 CREATE OR REPLACE VIEW learning_path_step WITH (security_invoker = true) AS
 SELECT st.StudentUniqueId::text AS student_key, p.student_usi, array_to_string(d.path_targets, ', ') AS targets,
-       l.step, l.skill AS learning_standard_key, l.mastery AS mastery_value, l.ready
+       l.step, l.skill AS learning_standard_key, learner_profile_get(p.profile, l.skill) AS mastery_value, l.ready
 FROM student_profiles() p
 JOIN edfi.Student st ON st.StudentUSI = p.student_usi
 CROSS JOIN district_policy d
-CROSS JOIN LATERAL learning_path((SELECT standard_graph()), p.profile, d.path_targets, d.mastery_threshold) l
+CROSS JOIN LATERAL learning_path((SELECT standard_graph()), threshold_profile(p.profile), d.path_targets, d.mastery_threshold) l
 WHERE cardinality(d.path_targets) > 0;
 COMMENT ON VIEW learning_path_step IS 'each student''s path toward the policy''s path_targets: the unmastered standards that lead there, each after its prerequisites';
 
@@ -706,34 +745,72 @@ SELECT st.StudentUniqueId::text AS student_key, p.student_usi, t.target AS targe
        CASE WHEN c.done + l.steps_left > 0 THEN c.done::double precision / (c.done + l.steps_left) ELSE 1 END AS share_done,
        l.next_standard_key, l.steps_left = 0 AS target_reached
 FROM student_profiles() p
+CROSS JOIN LATERAL (SELECT threshold_profile(p.profile) AS profile) tp
 JOIN edfi.Student st ON st.StudentUSI = p.student_usi
 CROSS JOIN district_policy d
 CROSS JOIN LATERAL unnest(d.path_targets) t (target)
 CROSS JOIN LATERAL (
     SELECT count(*)::int AS steps_left, min(x.skill) FILTER (WHERE x.step = 1) AS next_standard_key
-    FROM learning_path((SELECT standard_graph()), p.profile, t.target, d.mastery_threshold) x) l
+    FROM learning_path((SELECT standard_graph()), tp.profile, t.target, d.mastery_threshold) x) l
 CROSS JOIN LATERAL (
     SELECT cardinality(ts.standards) - l.steps_left AS done
     FROM target_standards ts WHERE ts.target = t.target) c;
 COMMENT ON VIEW path_progress IS 'per student and policy path target: of the standards leading there, the learning path''s steps still to go (steps left) and the rest (steps done: mastered, or stood for by a mastered standard), the share done and the next step';
 
+-- The graph a course's sections are grouped on: the standard graph
+-- restricted to the course's standards (CourseLearningStandard, under the
+-- course's organization, and course_standard) and the edges among them,
+-- when it lists any the graph holds; otherwise the whole graph (which holds
+-- every standard assessed anywhere, other grades' too).  course_standard
+-- is the district's list beside the ODS's (pace counts it too, below).
+CREATE TABLE IF NOT EXISTS course_standard (
+    course_code text NOT NULL,
+    learning_standard_id text NOT NULL,
+    PRIMARY KEY (course_code, learning_standard_id));
+COMMENT ON TABLE course_standard IS 'the standards a course (CourseCode, any education organization) covers, beside the ODS''s CourseLearningStandard: what pace counts and what its sections are grouped on';
+
+CREATE OR REPLACE FUNCTION course_graph(g skill_graph, code text, org bigint) RETURNS skill_graph
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT coalesce(
+    (SELECT subgraph(g, array_agg(c.id ORDER BY c.id))
+     FROM (SELECT cl.LearningStandardId::text AS id FROM edfi.CourseLearningStandard cl
+           WHERE cl.CourseCode = code AND cl.EducationOrganizationId = org
+           UNION
+           SELECT cs.learning_standard_id FROM course_standard cs WHERE cs.course_code = code) c
+     WHERE c.id IN (SELECT k.code FROM skills(g) k)
+     HAVING count(*) > 0),
+    g)
+$f$;
+COMMENT ON FUNCTION course_graph(skill_graph, text, bigint) IS 'the skill graph restricted to a course''s standards (CourseLearningStandard and course_standard) and the edges among them, or the whole graph when the course lists none of its standards';
+
 -- Instructional groups in every section, made from the profiles of its
--- enrolled students under the policy's mode and sizes
+-- enrolled students under the policy's mode and sizes, on the graph of the
+-- section's course (course_graph)
 CREATE OR REPLACE VIEW section_group WITH (security_invoker = true) AS
+WITH section_graph AS MATERIALIZED (
+    SELECT o.LocalCourseCode, o.SchoolId, o.SchoolYear, o.SessionName,
+           course_graph(f.g, o.CourseCode::text, o.EducationOrganizationId) AS graph
+    FROM edfi.CourseOffering o
+    CROSS JOIN (SELECT standard_graph() AS g) f
+    WHERE (o.LocalCourseCode, o.SchoolId, o.SchoolYear, o.SessionName) IN
+          (SELECT e.LocalCourseCode, e.SchoolId, e.SchoolYear, e.SessionName FROM edfi.StudentSectionAssociation e))
 SELECT g.school_id, g.local_course_code, g.school_year, g.section_identifier, g.session_name,
        x.learner::int AS student_usi, st.StudentUniqueId::text AS student_key,
        x.group_no, x.focus_skill AS focus_standard_key
 FROM (SELECT e.SchoolId AS school_id, e.LocalCourseCode::text AS local_course_code, e.SchoolYear::int AS school_year,
              e.SectionIdentifier::text AS section_identifier, e.SessionName::text AS session_name,
-             instructional_groups(p.student_usi::text, p.profile, (SELECT standard_graph()), d.mastery_threshold,
+             instructional_groups(p.student_usi::text, threshold_profile(p.profile), sg.graph, d.mastery_threshold,
                                   d.group_min_size, d.group_max_size, d.group_mode) AS groups
       FROM edfi.StudentSectionAssociation e
+      JOIN section_graph sg USING (LocalCourseCode, SchoolId, SchoolYear, SessionName)
       JOIN student_profiles() p ON p.student_usi = e.StudentUSI
       CROSS JOIN district_policy d
       GROUP BY 1, 2, 3, 4, 5) g
 CROSS JOIN LATERAL unnest(g.groups) x   -- not unnest() in the grouped select list: Citus cannot plan that
 JOIN edfi.Student st ON st.StudentUSI = x.learner::int;
-COMMENT ON VIEW section_group IS 'instructional groups in every section with students who have mastery: group number and the standard it works on';
+COMMENT ON VIEW section_group IS 'instructional groups in every section with students who have mastery, on its course''s standards when the course lists any: group number and the standard it works on';
 
 -- The audit of those groups for each program (the ODS's subgroups) that
 -- has students in the section: its students against the rest of it
@@ -761,8 +838,8 @@ COMMENT ON VIEW section_group_audit IS 'group_disproportionality of each section
 -- its session (week 1 starts on the session's first day; the last week ends
 -- on its last day) from the profiles of the students enrolled that week, as
 -- section_group makes them now.  Each group is ranked within its section and
--- week by its members' mean mastery (1: the lowest, the tier a tracking
--- audit watches).  Computed when read (the sample's two sections, 17 weeks,
+-- week by its members' mean mastery, rounded to 1e-9 (1: the lowest mean,
+-- the tier a tracking audit watches; equal means share a rank).  Computed when read (the sample's two sections, 17 weeks,
 -- in well under a second; a district reading it often can keep a copy:
 -- CREATE TABLE ... AS SELECT, with row security of its own).
 -- (PL/pgSQL with the time bound through EXECUTE: Citus plans no distributed
@@ -792,6 +869,13 @@ WITH week AS (
     FROM edfi.Session se
     CROSS JOIN LATERAL generate_series(1, (se.EndDate - se.BeginDate) / 7 + 1) w (n)
     WHERE (se.SchoolId, se.SchoolYear, se.SessionName) IN (SELECT e.SchoolId, e.SchoolYear, e.SessionName FROM edfi.StudentSectionAssociation e)),
+section_graph AS MATERIALIZED (
+    SELECT o.LocalCourseCode, o.SchoolId, o.SchoolYear, o.SessionName,
+           course_graph(f.g, o.CourseCode::text, o.EducationOrganizationId) AS graph
+    FROM edfi.CourseOffering o
+    CROSS JOIN (SELECT standard_graph() AS g) f
+    WHERE (o.LocalCourseCode, o.SchoolId, o.SchoolYear, o.SessionName) IN
+          (SELECT e.LocalCourseCode, e.SchoolId, e.SchoolYear, e.SessionName FROM edfi.StudentSectionAssociation e)),
 as_of AS (
     SELECT d.week_end, p.student_usi, p.profile,
            (SELECT avg(x.mastery) FROM profile_entries(p.profile) x) AS mean_mastery
@@ -801,12 +885,13 @@ grouped AS (
     SELECT w.school_id, e.LocalCourseCode::text AS local_course_code, w.school_year::int AS school_year,
            e.SectionIdentifier::text AS section_identifier, w.session_name::text AS session_name,
            w.week_no, w.week_start, w.week_end,
-           unnest(instructional_groups(a.student_usi::text, a.profile, (SELECT standard_graph()), d.mastery_threshold,
+           unnest(instructional_groups(a.student_usi::text, threshold_profile(a.profile), sg.graph, d.mastery_threshold,
                                        d.group_min_size, d.group_max_size, d.group_mode)) AS x
     FROM week w
     JOIN edfi.StudentSectionAssociation e
       ON e.SchoolId = w.school_id AND e.SchoolYear = w.school_year AND e.SessionName = w.session_name
      AND e.BeginDate <= w.week_end AND (e.EndDate IS NULL OR e.EndDate >= w.week_start)
+    JOIN section_graph sg USING (LocalCourseCode, SchoolId, SchoolYear, SessionName)
     JOIN as_of a ON a.student_usi = e.StudentUSI AND a.week_end = w.week_end
     CROSS JOIN district_policy d
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8),
@@ -816,15 +901,21 @@ member AS (
            avg(a.mean_mastery) OVER (PARTITION BY g.section_identifier, g.school_id, g.school_year, g.session_name, g.local_course_code,
                                                   g.week_no, (g.x).group_no) AS group_mean_mastery
     FROM grouped g
-    JOIN as_of a ON a.student_usi = (g.x).learner::int AND a.week_end = g.week_end)
+    JOIN as_of a ON a.student_usi = (g.x).learner::int AND a.week_end = g.week_end),
+-- ranked by the mean rounded to 1e-9: a float mean's last bits follow the
+-- order rows are summed in, which differs between plans (a teacher's, under
+-- row security, and an administrator's), and equal means must tie for
+-- every reader
+ranked AS (
+    SELECT m.*, round(m.group_mean_mastery::numeric, 9) AS rank_mean FROM member m)
 SELECT m.school_id, m.local_course_code, m.school_year, m.section_identifier, m.session_name, m.week_no, m.week_start, m.week_end,
        m.student_usi, st.StudentUniqueId::text AS student_key, m.group_no, m.focus_standard_key,
        m.mean_mastery AS student_mean_mastery, m.group_mean_mastery,
        dense_rank() OVER (PARTITION BY m.section_identifier, m.school_id, m.school_year, m.session_name, m.local_course_code, m.week_no
-                          ORDER BY m.group_mean_mastery)::int AS group_rank,
-       m.group_mean_mastery = min(m.group_mean_mastery) OVER (PARTITION BY m.section_identifier, m.school_id, m.school_year, m.session_name,
-                                                                           m.local_course_code, m.week_no) AS lowest_group
-FROM member m
+                          ORDER BY m.rank_mean)::int AS group_rank,
+       m.rank_mean = min(m.rank_mean) OVER (PARTITION BY m.section_identifier, m.school_id, m.school_year, m.session_name,
+                                                         m.local_course_code, m.week_no) AS lowest_group
+FROM ranked m
 JOIN edfi.Student st ON st.StudentUSI = m.student_usi;
 COMMENT ON VIEW weekly_groups IS 'the instructional groups of every section at the end of each week of its session, from the profiles as they stood then: group, focus standard, means of mastery, the group''s rank in its section by mean mastery (1: lowest)';
 
@@ -849,10 +940,14 @@ COMMENT ON VIEW group_changes IS 'per student and section over the weeks of the 
 
 -- Progress and pace: per student and course (the courses of their sections),
 -- the course's standards mastered as of a date against the share of the
--- session's instructional days elapsed by then.  The date is clamped into
--- the session; a standard counts as mastered when its evidence observed up
--- to the end of that day (UTC, as the layer dates evidence) gives at least
--- the threshold under the standard's policy (mastery_at).  Instructional
+-- session's instructional days elapsed by then.  The date reported
+-- (as_of_date) is clamped into the session; evidence and days are counted
+-- up to the earlier of the date asked for and the session's last day:
+-- before the session begins no day has elapsed, and only evidence observed
+-- by the date asked for counts.  A standard counts as mastered when its
+-- evidence observed up to the end of that day (UTC, as the layer dates
+-- evidence) gives at least the threshold under the standard's policy
+-- (mastery_at).  Instructional
 -- days come from the school's Ed-Fi calendar (CalendarDate with a
 -- CalendarEventDescriptor in policy.instructional_day_events, any calendar
 -- of the school) when it lists at least the session's TotalInstructionalDays
@@ -860,17 +955,12 @@ COMMENT ON VIEW group_changes IS 'per student and section over the weeks of the 
 -- Grand Bend sample (two calendar dates in one school), the weekdays Monday
 -- to Friday of the session stand in for them (elapsed_basis says which).
 -- A course's standards are the ODS's CourseLearningStandard rows and those
--- listed in course_standard (the sample links no course to standards);
--- courses with none have no row.  Behind when the share mastered is more
+-- listed in course_standard (the sample links no course to standards),
+-- each counted once when listed in both; courses with none have no row.  Behind when the share mastered is more
 -- than pace_buffer below the share elapsed, ahead when more than pace_buffer
 -- above.  pace_as_of(d) is the pace as it stood on d; the view pace is
 -- pace_as_of(policy.pace_as_of, else today).  (jit is off in it: the
 -- planner's estimates of the calendar's days made the sample's 20 ms 1.5 s.)
-CREATE TABLE IF NOT EXISTS course_standard (
-    course_code text NOT NULL,
-    learning_standard_id text NOT NULL,
-    PRIMARY KEY (course_code, learning_standard_id));
-COMMENT ON TABLE course_standard IS 'the standards a course (CourseCode, any education organization) covers, beside the ODS''s CourseLearningStandard: what pace counts';
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_as_of date;
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS pace_buffer double precision NOT NULL DEFAULT 0.10 CONSTRAINT policy_pace_buffer_check CHECK (pace_buffer >= 0);
 ALTER TABLE policy ADD COLUMN IF NOT EXISTS instructional_day_events text[] NOT NULL DEFAULT '{Instructional day,Make-up day}';
@@ -883,22 +973,26 @@ RETURNS TABLE (student_key text, student_usi int, school_id bigint, course_code 
                as_of_date date, standards_total int, standards_mastered int, mastered_share double precision,
                instructional_days_elapsed int, instructional_days_total int, elapsed_share double precision,
                elapsed_basis text, pace_status text)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path FROM CURRENT
 SET jit = off
 AS $f$
+BEGIN
+    -- through EXECUTE: Citus plans no distributed query that reads a function's parameters
+    RETURN QUERY EXECUTE $q$
 WITH d AS (SELECT p.pace_buffer, p.instructional_day_events FROM policy p WHERE p.learning_standard_id IS NULL),
 enrolment AS (
     SELECT DISTINCT a.StudentUSI AS student_usi, a.SchoolId AS school_id, o.CourseCode::text AS course_code,
            o.EducationOrganizationId AS course_org, a.SchoolYear::int AS school_year, a.SessionName::text AS session_name,
            se.BeginDate AS begin_date, se.EndDate AS end_date, se.TotalInstructionalDays AS session_days,
-           least(greatest(as_of, se.BeginDate), se.EndDate) AS as_of_date
+           least(greatest($1, se.BeginDate), se.EndDate) AS as_of_date,
+           least($1, se.EndDate) AS counted_to
     FROM edfi.StudentSectionAssociation a
     JOIN edfi.CourseOffering o USING (LocalCourseCode, SchoolId, SchoolYear, SessionName)
     JOIN edfi.Session se USING (SchoolId, SchoolYear, SessionName)),
 session_day AS (
     -- every session's days with whether the calendar makes them instructional
-    SELECT s.school_id, s.school_year, s.session_name, s.as_of_date, g.day::date AS day,
+    SELECT s.school_id, s.school_year, s.session_name, s.as_of_date, s.counted_to, g.day::date AS day,
            EXISTS (SELECT 1 FROM edfi.CalendarDate cd
                    JOIN edfi.CalendarDateCalendarEvent ev USING (CalendarCode, Date, SchoolId, SchoolYear)
                    JOIN edfi.Descriptor ds ON ds.DescriptorId = ev.CalendarEventDescriptorId
@@ -906,7 +1000,7 @@ session_day AS (
                      AND ds.CodeValue = ANY (d.instructional_day_events)) AS in_calendar,
            extract(isodow FROM g.day) <= 5 AS weekday,
            s.session_days
-    FROM (SELECT DISTINCT e.school_id, e.school_year, e.session_name, e.begin_date, e.end_date, e.session_days, e.as_of_date
+    FROM (SELECT DISTINCT e.school_id, e.school_year, e.session_name, e.begin_date, e.end_date, e.session_days, e.as_of_date, e.counted_to
           FROM enrolment e) s
     CROSS JOIN d
     CROSS JOIN LATERAL generate_series(s.begin_date::timestamp, s.end_date::timestamp, interval '1 day') g (day)),
@@ -917,25 +1011,29 @@ session_elapsed AS (
     FROM (SELECT sd.school_id, sd.school_year, sd.session_name, sd.as_of_date,
                  CASE WHEN count(*) FILTER (WHERE sd.in_calendar) > 0
                       AND count(*) FILTER (WHERE sd.in_calendar) >= max(sd.session_days) THEN 'calendar' ELSE 'weekdays' END AS basis,
-                 count(*) FILTER (WHERE sd.in_calendar AND sd.day <= sd.as_of_date)::int AS cal_elapsed,
+                 count(*) FILTER (WHERE sd.in_calendar AND sd.day <= sd.counted_to)::int AS cal_elapsed,
                  count(*) FILTER (WHERE sd.in_calendar)::int AS cal_total,
-                 count(*) FILTER (WHERE sd.weekday AND sd.day <= sd.as_of_date)::int AS wd_elapsed,
+                 count(*) FILTER (WHERE sd.weekday AND sd.day <= sd.counted_to)::int AS wd_elapsed,
                  count(*) FILTER (WHERE sd.weekday)::int AS wd_total
           FROM session_day sd GROUP BY 1, 2, 3, 4) x),
 progress AS (
     SELECT e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date,
            count(*)::int AS standards_total,
            count(*) FILTER (WHERE m.value >= sp.mastery_threshold)::int AS standards_mastered
-    FROM enrolment e
-    JOIN (SELECT c.CourseCode::text AS course_code, c.EducationOrganizationId AS course_org, c.LearningStandardId::text AS learning_standard_id
-          FROM edfi.CourseLearningStandard c
-          UNION
-          SELECT c.course_code, NULL, c.learning_standard_id FROM course_standard c) cs
-      ON cs.course_code = e.course_code AND (cs.course_org IS NULL OR cs.course_org = e.course_org)
-    LEFT JOIN standard_policy sp ON sp.learning_standard_key = cs.learning_standard_id
-    LEFT JOIN student_standard_state s ON s.student_usi = e.student_usi AND s.learning_standard_id = cs.learning_standard_id
+    -- each (student, course, standard) once: a standard in both lists, or
+    -- the course's under two organizations, is one standard
+    FROM (SELECT DISTINCT e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date, e.counted_to,
+                 cs.learning_standard_id
+          FROM enrolment e
+          JOIN (SELECT c.CourseCode::text AS course_code, c.EducationOrganizationId AS course_org, c.LearningStandardId::text AS learning_standard_id
+                FROM edfi.CourseLearningStandard c
+                UNION
+                SELECT c.course_code, NULL, c.learning_standard_id FROM course_standard c) cs
+            ON cs.course_code = e.course_code AND (cs.course_org IS NULL OR cs.course_org = e.course_org)) e
+    LEFT JOIN standard_policy sp ON sp.learning_standard_key = e.learning_standard_id
+    LEFT JOIN student_standard_state s ON s.student_usi = e.student_usi AND s.learning_standard_id = e.learning_standard_id
     LEFT JOIN LATERAL (SELECT mastery_at(s.state, sp.effective_method::mastery_method,
-                                         (e.as_of_date + 1)::timestamp AT TIME ZONE 'UTC' - interval '1 microsecond') AS value) m ON true
+                                         (e.counted_to + 1)::timestamp AT TIME ZONE 'UTC' - interval '1 microsecond') AS value) m ON true
     GROUP BY e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date)
 SELECT st.StudentUniqueId::text, p.student_usi, p.school_id, p.course_code, p.school_year, p.session_name, p.as_of_date,
        p.standards_total, p.standards_mastered, y.mastered_share, t.days_elapsed, t.days_total, y.elapsed_share, t.basis,
@@ -948,6 +1046,8 @@ JOIN session_elapsed t USING (school_id, school_year, session_name, as_of_date)
 CROSS JOIN d
 CROSS JOIN LATERAL (SELECT p.standards_mastered::double precision / p.standards_total AS mastered_share,
                            CASE WHEN t.days_total > 0 THEN t.days_elapsed::double precision / t.days_total ELSE 1 END AS elapsed_share) y
+    $q$ USING as_of;
+END
 $f$;
 COMMENT ON FUNCTION pace_as_of(date) IS 'pace as it stood on a date: per student and course, the course''s standards mastered from evidence observed by then against the share of the session''s instructional days elapsed, behind / on pace / ahead within pace_buffer (the rows the caller may see)';
 
@@ -1018,23 +1118,34 @@ LANGUAGE plpgsql
 SET search_path FROM CURRENT
 AS $p$
 BEGIN
-    LOCK TABLE bkt_response, bkt_fit_by_standard IN EXCLUSIVE MODE;
-    DELETE FROM bkt_response;
-    INSERT INTO bkt_response SELECT * FROM bkt_answers();
+    -- the answers and the fits are made aside (one pass over the answers
+    -- for the fits, one for their scores: the predictions of every standard
+    -- in one window, not a scan of the answers per standard), then swapped
+    -- in: TRUNCATE holds readers of bkt_known back only for the copy
+    CREATE TEMP TABLE fit_answer ON COMMIT DROP AS SELECT * FROM bkt_answers();
     GET DIAGNOSTICS answers = ROW_COUNT;
-    DELETE FROM bkt_fit_by_standard;
-    INSERT INTO bkt_fit_by_standard
+    ANALYZE fit_answer;
+    CREATE TEMP TABLE fit_result ON COMMIT DROP AS
+    WITH f AS (
+        SELECT r.learning_standard_id, bkt_fit(r.student_usi::text, r.seq, r.correct) AS p,
+               count(DISTINCT r.student_usi)::int AS learners, count(*)::int AS answers
+        FROM fit_answer r GROUP BY r.learning_standard_id),
+    e AS (
+        SELECT x.learning_standard_id, bkt_evaluate(x.correct, x.predicted) AS e
+        FROM (SELECT r.learning_standard_id, r.correct,
+                     bkt_correct(r.correct, f.p) OVER (PARTITION BY r.learning_standard_id, r.student_usi ORDER BY r.seq) AS predicted
+              FROM fit_answer r JOIN f USING (learning_standard_id)) x
+        GROUP BY x.learning_standard_id)
     SELECT f.learning_standard_id, (f.p).p_init, (f.p).p_learn, (f.p).p_guess, (f.p).p_slip, (f.p).p_forget,
            (f.p).log_likelihood, (f.p).iterations, (f.p).degenerate, (f.p).converged,
-           f.learners, f.answers, (e.e).auc, (e.e).rmse, (e.e).accuracy, (e.e).log_loss, now()
-    FROM (SELECT r.learning_standard_id, bkt_fit(r.student_usi::text, r.seq, r.correct) AS p,
-                 count(DISTINCT r.student_usi)::int AS learners, count(*)::int AS answers
-          FROM bkt_response r GROUP BY r.learning_standard_id) f
-    CROSS JOIN LATERAL (
-        SELECT bkt_evaluate(x.correct, x.predicted) AS e
-        FROM (SELECT r.correct, bkt_correct(r.correct, f.p) OVER (PARTITION BY r.student_usi ORDER BY r.seq) AS predicted
-              FROM bkt_response r WHERE r.learning_standard_id = f.learning_standard_id) x) e;
+           f.learners, f.answers, (e.e).auc, (e.e).rmse, (e.e).accuracy, (e.e).log_loss, now() AS fitted_at
+    FROM f LEFT JOIN e USING (learning_standard_id);
+    TRUNCATE bkt_response, bkt_fit_by_standard;
+    INSERT INTO bkt_response SELECT * FROM fit_answer;
+    INSERT INTO bkt_fit_by_standard SELECT * FROM fit_result;
     GET DIAGNOSTICS standards = ROW_COUNT;
+    ANALYZE bkt_response, bkt_fit_by_standard;
+    DROP TABLE fit_answer, fit_result;
 END
 $p$;
 COMMENT ON PROCEDURE fit_bkt(int, bigint) IS 'copies every right or wrong item answer into bkt_response and fits BKT per standard into bkt_fit_by_standard (call it after refresh(): nightly or weekly); returns the standards fitted and the answers';
@@ -1065,6 +1176,79 @@ JOIN edfi.Student st ON st.StudentUSI = s.student_usi
 CROSS JOIN (SELECT p.bkt_known_threshold FROM policy p WHERE p.learning_standard_id IS NULL) d
 WHERE s.correct IS NULL;
 COMMENT ON VIEW bkt_known IS 'per student and fitted standard: answers, right answers, P(known) at the next opportunity under the standard''s BKT fit (bkt_state), known when at least the policy''s bkt_known_threshold';
+
+-- Policy values are checked when written, with messages naming the column
+-- (the extension would refuse some of them only when a view is read, with
+-- an error that does not name the policy): a mastery_threshold at most the
+-- row's scale and not strictly between 0 and 1 on a scale of 2 or more (a
+-- proportion where a scale value is meant), group_min_size at most
+-- group_max_size, path_targets that are standards of the ODS or skills of
+-- the standard graph (a domain such as CC.6.NS).  A trigger, so that an
+-- existing install gets it when the installer is run again; rows already
+-- there that break a rule are reported as warnings by the installer.
+CREATE OR REPLACE FUNCTION policy_problem(p policy) RETURNS TABLE (message text, hint text)
+LANGUAGE plpgsql STABLE
+SET search_path FROM CURRENT
+AS $f$
+DECLARE
+    bad text;
+BEGIN
+    IF p.mastery_threshold > p.scale THEN
+        RETURN QUERY SELECT format('policy.mastery_threshold %s is above the policy''s scale %s', p.mastery_threshold, p.scale),
+                            'The threshold is on the scale mastery values are reported on: give one from 0 to the scale.';
+    END IF;
+    IF p.scale >= 2 AND p.mastery_threshold > 0 AND p.mastery_threshold < 1 THEN
+        RETURN QUERY SELECT format('policy.mastery_threshold %s is between 0 and 1 on a scale of %s', p.mastery_threshold, p.scale),
+                            format('The threshold is a value on the scale, not a proportion: for %s of a scale of %s give %s.',
+                                   p.mastery_threshold, p.scale, p.mastery_threshold * p.scale);
+    END IF;
+    IF p.group_min_size > p.group_max_size THEN
+        RETURN QUERY SELECT format('policy.group_min_size %s is above policy.group_max_size %s', p.group_min_size, p.group_max_size),
+                            'Give a minimum group size at most the maximum.';
+    END IF;
+    IF p.path_targets IS NOT NULL THEN
+        SELECT string_agg(format('"%s"', t.target), ', ') INTO bad
+        FROM unnest(p.path_targets) t (target)
+        WHERE t.target IS NULL
+           OR NOT EXISTS (SELECT 1 FROM edfi.LearningStandard l WHERE l.LearningStandardId = t.target)
+          AND t.target NOT IN (SELECT k.code FROM skills(standard_graph()) k);
+        IF bad IS NOT NULL THEN
+            RETURN QUERY SELECT format('policy.path_targets names %s, not a standard of the ODS or a skill of the standard graph', bad),
+                                'List the standards paths can lead to with SELECT code FROM skills(competency_layer.standard_graph()).';
+        END IF;
+    END IF;
+END
+$f$;
+COMMENT ON FUNCTION policy_problem(policy) IS 'what is wrong with a policy row, if anything: a message naming the column, and a hint';
+
+CREATE OR REPLACE FUNCTION policy_check() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path FROM CURRENT
+AS $f$
+DECLARE
+    problem record;
+BEGIN
+    SELECT * INTO problem FROM policy_problem(NEW) LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION '%', problem.message USING ERRCODE = 'check_violation', HINT = problem.hint;
+    END IF;
+    RETURN NEW;
+END
+$f$;
+COMMENT ON FUNCTION policy_check() IS 'refuses a policy row that policy_problem finds wrong';
+DROP TRIGGER IF EXISTS policy_check ON policy;
+CREATE TRIGGER policy_check BEFORE INSERT OR UPDATE ON policy FOR EACH ROW EXECUTE FUNCTION policy_check();
+COMMENT ON TRIGGER policy_check ON policy IS 'checks policy values when written: threshold against scale, group sizes, path targets';
+DO $existing$
+DECLARE
+    problem record;
+BEGIN
+    FOR problem IN SELECT p.policy_id, x.message FROM policy p CROSS JOIN LATERAL policy_problem(p) x LOOP
+        RAISE WARNING 'policy row %: %', problem.policy_id, problem.message
+            USING HINT = 'Correct the row: the views may refuse it when read.';
+    END LOOP;
+END
+$existing$;
 
 -- Who sees whom -------------------------------------------------------------------
 -- Analytics Middle Tier's pattern, enforced by the server: a teacher sees the
@@ -1099,10 +1283,13 @@ CREATE INDEX IF NOT EXISTS staff_login_staff ON staff_login (staff_unique_id);
 COMMENT ON TABLE staff_login IS 'which Staff (StaffUniqueId) a database login is: a teacher''s login sees the students of that Staff''s sections';
 
 -- Every student each mapped login may see, with the section that lets it
--- (AMT's UserStudentDataAuthorization): the enrolments of every section the
--- login's Staff is associated with, whatever their dates.  The policies
--- below read it as the querying role, so a teacher reading it sees their
--- own rows.
+-- (AMT's UserStudentDataAuthorization): the students enrolled today in the
+-- sections the login's Staff is associated with today (both associations
+-- begun by current_date and not ended before it: EndDate NULL or on or
+-- after it).  A teacher whose association ended sees none of the section's
+-- students; a student who moved sections is seen by the new section's
+-- teacher only.  The policies below read it as the querying role, so a
+-- teacher reading it sees their own rows.
 CREATE OR REPLACE VIEW staff_section_student WITH (security_invoker = true) AS
 SELECT l.login, st.StaffUSI AS staff_usi, st.StaffUniqueId::text AS staff_key,
        t.SchoolId AS school_id, t.LocalCourseCode::text AS local_course_code, t.SchoolYear::int AS school_year,
@@ -1112,8 +1299,10 @@ FROM staff_login l
 JOIN edfi.Staff st ON st.StaffUniqueId = l.staff_unique_id
 JOIN edfi.StaffSectionAssociation t ON t.StaffUSI = st.StaffUSI
 JOIN edfi.StudentSectionAssociation e
-  USING (LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName);
-COMMENT ON VIEW staff_section_student IS 'for each mapped login, its Staff''s sections and their enrolled students: what a teacher may see';
+  USING (LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName)
+WHERE t.BeginDate <= current_date AND (t.EndDate IS NULL OR t.EndDate >= current_date)
+  AND e.BeginDate <= current_date AND (e.EndDate IS NULL OR e.EndDate >= current_date);
+COMMENT ON VIEW staff_section_student IS 'for each mapped login, the sections its Staff is associated with today and the students enrolled in them today: what a teacher may see';
 
 -- On Citus (warehouse/distribute_ods.sql), a distributed or reference table
 -- takes no row security policy whose expression has a subquery, which the
@@ -1144,7 +1333,9 @@ COMMENT ON FUNCTION is_citus_table(regclass) IS 'whether a table is a Citus dist
 -- and only the teacher's restriction is added.  Three tables follow the
 -- chain: a teacher's StaffSectionAssociation rows are their own, their
 -- StudentSectionAssociation rows those of their sections, and the rest
--- hold the students of staff_section_student.
+-- hold the students of staff_section_student.  A teacher reads the
+-- enrolments (any dates: weekly_groups reads past weeks) of the sections
+-- they are associated with today, and no section they left.
 DO $rls$
 DECLARE
     t record;
@@ -1154,7 +1345,7 @@ BEGIN
         FROM (VALUES
             ('competency_layer.staff_login', 'login = current_user::text'),
             ('edfi.StaffSectionAssociation', 'StaffUSI IN (SELECT s.StaffUSI FROM edfi.Staff s JOIN competency_layer.staff_login l ON l.staff_unique_id = s.StaffUniqueId WHERE l.login = current_user::text)'),
-            ('edfi.StudentSectionAssociation', '(LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName) IN (SELECT LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName FROM edfi.StaffSectionAssociation)'),
+            ('edfi.StudentSectionAssociation', '(LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName) IN (SELECT LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName FROM edfi.StaffSectionAssociation WHERE BeginDate <= current_date AND (EndDate IS NULL OR EndDate >= current_date))'),
             ('edfi.Student', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
             ('edfi.StudentSchoolAttendanceEvent', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
             ('edfi.StudentSectionAttendanceEvent', 'StudentUSI IN (SELECT student_usi FROM competency_layer.staff_section_student WHERE login = current_user::text)'),
@@ -1186,7 +1377,14 @@ $rls$;
 REVOKE ALL ON ALL ROUTINES IN SCHEMA competency_layer FROM PUBLIC;
 GRANT USAGE ON SCHEMA competency_layer, edfi TO competency_teacher, competency_administrator, competency_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA competency_layer TO competency_teacher, competency_administrator, competency_reader;
-GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles(), student_profiles_as_of(timestamptz), pace_as_of(date) TO competency_teacher, competency_administrator, competency_reader;
+-- bkt_fit_by_standard is district-wide (learners, answers and scores over
+-- every student): a teacher reads only the parameters bkt_known needs
+-- (revoking the table's SELECT revokes its column grants too; they are
+-- granted again)
+REVOKE SELECT ON bkt_fit_by_standard FROM competency_teacher;
+GRANT SELECT (learning_standard_id, p_init, p_learn, p_guess, p_slip, p_forget, log_likelihood, iterations, degenerate, converged)
+    ON bkt_fit_by_standard TO competency_teacher;
+GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles(), student_profiles_as_of(timestamptz), pace_as_of(date), threshold_profile(learner_profile), course_graph(skill_graph, text, bigint) TO competency_teacher, competency_administrator, competency_reader;
 GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionAssociation, edfi.Staff, edfi.Section,
                 edfi.Session, edfi.AssessmentItemLearningStandard, edfi.GradebookEntryLearningStandard,
                 edfi.LearningStandard, edfi.LearningStandardGradeLevel, edfi.Descriptor,
@@ -1200,12 +1398,14 @@ DECLARE
     t regclass;
 BEGIN
     FOR t IN SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE (n.nspname = 'edfi' OR c.oid IN ('competency_layer.student_standard_state'::regclass, 'competency_layer.staff_login'::regclass))
+             WHERE (n.nspname = 'edfi' OR c.oid IN ('competency_layer.student_standard_state'::regclass, 'competency_layer.staff_login'::regclass,
+                                                     'competency_layer.bkt_response'::regclass))
                AND c.relkind = 'r' AND competency_layer.is_citus_table(c.oid) LOOP
         EXECUTE format('REVOKE ALL ON %s FROM competency_teacher', t);
     END LOOP;
 END
 $citus$;
+GRANT EXECUTE ON FUNCTION policy_problem(policy) TO competency_administrator;   -- the policy's trigger calls it as the writer
 GRANT USAGE ON SCHEMA :"competency_schema" TO competency_teacher, competency_administrator, competency_reader;
 COMMIT;
 

@@ -5,15 +5,23 @@
 -- them, so this places the 82, in StudentUniqueId order, in the two
 -- fall seventh-grade mathematics sections of Grand Bend Middle School: the
 -- first 41 in Melisa Giles's (StaffUniqueId 207252), the other 41 in Esther
--- Hartman's (207253).  Run by test/warehouse/run.sh after the sample checks.
+-- Hartman's (207253).  A teacher sees the students of the sections they
+-- are associated with today, enrolled today: the sample's associations all
+-- ended in 2021 or 2022, so the fixture keeps these two sections open, as
+-- if the term were now: the enrolments begin with the session and have no
+-- end (EndDate NULL), and the two teachers' associations with them lose
+-- their end.  Run by test/warehouse/run.sh after the sample checks.
 INSERT INTO edfi.StudentSectionAssociation
        (StudentUSI, LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName, BeginDate, EndDate)
 SELECT s.StudentUSI, 'MATH-07', 255901044, 2022,
        CASE WHEN s.n <= 41 THEN '25590104405Trad210MATH0712011' ELSE '25590104404Trad211MATH0712011' END,
-       '2021-2022 Fall Semester', date '2021-08-23', date '2021-12-17'
+       '2021-2022 Fall Semester', date '2021-08-23', NULL
 FROM (SELECT st.StudentUSI, row_number() OVER (ORDER BY st.StudentUniqueId) AS n
       FROM edfi.Student st
       WHERE st.StudentUSI IN (SELECT StudentUSI FROM edfi.StudentAssessment)) s;
+UPDATE edfi.StaffSectionAssociation SET EndDate = NULL
+WHERE SectionIdentifier IN ('25590104405Trad210MATH0712011', '25590104404Trad211MATH0712011')
+  AND StaffUSI IN (SELECT StaffUSI FROM edfi.Staff WHERE StaffUniqueId IN ('207252', '207253'));
 
 -- Prerequisites among the assessment's 11 standards: the dependency edges of
 -- test/fixtures/case/ccssm-dependencies.csv between them (through

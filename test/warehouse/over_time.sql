@@ -11,7 +11,7 @@
 -- three times in week 7 (2021-10-04 to 06), and nobody else there answers
 -- again.
 BEGIN;
-SELECT plan(14);
+SELECT plan(19);
 
 CREATE TEMP TABLE section_of AS
 SELECT e.StudentUSI AS student_usi, e.SectionIdentifier::text AS section_identifier
@@ -106,11 +106,27 @@ SELECT results_eq($$SELECT a.standards_mastered, b.standards_mastered
                     WHERE a.student_usi = (SELECT student_usi FROM who WHERE role = 'mover')$$,
                   $$VALUES (4, 11)$$,
                   'hand-checked: the mover (605111) had 4 standards mastered on 2021-10-01 (the 4 with one item, right in April), all 11 after answering every item right three times (the worst, CC.5.NF.1 and CC.6.NS.4, 15 of 20 and 3 of 4 right: 3.0)');
--- Before the session, the date is its first day; after it, its last
+-- Before the session, the date is its first day with no day elapsed;
+-- after it, its last with every day elapsed
 SELECT results_eq($$SELECT DISTINCT as_of_date, instructional_days_elapsed, elapsed_share FROM competency_layer.pace_as_of('2021-06-01')
                     UNION ALL SELECT DISTINCT as_of_date, instructional_days_elapsed, elapsed_share FROM competency_layer.pace_as_of('2022-03-01')$$,
-                  $$VALUES ('2021-08-23'::date, 1, 1.0::float8 / 85), ('2021-12-17', 85, 1)$$,
-                  'dates outside the session are clamped into it');
+                  $$VALUES ('2021-08-23'::date, 0, 0::float8), ('2021-12-17', 85, 1)$$,
+                  'dates outside the session are clamped into it: 0 days elapsed before it begins, all 85 after it ends');
+-- and evidence is cut at the date asked for, not at the session's first
+-- day: on 2021-03-01, before April's administration, nothing is mastered
+SELECT is((SELECT count(*) FROM competency_layer.pace_as_of('2021-03-01') p JOIN pg_temp.mastered_by('2021-03-01') m USING (student_usi)
+           WHERE p.standards_mastered = m.mastered AND p.as_of_date = '2021-08-23'),
+          82::bigint, 'pace as of 2021-03-01: mastered from the evidence observed by then (none), reported at the session''s first day');
+SELECT is((SELECT sum(mastered) FROM pg_temp.mastered_by('2021-08-23')) > 0, true,
+          'while by the session''s first day April''s evidence masters some (the test can tell the two apart)');
+-- A standard the ODS links to the course (CourseLearningStandard) and
+-- course_standard lists too is one standard: still 11, the same counts
+INSERT INTO edfi.CourseLearningStandard (CourseCode, EducationOrganizationId, LearningStandardId)
+SELECT 'MATH-07', 255901044, learning_standard_id FROM competency_layer.course_standard WHERE course_code = 'MATH-07';
+SELECT is((SELECT count(*) FROM competency_layer.pace_as_of('2021-09-30') p JOIN pg_temp.mastered_by('2021-09-30') m USING (student_usi)
+           WHERE p.course_code = 'MATH-07' AND p.standards_total = 11 AND p.standards_mastered = m.mastered),
+          82::bigint, 'a standard in both CourseLearningStandard and course_standard counts once: 11 standards, mastered as before');
+DELETE FROM edfi.CourseLearningStandard WHERE CourseCode = 'MATH-07';
 
 -- The view is the function as of the policy's date
 UPDATE competency_layer.policy SET pace_as_of = '2021-09-30' WHERE learning_standard_id IS NULL;
@@ -162,6 +178,29 @@ SELECT is((SELECT count(*) FROM competency_layer.weekly_groups g JOIN plain_week
 SELECT set_eq($$SELECT section_identifier, student_usi, group_no, focus_standard_key FROM competency_layer.weekly_groups WHERE week_no = 17$$,
               $$SELECT section_identifier, student_usi, group_no, focus_standard_key FROM competency_layer.section_group$$,
               'the last week''s groups, with every piece of evidence in, are section_group''s');
+
+-- Ranks are dense over the group means rounded to 1e-9 (rank 1 the lowest),
+-- so that equal means tie whatever order a plan sums them in: a teacher
+-- (under row security, another plan) gets the administrator's ranks
+SELECT is((SELECT count(*) FROM competency_layer.weekly_groups g
+           JOIN (SELECT section_identifier, week_no, group_no,
+                        dense_rank() OVER (PARTITION BY section_identifier, week_no ORDER BY round(group_mean::numeric, 9)) AS rank
+                 FROM (SELECT DISTINCT section_identifier, week_no, group_no, group_mean_mastery AS group_mean FROM competency_layer.weekly_groups) x) r
+             USING (section_identifier, week_no, group_no)
+           WHERE g.group_rank = r.rank AND g.lowest_group = (r.rank = 1)), 82 * 17::bigint,
+          'group_rank is the dense rank of the group''s mean rounded to 1e-9, 1 the lowest');
+CREATE ROLE test_weekly_giles IN ROLE competency_teacher;
+INSERT INTO competency_layer.staff_login VALUES ('test_weekly_giles', '207252');
+CREATE TEMP TABLE owner_week AS
+SELECT week_no, student_usi, group_no, focus_standard_key, group_rank, lowest_group FROM competency_layer.weekly_groups
+WHERE section_identifier = '25590104405Trad210MATH0712011';
+GRANT SELECT ON owner_week TO test_weekly_giles;
+SET LOCAL ROLE test_weekly_giles;
+CREATE TEMP TABLE teacher_week AS
+SELECT week_no, student_usi, group_no, focus_standard_key, group_rank, lowest_group FROM competency_layer.weekly_groups;
+RESET ROLE;
+SELECT set_eq('SELECT * FROM teacher_week', 'SELECT * FROM owner_week',
+              'Giles reads her section''s weekly groups, ranks and lowest groups exactly as the owner does');
 
 -- Group changes, recounted from the plain ranks: a change is another focus
 -- standard or rank than the week before

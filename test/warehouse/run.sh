@@ -14,6 +14,8 @@
 #   views.sql      rollups, profile summary, ready standards, paths, groups
 #                  and their audit, early warning and pace, against figures
 #                  computed in plain SQL
+#   thresholds.sql a standard with its own mastery threshold: every view
+#                  decides mastered as the fact does
 #   over_time.sql  administrations in the fall: pace as of dates before
 #                  and after them (weekdays, then a full calendar), the
 #                  groups of every week and how often each student changed
@@ -38,7 +40,7 @@ psql -X -q -v ON_ERROR_STOP=1 -c 'SET client_min_messages = warning' -c 'CREATE 
 status=0
 pg_prove -d $db test/warehouse/sample.sql test/warehouse/histories.sql || status=1
 psql -X -q -v ON_ERROR_STOP=1 -f test/warehouse/classes.sql -c ANALYZE
-pg_prove -d $db test/warehouse/security.sql test/warehouse/views.sql test/warehouse/over_time.sql || status=1
+pg_prove -d $db test/warehouse/security.sql test/warehouse/views.sql test/warehouse/thresholds.sql test/warehouse/over_time.sql || status=1
 
 # pg_dump and restore: the layer's objects are ordinary objects, restored
 # after the extension and the ODS they depend on

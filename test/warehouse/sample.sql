@@ -68,13 +68,13 @@ SELECT is((SELECT array_agg(c.relname::text ORDER BY c.relname) FROM pg_class c
           '{bkt_known,district_policy,early_warning,group_changes,learner_profile_summary,learning_path_step,pace,path_progress,ready_standard,section_group,section_group_audit,staff_section_student,standard_dim,standard_hierarchy,standard_policy,student_dim,student_rollup_fact,student_standard_mastery_fact,weekly_groups}',
           'the check saw all 19 views of the layer');
 -- and the functions BI tools call (every function a reader may execute but
--- the three the views read profiles and the graph through): plain types in
+-- the five the views read profiles and graphs through): plain types in
 -- and out
 SELECT is((SELECT array_agg(p.proname::text || ': ' || t.typname::text ORDER BY 1)
            FROM pg_proc p CROSS JOIN LATERAL unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]) || p.prorettype) a (oid)
            JOIN pg_type t ON t.oid = a.oid
            WHERE p.pronamespace = 'competency_layer'::regnamespace AND has_function_privilege('competency_reader', p.oid, 'EXECUTE')
-             AND p.proname NOT IN ('standard_graph', 'student_profiles', 'student_profiles_as_of') AND t.typnamespace <> 'pg_catalog'::regnamespace),
+             AND p.proname NOT IN ('standard_graph', 'student_profiles', 'student_profiles_as_of', 'threshold_profile', 'course_graph') AND t.typnamespace <> 'pg_catalog'::regnamespace),
           NULL, 'every function a BI reader may call takes and returns types of pg_catalog only');
 SELECT is((SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname = 'competency_layer' AND c.relkind = 'v'

@@ -5,7 +5,7 @@
 -- sees everything, a BI reader reads everything and writes nothing.  The
 -- logins are made here as a district would make them.
 BEGIN;
-SELECT plan(21);
+SELECT plan(27);
 
 CREATE ROLE test_giles IN ROLE competency_teacher;
 CREATE ROLE test_hartman IN ROLE competency_teacher;
@@ -155,6 +155,57 @@ SELECT is(pg_temp.sqlstate_as('test_bi', $$INSERT INTO competency_layer.staff_lo
 SELECT is(pg_temp.sqlstate_as('test_bi', $$UPDATE edfi.Student SET FirstName = FirstName$$), '42501', 'nor write the ODS');
 SELECT is(pg_temp.sqlstate_as('test_bi', 'CALL competency_layer.refresh()'), '42501', 'nor run the refresh');
 SELECT is(pg_temp.sqlstate_as('test_giles', 'CALL competency_layer.fit_bkt()'), '42501', 'a teacher cannot refit BKT, which reads every item result');
+-- The fits are district-wide: a teacher reads the parameters (what
+-- bkt_known needs; it shows them their students, above), not the learners,
+-- answers and scores over every student
+SELECT results_eq($$SELECT who, pg_temp.sqlstate_as(who, 'SELECT learners, answers, auc, rmse, accuracy, log_loss, fitted_at FROM competency_layer.bkt_fit_by_standard'),
+                           pg_temp.sqlstate_as(who, 'SELECT * FROM competency_layer.bkt_fit_by_standard')
+                    FROM unnest(ARRAY['test_admin', 'test_bi', 'test_giles']) who ORDER BY who$$,
+                  $$VALUES ('test_admin', '00000', '00000'), ('test_bi', '00000', '00000'), ('test_giles', '42501', '42501')$$,
+                  'a teacher cannot read the fits'' learners, answers and scores; the administrator and the BI reader can');
+SELECT is(pg_temp.count_as('test_giles', $$SELECT learning_standard_id, p_init, p_learn, p_guess, p_slip, p_forget, log_likelihood, iterations, degenerate, converged
+                                           FROM competency_layer.bkt_fit_by_standard$$),
+          (SELECT count(*) FROM competency_layer.bkt_fit_by_standard), 'but reads every standard''s parameters');
+
+-- Dates: a teacher sees the students of the sections they are associated
+-- with today, enrolled today.  Giles's association ended yesterday: she
+-- sees no one (fact, ODS student, enrolments, her staff_section_student).
+UPDATE edfi.StaffSectionAssociation SET EndDate = current_date - 1
+WHERE SectionIdentifier = '25590104405Trad210MATH0712011' AND StaffUSI = (SELECT StaffUSI FROM edfi.Staff WHERE StaffUniqueId = '207252');
+SELECT is(pg_temp.count_as('test_giles', $$SELECT 1 FROM competency_layer.student_standard_mastery_fact
+                                           UNION ALL SELECT 1 FROM edfi.Student
+                                           UNION ALL SELECT 1 FROM edfi.StudentSectionAssociation
+                                           UNION ALL SELECT 1 FROM competency_layer.staff_section_student$$), 0::bigint,
+          'a teacher whose association ended yesterday sees no one: fact, ODS student, enrolments, staff_section_student');
+-- one that begins tomorrow neither
+UPDATE edfi.StaffSectionAssociation SET EndDate = NULL, BeginDate = current_date + 1
+WHERE SectionIdentifier = '25590104405Trad210MATH0712011' AND StaffUSI = (SELECT StaffUSI FROM edfi.Staff WHERE StaffUniqueId = '207252');
+SELECT is(pg_temp.count_as('test_giles', 'SELECT 1 FROM competency_layer.student_standard_mastery_fact UNION ALL SELECT 1 FROM edfi.Student'), 0::bigint,
+          'nor one whose association begins tomorrow');
+UPDATE edfi.StaffSectionAssociation SET BeginDate = date '2021-08-23'
+WHERE SectionIdentifier = '25590104405Trad210MATH0712011' AND StaffUSI = (SELECT StaffUSI FROM edfi.Staff WHERE StaffUniqueId = '207252');
+-- Giles's first student left her section yesterday and is in Hartman's from
+-- today: the new teacher sees them, the old one no longer does; another
+-- student of Giles's enrolled from tomorrow is not seen yet
+CREATE TEMP TABLE moved AS SELECT min(student_usi) AS student_usi, max(student_usi) AS later_usi FROM class_of WHERE teacher = 'test_giles';
+GRANT SELECT ON moved TO PUBLIC;
+UPDATE edfi.StudentSectionAssociation SET EndDate = current_date - 1
+WHERE SectionIdentifier = '25590104405Trad210MATH0712011' AND StudentUSI = (SELECT student_usi FROM moved);
+INSERT INTO edfi.StudentSectionAssociation (StudentUSI, LocalCourseCode, SchoolId, SchoolYear, SectionIdentifier, SessionName, BeginDate)
+SELECT student_usi, 'MATH-07', 255901044, 2022, '25590104404Trad211MATH0712011', '2021-2022 Fall Semester', current_date FROM moved;
+UPDATE edfi.StudentSectionAssociation SET BeginDate = current_date + 1
+WHERE SectionIdentifier = '25590104405Trad210MATH0712011' AND StudentUSI = (SELECT later_usi FROM moved);
+SELECT results_eq($$SELECT who, pg_temp.count_as(who, 'SELECT DISTINCT student_usi FROM competency_layer.student_standard_mastery_fact'),
+                           pg_temp.count_as(who, 'SELECT 1 FROM competency_layer.student_standard_mastery_fact WHERE student_usi = (SELECT student_usi FROM moved)'),
+                           pg_temp.count_as(who, 'SELECT 1 FROM edfi.Student WHERE StudentUSI IN (SELECT student_usi FROM moved UNION ALL SELECT later_usi FROM moved)')
+                    FROM unnest(ARRAY['test_giles', 'test_hartman']) who ORDER BY who$$,
+                  $$VALUES ('test_giles', 39::bigint, 0::bigint, 0::bigint), ('test_hartman', 42, 11, 1)$$,
+                  'a student who moved sections: seen by the new teacher only (11 standards), Giles keeps 41 - 2, Hartman 41 + 1');
+SELECT is(pg_temp.count_as('test_giles', 'SELECT 1 FROM competency_layer.pace_as_of(''2021-10-15'') WHERE student_usi IN (SELECT student_usi FROM moved UNION ALL SELECT later_usi FROM moved)'),
+          0::bigint, 'nor does the old teacher get them through pace_as_of');
+DELETE FROM edfi.StudentSectionAssociation WHERE BeginDate = current_date AND StudentUSI = (SELECT student_usi FROM moved);
+UPDATE edfi.StudentSectionAssociation SET EndDate = NULL WHERE SectionIdentifier = '25590104405Trad210MATH0712011' AND StudentUSI = (SELECT student_usi FROM moved);
+UPDATE edfi.StudentSectionAssociation SET BeginDate = date '2021-08-23' WHERE SectionIdentifier = '25590104405Trad210MATH0712011' AND StudentUSI = (SELECT later_usi FROM moved);
 
 -- The administrator edits the policy and the mapping
 SELECT is(pg_temp.sqlstate_as('test_admin', $$UPDATE competency_layer.policy SET mastery_threshold = 3.5 WHERE learning_standard_id IS NULL$$),

@@ -3,7 +3,7 @@
 -- prerequisites among the 11 standards): their figures against the same
 -- figures computed here in plain SQL from the mastery fact and the ODS.
 BEGIN;
-SELECT plan(23);
+SELECT plan(27);
 
 CREATE TEMP TABLE fact AS SELECT * FROM competency_layer.student_standard_mastery_fact;
 
@@ -199,6 +199,28 @@ SELECT results_eq($$SELECT student_key, round(attendance_rate::numeric, 4), atte
 UPDATE competency_layer.policy SET ew_attendance_warning = 0.96 WHERE learning_standard_id IS NULL;
 SELECT is((SELECT attendance_level FROM competency_layer.early_warning WHERE student_key = '605206'), 'warning',
           'the policy''s threshold moves 95.45% to warning');
+
+-- Groups on the course's standards: the graph holds every standard assessed
+-- anywhere (grades 4 to 6 here), so without course standards a seventh-grade
+-- section's groups may work on a fourth-grade one.  Given MATH-07's
+-- standards (here the sixth-grade ones of the assessment), its sections'
+-- groups work on those only; other courses' sections keep the whole graph
+CREATE TEMP TABLE groups_before AS SELECT * FROM competency_layer.section_group;
+SELECT cmp_ok((SELECT count(*) FROM groups_before WHERE local_course_code = 'MATH-07' AND focus_standard_key NOT LIKE 'CC.6.%'), '>', 0::bigint,
+              'without course standards, some MATH-07 groups work on a standard of grade 4 or 5');
+INSERT INTO competency_layer.course_standard
+SELECT DISTINCT 'MATH-07', LearningStandardId FROM edfi.AssessmentItemLearningStandard WHERE LearningStandardId LIKE 'CC.6.%';
+SELECT is((SELECT count(*) FROM competency_layer.section_group g
+           WHERE g.local_course_code = 'MATH-07'
+             AND g.focus_standard_key NOT IN (SELECT learning_standard_id FROM competency_layer.course_standard WHERE course_code = 'MATH-07')),
+          0::bigint, 'with them, every MATH-07 group works on one of the course''s standards');
+SELECT results_eq($$SELECT section_identifier, count(DISTINCT student_usi) FROM competency_layer.section_group WHERE local_course_code = 'MATH-07' GROUP BY 1 ORDER BY 1$$,
+                  $$VALUES ('25590104404Trad211MATH0712011', 41::bigint), ('25590104405Trad210MATH0712011', 41)$$,
+                  'still all 41 students of each section grouped');
+SELECT set_eq($$SELECT * FROM competency_layer.section_group WHERE local_course_code <> 'MATH-07'$$,
+              $$SELECT * FROM groups_before WHERE local_course_code <> 'MATH-07'$$,
+              'sections of courses without listed standards keep their groups on the whole graph');
+DELETE FROM competency_layer.course_standard;
 
 -- Pace: MATH-07 given the assessment's 11 standards (the sample links no
 -- course to standards), as of Friday 2021-10-15 in the fall semester
