@@ -79,7 +79,9 @@ extern char *recv_counted_text(StringInfo msg, int max_bytes, const char *what, 
  * (a learner_profile of 2.4M rows in random order, 20,000 learners x 40
  * skills: 448 ms, as with the open addressing it replaced).
  * The callers keep their own limits on count and bytes; the table holds at
- * most 4 GB of bytes.  A zeroed table with cxt set is empty.
+ * most 4 GB of bytes.  A zeroed table with cxt set is empty.  A table may
+ * move, but not be copied and used twice: the copies would share numbers
+ * and not entries.
  */
 typedef struct StringTableEntry
 {

@@ -568,27 +568,50 @@ COMMENT ON VIEW district_policy IS 'the default policy row: the threshold, targe
 -- decides it; the views show the real values.  Without an override
 -- differing from the default (threshold or scale) the profile is returned
 -- as it is.  (A district threshold of 0 makes every standard mastered.)
+-- The thresholds that differ from the district's, with the district's own:
+-- read once per query (a MATERIALIZED CTE of the views, which Citus runs on
+-- the coordinator), so that threshold_profile reads no table and runs where
+-- the profiles are
+CREATE OR REPLACE FUNCTION policy_thresholds() RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT jsonb_build_object('threshold', d.mastery_threshold, 'scale', d.scale,
+                          'standards', coalesce((SELECT jsonb_object_agg(sp.learning_standard_key, sp.mastery_threshold)
+                                                 FROM standard_policy sp
+                                                 WHERE sp.mastery_threshold <> d.mastery_threshold OR sp.scale <> d.scale), '{}'))
+FROM district_policy d
+$f$;
+COMMENT ON FUNCTION policy_thresholds() IS 'the district''s mastery threshold and scale, and the standards whose policy differs with their thresholds, for threshold_profile';
+
+CREATE OR REPLACE FUNCTION threshold_profile(p learner_profile, thresholds jsonb) RETURNS learner_profile
+LANGUAGE sql IMMUTABLE
+SET search_path FROM CURRENT
+AS $f$
+SELECT CASE
+    WHEN thresholds -> 'standards' = '{}' THEN p
+    ELSE coalesce((SELECT learner_profile(jsonb_object_agg(e.key,
+                     CASE WHEN st.threshold IS NULL OR jsonb_typeof(e.value -> 'mastery') IS DISTINCT FROM 'number' THEN e.value
+                          ELSE e.value || jsonb_build_object('out_of', x.scale, 'mastery',
+                              CASE WHEN (e.value ->> 'mastery')::float8 >= st.threshold
+                                   THEN least(greatest(x.v, x.threshold), x.scale)
+                                   ELSE least(x.v, x.threshold * (1 - 1e-12)) END) END))
+          FROM jsonb_each(p::jsonb) e
+          LEFT JOIN LATERAL (SELECT (thresholds -> 'standards' ->> e.key)::float8 AS threshold) st ON true
+          CROSS JOIN LATERAL (SELECT (thresholds ->> 'threshold')::float8 AS threshold, (thresholds ->> 'scale')::float8 AS scale) dd
+          CROSS JOIN LATERAL (SELECT dd.threshold, dd.scale,
+                                     CASE WHEN st.threshold = dd.threshold THEN (e.value ->> 'mastery')::float8
+                                          WHEN st.threshold > 0 THEN (e.value ->> 'mastery')::float8 * dd.threshold / st.threshold
+                                          ELSE dd.threshold END AS v) x), p)
+    END
+$f$;
+COMMENT ON FUNCTION threshold_profile(learner_profile, jsonb) IS 'a profile with each standard''s value rescaled so that its policy''s mastery_threshold maps onto the district''s (capped at the district scale), given policy_thresholds(): what the views pass to functions that take one threshold';
+
 CREATE OR REPLACE FUNCTION threshold_profile(p learner_profile) RETURNS learner_profile
 LANGUAGE sql STABLE
 SET search_path FROM CURRENT
 AS $f$
-SELECT CASE
-    WHEN NOT EXISTS (SELECT 1 FROM policy o CROSS JOIN district_policy d
-                     WHERE o.learning_standard_id IS NOT NULL
-                       AND (o.mastery_threshold <> d.mastery_threshold OR o.scale <> d.scale)) THEN p
-    ELSE (SELECT learner_profile(jsonb_object_agg(e.key,
-                     CASE WHEN sp.learning_standard_key IS NULL OR jsonb_typeof(e.value -> 'mastery') IS DISTINCT FROM 'number' THEN e.value
-                          ELSE e.value || jsonb_build_object('out_of', d.scale, 'mastery',
-                              CASE WHEN (e.value ->> 'mastery')::float8 >= sp.mastery_threshold
-                                   THEN least(greatest(x.v, d.mastery_threshold), d.scale)
-                                   ELSE least(x.v, d.mastery_threshold * (1 - 1e-12)) END) END))
-          FROM jsonb_each(p::jsonb) e
-          CROSS JOIN district_policy d
-          LEFT JOIN standard_policy sp ON sp.learning_standard_key = e.key
-          CROSS JOIN LATERAL (SELECT CASE WHEN sp.mastery_threshold = d.mastery_threshold THEN (e.value ->> 'mastery')::float8
-                                          WHEN sp.mastery_threshold > 0 THEN (e.value ->> 'mastery')::float8 * d.mastery_threshold / sp.mastery_threshold
-                                          ELSE d.mastery_threshold END AS v) x)
-    END
+SELECT threshold_profile(p, policy_thresholds())
 $f$;
 COMMENT ON FUNCTION threshold_profile(learner_profile) IS 'a profile with each standard''s value rescaled so that its policy''s mastery_threshold maps onto the district''s (capped at the district scale): what the views pass to functions that take one threshold';
 
@@ -894,20 +917,22 @@ grouped AS (
     JOIN section_graph sg USING (LocalCourseCode, SchoolId, SchoolYear, SessionName)
     JOIN as_of a ON a.student_usi = e.StudentUSI AND a.week_end = w.week_end
     CROSS JOIN district_policy d
+    CROSS JOIN tm
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8),
-member AS (
-    SELECT g.school_id, g.local_course_code, g.school_year, g.section_identifier, g.session_name, g.week_no, g.week_start, g.week_end,
-           (g.x).learner::int AS student_usi, (g.x).group_no, (g.x).focus_skill AS focus_standard_key, a.mean_mastery,
-           avg(a.mean_mastery) OVER (PARTITION BY g.section_identifier, g.school_id, g.school_year, g.session_name, g.local_course_code,
-                                                  g.week_no, (g.x).group_no) AS group_mean_mastery
-    FROM grouped g
-    JOIN as_of a ON a.student_usi = (g.x).learner::int AND a.week_end = g.week_end),
--- ranked by the mean rounded to 1e-9: a float mean's last bits follow the
+-- the group's mean summed as numeric: a float sum's last bits follow the
 -- order rows are summed in, which differs between plans (a teacher's, under
 -- row security, and an administrator's), and equal means must tie for
--- every reader
+-- every reader; numeric sums are exact
+member AS (
+    SELECT g.school_id, g.local_course_code, g.school_year, g.section_identifier, g.session_name, g.week_no, g.week_start, g.week_end,
+           x.learner::int AS student_usi, x.group_no, x.focus_skill AS focus_standard_key, a.mean_mastery,
+           avg(a.mean_mastery::numeric) OVER (PARTITION BY g.section_identifier, g.school_id, g.school_year, g.session_name,
+                                                           g.local_course_code, g.week_no, x.group_no) AS rank_mean
+    FROM grouped g
+    CROSS JOIN LATERAL unnest(g.groups) x   -- not unnest() in the grouped select list: Citus cannot plan that
+    JOIN as_of a ON a.student_usi = x.learner::int AND a.week_end = g.week_end),
 ranked AS (
-    SELECT m.*, round(m.group_mean_mastery::numeric, 9) AS rank_mean FROM member m)
+    SELECT m.*, m.rank_mean::double precision AS group_mean_mastery FROM member m)
 SELECT m.school_id, m.local_course_code, m.school_year, m.section_identifier, m.session_name, m.week_no, m.week_start, m.week_end,
        m.student_usi, st.StudentUniqueId::text AS student_key, m.group_no, m.focus_standard_key,
        m.mean_mastery AS student_mean_mastery, m.group_mean_mastery,
@@ -1121,7 +1146,9 @@ BEGIN
     -- the answers and the fits are made aside (one pass over the answers
     -- for the fits, one for their scores: the predictions of every standard
     -- in one window, not a scan of the answers per standard), then swapped
-    -- in: TRUNCATE holds readers of bkt_known back only for the copy
+    -- in under an EXCLUSIVE lock (readers go on reading the old fits until
+    -- the commit; DELETE, not TRUNCATE, so that a reader's older snapshot
+    -- still sees them)
     CREATE TEMP TABLE fit_answer ON COMMIT DROP AS SELECT * FROM bkt_answers();
     GET DIAGNOSTICS answers = ROW_COUNT;
     ANALYZE fit_answer;
@@ -1140,7 +1167,9 @@ BEGIN
            (f.p).log_likelihood, (f.p).iterations, (f.p).degenerate, (f.p).converged,
            f.learners, f.answers, (e.e).auc, (e.e).rmse, (e.e).accuracy, (e.e).log_loss, now() AS fitted_at
     FROM f LEFT JOIN e USING (learning_standard_id);
-    TRUNCATE bkt_response, bkt_fit_by_standard;
+    LOCK TABLE bkt_response, bkt_fit_by_standard IN EXCLUSIVE MODE;
+    DELETE FROM bkt_response;
+    DELETE FROM bkt_fit_by_standard;
     INSERT INTO bkt_response SELECT * FROM fit_answer;
     INSERT INTO bkt_fit_by_standard SELECT * FROM fit_result;
     GET DIAGNOSTICS standards = ROW_COUNT;
@@ -1193,6 +1222,14 @@ AS $f$
 DECLARE
     bad text;
 BEGIN
+    IF p.scale IN ('Infinity', 'NaN') THEN
+        RETURN QUERY SELECT format('policy.scale %s is not a finite number', p.scale),
+                            'Give the scale mastery values are reported on, for example 4.';
+    END IF;
+    IF p.mastery_threshold < 0 OR p.mastery_threshold IN ('Infinity', '-Infinity', 'NaN') THEN
+        RETURN QUERY SELECT format('policy.mastery_threshold %s is not a finite number of 0 or more', p.mastery_threshold),
+                            'Give the threshold on the policy''s scale, for example 3 of 4.';
+    END IF;
     IF p.mastery_threshold > p.scale THEN
         RETURN QUERY SELECT format('policy.mastery_threshold %s is above the policy''s scale %s', p.mastery_threshold, p.scale),
                             'The threshold is on the scale mastery values are reported on: give one from 0 to the scale.';

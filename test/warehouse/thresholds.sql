@@ -8,7 +8,7 @@
 -- the summary, early warning, ready standards, paths, path progress and
 -- groups must agree with them for every student.
 BEGIN;
-SELECT plan(19);
+SELECT plan(22);
 
 CREATE TEMP TABLE pick AS
 WITH low AS (SELECT learning_standard_key FROM competency_layer.student_standard_mastery_fact
@@ -90,6 +90,12 @@ SELECT throws_like($$UPDATE competency_layer.policy SET mastery_threshold = 0.75
                    'policy.mastery_threshold 0.75 is between 0 and 1 on a scale of 4', 'a proportion given as a threshold on a scale of 4 is refused');
 SELECT lives_ok($$UPDATE competency_layer.policy SET scale = 1, mastery_threshold = 0.75 WHERE learning_standard_id = (SELECT lowered FROM pick)$$,
                 'while 0.75 on a scale of 1 is a threshold');
+SELECT throws_like($$UPDATE competency_layer.policy SET mastery_threshold = -1 WHERE learning_standard_id IS NULL$$,
+                   'policy.mastery_threshold -1 is not a finite number of 0 or more', 'a negative threshold is refused');
+SELECT throws_like($$UPDATE competency_layer.policy SET scale = 'NaN' WHERE learning_standard_id IS NULL$$,
+                   'policy.scale NaN is not a finite number', 'a scale that is no number is refused');
+SELECT throws_like($$UPDATE competency_layer.policy SET scale = 'Infinity' WHERE learning_standard_id IS NULL$$,
+                   'policy.scale Infinity is not a finite number', 'an infinite scale is refused');
 SELECT throws_like($$UPDATE competency_layer.policy SET group_min_size = 7 WHERE learning_standard_id IS NULL$$,
                    'policy.group_min_size 7 is above policy.group_max_size 6', 'a minimum group size above the maximum is refused');
 SELECT throws_like($$UPDATE competency_layer.policy SET path_targets = '{CC.6.NS.3,CC.6.NS.33}' WHERE learning_standard_id IS NULL$$,
