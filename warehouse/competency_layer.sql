@@ -635,6 +635,7 @@ COMMENT ON VIEW student_rollup_fact IS 'mastery of every domain and grade (or pa
 -- was taken in (Session.TotalInstructionalDays), less the days with an
 -- absence, over those days; NULL without attendance records.
 CREATE OR REPLACE VIEW learner_profile_summary WITH (security_invoker = true) AS
+WITH tm AS MATERIALIZED (SELECT policy_thresholds() AS m)
 SELECT st.StudentUniqueId::text AS student_key, p.student_usi,
        skill_count(p.profile) AS standards_assessed,
        coalesce(m.standards_mastered, 0) AS standards_mastered,
@@ -644,7 +645,8 @@ SELECT st.StudentUniqueId::text AS student_key, p.student_usi,
        CASE WHEN a.instructional_days > 0 THEN 1 - coalesce(b.days_absent, 0)::double precision / a.instructional_days END AS attendance_rate,
        coalesce(i.incidents, 0) AS discipline_incidents
 FROM student_profiles() p
-CROSS JOIN LATERAL (SELECT threshold_profile(p.profile) AS profile) t
+CROSS JOIN tm
+CROSS JOIN LATERAL (SELECT threshold_profile(p.profile, tm.m) AS profile) t
 JOIN edfi.Student st ON st.StudentUSI = p.student_usi
 CROSS JOIN district_policy d
 LEFT JOIN (SELECT e.StudentUSI AS student_usi, sum(se.TotalInstructionalDays)::int AS instructional_days
@@ -723,20 +725,24 @@ FROM (
 COMMENT ON VIEW early_warning IS 'one row per student: AMT''s ABC indicators (attendance rate, discipline incidents, course performance as the share of standards mastered and its trend), each with its level under the policy''s ew_ thresholds';
 
 CREATE OR REPLACE VIEW ready_standard WITH (security_invoker = true) AS
+WITH tm AS MATERIALIZED (SELECT policy_thresholds() AS m)
 SELECT st.StudentUniqueId::text AS student_key, p.student_usi, r.skill AS learning_standard_key, r.n::int AS ready_order
 FROM student_profiles() p
+CROSS JOIN tm
 JOIN edfi.Student st ON st.StudentUSI = p.student_usi
 CROSS JOIN district_policy d
-CROSS JOIN LATERAL ready_skills((SELECT standard_graph()), threshold_profile(p.profile), d.mastery_threshold) WITH ORDINALITY r (skill, n);
+CROSS JOIN LATERAL ready_skills((SELECT standard_graph()), threshold_profile(p.profile, tm.m), d.mastery_threshold) WITH ORDINALITY r (skill, n);
 COMMENT ON VIEW ready_standard IS 'the standards each student is ready for: not mastered, every prerequisite mastered, in topological order';
 
 CREATE OR REPLACE VIEW learning_path_step WITH (security_invoker = true) AS
+WITH tm AS MATERIALIZED (SELECT policy_thresholds() AS m)
 SELECT st.StudentUniqueId::text AS student_key, p.student_usi, array_to_string(d.path_targets, ', ') AS targets,
        l.step, l.skill AS learning_standard_key, learner_profile_get(p.profile, l.skill) AS mastery_value, l.ready
 FROM student_profiles() p
+CROSS JOIN tm
 JOIN edfi.Student st ON st.StudentUSI = p.student_usi
 CROSS JOIN district_policy d
-CROSS JOIN LATERAL learning_path((SELECT standard_graph()), threshold_profile(p.profile), d.path_targets, d.mastery_threshold) l
+CROSS JOIN LATERAL learning_path((SELECT standard_graph()), threshold_profile(p.profile, tm.m), d.path_targets, d.mastery_threshold) l
 WHERE cardinality(d.path_targets) > 0;
 COMMENT ON VIEW learning_path_step IS 'each student''s path toward the policy''s path_targets: the unmastered standards that lead there, each after its prerequisites';
 
@@ -746,38 +752,59 @@ COMMENT ON VIEW learning_path_step IS 'each student''s path toward the policy''s
 -- student's learning path toward the target (steps left), and the others
 -- (steps done: mastered, or stood for by a mastered standard that needs
 -- them, as learning_path reads it), with the next step.
-CREATE OR REPLACE VIEW path_progress WITH (security_invoker = true) AS
+-- Every standard leading to each of the policy's path targets (the target,
+-- or a cluster's or domain's standards, and their prerequisites,
+-- transitively), once per target: a function, so that on Citus the
+-- recursive walk runs on the coordinator over the reference tables
+CREATE OR REPLACE FUNCTION path_target_standards()
+RETURNS TABLE (target text, standards text[])
+LANGUAGE sql STABLE
+SET search_path FROM CURRENT
+AS $f$
 WITH RECURSIVE lead_to (target, standard) AS (
     SELECT t.target, t.target FROM district_policy d CROSS JOIN LATERAL unnest(d.path_targets) t (target)
     UNION
     SELECT l.target, e.part
     FROM lead_to l
     JOIN (SELECT h.parent_key AS whole, h.learning_standard_key AS part FROM standard_hierarchy h
-          UNION ALL SELECT p.learning_standard_id, p.prerequisite_id FROM standard_prerequisite p) e ON e.whole = l.standard),
+          UNION ALL SELECT p.learning_standard_id, p.prerequisite_id FROM standard_prerequisite p) e ON e.whole = l.standard)
+SELECT lt.target, array_agg(DISTINCT lt.standard)
+FROM lead_to lt
+WHERE lt.standard NOT IN (SELECT h.parent_key FROM standard_hierarchy h)
+GROUP BY lt.target
+$f$;
+COMMENT ON FUNCTION path_target_standards() IS 'per path target of the policy, the standards leading to it (the target or its standards, and their prerequisites, transitively)';
+
+CREATE OR REPLACE VIEW path_progress WITH (security_invoker = true) AS
 -- Once per target, not per student (the plan stays cheap enough that JIT
 -- does not compile it).  Every standard leading to the target is a step:
 -- on the learning path (left), or done, as learning_path reads it: mastered,
 -- or stood for by a mastered standard that needs it.
-target_standards AS MATERIALIZED (
-    SELECT lt.target, array_agg(DISTINCT lt.standard) AS standards
-    FROM lead_to lt
-    WHERE lt.standard NOT IN (SELECT h.parent_key FROM standard_hierarchy h)
-    GROUP BY lt.target)
-SELECT st.StudentUniqueId::text AS student_key, p.student_usi, t.target AS target_key,
-       c.done + l.steps_left AS steps_total, c.done AS steps_done, l.steps_left,
-       CASE WHEN c.done + l.steps_left > 0 THEN c.done::double precision / (c.done + l.steps_left) ELSE 1 END AS share_done,
-       l.next_standard_key, l.steps_left = 0 AS target_reached
-FROM student_profiles() p
-CROSS JOIN LATERAL (SELECT threshold_profile(p.profile) AS profile) tp
-JOIN edfi.Student st ON st.StudentUSI = p.student_usi
-CROSS JOIN district_policy d
-CROSS JOIN LATERAL unnest(d.path_targets) t (target)
-CROSS JOIN LATERAL (
-    SELECT count(*)::int AS steps_left, min(x.skill) FILTER (WHERE x.step = 1) AS next_standard_key
-    FROM learning_path((SELECT standard_graph()), tp.profile, t.target, d.mastery_threshold) x) l
-CROSS JOIN LATERAL (
-    SELECT cardinality(ts.standards) - l.steps_left AS done
-    FROM target_standards ts WHERE ts.target = t.target) c;
+WITH tm AS MATERIALIZED (SELECT policy_thresholds() AS m),
+target_standards AS MATERIALIZED (SELECT * FROM path_target_standards()),
+-- joins and grouping, no correlated subquery: Citus plans it
+goal AS (
+    SELECT p.student_usi, p.profile, t.target, d.mastery_threshold
+    FROM student_profiles() p
+    CROSS JOIN district_policy d
+    CROSS JOIN LATERAL unnest(d.path_targets) t (target)),
+step AS (
+    SELECT g.student_usi, g.target, count(*)::int AS steps_left, min(x.skill) FILTER (WHERE x.step = 1) AS next_standard_key
+    FROM goal g
+    CROSS JOIN tm
+    CROSS JOIN LATERAL learning_path((SELECT standard_graph()), threshold_profile(g.profile, tm.m), g.target, g.mastery_threshold) x
+    GROUP BY g.student_usi, g.target)
+SELECT st.StudentUniqueId::text AS student_key, g.student_usi, g.target AS target_key,
+       cardinality(ts.standards) AS steps_total, cardinality(ts.standards) - coalesce(s.steps_left, 0) AS steps_done,
+       coalesce(s.steps_left, 0) AS steps_left,
+       CASE WHEN cardinality(ts.standards) > 0
+            THEN (cardinality(ts.standards) - coalesce(s.steps_left, 0))::double precision / cardinality(ts.standards)
+            ELSE 1 END AS share_done,
+       s.next_standard_key, coalesce(s.steps_left, 0) = 0 AS target_reached
+FROM goal g
+JOIN edfi.Student st ON st.StudentUSI = g.student_usi
+JOIN target_standards ts ON ts.target = g.target
+LEFT JOIN step s ON s.student_usi = g.student_usi AND s.target = g.target;
 COMMENT ON VIEW path_progress IS 'per student and policy path target: of the standards leading there, the learning path''s steps still to go (steps left) and the rest (steps done: mastered, or stood for by a mastered standard), the share done and the next step';
 
 -- The graph a course's sections are grouped on: the standard graph
@@ -812,7 +839,8 @@ COMMENT ON FUNCTION course_graph(skill_graph, text, bigint) IS 'the skill graph 
 -- enrolled students under the policy's mode and sizes, on the graph of the
 -- section's course (course_graph)
 CREATE OR REPLACE VIEW section_group WITH (security_invoker = true) AS
-WITH section_graph AS MATERIALIZED (
+WITH tm AS MATERIALIZED (SELECT policy_thresholds() AS m),
+section_graph AS MATERIALIZED (
     SELECT o.LocalCourseCode, o.SchoolId, o.SchoolYear, o.SessionName,
            course_graph(f.g, o.CourseCode::text, o.EducationOrganizationId) AS graph
     FROM edfi.CourseOffering o
@@ -824,11 +852,12 @@ SELECT g.school_id, g.local_course_code, g.school_year, g.section_identifier, g.
        x.group_no, x.focus_skill AS focus_standard_key
 FROM (SELECT e.SchoolId AS school_id, e.LocalCourseCode::text AS local_course_code, e.SchoolYear::int AS school_year,
              e.SectionIdentifier::text AS section_identifier, e.SessionName::text AS session_name,
-             instructional_groups(p.student_usi::text, threshold_profile(p.profile), sg.graph, d.mastery_threshold,
+             instructional_groups(p.student_usi::text, threshold_profile(p.profile, tm.m), sg.graph, d.mastery_threshold,
                                   d.group_min_size, d.group_max_size, d.group_mode) AS groups
       FROM edfi.StudentSectionAssociation e
       JOIN section_graph sg USING (LocalCourseCode, SchoolId, SchoolYear, SessionName)
       JOIN student_profiles() p ON p.student_usi = e.StudentUSI
+      CROSS JOIN tm
       CROSS JOIN district_policy d
       GROUP BY 1, 2, 3, 4, 5) g
 CROSS JOIN LATERAL unnest(g.groups) x   -- not unnest() in the grouped select list: Citus cannot plan that
@@ -886,7 +915,8 @@ $f$;
 COMMENT ON FUNCTION student_profiles_as_of(timestamptz) IS 'one learner_profile per student the caller may see as it stood at a time: each standard assessed by then at its mastery_at under the policy';
 
 CREATE OR REPLACE VIEW weekly_groups WITH (security_invoker = true) AS
-WITH week AS (
+WITH tm AS MATERIALIZED (SELECT policy_thresholds() AS m),
+week AS (
     SELECT se.SchoolId AS school_id, se.SchoolYear AS school_year, se.SessionName AS session_name, w.n AS week_no,
            se.BeginDate + 7 * (w.n - 1) AS week_start, least(se.BeginDate + 7 * w.n - 1, se.EndDate) AS week_end
     FROM edfi.Session se
@@ -908,8 +938,8 @@ grouped AS (
     SELECT w.school_id, e.LocalCourseCode::text AS local_course_code, w.school_year::int AS school_year,
            e.SectionIdentifier::text AS section_identifier, w.session_name::text AS session_name,
            w.week_no, w.week_start, w.week_end,
-           unnest(instructional_groups(a.student_usi::text, threshold_profile(a.profile), sg.graph, d.mastery_threshold,
-                                       d.group_min_size, d.group_max_size, d.group_mode)) AS x
+           instructional_groups(a.student_usi::text, threshold_profile(a.profile, tm.m), sg.graph, d.mastery_threshold,
+                                d.group_min_size, d.group_max_size, d.group_mode) AS groups
     FROM week w
     JOIN edfi.StudentSectionAssociation e
       ON e.SchoolId = w.school_id AND e.SchoolYear = w.school_year AND e.SessionName = w.session_name
@@ -1041,25 +1071,37 @@ session_elapsed AS (
                  count(*) FILTER (WHERE sd.weekday AND sd.day <= sd.counted_to)::int AS wd_elapsed,
                  count(*) FILTER (WHERE sd.weekday)::int AS wd_total
           FROM session_day sd GROUP BY 1, 2, 3, 4) x),
-progress AS (
+-- each (student, course, standard) once: a standard in both lists, or the
+-- course's under two organizations, is one standard
+course_standard_of AS (
+    SELECT DISTINCT e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date, e.counted_to,
+           cs.learning_standard_id
+    FROM enrolment e
+    JOIN (SELECT c.CourseCode::text AS course_code, c.EducationOrganizationId AS course_org, c.LearningStandardId::text AS learning_standard_id
+          FROM edfi.CourseLearningStandard c
+          UNION
+          SELECT c.course_code, NULL, c.learning_standard_id FROM course_standard c) cs
+      ON cs.course_code = e.course_code AND (cs.course_org IS NULL OR cs.course_org = e.course_org)),
+-- the standards mastered by then through an inner join with the states, the
+-- count of standards apart (on Citus an outer join of the enrolments with
+-- the distributed states found no state)
+mastered AS (
     SELECT e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date,
-           count(*)::int AS standards_total,
            count(*) FILTER (WHERE m.value >= sp.mastery_threshold)::int AS standards_mastered
-    -- each (student, course, standard) once: a standard in both lists, or
-    -- the course's under two organizations, is one standard
-    FROM (SELECT DISTINCT e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date, e.counted_to,
-                 cs.learning_standard_id
-          FROM enrolment e
-          JOIN (SELECT c.CourseCode::text AS course_code, c.EducationOrganizationId AS course_org, c.LearningStandardId::text AS learning_standard_id
-                FROM edfi.CourseLearningStandard c
-                UNION
-                SELECT c.course_code, NULL, c.learning_standard_id FROM course_standard c) cs
-            ON cs.course_code = e.course_code AND (cs.course_org IS NULL OR cs.course_org = e.course_org)) e
-    LEFT JOIN standard_policy sp ON sp.learning_standard_key = e.learning_standard_id
-    LEFT JOIN student_standard_state s ON s.student_usi = e.student_usi AND s.learning_standard_id = e.learning_standard_id
-    LEFT JOIN LATERAL (SELECT mastery_at(s.state, sp.effective_method::mastery_method,
-                                         (e.counted_to + 1)::timestamp AT TIME ZONE 'UTC' - interval '1 microsecond') AS value) m ON true
-    GROUP BY e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date)
+    FROM course_standard_of e
+    JOIN student_standard_state s ON s.student_usi = e.student_usi AND s.learning_standard_id = e.learning_standard_id
+    JOIN standard_policy sp ON sp.learning_standard_key = e.learning_standard_id
+    CROSS JOIN LATERAL (SELECT mastery_at(s.state, sp.effective_method::mastery_method,
+                                          (e.counted_to + 1)::timestamp AT TIME ZONE 'UTC' - interval '1 microsecond') AS value) m
+    GROUP BY e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date),
+progress AS (
+    SELECT t.student_usi, t.school_id, t.course_code, t.school_year, t.session_name, t.as_of_date, t.standards_total,
+           coalesce(m.standards_mastered, 0) AS standards_mastered
+    FROM (SELECT e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date,
+                 count(*)::int AS standards_total
+          FROM course_standard_of e
+          GROUP BY e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date) t
+    LEFT JOIN mastered m USING (student_usi, school_id, course_code, school_year, session_name, as_of_date))
 SELECT st.StudentUniqueId::text, p.student_usi, p.school_id, p.course_code, p.school_year, p.session_name, p.as_of_date,
        p.standards_total, p.standards_mastered, y.mastered_share, t.days_elapsed, t.days_total, y.elapsed_share, t.basis,
        CASE WHEN y.mastered_share < y.elapsed_share - d.pace_buffer THEN 'behind'
@@ -1273,19 +1315,6 @@ BEGIN
 END
 $f$;
 COMMENT ON FUNCTION policy_check() IS 'refuses a policy row that policy_problem finds wrong';
-DROP TRIGGER IF EXISTS policy_check ON policy;
-CREATE TRIGGER policy_check BEFORE INSERT OR UPDATE ON policy FOR EACH ROW EXECUTE FUNCTION policy_check();
-COMMENT ON TRIGGER policy_check ON policy IS 'checks policy values when written: threshold against scale, group sizes, path targets';
-DO $existing$
-DECLARE
-    problem record;
-BEGIN
-    FOR problem IN SELECT p.policy_id, x.message FROM policy p CROSS JOIN LATERAL policy_problem(p) x LOOP
-        RAISE WARNING 'policy row %: %', problem.policy_id, problem.message
-            USING HINT = 'Correct the row: the views may refuse it when read.';
-    END LOOP;
-END
-$existing$;
 
 -- Who sees whom -------------------------------------------------------------------
 -- Analytics Middle Tier's pattern, enforced by the server: a teacher sees the
@@ -1361,6 +1390,29 @@ END
 $f$;
 COMMENT ON FUNCTION is_citus_table(regclass) IS 'whether a table is a Citus distributed or reference table (false without Citus)';
 
+-- Not on Citus, where policy is a reference table: Citus distributes no
+-- table with triggers, and the check would read Citus tables from inside a
+-- shard's query (the extension still refuses a wrong threshold when read)
+DO $trigger$
+DECLARE
+    problem record;
+BEGIN
+    IF NOT competency_layer.is_citus_table('competency_layer.policy'::regclass) THEN
+        DROP TRIGGER IF EXISTS policy_check ON competency_layer.policy;
+        CREATE TRIGGER policy_check BEFORE INSERT OR UPDATE ON competency_layer.policy
+            FOR EACH ROW EXECUTE FUNCTION competency_layer.policy_check();
+        COMMENT ON TRIGGER policy_check ON competency_layer.policy IS
+            'checks policy values when written: threshold against scale, group sizes, path targets';
+        -- rows written before the check existed
+        FOR problem IN SELECT p.policy_id, x.message
+                       FROM competency_layer.policy p CROSS JOIN LATERAL competency_layer.policy_problem(p) x LOOP
+            RAISE WARNING 'policy row %: %', problem.policy_id, problem.message
+                USING HINT = 'Correct the row: the views may refuse it when read.';
+        END LOOP;
+    END IF;
+END
+$trigger$;
+
 -- Row security on every table holding a student's rows that the layer reads
 -- (the ODS's and its own).  Where row security is off, the installer turns
 -- it on with one permissive policy for every role (nothing changes for
@@ -1421,7 +1473,7 @@ GRANT SELECT ON ALL TABLES IN SCHEMA competency_layer TO competency_teacher, com
 REVOKE SELECT ON bkt_fit_by_standard FROM competency_teacher;
 GRANT SELECT (learning_standard_id, p_init, p_learn, p_guess, p_slip, p_forget, log_likelihood, iterations, degenerate, converged)
     ON bkt_fit_by_standard TO competency_teacher;
-GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles(), student_profiles_as_of(timestamptz), pace_as_of(date), threshold_profile(learner_profile), course_graph(skill_graph, text, bigint) TO competency_teacher, competency_administrator, competency_reader;
+GRANT EXECUTE ON FUNCTION standard_graph(), student_profiles(), student_profiles_as_of(timestamptz), pace_as_of(date), threshold_profile(learner_profile), threshold_profile(learner_profile, jsonb), policy_thresholds(), path_target_standards(), course_graph(skill_graph, text, bigint) TO competency_teacher, competency_administrator, competency_reader;
 GRANT SELECT ON edfi.Student, edfi.StaffSectionAssociation, edfi.StudentSectionAssociation, edfi.Staff, edfi.Section,
                 edfi.Session, edfi.AssessmentItemLearningStandard, edfi.GradebookEntryLearningStandard,
                 edfi.LearningStandard, edfi.LearningStandardGradeLevel, edfi.Descriptor,

@@ -43,6 +43,16 @@ FROM (VALUES ('competency_layer.policy', true), ('competency_layer.standard_prer
              ('competency_layer.student_standard_state', false), ('competency_layer.bkt_response', false)) t (tab, reference)
 WHERE NOT competency_layer.is_citus_table(t.tab::regclass);
 
+-- Citus distributes no table with triggers: the policy's check on write goes
+-- (see competency_layer.sql, policy_check)
+DO $drop$
+BEGIN
+    IF NOT competency_layer.is_citus_table('competency_layer.policy'::regclass) THEN
+        DROP TRIGGER IF EXISTS policy_check ON competency_layer.policy;
+    END IF;
+END
+$drop$;
+
 SELECT format('DROP POLICY %I ON %s', p.polname, p.polrelid::regclass)
 FROM pg_policy p JOIN layer_table t ON t.tab = p.polrelid
 WHERE p.polname = 'competency_layer_teacher' \gexec

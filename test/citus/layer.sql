@@ -16,12 +16,15 @@ SELECT is((SELECT partmethod::text FROM pg_dist_partition WHERE logicalrelid = '
           'AssessmentItem is a reference table');
 
 -- the layer's tables (warehouse/distribute_layer.sql)
-SELECT ok((SELECT p.partmethod = 'h' AND p.colocationid = s.colocationid FROM pg_dist_partition p, pg_dist_partition s
-           WHERE p.logicalrelid = 'competency_layer.student_standard_state'::regclass AND s.logicalrelid = 'edfi.student'::regclass),
-          'the stored states are distributed, colocated with Student');
+SELECT ok((SELECT bool_and(p.partmethod = 'h' AND p.colocationid = s.colocationid) AND count(*) = 2
+           FROM pg_dist_partition p, pg_dist_partition s
+           WHERE p.logicalrelid IN ('competency_layer.student_standard_state'::regclass, 'competency_layer.bkt_response'::regclass)
+             AND s.logicalrelid = 'edfi.student'::regclass),
+          'the stored states and the knowledge-tracing answers are distributed, colocated with Student');
 SELECT set_eq($$SELECT logicalrelid::text FROM pg_dist_partition WHERE partmethod = 'n' AND logicalrelid::text LIKE 'competency\_layer.%'$$,
-              ARRAY['competency_layer.policy', 'competency_layer.standard_prerequisite', 'competency_layer.course_standard', 'competency_layer.staff_login'],
-              'the policy, prerequisites, course standards and logins are reference tables');
+              ARRAY['competency_layer.policy', 'competency_layer.standard_prerequisite', 'competency_layer.course_standard',
+                    'competency_layer.staff_login', 'competency_layer.bkt_fit_by_standard'],
+              'the policy, prerequisites, course standards, logins and fits are reference tables');
 SELECT ok(NOT has_table_privilege('competency_teacher', 'competency_layer.student_standard_state', 'SELECT')
           AND NOT has_table_privilege('competency_teacher', 'edfi.student', 'SELECT')
           AND has_table_privilege('competency_reader', 'competency_layer.student_standard_state', 'SELECT'),
