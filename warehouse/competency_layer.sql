@@ -1083,16 +1083,16 @@ course_standard_of AS (
           SELECT c.course_code, NULL, c.learning_standard_id FROM course_standard c) cs
       ON cs.course_code = e.course_code AND (cs.course_org IS NULL OR cs.course_org = e.course_org)),
 -- the standards mastered by then through an inner join with the states, the
--- count of standards apart (on Citus an outer join of the enrolments with
--- the distributed states found no state)
+-- count of standards apart, and no subquery without FROM (on Citus an outer
+-- join of the enrolments with the distributed states found no state)
 mastered AS (
     SELECT e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date,
-           count(*) FILTER (WHERE m.value >= sp.mastery_threshold)::int AS standards_mastered
+           count(*) FILTER (WHERE mastery_at(s.state, sp.effective_method::mastery_method,
+                                             (e.counted_to + 1)::timestamp AT TIME ZONE 'UTC' - interval '1 microsecond')
+                                  >= sp.mastery_threshold)::int AS standards_mastered
     FROM course_standard_of e
     JOIN student_standard_state s ON s.student_usi = e.student_usi AND s.learning_standard_id = e.learning_standard_id
     JOIN standard_policy sp ON sp.learning_standard_key = e.learning_standard_id
-    CROSS JOIN LATERAL (SELECT mastery_at(s.state, sp.effective_method::mastery_method,
-                                          (e.counted_to + 1)::timestamp AT TIME ZONE 'UTC' - interval '1 microsecond') AS value) m
     GROUP BY e.student_usi, e.school_id, e.course_code, e.school_year, e.session_name, e.as_of_date),
 progress AS (
     SELECT t.student_usi, t.school_id, t.course_code, t.school_year, t.session_name, t.as_of_date, t.standards_total,
