@@ -42,7 +42,13 @@ WHERE e.extname = 'competency' \gset
 BEGIN;
 CREATE SCHEMA IF NOT EXISTS competency_layer;
 COMMENT ON SCHEMA competency_layer IS 'mastery of standards from the Ed-Fi ODS: policy, stored states, dims and facts for BI tools';
-SET LOCAL search_path = competency_layer, :"competency_schema", pg_catalog;
+-- pg_catalog is left out of the path so that it is searched first (and the
+-- layer's objects are created in competency_layer), pg_temp put last: the
+-- views bind what this path finds, the functions keep it (SET search_path
+-- FROM CURRENT), and the owner runs refresh() and fit_bkt() with it, so no
+-- object another role may create in the extension's schema (often public)
+-- or a temporary one can stand in for a built-in or a layer table
+SET LOCAL search_path = competency_layer, :"competency_schema", pg_temp;
 
 -- The policy -----------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS policy (

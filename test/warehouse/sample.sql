@@ -3,7 +3,7 @@
 -- masteries against the same figures recomputed in plain SQL, and the
 -- shape BI tools rely on.
 BEGIN;
-SELECT plan(18);
+SELECT plan(19);
 
 -- What the XML holds, loaded with foreign keys on
 SELECT is((SELECT count(*) FROM edfi.Student), 960::bigint, '960 students');
@@ -76,6 +76,15 @@ SELECT is((SELECT array_agg(p.proname::text || ': ' || t.typname::text ORDER BY 
            WHERE p.pronamespace = 'competency_layer'::regnamespace AND has_function_privilege('competency_reader', p.oid, 'EXECUTE')
              AND p.proname NOT IN ('standard_graph', 'student_profiles', 'student_profiles_as_of', 'threshold_profile', 'course_graph') AND t.typnamespace <> 'pg_catalog'::regnamespace),
           NULL, 'every function a BI reader may call takes and returns types of pg_catalog only');
+-- every function and procedure of the layer searches pg_catalog first (it
+-- is not in their path, so PostgreSQL puts it first) and pg_temp last: an
+-- object another role creates in the extension's schema, or a temporary
+-- table, stands in for nothing the owner's nightly job calls
+SELECT is((SELECT array_agg(p.proname::text ORDER BY 1) FROM pg_proc p
+           WHERE p.pronamespace = 'competency_layer'::regnamespace AND p.prokind IN ('f', 'p')
+             AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c
+                             WHERE c LIKE 'search\_path=%' AND c NOT LIKE '%pg\_catalog%' AND c LIKE '%, pg\_temp')),
+          NULL, 'every function of the layer searches pg_catalog first and pg_temp last');
 SELECT is((SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname = 'competency_layer' AND c.relkind = 'v'
              AND NOT coalesce('security_invoker=true' = ANY (c.reloptions), false)), 0::bigint,
