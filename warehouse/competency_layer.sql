@@ -136,64 +136,47 @@ COMMENT ON TABLE refresh_log IS 'what each rebuild() and refresh() changed';
 -- change version (NULL: all): a StudentAssessment whose ChangeVersion passed
 -- it, or one with an item whose AssessmentItem did (its maximum or standards
 -- corrected).
--- The two cases are two statements: as one (WHERE since IS NULL OR root IN
--- (...)), a SQL function's generic plan keeps the IN for the full build and
--- the misestimated joins made it quadratic (10 minutes for 40,000 item
--- results; bench/warehouse.sql), and the refresh could not use the
--- ChangeVersion indexes.
--- The refresh's statements go through EXECUTE with the change version as a
--- bound value: each is planned for its value (the ChangeVersion indexes), and
--- Citus plans no distributed query that reads a function's parameters.
+-- One query text, run through EXECUTE: the filter on changed roots is added
+-- only for a refresh.  As one statement with WHERE since IS NULL OR root IN
+-- (...), a function's generic plan kept the IN for the full build and its
+-- misestimated joins made it quadratic (10 minutes for 40,000 item results;
+-- bench/warehouse.sql), and the refresh could not use the ChangeVersion
+-- indexes; planned for each call, the full build has no filter and the
+-- refresh plans for its change version (a bound value: Citus plans no
+-- distributed query that reads a function's parameters).
 CREATE OR REPLACE FUNCTION assessment_contributions(since bigint)
 RETURNS TABLE (source text, source_key text, student_usi int, learning_standard_id text, state mastery_state)
 LANGUAGE plpgsql STABLE
 SET search_path FROM CURRENT
 AS $f$
 BEGIN
-    IF since IS NULL THEN
-        RETURN QUERY
-        SELECT 'assessment', concat_ws('|', sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI),
-               sa.StudentUSI, ls.LearningStandardId::text,
-               mastery_agg(mastery_evidence(
-                   CASE WHEN sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 THEN sai.RawScoreResult
-                        WHEN r.CodeValue = 'Correct' THEN 1 ELSE 0 END,
-                   CASE WHEN sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 THEN ai.MaxRawScore ELSE 1 END,
-                   sa.AdministrationDate AT TIME ZONE 'UTC'))
-        FROM edfi.StudentAssessment sa
-        JOIN edfi.StudentAssessmentItem sai USING (AssessmentIdentifier, Namespace, StudentAssessmentIdentifier, StudentUSI)
-        JOIN edfi.AssessmentItem ai USING (AssessmentIdentifier, Namespace, IdentificationCode)
-        JOIN edfi.AssessmentItemLearningStandard ls USING (AssessmentIdentifier, Namespace, IdentificationCode)
-        JOIN edfi.Descriptor r ON r.DescriptorId = sai.AssessmentItemResultDescriptorId
-        WHERE sa.AdministrationDate IS NOT NULL
-          AND (sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 OR r.CodeValue IN ('Correct', 'Incorrect'))
-        GROUP BY sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI, ls.LearningStandardId;
-    ELSE
-        RETURN QUERY EXECUTE $q$
-        SELECT 'assessment', concat_ws('|', sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI),
-               sa.StudentUSI, ls.LearningStandardId::text,
-               mastery_agg(mastery_evidence(
-                   CASE WHEN sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 THEN sai.RawScoreResult
-                        WHEN r.CodeValue = 'Correct' THEN 1 ELSE 0 END,
-                   CASE WHEN sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 THEN ai.MaxRawScore ELSE 1 END,
-                   sa.AdministrationDate AT TIME ZONE 'UTC'))
-        FROM edfi.StudentAssessment sa
-        JOIN edfi.StudentAssessmentItem sai USING (AssessmentIdentifier, Namespace, StudentAssessmentIdentifier, StudentUSI)
-        JOIN edfi.AssessmentItem ai USING (AssessmentIdentifier, Namespace, IdentificationCode)
-        JOIN edfi.AssessmentItemLearningStandard ls USING (AssessmentIdentifier, Namespace, IdentificationCode)
-        JOIN edfi.Descriptor r ON r.DescriptorId = sai.AssessmentItemResultDescriptorId
-        WHERE sa.AdministrationDate IS NOT NULL
-          AND (sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 OR r.CodeValue IN ('Correct', 'Incorrect'))
-          AND (sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI) IN (
-                  SELECT c.AssessmentIdentifier, c.Namespace, c.StudentAssessmentIdentifier, c.StudentUSI
-                  FROM edfi.StudentAssessment c WHERE c.ChangeVersion > $1
-                  UNION
-                  SELECT i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI
-                  FROM edfi.StudentAssessmentItem i2
-                  JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
-                  WHERE a2.ChangeVersion > $1)
-        GROUP BY sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI, ls.LearningStandardId
-        $q$ USING since;
-    END IF;
+    RETURN QUERY EXECUTE $q$
+    SELECT 'assessment', concat_ws('|', sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI),
+           sa.StudentUSI, ls.LearningStandardId::text,
+           mastery_agg(mastery_evidence(
+               CASE WHEN sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 THEN sai.RawScoreResult
+                    WHEN r.CodeValue = 'Correct' THEN 1 ELSE 0 END,
+               CASE WHEN sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 THEN ai.MaxRawScore ELSE 1 END,
+               sa.AdministrationDate AT TIME ZONE 'UTC'))
+    FROM edfi.StudentAssessment sa
+    JOIN edfi.StudentAssessmentItem sai USING (AssessmentIdentifier, Namespace, StudentAssessmentIdentifier, StudentUSI)
+    JOIN edfi.AssessmentItem ai USING (AssessmentIdentifier, Namespace, IdentificationCode)
+    JOIN edfi.AssessmentItemLearningStandard ls USING (AssessmentIdentifier, Namespace, IdentificationCode)
+    JOIN edfi.Descriptor r ON r.DescriptorId = sai.AssessmentItemResultDescriptorId
+    WHERE sa.AdministrationDate IS NOT NULL
+      AND (sai.RawScoreResult IS NOT NULL AND ai.MaxRawScore > 0 OR r.CodeValue IN ('Correct', 'Incorrect'))
+    $q$ || CASE WHEN since IS NULL THEN '' ELSE $q$
+      AND (sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI) IN (
+              SELECT c.AssessmentIdentifier, c.Namespace, c.StudentAssessmentIdentifier, c.StudentUSI
+              FROM edfi.StudentAssessment c WHERE c.ChangeVersion > $1
+              UNION
+              SELECT i2.AssessmentIdentifier, i2.Namespace, i2.StudentAssessmentIdentifier, i2.StudentUSI
+              FROM edfi.StudentAssessmentItem i2
+              JOIN edfi.AssessmentItem a2 USING (AssessmentIdentifier, Namespace, IdentificationCode)
+              WHERE a2.ChangeVersion > $1)
+    $q$ END || $q$
+    GROUP BY sa.AssessmentIdentifier, sa.Namespace, sa.StudentAssessmentIdentifier, sa.StudentUSI, ls.LearningStandardId
+    $q$ USING since;
 END
 $f$;
 COMMENT ON FUNCTION assessment_contributions(bigint) IS 'the evidence of each StudentAssessment changed since a change version (NULL: all) on each standard its items measure';
@@ -201,48 +184,35 @@ COMMENT ON FUNCTION assessment_contributions(bigint) IS 'the evidence of each St
 -- A grade is evidence on every standard its gradebook entry names: the
 -- numeric grade out of 100, else the points earned out of the entry's
 -- maximum, observed when fulfilled, else when due, else when assigned.
--- (two statements, as assessment_contributions)
+-- (one query text, as assessment_contributions)
 CREATE OR REPLACE FUNCTION gradebook_contributions(since bigint)
 RETURNS TABLE (source text, source_key text, student_usi int, learning_standard_id text, state mastery_state)
 LANGUAGE plpgsql STABLE
 SET search_path FROM CURRENT
 AS $f$
 BEGIN
-    IF since IS NULL THEN
-        RETURN QUERY
-        SELECT 'gradebook', concat_ws('|', g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI),
-               g.StudentUSI, ls.LearningStandardId::text,
-               mastery_agg(mastery_evidence(
-                   coalesce(g.NumericGradeEarned, g.PointsEarned),
-                   CASE WHEN g.NumericGradeEarned IS NOT NULL THEN 100 ELSE e.MaxPoints END,
-                   coalesce(g.DateFulfilled, e.DueDate, e.DateAssigned)::timestamp AT TIME ZONE 'UTC'))
-        FROM edfi.StudentGradebookEntry g
-        JOIN edfi.GradebookEntry e USING (GradebookEntryIdentifier, Namespace)
-        JOIN edfi.GradebookEntryLearningStandard ls USING (GradebookEntryIdentifier, Namespace)
-        WHERE (g.NumericGradeEarned IS NOT NULL OR g.PointsEarned IS NOT NULL AND e.MaxPoints > 0)
-        GROUP BY g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI, ls.LearningStandardId;
-    ELSE
-        RETURN QUERY EXECUTE $q$
-        SELECT 'gradebook', concat_ws('|', g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI),
-               g.StudentUSI, ls.LearningStandardId::text,
-               mastery_agg(mastery_evidence(
-                   coalesce(g.NumericGradeEarned, g.PointsEarned),
-                   CASE WHEN g.NumericGradeEarned IS NOT NULL THEN 100 ELSE e.MaxPoints END,
-                   coalesce(g.DateFulfilled, e.DueDate, e.DateAssigned)::timestamp AT TIME ZONE 'UTC'))
-        FROM edfi.StudentGradebookEntry g
-        JOIN edfi.GradebookEntry e USING (GradebookEntryIdentifier, Namespace)
-        JOIN edfi.GradebookEntryLearningStandard ls USING (GradebookEntryIdentifier, Namespace)
-        WHERE (g.NumericGradeEarned IS NOT NULL OR g.PointsEarned IS NOT NULL AND e.MaxPoints > 0)
-          AND (g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI) IN (
-                  SELECT c.GradebookEntryIdentifier, c.Namespace, c.StudentUSI FROM edfi.StudentGradebookEntry c
-                  WHERE c.ChangeVersion > $1
-                  UNION
-                  SELECT c.GradebookEntryIdentifier, c.Namespace, c.StudentUSI FROM edfi.StudentGradebookEntry c
-                  JOIN edfi.GradebookEntry e2 USING (GradebookEntryIdentifier, Namespace)
-                  WHERE e2.ChangeVersion > $1)
-        GROUP BY g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI, ls.LearningStandardId
-        $q$ USING since;
-    END IF;
+    RETURN QUERY EXECUTE $q$
+    SELECT 'gradebook', concat_ws('|', g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI),
+           g.StudentUSI, ls.LearningStandardId::text,
+           mastery_agg(mastery_evidence(
+               coalesce(g.NumericGradeEarned, g.PointsEarned),
+               CASE WHEN g.NumericGradeEarned IS NOT NULL THEN 100 ELSE e.MaxPoints END,
+               coalesce(g.DateFulfilled, e.DueDate, e.DateAssigned)::timestamp AT TIME ZONE 'UTC'))
+    FROM edfi.StudentGradebookEntry g
+    JOIN edfi.GradebookEntry e USING (GradebookEntryIdentifier, Namespace)
+    JOIN edfi.GradebookEntryLearningStandard ls USING (GradebookEntryIdentifier, Namespace)
+    WHERE (g.NumericGradeEarned IS NOT NULL OR g.PointsEarned IS NOT NULL AND e.MaxPoints > 0)
+    $q$ || CASE WHEN since IS NULL THEN '' ELSE $q$
+      AND (g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI) IN (
+              SELECT c.GradebookEntryIdentifier, c.Namespace, c.StudentUSI FROM edfi.StudentGradebookEntry c
+              WHERE c.ChangeVersion > $1
+              UNION
+              SELECT c.GradebookEntryIdentifier, c.Namespace, c.StudentUSI FROM edfi.StudentGradebookEntry c
+              JOIN edfi.GradebookEntry e2 USING (GradebookEntryIdentifier, Namespace)
+              WHERE e2.ChangeVersion > $1)
+    $q$ END || $q$
+    GROUP BY g.GradebookEntryIdentifier, g.Namespace, g.StudentUSI, ls.LearningStandardId
+    $q$ USING since;
 END
 $f$;
 COMMENT ON FUNCTION gradebook_contributions(bigint) IS 'the evidence of each StudentGradebookEntry changed since a change version (NULL: all) on each standard its entry names';
