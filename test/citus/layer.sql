@@ -61,8 +61,12 @@ BEGIN
     RETURN plan;
 END $$;
 CREATE TEMP TABLE contributions_plan AS
-SELECT pg_temp.plan_of(replace(substring(prosrc FROM 'RETURN QUERY EXECUTE \$q\$(.*)\$q\$ USING'), '$1', 'NULL::bigint')) AS plan
-FROM pg_proc WHERE oid = 'competency_layer.assessment_contributions(bigint)'::regprocedure;
+-- its query text is three pieces: the query, the refresh's filter, the
+-- grouping; the full build runs the first and the last
+SELECT pg_temp.plan_of(q[1] || q[3]) AS plan
+FROM (SELECT array_agg(m[1]) AS q
+      FROM pg_proc CROSS JOIN LATERAL regexp_matches(prosrc, '\$q\$(.*?)\$q\$', 'g') m
+      WHERE oid = 'competency_layer.assessment_contributions(bigint)'::regprocedure) f;
 SELECT ok(plan ~ 'Task Count: 8' AND plan ~ 'Query: SELECT .*mastery_agg\(.* FROM .*studentassessment_[0-9]+ .*GROUP BY'
           AND plan !~ 'coord_combine_agg', 'mastery_agg of the evidence runs on the workers, one task per shard, grouped there')
 FROM contributions_plan;
